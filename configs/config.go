@@ -1,0 +1,200 @@
+package configs
+
+import "time"
+
+// Config is one lane's agent configuration: who it is, where it keeps its
+// data, where it sends alerts, which devices it listens to and how it
+// detects incidents. Load and Parse return it validated with every default
+// filled in; relative file paths are already resolved against the directory
+// of the config file.
+type Config struct {
+	// Site names the store; it goes in MQTT topics ([A-Za-z0-9_-]+).
+	Site string `yaml:"site"`
+	// Lane names the checkout lane; same charset as Site.
+	Lane string `yaml:"lane"`
+	// DataDir holds the Badger database (journal and outbox).
+	DataDir string `yaml:"data_dir"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+	// Capture, when set, is the path of a capture file (JSON Lines, see
+	// package capture) that records every byte of every link.
+	Capture string `yaml:"capture"`
+	// MQTT is the alert uplink.
+	MQTT MQTT `yaml:"mqtt"`
+	// Devices are the printers and terminals of the lane (at least one).
+	Devices []Device `yaml:"devices"`
+	// Detect tunes the detection rules.
+	Detect Detect `yaml:"detect"`
+}
+
+// MQTT configures the uplink to the MQTT broker.
+type MQTT struct {
+	// Broker is a URL: tcp|ssl|tls|mqtt|mqtts|ws|wss://host:port.
+	Broker string `yaml:"broker"`
+	// ClientID defaults to "tillwatch-{site}-{lane}".
+	ClientID string `yaml:"client_id"`
+	// Username is optional.
+	Username string `yaml:"username"`
+	// PasswordFile is a file holding the password (its first line). The
+	// password never goes in the config file; TILLWATCH_MQTT_PASSWORD is
+	// the alternative (see Password).
+	PasswordFile string `yaml:"password_file"`
+	// TopicPrefix is the first topic levels, default "tillwatch/v1".
+	TopicPrefix string `yaml:"topic_prefix"`
+	// KeepAlive is the MQTT keepalive interval, default 30s.
+	KeepAlive time.Duration `yaml:"keepalive"`
+	// TLS configures TLS for ssl, tls, mqtts and wss brokers.
+	TLS TLS `yaml:"tls"`
+}
+
+// TLS configures the uplink's TLS. Files are PEM; all are optional, but a
+// client certificate needs its key.
+type TLS struct {
+	// CAFile holds the CAs to trust instead of the system pool.
+	CAFile string `yaml:"ca_file"`
+	// CertFile is the client certificate (needs KeyFile).
+	CertFile string `yaml:"cert_file"`
+	// KeyFile is the client key (needs CertFile).
+	KeyFile string `yaml:"key_file"`
+	// ServerName overrides the name checked in the server certificate.
+	ServerName string `yaml:"server_name"`
+	// InsecureSkipVerify turns certificate checks off (tests only).
+	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
+}
+
+// Device is one printer or terminal on the lane.
+type Device struct {
+	// Name is unique within the lane ([a-z0-9_-]+); events carry it.
+	Name string `yaml:"name"`
+	// Role is RolePrinter or RoleTerminal.
+	Role string `yaml:"role"`
+	// Protocol is "escpos" for printers, "zvt" or "transbank" for
+	// terminals; it defaults from Role (escpos, zvt).
+	Protocol string `yaml:"protocol"`
+	// ReceiptProfile (escpos only) is a builtin profile name or the path
+	// of a YAML profile; default "generic". IsProfilePath tells which.
+	ReceiptProfile string `yaml:"receipt_profile"`
+	// CodePage (escpos only) is the printer's power-up code table:
+	// cp437 (default), cp850, cp858, cp866 or cp1252.
+	CodePage string `yaml:"code_page"`
+	// ChineseDefault (escpos only) says the printer powers up in Chinese
+	// (GBK double-byte) mode.
+	ChineseDefault bool `yaml:"chinese_default"`
+	// Framing (zvt only) is auto (default), serial or tcp.
+	Framing string `yaml:"framing"`
+	// Currency is the ISO 4217 alpha code assumed when the device does not
+	// say; default "EUR".
+	Currency string `yaml:"currency"`
+	// Link says how the agent reaches the device's wires.
+	Link Link `yaml:"link"`
+}
+
+// Roles.
+const (
+	RolePrinter  = "printer"
+	RoleTerminal = "terminal"
+)
+
+// Link modes.
+const (
+	// ModeTap listens read-only (Y-cable): HostPort is the host's TX line,
+	// DevicePort (optional) the device's TX line.
+	ModeTap = "tap"
+	// ModeBridge forwards between HostPort (register side) and DevicePort
+	// (device side), byte for byte.
+	ModeBridge = "bridge"
+)
+
+// Link is the wiring of one device: ports and serial settings.
+type Link struct {
+	// Mode is ModeTap (default) or ModeBridge.
+	Mode string `yaml:"mode"`
+	// HostPort is the host's TX line (tap) or the register-side port
+	// (bridge): a serial device, a printer device file or host:port.
+	HostPort string `yaml:"host_port"`
+	// DevicePort is the device's TX line (tap, optional) or the device
+	// side (bridge, required).
+	DevicePort string `yaml:"device_port"`
+	// Backend is the serial library: gobug (go.bug.st/serial, default) or
+	// tarm (github.com/tarm/serial).
+	Backend string `yaml:"backend"`
+	// Baud is the line speed, default 9600.
+	Baud int `yaml:"baud"`
+	// DataBits is 5..8, default 8.
+	DataBits int `yaml:"data_bits"`
+	// Parity is none (default), even or odd.
+	Parity string `yaml:"parity"`
+	// StopBits is 1 (default) or 2.
+	StopBits int `yaml:"stop_bits"`
+}
+
+// Detect tunes the detection rules (see ARCHITECTURE.md, detection
+// semantics).
+type Detect struct {
+	// MatchWindow is how far apart a payment and its receipt may be.
+	MatchWindow time.Duration `yaml:"match_window"`
+	// ReceiptWait is how long after an approval a receipt may still come.
+	ReceiptWait time.Duration `yaml:"receipt_wait"`
+	// CutTimeout is how long a print job may stay uncut.
+	CutTimeout time.Duration `yaml:"cut_timeout"`
+	// StatusTimeout is how long a printer status request may go unanswered.
+	StatusTimeout time.Duration `yaml:"status_timeout"`
+	// DuplicateWindow is how far apart two equal charges count as a
+	// duplicate.
+	DuplicateWindow time.Duration `yaml:"duplicate_window"`
+	// AmountTolerance is the accepted payment/receipt difference in minor
+	// units (>= 0).
+	AmountTolerance int64 `yaml:"amount_tolerance"`
+	// Settles lists the tender kinds the lane's terminal settles: card,
+	// cash, wallet, voucher, other.
+	Settles []string `yaml:"settles"`
+}
+
+// Default returns a configuration with every default filled in and the
+// required fields set to demo values (site "demo", lane "lane-1", a local
+// broker, data in ./tillwatch-data) but no devices: callers add theirs.
+func Default() *Config {
+	return &Config{
+		Site:     "demo",
+		Lane:     "lane-1",
+		DataDir:  "tillwatch-data",
+		LogLevel: "info",
+		MQTT: MQTT{
+			Broker:      "tcp://127.0.0.1:1883",
+			ClientID:    "tillwatch-demo-lane-1",
+			TopicPrefix: "tillwatch/v1",
+			KeepAlive:   30 * time.Second,
+		},
+		Detect: DefaultDetect(),
+	}
+}
+
+// DefaultDetect returns the default detection settings.
+func DefaultDetect() Detect {
+	return Detect{
+		MatchWindow:     120 * time.Second,
+		ReceiptWait:     90 * time.Second,
+		CutTimeout:      20 * time.Second,
+		StatusTimeout:   3 * time.Second,
+		DuplicateWindow: 10 * time.Minute,
+		Settles:         []string{"card"},
+	}
+}
+
+// DefaultLink returns the default link settings for a host port.
+func DefaultLink(hostPort string) Link {
+	return Link{Mode: ModeTap, HostPort: hostPort, Backend: "gobug", Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1}
+}
+
+// DefaultDevice returns a device of the given role with the defaults of
+// its role's default protocol filled in.
+func DefaultDevice(name, role, hostPort string) Device {
+	d := Device{Name: name, Role: role, Currency: "EUR", Link: DefaultLink(hostPort)}
+	switch role {
+	case RolePrinter:
+		d.Protocol, d.ReceiptProfile, d.CodePage = "escpos", "generic", "cp437"
+	case RoleTerminal:
+		d.Protocol, d.Framing = "zvt", "auto"
+	}
+	return d
+}

@@ -1,0 +1,197 @@
+package configs
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+var (
+	topicName  = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	deviceName = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	currency   = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Allowed values of the enumerated fields.
+var (
+	logLevels   = []string{"debug", "info", "warn", "error"}
+	schemes     = []string{"tcp", "ssl", "tls", "mqtt", "mqtts", "ws", "wss"}
+	roles       = []string{RolePrinter, RoleTerminal}
+	protocols   = map[string][]string{RolePrinter: {"escpos"}, RoleTerminal: {"zvt", "transbank"}}
+	codePages   = []string{"cp437", "cp850", "cp858", "cp866", "cp1252"}
+	framings    = []string{"auto", "serial", "tcp"}
+	modes       = []string{ModeTap, ModeBridge}
+	backends    = []string{"gobug", "tarm"}
+	parities    = []string{"none", "even", "odd"}
+	tenderKinds = []string{"card", "cash", "wallet", "voucher", "other"}
+)
+
+// parent strips the last component of a dotted path ("a.b[2]" -> "a.b").
+func parent(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
+}
+
+// at returns the position of path, or of its nearest present parent.
+func (d *decoder) at(path string) pos {
+	for p := path; ; p = parent(p) {
+		if at, ok := d.seen[p]; ok {
+			return at
+		}
+		if p == "" {
+			return pos{1, 1}
+		}
+	}
+}
+
+// fail records a validation problem of path unless path (or a parent of
+// it) already failed to decode.
+func (d *decoder) fail(path, format string, args ...any) {
+	for p := path; p != ""; p = parent(p) {
+		if d.bad[p] {
+			return
+		}
+	}
+	at := d.at(path)
+	d.errs = append(d.errs, &Error{File: d.file, Line: at.line, Column: at.col, Field: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) set(path string) bool { _, ok := d.seen[path]; return ok }
+
+// required reports path when v is empty.
+func (d *decoder) required(path, v, hint string) bool {
+	if v == "" {
+		d.fail(path, "required (%s)", hint)
+		return false
+	}
+	return true
+}
+
+// enum reports v when it is not one of allowed.
+func (d *decoder) enum(path, v string, allowed []string) {
+	if slices.Contains(allowed, v) {
+		return
+	}
+	msg := fmt.Sprintf("%q is not one of %s", v, strings.Join(allowed, ", "))
+	if s := suggest(v, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	d.fail(path, "%s", msg)
+}
+
+// file resolves a relative path against dir and reports it when missing.
+func (d *decoder) existing(path string, v *string, dir string) {
+	if *v == "" {
+		return
+	}
+	written := *v
+	if !filepath.IsAbs(*v) {
+		*v = filepath.Join(dir, *v)
+	}
+	if _, err := os.Stat(*v); err != nil {
+		d.fail(path, "cannot use %q: %v", written, unwrapPath(err))
+	}
+}
+
+// unwrapPath keeps the reason of an *fs.PathError ("no such file or
+// directory") since the message already names the file.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func (d *decoder) positive(path string, v time.Duration) {
+	if v <= 0 {
+		d.fail(path, "must be a positive duration, got %s", v)
+	}
+}
+
+// validate checks the decoded config, fills the defaults that depend on
+// other fields and resolves relative paths against dir.
+func (d *decoder) validate(c *Config, dir string) {
+	const charset = "letters, digits, '_' and '-' only: it is an MQTT topic level"
+	for _, f := range []struct{ path, v, hint string }{
+		{"site", c.Site, "the store name, e.g. store-042"},
+		{"lane", c.Lane, "the lane name, e.g. lane-3"},
+	} {
+		if d.required(f.path, f.v, f.hint) && !topicName.MatchString(f.v) {
+			d.fail(f.path, "%q: %s", f.v, charset)
+		}
+	}
+	if d.required("data_dir", c.DataDir, "where the journal and outbox live, e.g. /var/lib/tillwatch") && !filepath.IsAbs(c.DataDir) {
+		c.DataDir = filepath.Join(dir, c.DataDir)
+	}
+	d.enum("log_level", c.LogLevel, logLevels)
+	if c.Capture != "" && !filepath.IsAbs(c.Capture) {
+		c.Capture = filepath.Join(dir, c.Capture)
+	}
+	d.validateMQTT(&c.MQTT, c.Site, c.Lane, dir)
+	d.validateDevices(c.Devices, dir)
+	d.validateDetect(&c.Detect)
+}
+
+func (d *decoder) validateMQTT(m *MQTT, site, lane, dir string) {
+	if d.required("mqtt.broker", m.Broker, "e.g. tcp://127.0.0.1:1883") {
+		u, err := url.Parse(m.Broker)
+		switch {
+		case err != nil:
+			d.fail("mqtt.broker", "not a URL: %v", err)
+		case !slices.Contains(schemes, u.Scheme):
+			d.fail("mqtt.broker", "scheme %q is not one of %s (write it as scheme://host:port)", u.Scheme, strings.Join(schemes, ", "))
+		case u.Hostname() == "":
+			d.fail("mqtt.broker", "%q has no host", m.Broker)
+		}
+	}
+	if m.ClientID == "" {
+		m.ClientID = "tillwatch-" + site + "-" + lane
+	}
+	if p := m.TopicPrefix; p == "" || strings.ContainsAny(p, "+#") || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") {
+		d.fail("mqtt.topic_prefix", "%q: must be topic levels without '+', '#', empty levels or leading/trailing '/'", p)
+	}
+	if m.KeepAlive < time.Second || m.KeepAlive > 65535*time.Second {
+		d.fail("mqtt.keepalive", "must be between 1s and 65535s, got %s", m.KeepAlive)
+	}
+	d.existing("mqtt.password_file", &m.PasswordFile, dir)
+	t := &m.TLS
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		missing := "mqtt.tls.key_file"
+		if t.CertFile == "" {
+			missing = "mqtt.tls.cert_file"
+		}
+		d.fail(missing, "required: a client certificate needs both cert_file and key_file")
+	}
+	d.existing("mqtt.tls.ca_file", &t.CAFile, dir)
+	d.existing("mqtt.tls.cert_file", &t.CertFile, dir)
+	d.existing("mqtt.tls.key_file", &t.KeyFile, dir)
+}
+
+func (d *decoder) validateDetect(t *Detect) {
+	d.positive("detect.match_window", t.MatchWindow)
+	d.positive("detect.receipt_wait", t.ReceiptWait)
+	d.positive("detect.cut_timeout", t.CutTimeout)
+	d.positive("detect.status_timeout", t.StatusTimeout)
+	d.positive("detect.duplicate_window", t.DuplicateWindow)
+	if t.AmountTolerance < 0 {
+		d.fail("detect.amount_tolerance", "must be >= 0 (minor units), got %d", t.AmountTolerance)
+	}
+	if len(t.Settles) == 0 {
+		d.fail("detect.settles", "required: at least one tender kind (%s)", strings.Join(tenderKinds, ", "))
+	}
+	for i, k := range t.Settles {
+		path := fmt.Sprintf("detect.settles[%d]", i)
+		d.enum(path, k, tenderKinds)
+		if j := slices.Index(t.Settles, k); j < i {
+			d.fail(path, "%q is listed twice", k)
+		}
+	}
+}
