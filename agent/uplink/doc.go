@@ -1,0 +1,66 @@
+// Package uplink drains the durable outbox over MQTT with the Eclipse Paho
+// Go client (github.com/eclipse/paho.mqtt.golang, EPL-2.0/EDL-1.0).
+//
+// Sources: MQTT 3.1.1 (OASIS standard, 2014), sections 3.1.2.5 (will),
+// 3.3.1.3 (retain), 4.3.2 (QoS 1), 4.4 (message redelivery after a
+// reconnect), 4.6 (ordering); tillwatch's ARCHITECTURE.md (topics, status,
+// delivery rules).
+//
+// # Delivery
+//
+// Outbox entries are published with QoS 1, oldest first, with at most
+// Config.Inflight published and not yet acknowledged. An entry is deleted
+// (Outbox.Done) only when all of these hold when its token completes:
+//
+//   - the token has no error (a PUBACK arrived);
+//   - the connection epoch is the one recorded just before Publish;
+//   - the client is still connected.
+//
+// The epoch grows on every connect and every connection end. Paho can
+// complete tokens of messages lost in a reconnect without an error, so
+// the error alone proves nothing; a PUBACK is only trusted on the
+// connection that carried the PUBLISH. Everything not deleted is published
+// again after the next connect, oldest first. Delivery is at-least-once;
+// subscribers dedupe on the alert id.
+//
+// # Paho settings, and why
+//
+//   - One fresh paho client per connection, AutoReconnect and ConnectRetry
+//     off: the uplink's own loop reconnects with exponential backoff and
+//     jitter (Config.BackoffMin..BackoffMax, each delay drawn from
+//     [d/2, d]), so it knows exactly when a connection begins and ends and
+//     no token or packet id outlives its connection.
+//   - CleanSession true, ResumeSubs false, a memory store: the outbox is
+//     the persistence. A persistent session would have paho (and the
+//     broker) resend stale PUBLISHes behind the uplink's back, and a file
+//     store would be a second, unsynchronised outbox. With a clean session
+//     the broker forgets the session on disconnect and the uplink
+//     republishes from the outbox.
+//   - Protocol 3.1.1 (no fallback to 3.1); OrderMatters off (the uplink
+//     subscribes to nothing).
+//
+// # Status and last will
+//
+// With Config.StatusTopic set, every connect publishes a retained
+// {"state":"online","since":...} (plus Config.StatusExtra) and waits for
+// its PUBACK before draining. The connection carries a retained last will
+// {"state":"offline","reason":"connection_lost"} that the broker publishes
+// when the connection dies without a DISCONNECT. A clean stop (the context
+// of Run is done) publishes a retained {"state":"offline","reason":
+// "stopped"}, settles what was acked, then sends DISCONNECT so the broker
+// discards the will.
+//
+// # Undecodable entries
+//
+// An outbox value that DecodeMessage rejects (corruption, or a format
+// written by a newer version) must not block the queue. It is moved aside
+// to Config.DeadLetterTopic (default: the status topic's sibling
+// ".../deadletter"): the uplink publishes a DeadLetter JSON object {id,
+// seq, error, value (base64 of the stored bytes)} with QoS 1, not
+// retained, logs the id, sequence, length and error (never the bytes),
+// and deletes the entry under the same PUBACK rule as any other. Nothing
+// is dropped silently: the bytes end up with whoever watches the topic.
+//
+// Passwords are never logged; broker URLs are logged with any user info
+// replaced, and a URL carrying credentials is rejected by Run.
+package uplink

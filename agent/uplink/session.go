@@ -1,0 +1,183 @@
+package uplink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+const (
+	// pollInterval re-reads the outbox and checks the connection even
+	// without a wake-up, as a safety net.
+	pollInterval = 2 * time.Second
+	// outboxRetry is the pause after an outbox read or delete failed.
+	outboxRetry = time.Second
+	// disconnectQuiesce is how long a clean stop lets paho send DISCONNECT.
+	disconnectQuiesce = 250 // milliseconds
+)
+
+// session is one connection: connect, announce, drain, end.
+type session struct {
+	u    *Uplink
+	cfg  Config
+	c    paho.Client
+	lost chan error // the connection-lost handler's report
+
+	mu    sync.Mutex // guards isUp, ended
+	isUp  bool
+	ended bool
+}
+
+// flight is one outbox entry published and not yet settled.
+type flight struct {
+	tok   paho.Token
+	epoch uint64 // at publish
+	dead  bool   // a dead letter, not the entry's own message
+}
+
+// ack reports that the token of entry id completed.
+type ack struct {
+	id string
+	f  flight
+}
+
+func newSession(u *Uplink) *session {
+	s := &session{u: u, cfg: u.cfg, lost: make(chan error, 1)}
+	s.c = paho.NewClient(s.options())
+	return s
+}
+
+// options are the paho options; the package doc explains the choices.
+func (s *session) options() *paho.ClientOptions {
+	cfg := s.cfg
+	o := paho.NewClientOptions().
+		AddBroker(cfg.Broker).
+		SetClientID(cfg.ClientID).
+		SetUsername(cfg.Username).
+		SetPassword(cfg.Password).
+		SetProtocolVersion(4).
+		SetKeepAlive(cfg.KeepAlive).
+		SetPingTimeout(min(cfg.KeepAlive, 10*time.Second)).
+		SetConnectTimeout(cfg.ConnectTimeout).
+		SetWriteTimeout(cfg.ConnectTimeout).
+		SetCleanSession(true).
+		SetAutoReconnect(false).
+		SetConnectRetry(false).
+		SetResumeSubs(false).
+		SetStore(paho.NewMemoryStore()).
+		SetOrderMatters(false).
+		SetConnectionLostHandler(func(_ paho.Client, err error) {
+			s.end()
+			select {
+			case s.lost <- err:
+			default:
+			}
+		})
+	if cfg.TLS != nil {
+		o.SetTLSConfig(cfg.TLS)
+	}
+	if cfg.StatusTopic != "" {
+		// Checked by withDefaults, cannot fail here.
+		will, _ := statusPayload(cfg.StatusExtra, StateOffline, ReasonConnectionLost, time.Time{})
+		o.SetBinaryWill(cfg.StatusTopic, will, 1, true)
+	}
+	return o
+}
+
+// up marks the connection established: a new epoch. It returns false if
+// the connection was already lost.
+func (s *session) up() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return false
+	}
+	s.isUp = true
+	s.u.epoch.Add(1)
+	s.u.connected.Store(true)
+	return true
+}
+
+// end marks the connection gone (once): a new epoch.
+func (s *session) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return
+	}
+	s.ended = true
+	if s.isUp {
+		s.u.epoch.Add(1)
+		s.u.connected.Store(false)
+	}
+}
+
+// run connects and drains until the connection ends (returning an error)
+// or ctx is done (stopping cleanly, returning nil). up is how long the
+// connection was up.
+func (s *session) run(ctx context.Context) (up time.Duration, err error) {
+	tok := s.c.Connect()
+	select {
+	case <-tok.Done():
+	case <-ctx.Done():
+		// paho finishes the attempt on its own and then drops it; the
+		// status was never set online on this connection.
+		s.c.Disconnect(0)
+		s.end()
+		return 0, nil
+	}
+	if err := tok.Error(); err != nil {
+		s.end()
+		return 0, fmt.Errorf("uplink: connect: %w", err)
+	}
+	if !s.up() {
+		s.c.Disconnect(0)
+		return 0, errors.New("uplink: connection lost right after connect")
+	}
+	since := time.Now()
+	defer s.end()
+	s.u.count(func(st *Stats) {
+		st.Connects++
+		if st.Connects > 1 {
+			st.Reconnects++
+		}
+	})
+	s.u.log.Info("uplink: connected", "epoch", s.u.epoch.Load())
+	if err := s.announce(ctx, since); err != nil {
+		s.c.Disconnect(0)
+		return time.Since(since), err
+	}
+	err = s.drain(ctx)
+	return time.Since(since), err
+}
+
+// announce publishes the retained online status and waits for its PUBACK.
+func (s *session) announce(ctx context.Context, since time.Time) error {
+	if s.cfg.StatusTopic == "" {
+		return nil
+	}
+	p, err := statusPayload(s.cfg.StatusExtra, StateOnline, "", since)
+	if err != nil {
+		return err
+	}
+	tok := s.c.Publish(s.cfg.StatusTopic, 1, true, p)
+	t := time.NewTimer(s.cfg.ConnectTimeout)
+	defer t.Stop()
+	select {
+	case <-tok.Done():
+		if err := tok.Error(); err != nil {
+			return fmt.Errorf("uplink: publish online status: %w", err)
+		}
+		return nil
+	case err := <-s.lost:
+		return fmt.Errorf("uplink: connection lost: %w", err)
+	case <-t.C:
+		return fmt.Errorf("uplink: online status not acked within %v", s.cfg.ConnectTimeout)
+	case <-ctx.Done():
+		return nil // drain stops cleanly
+	}
+}
