@@ -1,0 +1,253 @@
+package escpos
+
+import (
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// kickWindow is how long a cut receipt waits for a drawer kick that
+// follows its cut before it is returned by Feed or Flush.
+const kickWindow = 2 * time.Second
+
+// Decoder decodes one printer link. It is not safe for concurrent use;
+// the agent owns one per device.
+type Decoder struct {
+	opts          Options
+	jobTimeout    time.Duration
+	statusTimeout time.Duration
+	initTable     *codeTable
+
+	// framing of the host stream
+	cmd      [16]byte // header of the command in progress
+	cmdLen   int      // bytes of it collected, 0 when none
+	cmdNeed  int      // header bytes needed before asking frameOf again
+	cmdAt    int64    // offset of its first byte
+	skip     int64    // body bytes still to skip
+	nulLeft  int64    // data bytes allowed before the NUL of a NUL-ended body
+	inNUL    bool     // inside a NUL-ended body
+	glyphs   int64    // ESC & glyphs still to read
+	glyphY   int      // ESC & glyph height in bytes
+	hostOff  int64    // host stream offset of the next byte
+	now      time.Time
+	out      []drivers.Event
+	stats    Stats
+	text     textState
+	job      *job
+	held     *drivers.Receipt // a cut receipt waiting for a drawer kick
+	st       statusState
+}
+
+// New returns a decoder. Options it cannot honour (see Options.Validate)
+// fall back to the defaults: an unknown code page is cp437.
+func New(opts Options) *Decoder {
+	d := &Decoder{opts: opts, jobTimeout: opts.JobTimeout, statusTimeout: opts.StatusTimeout}
+	if d.jobTimeout <= 0 {
+		d.jobTimeout = DefaultJobTimeout
+	}
+	if d.statusTimeout <= 0 {
+		d.statusTimeout = DefaultStatusTimeout
+	}
+	t, ok := codePageByName(opts.CodePage)
+	if !ok {
+		t, _ = codePageByName("")
+	}
+	d.initTable = t
+	d.st.observed = opts.DeviceObserved
+	d.resetModes()
+	return d
+}
+
+var _ drivers.Decoder = (*Decoder)(nil)
+
+// Feed consumes one chunk and returns the events it completed. Before the
+// bytes are read, anything that timed out by c.Time ends (an idle job, an
+// unanswered status request), so the result does not depend on how often
+// Flush is called.
+func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
+	d.out = nil
+	d.now = c.Time
+	d.expire(c.Time)
+	if c.Dir == drivers.FromDevice {
+		d.feedDevice(c.Data)
+	} else {
+		d.feedHost(c.Data)
+	}
+	return d.out
+}
+
+// Flush returns what is complete at now: a job idle for longer than
+// JobTimeout (Ended "idle"), a status request unanswered for longer than
+// StatusTimeout, a cut receipt whose drawer-kick window has passed. Event
+// times are those of the bytes that decided them, never now. Calling
+// Flush with a time far in the future ends every open job as "idle".
+func (d *Decoder) Flush(now time.Time) []drivers.Event {
+	d.out = nil
+	d.expire(now)
+	return d.out
+}
+
+// FlushAll ends everything at the end of input: the open job is returned
+// with Ended "eof" (Cut false), a held cut receipt is returned, pending
+// status requests count as unanswered when the device line is observed,
+// and a command or image cut short by the end of input is counted in
+// Stats.Truncated. The decoder can keep going afterwards.
+func (d *Decoder) FlushAll() []drivers.Event {
+	d.out = nil
+	if d.cmdLen > 0 || d.skip > 0 || d.inNUL || d.glyphs > 0 {
+		d.stats.Truncated++
+		d.cmdLen, d.skip, d.inNUL, d.glyphs = 0, 0, false, 0
+	}
+	d.releaseHeld()
+	if d.job != nil {
+		d.endJob("eof", false, d.job.last)
+	}
+	d.st.expireAll(d)
+	return d.out
+}
+
+// Stats returns a copy of the counters.
+func (d *Decoder) Stats() Stats {
+	s := d.stats
+	s.UnknownAt = append([]UnknownCommand(nil), d.stats.UnknownAt...)
+	return s
+}
+
+// expire ends what timed out by now.
+func (d *Decoder) expire(now time.Time) {
+	if d.held != nil && now.Sub(d.held.Time) > kickWindow {
+		d.releaseHeld()
+	}
+	if d.job != nil && now.Sub(d.job.last) > d.jobTimeout {
+		d.endJob("idle", false, d.job.last)
+	}
+	d.st.expire(d, now)
+}
+
+func (d *Decoder) emit(e drivers.Event) { d.out = append(d.out, e) }
+
+// feedHost runs the host stream through the framing state machine.
+func (d *Decoder) feedHost(data []byte) {
+	d.stats.HostBytes += int64(len(data))
+	for i := 0; i < len(data); {
+		if d.skip > 0 {
+			n := min(d.skip, int64(len(data)-i))
+			d.skip -= n
+			i += int(n)
+			d.hostOff += n
+			continue
+		}
+		b := data[i]
+		i++
+		d.hostOff++
+		switch {
+		case d.glyphs > 0: // ESC &: the x byte of the next glyph
+			d.glyphs--
+			d.skip = int64(d.glyphY) * int64(b)
+		case d.inNUL:
+			if b == nul {
+				d.inNUL = false
+			} else if d.nulLeft == 0 {
+				d.inNUL = false
+				i--
+				d.hostOff--
+			} else {
+				d.nulLeft--
+			}
+		case d.cmdLen > 0:
+			if !d.commandByte(b) {
+				i--
+				d.hostOff--
+			}
+		case b == esc || b == gs || b == fs || b == dle:
+			d.text.endRun(d)
+			d.text.eol = 0
+			d.cmd[0] = b
+			d.cmdLen, d.cmdNeed, d.cmdAt = 1, 2, d.hostOff-1
+		case b < 0x20:
+			d.control(b)
+		default:
+			d.printable(b)
+		}
+	}
+}
+
+// commandByte adds b to the command in progress. It returns false when b
+// is not part of the command (a DLE that was only a control) and must be
+// read again at command position.
+func (d *Decoder) commandByte(b byte) bool {
+	if d.cmdLen < len(d.cmd) {
+		d.cmd[d.cmdLen] = b
+	}
+	d.cmdLen++
+	if d.cmdLen < d.cmdNeed {
+		return true
+	}
+	p := d.cmd[:min(d.cmdLen, len(d.cmd))]
+	f, done := frameOf(p, d.opts.StarLineMode)
+	if f.hdr == 1 { // DLE followed by a non-command byte
+		d.cmdLen = 0
+		return false
+	}
+	if !done || d.cmdLen < f.hdr {
+		d.cmdNeed = f.hdr
+		return true
+	}
+	d.cmdLen = 0
+	switch f.kind {
+	case bodyUnknown:
+		d.unknown(p[0], p[1])
+		return true
+	case bodyCount:
+		d.skip = f.n
+	case bodyNUL:
+		d.inNUL, d.nulLeft = true, f.n
+	case bodyGlyphs:
+		d.glyphs, d.glyphY = f.n, f.y
+	}
+	d.exec(p[:f.hdr])
+	return true
+}
+
+// unknown counts an unknown two-byte command; it still prints nothing.
+func (d *Decoder) unknown(a, b byte) {
+	d.stats.Unknown++
+	if len(d.stats.UnknownAt) < maxUnknownKept {
+		d.stats.UnknownAt = append(d.stats.UnknownAt, UnknownCommand{Offset: d.cmdAt, Bytes: [2]byte{a, b}})
+	}
+	if d.job != nil {
+		d.job.unknown++
+	}
+}
+
+// control handles a one-byte control below 0x20.
+func (d *Decoder) control(b byte) {
+	switch b {
+	case lf, cr:
+		prev := d.text.eol
+		d.text.eol = 0
+		if (b == lf && prev == cr) || (b == cr && prev == lf) {
+			return // second half of CR LF / LF CR
+		}
+		d.openJob()
+		d.text.endLine(d)
+		d.text.eol = b
+	case ff:
+		d.text.eol = 0
+		d.openJob()
+		if d.text.started {
+			d.text.endLine(d)
+		}
+	case ht:
+		d.printable(' ')
+	default: // NUL, CAN and the rest print nothing
+		d.text.eol = 0
+	}
+}
+
+// printable adds a text byte to the current line.
+func (d *Decoder) printable(b byte) {
+	d.text.eol = 0
+	d.openJob()
+	d.text.add(d, b)
+}

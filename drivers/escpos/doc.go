@@ -1,0 +1,36 @@
+// Package escpos decodes the ESC/POS print stream (host -> printer) and the
+// printer's status replies (printer -> host) into drivers events: one
+// *drivers.Receipt per print job and *drivers.PrinterStatus when the
+// printer's state changes or a status request goes unanswered.
+//
+// The decoder is pure and incremental: Feed it chunks in any split and it
+// returns the same events; it never panics and never desyncs for good,
+// because it follows the exact length of every command (including the
+// payload of images, barcodes and user-defined glyphs) instead of resyncing
+// on the next ESC byte, the way a printer does.
+//
+// Sources:
+//   - Epson ESC/POS Command Reference (TM series), command lengths, DLE EOT,
+//     GS r and Automatic Status Back bit layouts:
+//     https://download4.epson.biz/sec_pubs/pos/reference_en/escpos/
+//   - /work/shared/design/ESCPOS.md (project notes: length table, traps,
+//     status bits, Chinese receipts).
+//   - GBK / GB18030 via golang.org/x/text/encoding/simplifiedchinese;
+//     single-byte code tables via golang.org/x/text/encoding/charmap.
+//   - Star Line Mode command specification (ESC d n cut, ESC i n1 n2).
+//   - Test streams: mike42/escpos-php, receipt-print-hq/escpos-tools,
+//     SnailDev/SnailDev.EscPosParser (all MIT), see testdata/README.md.
+//
+// Job boundaries: a job opens at ESC @ or at the first byte that prints
+// (text, line feed, image, style command); status requests, real-time
+// commands and drawer kicks do not open a job. It ends at a cut (GS V, ESC
+// i, ESC m; ESC d in Star Line Mode), at ESC @ after content ("init"), when
+// the line stayed idle for Options.JobTimeout ("idle") or at the end of
+// input ("eof", see FlushAll). A job with no text and no image is dropped.
+//
+// A cut receipt is held back until the next byte that opens a job, or the
+// next Flush, so that a drawer kick sent right after the cut (the usual
+// order) is reported on the receipt it belongs to. The agent calls Flush on
+// its idle ticker, so the delay is one tick; the receipt's Time is the time
+// of the chunk that held the cut either way, never the flush time.
+package escpos

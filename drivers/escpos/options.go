@@ -1,0 +1,107 @@
+package escpos
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// Default timeouts used when Options leaves them zero.
+const (
+	DefaultJobTimeout    = 20 * time.Second
+	DefaultStatusTimeout = 3 * time.Second
+)
+
+// Bounds that keep memory flat whatever the input.
+const (
+	// MaxLines is the most lines one receipt keeps; later lines are counted
+	// in Stats.Truncated and dropped.
+	MaxLines = 2000
+	// MaxLineBytes is the most raw text bytes one line keeps.
+	MaxLineBytes = 1024
+	// maxUnknownKept is how many unknown command positions Stats keeps.
+	maxUnknownKept = 16
+	// maxPending bounds the queue of unanswered status requests.
+	maxPending = 64
+)
+
+// Options configures a Decoder. The zero value is an Epson-compatible
+// printer with code table CP437, not in Chinese mode, host side only.
+type Options struct {
+	// CodePage is the single-byte code table at power-on and after ESC @:
+	// "cp437" (default), "cp850", "cp858", "cp860", "cp866", "cp1252".
+	CodePage string
+	// ChineseDefault says the printer powers up in Chinese (GBK
+	// double-byte) mode, so raw GBK arrives with no FS &.
+	ChineseDefault bool
+	// StarLineMode selects Star Line Mode quirks: ESC d n is a cut, ESC i
+	// n1 n2 is character expansion, ESC W n / ESC h n take one byte, ESC E
+	// / ESC F (bold on/off) take none.
+	StarLineMode bool
+	// JobTimeout ends an open job that saw no byte for this long (default
+	// 20s).
+	JobTimeout time.Duration
+	// StatusTimeout turns a status request unanswered for this long into a
+	// PrinterStatus{NoReply: true} (default 3s). It applies only once the
+	// device direction is known to be observed: DeviceObserved is set, or
+	// a status answer or ASB has been seen.
+	StatusTimeout time.Duration
+	// DeviceObserved says the link also carries the printer -> host line.
+	DeviceObserved bool
+	// Fields, when set, fills a receipt's number, total, due and tenders
+	// from its lines before the receipt is returned. receipt.Profile
+	// implements it.
+	Fields FieldExtractor
+}
+
+// FieldExtractor fills the profile fields of a receipt from its lines.
+type FieldExtractor interface {
+	Extract(r *drivers.Receipt)
+}
+
+// Validate reports an option the decoder cannot honour.
+func (o Options) Validate() error {
+	if _, ok := codePageByName(o.CodePage); !ok {
+		return fmt.Errorf("escpos: unknown code page %q (want cp437, cp850, cp858, cp860, cp866 or cp1252)", o.CodePage)
+	}
+	if o.JobTimeout < 0 {
+		return fmt.Errorf("escpos: negative job timeout %v", o.JobTimeout)
+	}
+	if o.StatusTimeout < 0 {
+		return fmt.Errorf("escpos: negative status timeout %v", o.StatusTimeout)
+	}
+	return nil
+}
+
+// Stats counts what the decoder saw. Offsets are host-stream byte offsets.
+type Stats struct {
+	HostBytes   int64 // bytes fed from the host (print stream)
+	DeviceBytes int64 // bytes fed from the device (status)
+	Jobs        int   // receipts returned
+	Dropped     int   // jobs ended with no text and no image (not returned)
+	Unknown     int   // unknown ESC/GS/FS commands skipped (2 bytes each)
+	// UnknownAt lists the first few unknown commands.
+	UnknownAt []UnknownCommand
+	// Truncated counts input cut short: a command or image still open at
+	// the end of input, lines over MaxLines, text over MaxLineBytes.
+	Truncated int
+	// BadText counts text bytes that did not decode (stray GBK lead
+	// bytes, user-defined GBK areas); they are dropped, never guessed.
+	BadText int
+	// Unsolicited counts device bytes that answered nothing known.
+	Unsolicited int
+	// NoReply counts status requests that timed out.
+	NoReply int
+}
+
+// UnknownCommand is one skipped command: its offset and its two bytes.
+type UnknownCommand struct {
+	Offset int64
+	Bytes  [2]byte
+}
+
+// String formats the command as "offset 123: 1B 71".
+func (u UnknownCommand) String() string {
+	return fmt.Sprintf("offset %d: %02X %02X", u.Offset, u.Bytes[0], u.Bytes[1])
+}

@@ -1,0 +1,213 @@
+package escpos
+
+import (
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// reqKind is the kind of a status request seen on the host side.
+type reqKind uint8
+
+const (
+	reqEOT reqKind = iota // DLE EOT n: real-time, answered at once
+	reqGSr                // GS r n: answered from the print buffer
+	reqGSI                // GS I n: printer id
+)
+
+// request is one status request waiting for its answer.
+type request struct {
+	kind reqKind
+	n    byte
+	at   time.Time
+}
+
+// statusState matches printer replies to host requests.
+type statusState struct {
+	eot      []request // DLE EOT requests, FIFO
+	buf      []request // GS r / GS I requests, FIFO
+	observed bool      // the printer -> host line is seen
+	asb      [4]byte
+	asbLen   int  // ASB bytes collected, 0 when none
+	block    bool // inside a block reply ("_", "=", "7" ... NUL)
+	blockLen int
+	last     map[string]drivers.PrinterStatus // last emitted per Via
+	noReply  bool                             // the last emitted status was NoReply
+}
+
+// request queues a status request.
+func (s *statusState) request(d *Decoder, k reqKind, n byte) {
+	r := request{kind: k, n: n, at: d.now}
+	q := &s.buf
+	if k == reqEOT {
+		q = &s.eot
+	}
+	if len(*q) >= maxPending {
+		*q = (*q)[1:]
+	}
+	*q = append(*q, r)
+}
+
+// pop removes and returns the oldest request of a queue.
+func pop(q *[]request) (request, bool) {
+	if len(*q) == 0 {
+		return request{}, false
+	}
+	r := (*q)[0]
+	*q = (*q)[1:]
+	return r, true
+}
+
+// expire turns requests older than the status timeout into NoReply.
+func (s *statusState) expire(d *Decoder, now time.Time) {
+	for _, q := range []*[]request{&s.eot, &s.buf} {
+		for len(*q) > 0 && now.Sub((*q)[0].at) > d.statusTimeout {
+			r, _ := pop(q)
+			s.timedOut(d, r)
+		}
+	}
+}
+
+// expireAll treats every pending request as unanswered (end of input).
+func (s *statusState) expireAll(d *Decoder) {
+	for _, q := range []*[]request{&s.eot, &s.buf} {
+		for len(*q) > 0 {
+			r, _ := pop(q)
+			s.timedOut(d, r)
+		}
+	}
+}
+
+// timedOut reports an unanswered request once per silence, and only when
+// the printer's replies can be seen at all.
+func (s *statusState) timedOut(d *Decoder, r request) {
+	if !s.observed {
+		return
+	}
+	d.stats.NoReply++
+	if s.noReply {
+		return
+	}
+	s.noReply = true
+	d.emit(&drivers.PrinterStatus{
+		Head:    drivers.Head{Time: r.at.Add(d.statusTimeout)},
+		NoReply: true,
+		Via:     "timeout",
+	})
+}
+
+// feedDevice reads printer -> host bytes.
+func (d *Decoder) feedDevice(data []byte) {
+	s := &d.st
+	d.stats.DeviceBytes += int64(len(data))
+	for _, b := range data {
+		switch {
+		case s.asbLen > 0:
+			s.asb[s.asbLen] = b
+			s.asbLen++
+			if s.asbLen == 4 {
+				s.asbLen = 0
+				d.report(asbStatus(s.asb))
+			}
+		case s.block:
+			s.blockLen++
+			if b == nul || s.blockLen > 80 {
+				s.block = false
+			}
+		case b == xon || b == xof:
+		case b&0x93 == 0x12: // 0xx1xx10: DLE EOT answer
+			if r, ok := pop(&s.eot); ok {
+				s.observed = true
+				if st := eotStatus(r.n, b); st != nil {
+					d.report(st)
+				}
+			} else {
+				d.stats.Unsolicited++
+			}
+		case b&0x93 == 0x10: // 0xx1xx00: first byte of an ASB
+			s.asb[0] = b
+			s.asbLen = 1
+		case b == 0x5F || b == 0x3D || b == 0x37: // block replies
+			s.block, s.blockLen = true, 0
+			if b == 0x5F && len(s.buf) > 0 && s.buf[0].kind == reqGSI {
+				pop(&s.buf)
+			}
+		case b&0x90 == 0: // 0xx0xxxx: GS r / GS I answer
+			if r, ok := pop(&s.buf); ok {
+				s.observed = true
+				if st := gsrStatus(r, b); st != nil {
+					d.report(st)
+				}
+			} else {
+				d.stats.Unsolicited++
+			}
+		default:
+			d.stats.Unsolicited++
+		}
+	}
+}
+
+// report emits a status when it differs from the last one of the same
+// source, is the first of its source, or ends a silence (NoReply).
+func (d *Decoder) report(st *drivers.PrinterStatus) {
+	s := &d.st
+	s.observed = true
+	st.Time = d.now
+	st.Online = !st.Fault()
+	key := *st
+	key.Head = drivers.Head{}
+	prev, seen := s.last[st.Via]
+	if seen && prev == key && !s.noReply {
+		return
+	}
+	if s.last == nil {
+		s.last = make(map[string]drivers.PrinterStatus)
+	}
+	s.last[st.Via] = key
+	s.noReply = false
+	d.emit(st)
+}
+
+// asbStatus decodes a 4-byte Automatic Status Back.
+func asbStatus(b [4]byte) *drivers.PrinterStatus {
+	return &drivers.PrinterStatus{
+		Via:             "asb",
+		Offline:         b[0]&0x08 != 0,
+		CoverOpen:       b[0]&0x20 != 0,
+		CutterError:     b[1]&0x08 != 0,
+		Unrecoverable:   b[1]&0x20 != 0,
+		AutoRecoverable: b[1]&0x40 != 0,
+		PaperNearEnd:    b[2]&0x03 != 0,
+		PaperEnd:        b[2]&0x0C != 0,
+	}
+}
+
+// eotStatus decodes the answer to DLE EOT n; nil for classes without
+// flags (7, 8, 18: ink and others).
+func eotStatus(n, b byte) *drivers.PrinterStatus {
+	switch n {
+	case 1:
+		return &drivers.PrinterStatus{Via: "dle_eot_1", Partial: true, Offline: b&0x08 != 0}
+	case 2:
+		return &drivers.PrinterStatus{Via: "dle_eot_2", Partial: true,
+			CoverOpen: b&0x04 != 0, PaperEnd: b&0x20 != 0, Error: b&0x40 != 0}
+	case 3:
+		return &drivers.PrinterStatus{Via: "dle_eot_3", Partial: true,
+			Error: b&0x04 != 0, CutterError: b&0x08 != 0,
+			Unrecoverable: b&0x20 != 0, AutoRecoverable: b&0x40 != 0}
+	case 4:
+		return &drivers.PrinterStatus{Via: "dle_eot_4", Partial: true,
+			PaperNearEnd: b&0x0C != 0, PaperEnd: b&0x60 != 0}
+	}
+	return nil
+}
+
+// gsrStatus decodes the answer to GS r 1 (paper sensor); other GS r and
+// GS I answers carry no fault flags.
+func gsrStatus(r request, b byte) *drivers.PrinterStatus {
+	if r.kind == reqGSr && (r.n == 1 || r.n == '1') {
+		return &drivers.PrinterStatus{Via: "gs_r", Partial: true,
+			PaperNearEnd: b&0x03 != 0, PaperEnd: b&0x0C != 0}
+	}
+	return nil
+}
