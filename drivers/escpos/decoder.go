@@ -19,23 +19,23 @@ type Decoder struct {
 	initTable     *codeTable
 
 	// framing of the host stream
-	cmd      [16]byte // header of the command in progress
-	cmdLen   int      // bytes of it collected, 0 when none
-	cmdNeed  int      // header bytes needed before asking frameOf again
-	cmdAt    int64    // offset of its first byte
-	skip     int64    // body bytes still to skip
-	nulLeft  int64    // data bytes allowed before the NUL of a NUL-ended body
-	inNUL    bool     // inside a NUL-ended body
-	glyphs   int64    // ESC & glyphs still to read
-	glyphY   int      // ESC & glyph height in bytes
-	hostOff  int64    // host stream offset of the next byte
-	now      time.Time
-	out      []drivers.Event
-	stats    Stats
-	text     textState
-	job      *job
-	held     *drivers.Receipt // a cut receipt waiting for a drawer kick
-	st       statusState
+	cmd     [16]byte // header of the command in progress
+	cmdLen  int      // bytes of it collected, 0 when none
+	cmdNeed int      // header bytes needed before asking frameOf again
+	cmdAt   int64    // offset of its first byte
+	skip    int64    // body bytes still to skip
+	nulLeft int64    // data bytes allowed before the NUL of a NUL-ended body
+	inNUL   bool     // inside a NUL-ended body
+	glyphs  int64    // ESC & glyphs still to read
+	glyphY  int      // ESC & glyph height in bytes
+	hostOff int64    // host stream offset of the next byte
+	now     time.Time
+	out     []drivers.Event
+	stats   Stats
+	text    textState
+	job     *job
+	held    *drivers.Receipt // a cut receipt waiting for a drawer kick
+	st      statusState
 }
 
 // New returns a decoder. Options it cannot honour (see Options.Validate)
