@@ -1,0 +1,31 @@
+// Package zvt decodes the German/Austrian ECR-terminal protocol ZVT (the link
+// between a cash register and a card payment terminal) into tillwatch events.
+//
+// It is fed the bytes of both directions of a ZVT link (serial with DLE STX
+// framing and ACK/NAK bytes, or TCP with bare APDUs) and returns
+// *drivers.Payment for every transaction result (04 0F status information or
+// 06 1E abort, typed by the register command before it) and
+// *drivers.Settlement for an end-of-day (06 50). Card numbers are masked with
+// drivers.MaskPAN before they leave the package; track data (BMP 23, 24, 2D)
+// is skipped and never kept.
+//
+// The building blocks are exported for tests, tools and the simulator:
+// SplitFrame/Frame/CRC (serial framing), ParseAPDU, DecodeStatus and friends
+// (fields), the request encoders (AuthRequest, StatusInfo, ...) and Redactor
+// (capture redaction).
+//
+// Sources:
+//   - ZVT Protocol specification (ZVT 13.x) by the Terminalhersteller,
+//     https://www.terminalhersteller.de (BMP table, command layout, BMP 60
+//     individual totals, serial transport: DLE STX ... DLE ETX CRC-16/KERMIT,
+//     ACK 0x06 / NAK 0x15).
+//   - wirelane/ecrterm (ecrterm/packets/bitmaps.py: BMP length classes;
+//     transport_serial.py: framing and CRC).
+//   - Portalum/Portalum.Zvt (ZvtClient.cs, StatusInformationParser, ReceiveHandler:
+//     TCP fragment reassembly, TLV tags 1F07, 25, 07).
+//   - EVerest/zvt (Feig cVEND captures, 06 0F layouts).
+//   - /work/shared/design/TERMINALS.md (tillwatch's summary and card data rules).
+//
+// Test data in testdata/ comes from Portalum/Portalum.Zvt (MIT) and
+// EVerest/zvt (MIT OR Apache-2.0); see testdata/README.md.
+package zvt
