@@ -1,0 +1,37 @@
+// Package link moves bytes between tillwatch and the devices of a checkout
+// lane. It knows nothing of protocols: it opens ports, reads what passes,
+// stamps each read with the time and hands it to a Sink, and it keeps a
+// link alive through USB unplugs and devices that come and go.
+//
+// Two topologies are supported:
+//
+//   - Tap: read-only. A Y-cable gives the host's (register's) TX line and,
+//     optionally, the device's TX line on a second port. Nothing is written.
+//   - Bridge: the agent sits between host and device and forwards every read
+//     to the other side at once (no buffering), while reporting both
+//     directions to the Sink.
+//
+// Serial ports are opened through one of two backends:
+//
+//   - "gobug": go.bug.st/serial (default). Pure Go (no cgo) on Linux and
+//     Windows; a blocked Read is released by Close on Unix; read timeouts
+//     are select(2) on Unix and COMMTIMEOUTS on Windows.
+//     https://pkg.go.dev/go.bug.st/serial
+//   - "tarm": github.com/tarm/serial, a selectable fallback. On Linux its
+//     Port is an *os.File put in blocking mode, so Close does not release a
+//     pending Read: the backend therefore always sets ReadTimeout (termios
+//     VMIN=0/VTIME) and the link polls. A VTIME expiry reads as io.EOF on
+//     Linux; the backend tells it from a real hangup by how long the read
+//     took. https://pkg.go.dev/github.com/tarm/serial
+//
+// Both backends configure a pty slave (tests use github.com/creack/pty):
+// a pty accepts and ignores baud rate, parity and stop bits.
+//
+// Links report Up/Down as *drivers.Link events. A link with two lines (a
+// two-port tap or a bridge) is Up when every line is open and Down as soon
+// as one is not; the Reason names the line ("host" or "device") and path.
+// Each line reopens itself with exponential backoff and jitter, forever.
+//
+// Reads never carry card data into errors or logs: only paths, backends and
+// OS error texts appear there; bytes go to the Sink only.
+package link
