@@ -83,9 +83,25 @@ func (d *Decoder) Stats() Stats {
 // Feed consumes one chunk and returns the events it completed. Events carry
 // the chunk's time.
 func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
-	dir := dirIndex(c.Dir)
+	var evs []drivers.Event
+	for data := c.Data; len(data) > 0; {
+		n := min(len(data), feedSlice)
+		evs = append(evs, d.feed(dirIndex(c.Dir), c.Time, data[:n])...)
+		data = data[n:]
+	}
+	d.stats.Events += len(evs)
+	return evs
+}
+
+// feedSlice bounds how much of a chunk is buffered at once, so a huge chunk
+// of noise never grows the buffers: they hold at most one incomplete
+// message (a stuffed serial frame of up to 2*MaxAPDU bytes) plus one slice.
+const feedSlice = 16 << 10
+
+// feed buffers and decodes one slice of a chunk.
+func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 	s := &d.in[dir]
-	s.buf = append(s.buf, c.Data...)
+	s.buf = append(s.buf, data...)
 	if d.framing == "" {
 		d.framing = decideFraming(s.buf)
 	}
@@ -93,12 +109,11 @@ func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
 	used := 0
 	switch d.framing {
 	case FramingSerial:
-		used, evs = d.feedSerial(dir, 0, c.Time)
+		used, evs = d.feedSerial(dir, 0, t)
 	case FramingTCP:
-		used, evs = d.feedTCP(dir, c.Time)
+		used, evs = d.feedTCP(dir, t)
 	}
 	d.consume(s, used)
-	d.stats.Events += len(evs)
 	return evs
 }
 
