@@ -27,6 +27,8 @@ type textState struct {
 	started  bool       // the line has a character
 	first    style      // style at the line's first character
 	eol      byte       // CR or LF that just ended a line, 0 otherwise
+	lead     byte       // GBK lead byte left at the end of the last run
+	hasLead  bool
 }
 
 // add appends one text byte to the current run.
@@ -51,19 +53,53 @@ func (t *textState) add(d *Decoder, b byte) {
 }
 
 // endRun decodes the current run into the line. Double-byte pairs re-align
-// here: a run ends at every command and line end.
+// here: a run ends at every command and line end. A lead byte left at the
+// end of a run (a pair split by a command) is joined with the next run only
+// when that decodes with fewer bad bytes than dropping it; on a tie it is
+// dropped (the real GBK sample needs that).
 func (t *textState) endRun(d *Decoder) {
 	if len(t.run) == 0 {
 		return
 	}
-	if t.runGBK {
-		var bad int
-		t.line, bad = appendGBK(t.line, t.run)
-		d.stats.BadText += bad
-	} else {
+	if !t.runGBK {
+		t.dropLead(d)
 		t.line = appendSingle(t.line, t.run, t.runTable)
+		t.run = t.run[:0]
+		return
+	}
+	var (
+		out      []byte
+		bad      int
+		dangling bool
+	)
+	mark := len(t.line)
+	if t.hasLead {
+		joined := append([]byte{t.lead}, t.run...)
+		jOut, jBad, jDangling := appendGBK(t.line, joined)
+		jOut = append([]byte(nil), jOut[mark:]...)
+		out, bad, dangling = appendGBK(t.line[:mark], t.run)
+		bad++ // the dropped lead
+		if jBad < bad {
+			out, bad, dangling = append(t.line[:mark], jOut...), jBad, jDangling
+		}
+		t.hasLead = false
+	} else {
+		out, bad, dangling = appendGBK(t.line, t.run)
+	}
+	t.line = out
+	d.stats.BadText += bad
+	if dangling {
+		t.lead, t.hasLead = t.run[len(t.run)-1], true
 	}
 	t.run = t.run[:0]
+}
+
+// dropLead counts and forgets a lead byte left by the last run.
+func (t *textState) dropLead(d *Decoder) {
+	if t.hasLead {
+		d.stats.BadText++
+		t.hasLead = false
+	}
 }
 
 // hasVisible reports whether the line in progress holds visible text.
@@ -74,6 +110,7 @@ func (t *textState) hasVisible() bool {
 // endLine finishes the current line and adds it to the job.
 func (t *textState) endLine(d *Decoder) {
 	t.endRun(d)
+	t.dropLead(d)
 	text := strings.TrimRight(string(t.line), " \t")
 	l := drivers.Line{Text: text}
 	if text != "" {

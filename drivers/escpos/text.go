@@ -109,11 +109,11 @@ func gb18030Four(b []byte) rune {
 
 // appendGBK decodes a run of text bytes printed in Chinese mode. A byte
 // that does not start a valid character (a stray lead byte, a pair in a
-// user-defined area, a lead byte left alone at the end of the run) is
-// dropped and counted, and decoding goes on at the next byte, so the run
-// re-aligns by itself. It returns the extended buffer and the bad count.
-func appendGBK(dst []byte, run []byte) ([]byte, int) {
-	bad := 0
+// user-defined area) is dropped and counted, and decoding goes on at the
+// next byte, so the run re-aligns by itself. A lead byte left alone at the
+// end of the run is not decoded: dangling reports it to the caller, which
+// may join it with the next run (a pair split by a command).
+func appendGBK(dst []byte, run []byte) (out []byte, bad int, dangling bool) {
 	for i := 0; i < len(run); {
 		b := run[i]
 		switch {
@@ -130,7 +130,10 @@ func appendGBK(dst []byte, run []byte) ([]byte, int) {
 			i++
 			continue
 		}
-		if i+1 < len(run) {
+		if i+1 == len(run) {
+			return dst, bad, true
+		}
+		{
 			t := run[i+1]
 			if t >= 0x30 && t <= 0x39 && i+3 < len(run) {
 				if r := gb18030Four(run[i : i+4]); r != 0 {
@@ -147,7 +150,7 @@ func appendGBK(dst []byte, run []byte) ([]byte, int) {
 		bad++
 		i++
 	}
-	return dst, bad
+	return dst, bad, false
 }
 
 // appendSingle decodes a run through a single-byte code table.
