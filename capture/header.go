@@ -3,6 +3,8 @@ package capture
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/tillwatch/tillwatch/configs"
 )
 
 // Version is the format name and version written in every header.
@@ -53,4 +55,17 @@ func marshalHeader(h *Header) ([]byte, error) {
 		return nil, fmt.Errorf("capture: header: %w", err)
 	}
 	return append(b, '\n'), nil
+}
+
+// HeaderFor returns the header that describes a lane's configuration, so
+// that a capture taken with it replays without the config.
+func HeaderFor(c *configs.Config) *Header {
+	h := &Header{Capture: Version, Site: c.Site, Lane: c.Lane, Devices: make(map[string]DeviceInfo, len(c.Devices))}
+	for _, d := range c.Devices {
+		h.Devices[d.Name] = DeviceInfo{
+			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, CodePage: d.CodePage,
+			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency,
+		}
+	}
+	return h
 }
