@@ -1,0 +1,173 @@
+package detect
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// t0 is the start of every test shift.
+var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+const sec = time.Second
+
+// step is one thing that happens in a scenario: an event to observe, or
+// (ev nil) the clock advancing to t0+adv.
+type step struct {
+	ev  drivers.Event
+	adv time.Duration
+}
+
+func obs(ev drivers.Event) step { return step{ev: ev} }
+func adv(d time.Duration) step  { return step{adv: d} }
+func card(amount int64) drivers.Tender {
+	return drivers.Tender{Kind: drivers.TenderCard, Label: "CARD", Amount: amount}
+}
+func cash(amount int64) drivers.Tender {
+	return drivers.Tender{Kind: drivers.TenderCash, Label: "CASH", Amount: amount}
+}
+
+// sale is an approved EUR card sale on the terminal.
+func sale(at time.Duration, amount int64, trace string) *drivers.Payment {
+	return &drivers.Payment{
+		Head: drivers.Head{Time: t0.Add(at), Device: "terminal"},
+		Type: drivers.PaySale, Result: drivers.Approved, Amount: amount, Requested: amount,
+		Currency: "EUR", AuthCode: "A" + trace, Trace: trace, ReceiptNo: "R" + trace,
+		TerminalID: "52523535", Card: "493702******0001",
+	}
+}
+
+func with(p *drivers.Payment, f func(*drivers.Payment)) *drivers.Payment {
+	f(p)
+	return p
+}
+
+// rcpt is a cut EUR receipt job ending at at, started two seconds before.
+func rcpt(at time.Duration, number string, tenders ...drivers.Tender) *drivers.Receipt {
+	var total int64
+	for _, t := range tenders {
+		total += t.Amount
+	}
+	return &drivers.Receipt{
+		Head:  drivers.Head{Time: t0.Add(at), Device: "printer"},
+		Start: t0.Add(at - 2*sec), Cut: true, Ended: "cut", Number: number,
+		Total: &total, Due: &total, Tenders: tenders, Currency: "EUR",
+		Lines: []drivers.Line{{Text: "RECEIPT " + number}},
+	}
+}
+
+func uncut(r *drivers.Receipt, ended string) *drivers.Receipt {
+	r.Cut, r.Ended = false, ended
+	return r
+}
+
+// status is an Automatic Status Back report of the printer.
+func status(at time.Duration, f func(*drivers.PrinterStatus)) *drivers.PrinterStatus {
+	s := &drivers.PrinterStatus{Head: drivers.Head{Time: t0.Add(at), Device: "printer"}, Via: "asb"}
+	if f != nil {
+		f(s)
+	}
+	s.Online = !s.Fault()
+	return s
+}
+
+func paperEnd(s *drivers.PrinterStatus) { s.PaperEnd, s.Offline = true, true }
+func nearEnd(s *drivers.PrinterStatus)  { s.PaperNearEnd = true }
+
+// run plays steps through e and flushes it at the end. An advance step
+// ticks the clock second by second, as the agent's ticker does, so
+// Detected tells when a decision was taken.
+func run(e *Engine, steps []step) []Alert {
+	var out []Alert
+	var now time.Time
+	for _, s := range steps {
+		if s.ev != nil {
+			out = append(out, e.Observe(s.ev)...)
+			now = s.ev.When()
+			continue
+		}
+		end := t0.Add(s.adv)
+		for now = now.Truncate(sec).Add(sec); now.Before(end); now = now.Add(sec) {
+			out = append(out, e.Advance(now)...)
+		}
+		out = append(out, e.Advance(end)...)
+		now = end
+	}
+	return append(out, e.Flush()...)
+}
+
+// kinds lists "kind/state" of alerts, in order.
+func kinds(as []Alert) []string {
+	var ks []string
+	for _, a := range as {
+		ks = append(ks, a.Kind+"/"+string(a.State))
+	}
+	return ks
+}
+
+// ids lists the alert ids, sorted.
+func ids(as []Alert) []string {
+	var s []string
+	for _, a := range as {
+		s = append(s, a.ID)
+	}
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// shift generates n customers of a busy lane, one every 40s, with every
+// kind of incident mixed in, as time-ordered events.
+func shift(seed uint64, n int) []drivers.Event {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var evs []drivers.Event
+	add := func(ev ...drivers.Event) { evs = append(evs, ev...) }
+	add(status(-30*sec, nil))
+	for i := range n {
+		at := time.Duration(i) * 40 * sec
+		amt := int64(100 + rng.IntN(20000))
+		tr := fmt.Sprintf("%06d", i)
+		no := fmt.Sprintf("%04d", i)
+		switch k := rng.IntN(100); {
+		case k < 55: // card sale, receipt after approval
+			add(sale(at, amt, tr), rcpt(at+2*sec, no, card(amt)))
+		case k < 70: // cash sale
+			add(rcpt(at+2*sec, no, cash(amt)))
+		case k < 75: // receipt first
+			add(rcpt(at, no, card(amt)), sale(at+8*sec, amt, tr))
+		case k < 78: // under-charge
+			add(sale(at, amt/10+1, tr), rcpt(at+2*sec, no, card(amt)))
+		case k < 80: // over-charge
+			add(sale(at, amt*10, tr), rcpt(at+2*sec, no, card(amt)))
+		case k < 84: // split across two cards
+			add(sale(at, amt, tr), sale(at+6*sec, amt+50, tr+"b"), rcpt(at+8*sec, no, card(2*amt+50)))
+		case k < 87: // no receipt
+			add(sale(at, amt, tr))
+		case k < 90: // voided
+			v := with(sale(at+5*sec, amt, "V"+tr), func(p *drivers.Payment) { p.Type, p.OriginalTrace = drivers.PayVoid, tr })
+			add(sale(at, amt, tr), v)
+		case k < 93: // paper runs out during the job, replaced later
+			add(sale(at, amt, tr), status(at+sec, paperEnd), rcpt(at+2*sec, no, card(amt)), status(at+30*sec, nil))
+		case k < 96: // job never cut
+			add(uncut(rcpt(at+2*sec, no, cash(amt)), "idle"))
+		default: // declined, then approved
+			d := with(sale(at, amt, "D"+tr), func(p *drivers.Payment) { p.Result = drivers.Declined })
+			add(d, sale(at+10*sec, amt, tr), rcpt(at+12*sec, no, card(amt)))
+		}
+	}
+	slices.SortStableFunc(evs, func(a, b drivers.Event) int { return cmp.Compare(a.When().UnixNano(), b.When().UnixNano()) })
+	return evs
+}
+
+// playEvents observes events, advancing the clock to each event's time.
+func playEvents(e *Engine, evs []drivers.Event) []Alert {
+	var out []Alert
+	for _, ev := range evs {
+		out = append(out, e.Advance(ev.When())...)
+		out = append(out, e.Observe(ev)...)
+	}
+	return out
+}

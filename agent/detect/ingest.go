@@ -1,0 +1,129 @@
+package detect
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// addPayment takes in a terminal result. Approved sales are tracked and
+// matched; an approved void or reversal cancels its original sale;
+// declined and aborted results and other types move no money here.
+func (e *Engine) addPayment(v *drivers.Payment) {
+	if v.Result != drivers.Approved {
+		return
+	}
+	switch v.Type {
+	case drivers.PayVoid:
+		e.cancel(v)
+		return
+	case drivers.PaySale:
+	default:
+		return
+	}
+	p := &payment{seq: e.next(), id: EventID(v), ev: *v, at: v.Time}
+	p.due = p.at.Add(e.cfg.ReceiptWait)
+	e.pays = append(e.pays, p)
+	e.matchPayment(p)
+	e.fire(trigger{on: onPayment, pay: p})
+}
+
+// cancel marks the latest open sale a void refers to (by its receipt
+// number or its trace, on the same terminal) as needing no receipt. A sale
+// already matched keeps its receipt.
+func (e *Engine) cancel(v *drivers.Payment) {
+	for _, p := range slices.Backward(e.pays) {
+		o := &p.ev
+		if v.TerminalID != "" && o.TerminalID != "" && v.TerminalID != o.TerminalID {
+			continue
+		}
+		if (v.OriginalReceipt != "" && v.OriginalReceipt == o.ReceiptNo) ||
+			(v.OriginalTrace != "" && v.OriginalTrace == o.Trace) {
+			if p.state == payOpen {
+				p.state = payCancelled
+				p.waitDone = true
+			}
+			return
+		}
+	}
+}
+
+// addReceipt takes in a print job; it is decided once StatusGrace is over.
+func (e *Engine) addReceipt(v *drivers.Receipt) {
+	e.recs = append(e.recs, newReceipt(&e.cfg, v, EventID(v), e.next()))
+}
+
+// addStatus updates a printer's state.
+func (e *Engine) addStatus(v *drivers.PrinterStatus) {
+	p := e.printer(v.Device, true)
+	prev, known := p.apply(v)
+	e.fire(trigger{on: onStatus, prn: p, status: v, prev: prev, prevKnown: known})
+}
+
+// confirm decides a job once no fault can fail it any more: a job that was
+// not cut or met a printer fault failed and never counts as a printed
+// receipt; a printed card receipt is matched.
+func (e *Engine) confirm(r *receipt) {
+	r.state = recOther
+	var why []string
+	if !r.cut {
+		why = append(why, "job never cut (ended: "+r.ended+")")
+	}
+	prn := e.printer(r.dev, false)
+	if prn != nil {
+		r.printer = printerEvidence(prn.cur, len(prn.hist) > 0)
+		graceEnd := r.at.Add(e.cfg.StatusGrace)
+		if st, phase, ok := prn.firstFault(r.start, r.at, graceEnd); ok {
+			r.printer = printerEvidence(st, true)
+			when := map[string]string{"at": "at the start of the job", "during": "during the job", "after": "right after the job"}[phase]
+			why = append(why, printerCause(r.printer)+" "+when)
+		}
+	}
+	switch {
+	case len(why) > 0:
+		r.state = recFailed
+		r.failure = strings.Join(why, "; ")
+	case r.card > 0 && !r.reprint:
+		r.state = recOpen
+		e.matchReceipt(r)
+	}
+	e.fire(trigger{on: onReceipt, rec: r})
+}
+
+// printer returns the state of a printer device, creating it if asked.
+func (e *Engine) printer(dev string, create bool) *printer {
+	i, found := slices.BinarySearchFunc(e.printers, dev, func(p *printer, d string) int { return strings.Compare(p.dev, d) })
+	if found {
+		return e.printers[i]
+	}
+	if !create {
+		return nil
+	}
+	p := &printer{dev: dev}
+	e.printers = slices.Insert(e.printers, i, p)
+	return p
+}
+
+// likelyCause is the printer state that best explains a receipt missing
+// from from to now: the first fault any printer was in during that time
+// (printers in name order), else the current state of the printer heard
+// from last. Known is false when no printer status was ever seen.
+func (e *Engine) likelyCause(from, now time.Time) (PrinterEvidence, string) {
+	for _, p := range e.printers {
+		if st, _, ok := p.firstFault(from, now, now.Add(time.Nanosecond)); ok {
+			return printerEvidence(st, true), p.dev
+		}
+	}
+	var last *printer
+	for _, p := range e.printers {
+		if len(p.hist) > 0 && (last == nil || p.updated.After(last.updated)) {
+			last = p
+		}
+	}
+	if last == nil {
+		return PrinterEvidence{}, ""
+	}
+	return printerEvidence(last.cur, true), last.dev
+}

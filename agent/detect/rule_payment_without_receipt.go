@@ -1,0 +1,63 @@
+package detect
+
+import "time"
+
+// paymentWithoutReceipt raises payment_without_receipt (critical) for an
+// approved sale with no matched receipt ReceiptWait after approval, exactly
+// then and not before. While a card receipt that could still be its
+// receipt is undecided (its job within StatusGrace, or waiting for a split
+// payment) the decision waits for that receipt, so a sale paired by
+// amount_mismatch is not reported twice. The alert carries the printer
+// state that best explains the missing receipt.
+type paymentWithoutReceipt struct{}
+
+func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
+	if t.on != onDue || t.pay.state != payOpen {
+		return nil
+	}
+	p := t.pay
+	if until, ok := e.undecidedReceipt(p); ok && until.After(p.due) {
+		p.due = until
+		return nil
+	}
+	pe, _ := e.likelyCause(p.at, e.clock)
+	ev := &p.ev
+	summary := "Card payment " + FormatMoney(ev.Amount, ev.Currency) + " approved at " + clock(ev.Time) +
+		traceNote(ev) + " but no receipt printed within " + e.cfg.ReceiptWait.String() + "; " + printerCause(pe) + "."
+	return []finding{{
+		alert: Alert{
+			Kind: KindPaymentWithoutReceipt, Severity: Critical, State: Raised, Time: ev.Time,
+			Summary:  summary,
+			Payment:  paymentEvidence(ev),
+			Printer:  &pe,
+			Currency: ev.Currency,
+			Device:   ev.Device,
+		},
+		evidence: []string{p.id},
+	}}
+}
+
+// undecidedReceipt returns when the last card receipt in a payment's
+// window that is still undecided will be decided.
+func (e *Engine) undecidedReceipt(p *payment) (time.Time, bool) {
+	var until time.Time
+	found := false
+	for _, r := range e.recs {
+		if r.card <= 0 || r.reprint || !e.within(r.at, p.at) {
+			continue
+		}
+		var at time.Time
+		switch r.state {
+		case recPending:
+			at = r.at.Add(e.cfg.StatusGrace)
+		case recOpen:
+			at = r.at.Add(e.cfg.MatchWindow)
+		default:
+			continue
+		}
+		if !found || at.After(until) {
+			until, found = at, true
+		}
+	}
+	return until, found
+}

@@ -1,0 +1,122 @@
+package detect
+
+import (
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// payState is where an approved sale stands.
+type payState uint8
+
+const (
+	payOpen      payState = iota // no receipt yet
+	payMatched                   // matched to a receipt of equal amount
+	payPaired                    // paired with a receipt of another amount (amount_mismatch)
+	payCancelled                 // voided or reversed: needs no receipt
+)
+
+// payment is an approved sale the engine tracks.
+type payment struct {
+	seq   uint64
+	id    string
+	ev    drivers.Payment // a copy: callers may reuse theirs
+	at    time.Time
+	state payState
+	// due is when payment_without_receipt next looks at it; waitDone is
+	// set once it decided (or the sale no longer needs a receipt).
+	due      time.Time
+	waitDone bool
+	rec      *receipt
+}
+
+// pending reports whether a decision about p is still to come.
+func (p *payment) pending() bool { return p.state == payOpen && !p.waitDone }
+
+// recState is where a receipt job stands.
+type recState uint8
+
+const (
+	recPending recState = iota // printed; faults may still come within StatusGrace
+	recFailed                  // the job did not complete: never matched
+	recOther                   // printed, but not a card receipt (cash, reprint)
+	recOpen                    // printed card receipt waiting for its payment(s)
+	recMatched                 // matched to payment(s) of equal amount
+	recPaired                  // paired with payment(s) of another amount
+	recClosed                  // its window closed with nothing to pair
+)
+
+// receipt is one print job the engine tracks.
+type receipt struct {
+	seq      uint64
+	id       string
+	dev      string
+	at       time.Time // the job's end (its cut)
+	start    time.Time
+	cut      bool
+	ended    string
+	reprint  bool
+	card     int64 // sum of the settled tenders; 0 when not a card receipt
+	lines    int   // number of settled tender lines
+	currency string
+	evidence ReceiptEvidence
+	state    recState
+	failure  string          // why the job failed, for print_failed
+	printer  PrinterEvidence // printer state print_failed reports
+	pays     []*payment
+}
+
+// pending reports whether a decision about r is still to come.
+func (r *receipt) pending() bool { return r.state == recPending || r.state == recOpen }
+
+// newReceipt digests a receipt event for the settled tender kinds.
+func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt {
+	r := &receipt{
+		seq: seq, id: id, dev: v.Device, at: v.Time, start: v.Start,
+		cut: v.Cut, ended: v.Ended, reprint: v.Reprint, currency: v.Currency,
+	}
+	if r.start.IsZero() || r.start.After(r.at) {
+		r.start = r.at
+	}
+	for _, t := range v.Tenders {
+		if cfg.settles(t.Kind) && t.Amount > 0 {
+			r.card += t.Amount
+			r.lines++
+		}
+	}
+	r.evidence = ReceiptEvidence{
+		Number: v.Number, Total: copyInt(v.Total), Due: copyInt(v.Due),
+		Time: v.Time, Cut: v.Cut,
+	}
+	if r.card > 0 {
+		r.evidence.CardTender = copyInt(&r.card)
+	}
+	return r
+}
+
+func copyInt(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// paymentEvidence is the contract's view of a payment. The card number is
+// masked again (idempotent) so nothing longer than 6+4 digits leaves.
+func paymentEvidence(p *drivers.Payment) *PaymentEvidence {
+	return &PaymentEvidence{
+		Type: string(p.Type), Result: string(p.Result), Amount: p.Amount, Requested: p.Requested,
+		Currency: p.Currency, AuthCode: p.AuthCode, Trace: p.Trace, ReceiptNo: p.ReceiptNo,
+		Reference: p.Reference, TerminalID: p.TerminalID, Card: drivers.MaskPAN(p.Card), Time: p.Time,
+	}
+}
+
+// absDur is |a-b|.
+func absDur(a, b time.Time) time.Duration {
+	d := a.Sub(b)
+	if d < 0 {
+		return -d
+	}
+	return d
+}
