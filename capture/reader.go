@@ -125,6 +125,9 @@ func (r *Reader) Next() (Record, error) {
 			return Record{}, err
 		}
 	}
+	if rec, ok := fastRecord(line); ok {
+		return rec, nil
+	}
 	rec, err := parseRecord(line)
 	if err != nil {
 		return Record{}, &ParseError{Line: r.line, Err: err}
