@@ -1,0 +1,18 @@
+// Package receipt turns the printed lines of a receipt into fields: the
+// receipt number, total, amount due, tenders (card, cash, wallet,
+// voucher), change, and whether it is a reprint. A Profile is a set of
+// labels loaded from YAML; "generic" (English and Simplified Chinese) is
+// built in. Profile implements escpos.FieldExtractor.
+//
+// Matching: every label is searched in every line, case-insensitively;
+// English labels match whole words only ("CASH" is not in "CASHIER");
+// where labels overlap, the longest wins ("消费合计" holds 合计, total;
+// "应收金额" is due; "SUBTOTAL" is not "TOTAL"). A label's value is the
+// last amount between it and the next label on the same line, or the
+// line's last amount when the line holds a single label and nothing
+// follows it. Amounts must look like money (decimals or a currency mark),
+// so quantities, dates and times never become totals.
+//
+// Sources: /work/shared/design/ESCPOS.md section 4 (Chinese receipt and card
+// slip labels); gopkg.in/yaml.v3 for positions in error messages.
+package receipt

@@ -1,0 +1,233 @@
+package receipt
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// field is what a label stands for.
+type field uint8
+
+const (
+	fNumber field = iota
+	fTotal
+	fSubtotal
+	fReduction
+	fTax
+	fDue
+	fTendered
+	fChange
+	fTender
+	fReprint
+	fNotReprint
+)
+
+// matcher is one compiled label.
+type matcher struct {
+	label string // upper case
+	word  bool   // must stand as a whole word (labels with ASCII letters)
+	field field
+	kind  drivers.TenderKind // for fTender
+	text  string             // the label as written, for Tender.Label
+}
+
+// hit is a label found in a line.
+type hit struct {
+	m          *matcher
+	start, end int
+}
+
+// compile builds the matchers of a profile, longest label first.
+func (p *Profile) compile() []matcher {
+	var ms []matcher
+	add := func(f field, kind drivers.TenderKind, labels []string) {
+		for _, l := range labels {
+			l = strings.TrimSpace(l)
+			if l == "" {
+				continue
+			}
+			ms = append(ms, matcher{label: asciiUpper(l), word: hasASCIILetter(l), field: f, kind: kind, text: l})
+		}
+	}
+	L := &p.Labels
+	add(fNumber, "", L.Number)
+	add(fTotal, "", L.Total)
+	add(fSubtotal, "", L.Subtotal)
+	add(fReduction, "", L.Reduction)
+	add(fTax, "", L.Tax)
+	add(fDue, "", L.Due)
+	add(fTendered, "", L.Tendered)
+	add(fChange, "", L.Change)
+	kinds := make([]string, 0, len(p.Tenders))
+	for k := range p.Tenders {
+		kinds = append(kinds, string(k))
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		add(fTender, drivers.TenderKind(k), p.Tenders[drivers.TenderKind(k)])
+	}
+	add(fReprint, "", p.Reprint.Markers)
+	add(fNotReprint, "", p.Reprint.Except)
+	sort.SliceStable(ms, func(i, j int) bool {
+		if len(ms[i].label) != len(ms[j].label) {
+			return len(ms[i].label) > len(ms[j].label)
+		}
+		return ms[i].label < ms[j].label
+	})
+	return ms
+}
+
+// asciiUpper upper-cases ASCII letters only, so byte offsets do not move.
+func asciiUpper(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+}
+
+func hasASCIILetter(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWordRune reports whether r continues an English word.
+func isWordRune(r rune) bool { return r < utf8.RuneSelf && (unicode.IsLetter(r) || r == '_') }
+
+// find returns the labels of one (upper-cased) line, left to right, not
+// overlapping, the longest at each position.
+func find(ms []matcher, line string) []hit {
+	var hits []hit
+	for i := 0; i < len(line); {
+		matched := false
+		for k := range ms {
+			m := &ms[k]
+			if !strings.HasPrefix(line[i:], m.label) {
+				continue
+			}
+			end := i + len(m.label)
+			if m.word {
+				before, _ := utf8.DecodeLastRuneInString(line[:i])
+				after, _ := utf8.DecodeRuneInString(line[end:])
+				if (i > 0 && isWordRune(before)) || (end < len(line) && isWordRune(after)) {
+					continue
+				}
+			}
+			hits = append(hits, hit{m: m, start: i, end: end})
+			i, matched = end, true
+			break
+		}
+		if !matched {
+			_, size := utf8.DecodeRuneInString(line[i:])
+			i += size
+		}
+	}
+	return hits
+}
+
+// amountRE finds amount candidates: optional sign and currency mark,
+// digits with separators, optional trailing mark or minus.
+var amountRE = regexp.MustCompile(`[-+(]?\s*(?:RMB|CNY|USD|EUR|GBP|HKD|CHF|[¥￥$€£])?\s*-?[0-9０-９][0-9０-９,.，．']*\)?(?:\s*(?:元|圆|円|€|RMB|CNY|EUR))?-?`)
+
+// lastMoney returns the last money-like amount in s.
+func lastMoney(s string) (int64, bool) {
+	found := amountRE.FindAllString(s, -1)
+	for i := len(found) - 1; i >= 0; i-- {
+		if a, ok := parseAmount(found[i]); ok && a.money() {
+			return a.minor, true
+		}
+	}
+	return 0, false
+}
+
+// numberRE is a receipt number: letters, digits and - _ / . with a digit.
+var numberRE = regexp.MustCompile(`^[#:：.\s]*(?:NO\.?|NR\.?|№)?[#:：.\s]*([A-Za-z0-9][A-Za-z0-9\-_/.]*)`)
+
+// firstNumber returns the receipt number at the start of s.
+func firstNumber(s string) (string, bool) {
+	m := numberRE.FindStringSubmatch(s)
+	if m == nil || !strings.ContainsAny(m[1], "0123456789") {
+		return "", false
+	}
+	return strings.TrimRight(m[1], "."), true
+}
+
+// Extract fills r.Profile, Number, Total, Due, Tenders, Change, Currency
+// and Reprint from r.Lines. It first clears them, so it can run again.
+// Total, due and change take the last line that has them; the number takes
+// the first; every tender line is a tender. Due defaults to the total.
+func (p *Profile) Extract(r *drivers.Receipt) {
+	ms := p.matchers
+	if ms == nil {
+		ms = p.compile()
+	}
+	r.Profile, r.Currency = p.Name, p.Currency
+	r.Number, r.Total, r.Due, r.Change, r.Tenders, r.Reprint = "", nil, nil, nil, nil, false
+	for _, l := range r.Lines {
+		p.extractLine(ms, r, l.Text)
+	}
+	if r.Due == nil && r.Total != nil {
+		v := *r.Total
+		r.Due = &v
+	}
+}
+
+// extractLine applies one line's labels to r.
+func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string) {
+	line := asciiUpper(text) // same byte offsets as text
+	hits := find(ms, line)
+	if len(hits) == 0 {
+		return
+	}
+	reprint, notReprint := false, false
+	for i, h := range hits {
+		end := len(line)
+		if i+1 < len(hits) {
+			end = hits[i+1].start
+		}
+		seg := line[h.end:end]
+		switch h.m.field {
+		case fReprint:
+			reprint = true
+			continue
+		case fNotReprint:
+			notReprint = true
+			continue
+		case fNumber:
+			if n, ok := firstNumber(text[h.end:end]); ok && r.Number == "" {
+				r.Number = n
+			}
+			continue
+		}
+		v, ok := lastMoney(seg)
+		if !ok && len(hits) == 1 {
+			v, ok = lastMoney(line)
+		}
+		if !ok {
+			continue
+		}
+		switch h.m.field {
+		case fTotal:
+			r.Total = &v
+		case fDue:
+			r.Due = &v
+		case fChange:
+			r.Change = &v
+		case fTender:
+			r.Tenders = append(r.Tenders, drivers.Tender{Kind: h.m.kind, Label: h.m.text, Amount: v})
+		}
+	}
+	if reprint && !notReprint {
+		r.Reprint = true
+	}
+}
