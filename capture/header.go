@@ -20,6 +20,23 @@ type Header struct {
 	Lane string `json:"lane,omitempty"`
 	// Devices maps each device name used in records to its settings.
 	Devices map[string]DeviceInfo `json:"devices,omitempty"`
+	// Detect, optional, carries the detection settings the capturing agent
+	// ran with, so a replay without a config decides the same windows. It
+	// is a tillwatch extension of the header contract; readers that do not
+	// know it ignore it.
+	Detect *DetectInfo `json:"detect,omitempty"`
+}
+
+// DetectInfo is the detect section of a config in a header: durations as
+// Go duration strings ("120s").
+type DetectInfo struct {
+	MatchWindow     string   `json:"match_window,omitempty"`
+	ReceiptWait     string   `json:"receipt_wait,omitempty"`
+	CutTimeout      string   `json:"cut_timeout,omitempty"`
+	StatusTimeout   string   `json:"status_timeout,omitempty"`
+	DuplicateWindow string   `json:"duplicate_window,omitempty"`
+	AmountTolerance int64    `json:"amount_tolerance,omitempty"`
+	Settles         []string `json:"settles,omitempty"`
 }
 
 // DeviceInfo is what replay needs to know to decode one device's bytes.
@@ -60,7 +77,13 @@ func marshalHeader(h *Header) ([]byte, error) {
 // HeaderFor returns the header that describes a lane's configuration, so
 // that a capture taken with it replays without the config.
 func HeaderFor(c *configs.Config) *Header {
-	h := &Header{Capture: Version, Site: c.Site, Lane: c.Lane, Devices: make(map[string]DeviceInfo, len(c.Devices))}
+	d := c.Detect
+	h := &Header{Capture: Version, Site: c.Site, Lane: c.Lane, Devices: make(map[string]DeviceInfo, len(c.Devices)),
+		Detect: &DetectInfo{
+			MatchWindow: d.MatchWindow.String(), ReceiptWait: d.ReceiptWait.String(), CutTimeout: d.CutTimeout.String(),
+			StatusTimeout: d.StatusTimeout.String(), DuplicateWindow: d.DuplicateWindow.String(),
+			AmountTolerance: d.AmountTolerance, Settles: d.Settles,
+		}}
 	for _, d := range c.Devices {
 		h.Devices[d.Name] = DeviceInfo{
 			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, CodePage: d.CodePage,
