@@ -1,8 +1,6 @@
 package zvt
 
 import (
-	"errors"
-	"hash/fnv"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -155,95 +153,6 @@ func (d *Decoder) consume(s *stream, n int) {
 	s.buf = s.buf[:rest]
 }
 
-// feedSerial splits the buffer of direction dir, from pos on, into frames.
-// It returns how many bytes were used.
-func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
-	s := &d.in[dir]
-	peer := &d.in[1-dir]
-	var evs []drivers.Event
-	for start := pos; pos < len(s.buf); {
-		if pos > start {
-			s.scan = frameScan{}
-		}
-		adv, frame, err := splitFrame(s.buf[pos:], false, &s.scan)
-		if adv == 0 && err == nil {
-			break
-		}
-		switch {
-		case err != nil:
-			if errors.Is(err, ErrCRC) {
-				d.stats.CRCErrors++
-			} else {
-				d.stats.FramingErrors++
-			}
-			d.fail(shift(err, pos))
-		case frame == nil:
-			for _, b := range s.buf[pos : pos+adv] {
-				switch b {
-				case ACK:
-					d.stats.ACKs++
-					peer.acked = true
-				case NAK:
-					d.stats.NAKs++
-					peer.acked = false
-				default:
-					d.stats.NoiseBytes++
-				}
-			}
-		default:
-			d.stats.Frames++
-			h := frameHash(frame)
-			if s.hasLast && h == s.last && !s.acked {
-				d.stats.Retransmits++
-			} else {
-				s.last, s.hasLast, s.acked = h, true, false
-				evs = append(evs, d.message(frame, true, dir, t)...)
-			}
-		}
-		pos += adv
-	}
-	return pos, evs
-}
-
-// feedTCP splits the buffer of direction dir into bare APDUs.
-func (d *Decoder) feedTCP(dir int, t time.Time) (int, []drivers.Event) {
-	s := &d.in[dir]
-	var evs []drivers.Event
-	pos := 0
-	for pos < len(s.buf) {
-		b := s.buf[pos:]
-		if d.opts.Framing != FramingTCP && b[0] == DLE {
-			if len(b) < 2 {
-				break // auto: a DLE STX may be starting
-			}
-			if b[1] == STX {
-				d.framing = FramingSerial // auto: it was a serial link after all
-				used, more := d.feedSerial(dir, pos, t)
-				return used, append(evs, more...)
-			}
-		}
-		if !knownClass(b[0]) {
-			skip := 1
-			for skip < len(b) && !knownClass(b[skip]) && b[skip] != DLE {
-				skip++
-			}
-			d.stats.FramingErrors++
-			d.stats.NoiseBytes += skip
-			d.fail(derr(pos, ErrUnknownClass, "%d bytes skipped before a known APDU class", skip))
-			pos += skip
-			continue
-		}
-		hdr, n, ok := apduHeader(b)
-		if !ok || len(b) < hdr+n {
-			break
-		}
-		d.stats.Frames++
-		evs = append(evs, d.message(b[:hdr+n], false, dir, t)...)
-		pos += hdr + n
-	}
-	return pos, evs
-}
-
 // message parses one complete APDU and runs it through the session.
 func (d *Decoder) message(raw []byte, exact bool, dir int, t time.Time) []drivers.Event {
 	var a *APDU
@@ -272,54 +181,3 @@ func (d *Decoder) message(raw []byte, exact bool, dir int, t time.Time) []driver
 
 // fail records an error.
 func (d *Decoder) fail(err error) { d.stats.LastError = err }
-
-// decideWindow is how many leading bytes auto framing looks at.
-const decideWindow = 4096
-
-// decideFraming looks at the first bytes of a link in auto mode: DLE STX
-// (after any ACK/NAK bytes) means serial, a known APDU class means tcp.
-// It returns "" while it cannot tell yet.
-func decideFraming(b []byte) string {
-	i := 0
-	for i < len(b) && (b[i] == ACK || b[i] == NAK) {
-		i++
-	}
-	rest := b[i:]
-	switch {
-	case len(rest) >= 2 && rest[0] == DLE && rest[1] == STX:
-		return FramingSerial
-	case len(rest) == 0 || (len(rest) == 1 && rest[0] == DLE):
-		return ""
-	case knownClass(b[0]):
-		return FramingTCP
-	case indexSTX(b[:min(len(b), decideWindow)]) >= 0:
-		return FramingSerial
-	case len(b) > decideWindow:
-		return FramingTCP
-	}
-	return ""
-}
-
-// frameHash identifies a frame for retransmission dedupe without keeping
-// its bytes.
-func frameHash(b []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64()
-}
-
-// dirIndex maps a direction to a stream index.
-func dirIndex(d drivers.Direction) int {
-	if d == drivers.FromHost {
-		return 0
-	}
-	return 1
-}
-
-// dirOf is the inverse of dirIndex.
-func dirOf(i int) drivers.Direction {
-	if i == 0 {
-		return drivers.FromHost
-	}
-	return drivers.FromDevice
-}
