@@ -28,9 +28,19 @@
 // the line stayed idle for Options.JobTimeout ("idle") or at the end of
 // input ("eof", see FlushAll). A job with no text and no image is dropped.
 //
-// A cut receipt is held back until the next byte that opens a job, or the
-// next Flush, so that a drawer kick sent right after the cut (the usual
-// order) is reported on the receipt it belongs to. The agent calls Flush on
-// its idle ticker, so the delay is one tick; the receipt's Time is the time
-// of the chunk that held the cut either way, never the flush time.
+// A cut receipt is held back until the next byte that opens a job, or
+// until a Feed or Flush at least 2 seconds after the cut (or FlushAll), so
+// that a drawer kick sent right after the cut (the usual order) is reported
+// on the receipt it belongs to. The receipt's Time is the time of the chunk
+// that held the cut either way, never the flush time; which chunk carries
+// the kick decides DrawerKick the same way live and in replay.
+//
+// Printer status: DLE EOT, GS r and GS I requests on the host side are
+// matched FIFO (per kind) to replies on the device side; ASB is recognised
+// by its first byte. A PrinterStatus is emitted when a reply or ASB differs
+// from the previous one of the same source (Via), for the first of each
+// source, and for the first reply after a silence. An unanswered request
+// gives one PrinterStatus{NoReply: true, Via: "timeout"} per silence, timed
+// at request + StatusTimeout. A POS polling every second thus costs no
+// journal space while nothing changes.
 package escpos
