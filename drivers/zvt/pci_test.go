@@ -209,3 +209,36 @@ func TestRedactor(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactReceiptText(t *testing.T) {
+	line := func(s string) []byte { return appendTLV(nil, tlvTextLine, []byte(s)) }
+	lines := bytes.Join([][]byte{
+		line("Karte 4111 1111 1111 1111"), line("PAN:6212345678901234569 ok"),
+		line("000013    0004      000001"), line("L:************0000"), line("Beleg 0470 Datum 19.10.2021"),
+	}, nil)
+	tlv := append(appendTLV(nil, tlvReceiptType, []byte{2}), appendTLV(nil, tlvTextLines, lines)...)
+	data := appendBERLength([]byte{bmpTLV}, len(tlv))
+	apdu := encodeAPDU(0x06, 0xD3, append(data, tlv...))
+	got := NewRedactor().Redact(drivers.FromDevice, apdu)
+	for _, leak := range []string{"4111 1111 1111 1111", "6212345678901234569", "1 1111 1"} {
+		if bytes.Contains(got, []byte(leak)) {
+			t.Errorf("receipt text leaks %q", leak)
+		}
+	}
+	for _, keep := range []string{"4111 11** **** 1111", "621234*********4569", "000013    0004      000001", "L:************0000", "Beleg 0470"} {
+		if !bytes.Contains(got, []byte(keep)) {
+			t.Errorf("redacted receipt lacks %q: %q", keep, got)
+		}
+	}
+	a, _, err := ParseAPDU(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := DecodePrintText(a); err != nil || p.Lines != 5 || p.ReceiptType != 2 {
+		t.Errorf("redacted receipt decodes to %+v, %v", p, err)
+	}
+	line1 := encodeAPDU(0x06, 0xD1, append([]byte{0x00}, "Karte 5500005555555559"...))
+	if got := NewRedactor().Redact(drivers.FromDevice, line1); bytes.Contains(got, []byte("5500005555555559")) || !bytes.Contains(got, []byte("550000******5559")) {
+		t.Errorf("06 D1 line not masked: %q", got)
+	}
+}

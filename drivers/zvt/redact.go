@@ -18,7 +18,9 @@ import (
 //   - EMV tags inside BMP 06 that hold a PAN (5A) are masked like BMP 22,
 //     those with track data or the cardholder name (56, 57, 5F20, 9F1F,
 //     9F20, 9F6B) are overwritten;
-//   - after a BMP that cannot be parsed the rest of the message is zeroed.
+//   - after a BMP that cannot be parsed the rest of the message is zeroed;
+//   - in receipt text (06 D1, 06 D3) Luhn-valid 13-19 digit numbers keep
+//     only their first 6 and last 4 digits.
 //
 // Serial frames are re-stuffed with a new CRC. ACK and NAK bytes pass
 // through; other bytes outside frames, frames with a bad CRC and
@@ -145,6 +147,7 @@ func redactAPDU(raw []byte) []byte {
 	if err != nil {
 		return out
 	}
+	redactText(a.Command(), a.Data)
 	start := bmpStart(a.Command())
 	if start < 0 || start > len(a.Data) {
 		return out
