@@ -68,3 +68,5 @@ func (g *gobugPort) Close() error {
 	}
 	return g.p.Close()
 }
+
+func (*gobugPort) polls() {}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,6 +41,41 @@ func (p *pipePort) Write(b []byte) (int, error) { return p.write(b) }
 func (p *pipePort) Close() error {
 	p.closes.Add(1)
 	return p.pr.Close()
+}
+
+// pollPort is a pipePort whose Read returns (0, nil) every millisecond
+// without data, like the serial backends. Such a port must never be closed
+// while a Read runs: closeDuringRead counts violations.
+type pollPort struct {
+	*pipePort
+	data            chan []byte
+	closed          chan struct{}
+	once            sync.Once
+	closeDuringRead *atomic.Int32
+}
+
+func (*pollPort) polls() {}
+
+func (p *pollPort) Read(b []byte) (int, error) {
+	p.reading.Add(1)
+	defer p.reading.Add(-1)
+	select {
+	case d := <-p.data:
+		return copy(b, d), nil
+	case <-p.closed:
+		return 0, errClosed
+	case <-time.After(time.Millisecond):
+		return 0, nil
+	}
+}
+
+func (p *pollPort) Close() error {
+	if p.reading.Load() > 0 {
+		p.closeDuringRead.Add(1)
+	}
+	p.closes.Add(1)
+	p.once.Do(func() { close(p.closed) })
+	return nil
 }
 
 // TestRunReleasesBlockedRead: Run closes its ports when ctx is done, so a
@@ -78,22 +114,37 @@ func TestRunReleasesBlockedRead(t *testing.T) {
 // line (Down naming the write), which reopens and forwards again. Times
 // come from Now.
 func TestBridgeWriteFailure(t *testing.T) {
+	for _, kind := range []string{"blocking", "polling"} {
+		t.Run(kind, func(t *testing.T) { testBridgeWriteFailure(t, kind == "polling") })
+	}
+}
+
+func testBridgeWriteFailure(t *testing.T, poll bool) {
 	host := newPTY(t)
-	var reading, closes, opens atomic.Int32
+	var reading, closes, opens, closeDuringRead atomic.Int32
 	got := make(chan []byte, 16)
 	open := func(c SerialConfig) (Port, error) {
 		if c.Path == host.Path {
 			return OpenSerial(c)
 		}
 		first := opens.Add(1) == 1
-		return newPipePort(&reading, &closes, func(b []byte) (int, error) {
+		pp := newPipePort(&reading, &closes, func(b []byte) (int, error) {
 			if first {
 				return 0, errors.New("cable pulled")
 			}
 			got <- append([]byte(nil), b...)
 			return len(b), nil
-		}), nil
+		})
+		if poll {
+			return &pollPort{pipePort: pp, data: make(chan []byte), closed: make(chan struct{}), closeDuringRead: &closeDuringRead}, nil
+		}
+		return pp, nil
 	}
+	t.Cleanup(func() {
+		if n := closeDuringRead.Load(); n > 0 {
+			t.Errorf("a polling port was closed %d times during a Read", n)
+		}
+	})
 	base := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	var ticks atomic.Int64
 	now := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Second) }
