@@ -2,6 +2,7 @@ package receipt
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,30 +28,9 @@ func view(r *drivers.Receipt) fields {
 	}
 	var ts []string
 	for _, t := range r.Tenders {
-		ts = append(ts, string(t.Kind)+":"+itoa(t.Amount))
+		ts = append(ts, string(t.Kind)+":"+strconv.FormatInt(t.Amount, 10))
 	}
 	return fields{r.Number, v(r.Total), v(r.Due), v(r.Change), strings.Join(ts, ","), r.Reprint}
-}
-
-func itoa(v int64) string { return strings.TrimSpace(strings.Repeat(" ", 0) + formatInt(v)) }
-
-func formatInt(v int64) string {
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	b := []byte{}
-	for {
-		b = append([]byte{byte('0' + v%10)}, b...)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
 }
 
 func lines(s ...string) []drivers.Line {
