@@ -1,6 +1,7 @@
 package zvt
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -60,6 +61,33 @@ type stream struct {
 }
 
 var _ drivers.Decoder = (*Decoder)(nil)
+
+// Validate reports a bad option (for config loaders; New itself treats an
+// unknown framing as auto).
+func (o Options) Validate() error {
+	switch o.Framing {
+	case "", FramingAuto, FramingSerial, FramingTCP:
+	default:
+		return fmt.Errorf("zvt: invalid framing %q (want %q, %q or %q)", o.Framing, FramingAuto, FramingSerial, FramingTCP)
+	}
+	if o.Currency != "" && !isAlpha3(o.Currency) {
+		return fmt.Errorf("zvt: invalid currency %q (want an ISO 4217 alpha code such as \"EUR\")", o.Currency)
+	}
+	return nil
+}
+
+// isAlpha3 reports whether s is three upper-case ASCII letters.
+func isAlpha3(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
 
 // New returns a Decoder. An unknown Framing value is treated as auto.
 func New(opts Options) *Decoder {

@@ -433,3 +433,22 @@ func TestFrameRoundTrip(t *testing.T) {
 		t.Errorf("too long: %d %v", adv, err)
 	}
 }
+
+func TestOptionsValidate(t *testing.T) {
+	tests := []struct {
+		opts Options
+		ok   bool
+	}{
+		{Options{}, true},
+		{Options{Framing: "serial", Currency: "EUR"}, true},
+		{Options{Framing: "tcp"}, true},
+		{Options{Framing: "rs232"}, false},
+		{Options{Currency: "eur"}, false},
+		{Options{Currency: "978"}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.opts.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%+v: Validate() = %v, want ok=%v", tt.opts, err, tt.ok)
+		}
+	}
+}
