@@ -122,8 +122,16 @@ func ids(as []Alert) []string {
 // shift generates n customers of a busy lane, one every 40s, with every
 // kind of incident mixed in, as time-ordered events.
 func shift(seed uint64, n int) []drivers.Event {
+	evs, _ := shiftWant(seed, n)
+	return evs
+}
+
+// shiftWant is shift plus the alerts it must give, counted by kind/state.
+func shiftWant(seed uint64, n int) ([]drivers.Event, map[string]int) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	var evs []drivers.Event
+	want := map[string]int{}
+	var leftovers []time.Duration // approved sales that never get a receipt
 	add := func(ev ...drivers.Event) { evs = append(evs, ev...) }
 	add(status(-30*sec, nil))
 	for i := range n {
@@ -138,28 +146,44 @@ func shift(seed uint64, n int) []drivers.Event {
 			add(rcpt(at+2*sec, no, cash(amt)))
 		case k < 75: // receipt first
 			add(rcpt(at, no, card(amt)), sale(at+8*sec, amt, tr))
+			// An earlier sale still without receipt is paired at print
+			// time, and released when this receipt's own sale arrives.
+			if slices.ContainsFunc(leftovers, func(l time.Duration) bool { return at-l <= 120*sec }) {
+				want["amount_mismatch/raised"]++
+				want["amount_mismatch/resolved"]++
+			}
 		case k < 78: // under-charge
 			add(sale(at, amt/10+1, tr), rcpt(at+2*sec, no, card(amt)))
+			want["amount_mismatch/raised"]++
 		case k < 80: // over-charge
 			add(sale(at, amt*10, tr), rcpt(at+2*sec, no, card(amt)))
+			want["amount_mismatch/raised"]++
 		case k < 84: // split across two cards
 			add(sale(at, amt, tr), sale(at+6*sec, amt+50, tr+"b"), rcpt(at+8*sec, no, card(2*amt+50)))
 		case k < 87: // no receipt
 			add(sale(at, amt, tr))
+			want["payment_without_receipt/raised"]++
+			leftovers = append(leftovers, at)
 		case k < 90: // voided
 			v := with(sale(at+5*sec, amt, "V"+tr), func(p *drivers.Payment) { p.Type, p.OriginalTrace = drivers.PayVoid, tr })
 			add(sale(at, amt, tr), v)
 		case k < 93: // paper runs out during the job, replaced later
 			add(sale(at, amt, tr), status(at+sec, paperEnd), rcpt(at+2*sec, no, card(amt)), status(at+30*sec, nil))
+			want["printer_fault/raised"]++
+			want["printer_fault/resolved"]++
+			want["print_failed/raised"]++
+			want["payment_without_receipt/raised"]++
+			leftovers = append(leftovers, at)
 		case k < 96: // job never cut
 			add(uncut(rcpt(at+2*sec, no, cash(amt)), "idle"))
+			want["print_failed/raised"]++
 		default: // declined, then approved
 			d := with(sale(at, amt, "D"+tr), func(p *drivers.Payment) { p.Result = drivers.Declined })
 			add(d, sale(at+10*sec, amt, tr), rcpt(at+12*sec, no, card(amt)))
 		}
 	}
 	slices.SortStableFunc(evs, func(a, b drivers.Event) int { return cmp.Compare(a.When().UnixNano(), b.When().UnixNano()) })
-	return evs
+	return evs, want
 }
 
 // playEvents observes events, advancing the clock to each event's time.

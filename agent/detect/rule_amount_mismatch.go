@@ -17,17 +17,34 @@ import (
 // tender (two or more settled tender lines) and one of the sales could
 // still become part of an exact match with a payment yet to come; then it
 // decides when the receipt's match window closes. A receipt that found no
-// sale by then is left alone (that is receipt_without_payment's business).
+// sale by then is left alone (that is receipt_without_payment's business);
+// at that point only sales older than ReceiptWait are taken, since a
+// younger one may still meet its own receipt.
 // Sales arriving after an open receipt are only paired when its window
 // closes, so a later customer's sale first meets its own receipt.
+//
+// A pairing decided at print time is a bet on the sales seen so far. When
+// a sale arrives later that makes the receipt an exact match after all
+// and either completes the paired sales (a split paid after the print) or
+// is closer to the receipt than they are (a receipt-first lane), the
+// receipt is matched, the displaced sales are released (they may still
+// lack a receipt) and the incident is resolved.
 type amountMismatch struct{}
 
-func (amountMismatch) check(e *Engine, t trigger) []finding {
+func (m amountMismatch) check(e *Engine, t trigger) []finding {
+	if t.on == onPayment {
+		return m.reconsider(e, t.pay)
+	}
 	if (t.on != onReceipt && t.on != onClose) || t.rec.state != recOpen {
 		return nil
 	}
 	r := t.rec
 	cands := e.candidates(r)
+	if t.on == onClose {
+		// A sale younger than ReceiptWait may still meet its own receipt.
+		closeAt := r.at.Add(e.cfg.MatchWindow)
+		cands = slices.DeleteFunc(cands, func(p *payment) bool { return p.at.Add(e.cfg.ReceiptWait).After(closeAt) })
+	}
 	if len(cands) == 0 {
 		return nil
 	}
@@ -62,6 +79,7 @@ func (amountMismatch) check(e *Engine, t trigger) []finding {
 	if delta > 0 {
 		how = "over-charged"
 	}
+	r.pairing = ids
 	ev := r.evidence
 	return []finding{{
 		alert: Alert{
@@ -76,6 +94,73 @@ func (amountMismatch) check(e *Engine, t trigger) []finding {
 		},
 		evidence: ids,
 	}}
+}
+
+// reconsider matches a paired receipt with a new sale when that makes it
+// exact, and resolves the receipt's mismatch.
+func (amountMismatch) reconsider(e *Engine, p *payment) []finding {
+	if p.state != payOpen {
+		return nil
+	}
+	var rs []*receipt
+	for _, r := range e.recs {
+		if r.state == recPaired && e.within(r.at, p.at) {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortFunc(rs, func(a, b *receipt) int {
+		return cmp.Or(cmp.Compare(absDur(a.at, p.at), absDur(b.at, p.at)), cmp.Compare(a.seq, b.seq))
+	})
+	for _, r := range rs {
+		old := r.pays
+		for _, q := range old {
+			q.state, q.rec = payOpen, nil
+		}
+		set := e.exactSet(r, e.candidates(r))
+		if set == nil || !slices.Contains(set, p) || !completes(r, old, set, p) {
+			for _, q := range old {
+				q.state, q.rec = payPaired, r
+			}
+			continue
+		}
+		for _, q := range old {
+			q.waitDone = q.alerted // a released sale may still lack a receipt
+		}
+		r.state, r.pays = recMatched, set
+		for _, q := range set {
+			q.state, q.rec = payMatched, r
+		}
+		ev := r.evidence
+		cur := currencyOf(p, r)
+		return []finding{{
+			alert: Alert{
+				Kind: KindAmountMismatch, Severity: Critical, State: Resolved, Time: p.at,
+				Summary: "Mismatch on " + receiptName(r) + " resolved: card payment " + FormatMoney(p.ev.Amount, cur) +
+					" approved at " + clock(p.at) + traceNote(&p.ev) + " completes its card " + FormatMoney(r.card, cur) + ".",
+				Payment:  paymentEvidence(&p.ev),
+				Receipt:  &ev,
+				Currency: cur,
+				Device:   p.ev.Device,
+			},
+			evidence: r.pairing,
+		}}
+	}
+	return nil
+}
+
+// completes reports whether a new exact set should replace a pairing:
+// when it keeps every paired sale (the sale completes a split), or when
+// the new sale is closer to the receipt than each sale it displaces.
+func completes(r *receipt, old, set []*payment, p *payment) bool {
+	if !slices.ContainsFunc(old, func(q *payment) bool { return !slices.Contains(set, q) }) {
+		return true
+	}
+	for _, q := range old {
+		if absDur(q.at, r.at) <= absDur(p.at, r.at) {
+			return false
+		}
+	}
+	return true
 }
 
 // pairGroup picks the sales to pair with a receipt: sales before the

@@ -12,7 +12,7 @@ import "time"
 type paymentWithoutReceipt struct{}
 
 func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
-	if t.on != onDue || t.pay.state != payOpen {
+	if t.on != onDue || t.pay.state != payOpen || t.pay.alerted {
 		return nil
 	}
 	p := t.pay
@@ -20,6 +20,7 @@ func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
 		p.due = until
 		return nil
 	}
+	p.alerted = true
 	pe, _ := e.likelyCause(p.at, e.clock)
 	ev := &p.ev
 	summary := "Card payment " + FormatMoney(ev.Amount, ev.Currency) + " approved at " + clock(ev.Time) +

@@ -97,6 +97,17 @@ func scenarios() []scenario {
 					t.Errorf("paired %s, no receipt %s", as[0].Payment.Trace, as[1].Payment.Trace)
 				}
 			}},
+		{name: "receipt_first_after_leftover_sale", steps: []step{obs(ok), obs(sale(0, 2000, "000301")), obs(rcpt(40*sec, "0010", card(5154))), obs(sale(48*sec, 5154, "000302")), adv(10 * time.Minute)},
+			want: []string{"amount_mismatch/raised", "amount_mismatch/resolved", "payment_without_receipt/raised"},
+			check: func(t *testing.T, as []Alert) {
+				if as[0].Incident != as[1].Incident || as[0].ID == as[1].ID || as[2].Payment.Trace != "000301" || !as[2].Detected.Equal(t0.Add(90*sec)) {
+					t.Errorf("ids %s/%s incidents %s/%s; no receipt for %s at %v", as[0].ID, as[1].ID, as[0].Incident, as[1].Incident, as[2].Payment.Trace, as[2].Detected.Sub(t0))
+				}
+			}},
+		{name: "split_second_card_after_print", steps: []step{obs(ok), obs(sale(0, 6000, "000201")), obs(rcpt(5*sec, "0007", card(12000))), obs(sale(30*sec, 6000, "000202")), adv(10 * time.Minute)},
+			want: []string{"amount_mismatch/raised", "amount_mismatch/resolved"}},
+		{name: "over_charge_then_next_customer_same_amount", steps: []step{obs(ok), obs(sale(0, 33430, "000190")), obs(rcpt(2*sec, "0190", card(3343))), obs(sale(40*sec, 3343, "000191")), obs(rcpt(42*sec, "0191", card(3343))), adv(10 * time.Minute)},
+			want: []string{"amount_mismatch/raised"}},
 		{name: "partial_approval", steps: []step{obs(ok), obs(with(sale(0, 5000, "000501"), func(p *drivers.Payment) { p.Requested = 8000 })), obs(rcpt(3*sec, "0010", card(5000), cash(3000))), adv(10 * time.Minute)},
 			want: []string{"partial_approval/raised"}, check: wantDelta(-3000, 0)},
 		{name: "printer_near_end_escalates", steps: []step{obs(ok), obs(status(10*sec, nearEnd)), obs(status(20*sec, paperEnd)), obs(status(30*sec, nil)), adv(time.Minute)},

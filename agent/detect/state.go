@@ -27,6 +27,7 @@ type payment struct {
 	// set once it decided (or the sale no longer needs a receipt).
 	due      time.Time
 	waitDone bool
+	alerted  bool // payment_without_receipt was reported
 	rec      *receipt
 }
 
@@ -64,6 +65,7 @@ type receipt struct {
 	failure  string          // why the job failed, for print_failed
 	printer  PrinterEvidence // printer state print_failed reports
 	pays     []*payment
+	pairing  []string // evidence ids of its amount_mismatch
 }
 
 // pending reports whether a decision about r is still to come.
