@@ -25,7 +25,18 @@
 //     took. https://pkg.go.dev/github.com/tarm/serial
 //
 // Both backends configure a pty slave (tests use github.com/creack/pty):
-// a pty accepts and ignores baud rate, parity and stop bits.
+// a pty accepts and ignores baud rate, parity and stop bits, and both put
+// it in raw mode (no echo, no CR/LF mapping, no XON/XOFF), so every byte
+// value passes unchanged.
+//
+// Serial ports poll (Read returns (0, nil) after 200ms without data) and
+// are closed only by their own reader after its Read returned: go.bug.st
+// closes the raw fd before waking a pending Read, which could otherwise
+// read a file that reused the fd number. Ports from other Openers that do
+// not poll are closed to release their Read.
+//
+// ListPorts lists the machine's serial ports with their stable
+// /dev/serial/by-id names (go.bug.st/serial/enumerator, no USB probing).
 //
 // Links report Up/Down as *drivers.Link events. A link with two lines (a
 // two-port tap or a bridge) is Up when every line is open and Down as soon
