@@ -242,3 +242,27 @@ func TestRedactReceiptText(t *testing.T) {
 		t.Errorf("06 D1 line not masked: %q", got)
 	}
 }
+
+// TestRedactMalformed: frames whose APDU is broken are still redacted.
+func TestRedactMalformed(t *testing.T) {
+	pan := fullPANs[0]
+	apdu := cardAPDU(pan)
+	a, _, err := ParseAPDU(apdu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := append([]byte(nil), apdu...)
+	short[2] += 10 // declares more than is present
+	long := append(encodeAPDU(0x04, 0x0F, a.Data[:20]), a.Data[20:]...)
+	unknown := encodeAPDU(0x04, 0x0F, append([]byte{0x27, 0x00, 0xFE}, a.Data...))
+	bcdPAN := appendBCDString(nil, pan)
+	for name, b := range map[string][]byte{"short": short, "long": long, "unknown-bmp": unknown} {
+		got := NewRedactor().Redact(drivers.FromDevice, Frame(b))
+		if len(got) == 0 {
+			t.Errorf("%s: frame dropped, want it redacted", name)
+		}
+		if bytes.Contains(got, bcdPAN[3:6]) || bytes.Contains(got, appendBCDString(nil, track2(pan))[10:]) {
+			t.Errorf("%s: card data left in % X", name, got)
+		}
+	}
+}

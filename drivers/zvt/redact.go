@@ -140,20 +140,29 @@ func bmpStart(cmd uint16) int {
 	return -1
 }
 
-// redactAPDU returns a redacted copy of one complete APDU.
+// redactAPDU returns a redacted copy of one APDU. It also copes with a
+// frame whose APDU is malformed: bytes beyond the declared length are
+// zeroed, and a BMP list cut short is redacted as far as it goes.
 func redactAPDU(raw []byte) []byte {
 	out := append([]byte(nil), raw...)
-	a, _, err := ParseAPDU(out)
-	if err != nil {
+	hdr, n, ok := apduHeader(out)
+	if !ok {
+		clear(out[min(2, len(out)):])
 		return out
 	}
-	redactText(a.Command(), a.Data)
-	start := bmpStart(a.Command())
-	if start < 0 || start > len(a.Data) {
+	data := out[hdr:]
+	if len(data) > n {
+		clear(data[n:])
+		data = data[:n]
+	}
+	cmd := uint16(out[0])<<8 | uint16(out[1])
+	redactText(cmd, data)
+	start := bmpStart(cmd)
+	if start < 0 || start > len(data) {
 		return out
 	}
-	data := a.Data[start:]
-	err = eachBMP(data, func(tag byte, v []byte, _ int) error {
+	data = data[start:]
+	err := eachBMP(data, func(tag byte, v []byte, _ int) error {
 		switch {
 		case tag == bmpPAN:
 			maskPANNibbles(v)
