@@ -16,10 +16,12 @@ func TestNoDeleteWithoutPuback(t *testing.T) {
 	p := newProxy(t, b.Addr())
 	q := openQueue(t)
 	sub := subscribe(t, b.URL(), "sub", "tillwatch/v1/+/+/alert/#")
-	u := startUplink(t, testConfig(p.URL()), q)
+	cfg := testConfig(p.URL())
+	cfg.StatusTopic = "" // Connected() then means draining, no status PUBACK to wait for
+	u := startUplink(t, cfg, q)
 	waitFor(t, "connected", u.Connected)
 
-	p.setMute(true)
+	p.mute()
 	const n = 5
 	for i := range n {
 		enqueue(t, q, i)
@@ -36,14 +38,44 @@ func TestNoDeleteWithoutPuback(t *testing.T) {
 		t.Fatalf("stats %+v, want %d published, 0 acked", st, n)
 	}
 
-	p.setMute(false)
-	p.cut()
+	p.cut() // the next connection is not muted
 	for range n {
 		sub.next(t) // the second delivery of each
 	}
 	waitFor(t, "outbox drained", func() bool { return queueLen(t, q) == 0 })
 	if st := u.Stats(); st.Acked != n || st.Published != 2*n || st.Reconnects != 1 {
 		t.Fatalf("stats %+v, want %d published, %d acked, 1 reconnect", st, 2*n, n)
+	}
+}
+
+// TestReconnectWhenPubackOverdue: a PUBACK that never comes on a live
+// connection ends that connection; the entries go out again on the next.
+func TestReconnectWhenPubackOverdue(t *testing.T) {
+	b := startBroker(t, "127.0.0.1:0")
+	p := newProxy(t, b.Addr())
+	q := openQueue(t)
+	cfg := testConfig(p.URL())
+	cfg.StatusTopic = ""
+	ctx, cancel := context.WithCancel(context.Background())
+	u := New(cfg, q, testLog(t))
+	u.ackTimeout = 200 * time.Millisecond
+	done := make(chan error, 1)
+	go func() { done <- u.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	waitFor(t, "connected", u.Connected)
+	p.mute()
+	for i := range 3 {
+		enqueue(t, q, i)
+	}
+	waitFor(t, "outbox drained", func() bool { return queueLen(t, q) == 0 })
+	st := u.Stats()
+	if st.Reconnects != 1 || st.Published != 6 || st.Acked != 3 || !strings.Contains(st.LastError, "no PUBACK for a-00") {
+		t.Fatalf("stats %+v: want 1 reconnect after a missing PUBACK, 6 published, 3 acked", st)
 	}
 }
 

@@ -6,12 +6,18 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/tillwatch/tillwatch/buffer"
 )
 
 // drain publishes outbox entries oldest first, at most Inflight unacked,
 // and deletes each one whose PUBACK arrived on this very connection. It
 // returns when the connection ends (an error) or ctx is done (after a
 // clean stop, nil).
+//
+// Entries are read in batches into a backlog, so the outbox is read once
+// per batch rather than once per ack. The backlog stays valid: only this
+// loop deletes entries, and new ones are always newer.
 func (s *session) drain(ctx context.Context) error {
 	sctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -21,21 +27,23 @@ func (s *session) drain(ctx context.Context) error {
 	}()
 	acks := make(chan ack, s.cfg.Inflight)
 	inflight := make(map[string]flight, s.cfg.Inflight)
-	poll := time.NewTicker(pollInterval)
+	var backlog []buffer.Item // read, not yet published, oldest first
+	poll := time.NewTicker(min(pollInterval, s.u.ackTimeout/2))
 	defer poll.Stop()
 
-	dirty := true // the outbox may hold entries not yet in flight
-	more := false // the last read was cut at its limit
+	dirty := true // the outbox may hold entries beyond backlog and inflight
 	var retry <-chan time.Time
 	for {
-		if dirty && retry == nil && len(inflight) < s.cfg.Inflight && s.c.IsConnectionOpen() {
-			var err error
-			more, err = s.fill(sctx, &wg, inflight, acks)
-			dirty = more
-			if err != nil {
-				s.outboxFailed(err)
-				retry = time.After(outboxRetry)
+		if retry == nil && len(inflight) < s.cfg.Inflight && s.c.IsConnectionOpen() {
+			if len(backlog) == 0 && dirty {
+				var err error
+				backlog, dirty, err = s.read(inflight)
+				if err != nil {
+					s.outboxFailed(err)
+					retry = time.After(outboxRetry)
+				}
 			}
+			backlog = s.publish(sctx, &wg, backlog, inflight, acks)
 		}
 		select {
 		case a := <-acks:
@@ -47,16 +55,21 @@ func (s *session) drain(ctx context.Context) error {
 				s.outboxFailed(err)
 				retry = time.After(outboxRetry)
 			}
-			dirty = dirty || more || !ok
+			if !ok { // it is pending again, older than the backlog: reread
+				backlog, dirty = nil, true
+			}
 		case <-s.u.ob.Changed():
 			dirty = true
 		case <-retry:
 			retry = nil
-			dirty = true
 		case <-poll.C:
 			dirty = true
 			if !s.c.IsConnectionOpen() {
 				return errors.New("uplink: connection closed")
+			}
+			if err := s.overdue(inflight); err != nil {
+				s.c.Disconnect(0)
+				return err
 			}
 		case err := <-s.lost:
 			return fmt.Errorf("uplink: connection lost: %w", err)
@@ -67,31 +80,41 @@ func (s *session) drain(ctx context.Context) error {
 	}
 }
 
-// fill publishes pending entries that are not in flight until Inflight are
-// in flight. more reports that the outbox read was cut at its limit.
-func (s *session) fill(ctx context.Context, wg *sync.WaitGroup, inflight map[string]flight, acks chan<- ack) (more bool, err error) {
-	limit := s.cfg.Inflight // in-flight entries are the oldest: a prefix
+// read returns the next batch of pending entries that are not in flight,
+// and whether the outbox may hold more.
+func (s *session) read(inflight map[string]flight) (batch []buffer.Item, more bool, err error) {
+	limit := len(inflight) + readBatch(s.cfg.Inflight) // in-flight entries are the oldest
 	items, err := s.u.ob.Pending(limit)
 	if err != nil {
-		return false, fmt.Errorf("uplink: read outbox: %w", err)
+		return nil, true, fmt.Errorf("uplink: read outbox: %w", err)
 	}
+	batch = items[:0]
 	for _, it := range items {
-		if len(inflight) >= s.cfg.Inflight {
-			break
+		if _, ok := inflight[it.ID]; !ok {
+			batch = append(batch, it)
 		}
-		if _, ok := inflight[it.ID]; ok {
-			continue
-		}
+	}
+	return batch, len(items) == limit, nil
+}
+
+// readBatch is how many entries one outbox read fetches beyond those in
+// flight.
+func readBatch(inflight int) int { return min(max(4*inflight, 32), 256) }
+
+// publish sends backlog entries until Inflight are in flight and returns
+// the rest of the backlog.
+func (s *session) publish(ctx context.Context, wg *sync.WaitGroup, backlog []buffer.Item, inflight map[string]flight, acks chan<- ack) []buffer.Item {
+	for len(backlog) > 0 && len(inflight) < s.cfg.Inflight {
+		it := backlog[0]
+		backlog = backlog[1:]
 		m, derr := DecodeMessage(it.Value)
 		dead := derr != nil
 		if dead {
 			s.u.log.Error("uplink: undecodable outbox entry, moving it to the dead-letter topic",
 				"id", it.ID, "seq", it.Seq, "bytes", len(it.Value), "topic", s.cfg.DeadLetterTopic, "error", derr)
-			if m, err = deadLetterMessage(s.cfg.DeadLetterTopic, it.ID, it.Seq, it.Value, derr); err != nil {
-				return false, err
-			}
+			m = deadLetterMessage(s.cfg.DeadLetterTopic, it.ID, it.Seq, it.Value, derr)
 		}
-		f := flight{epoch: s.u.epoch.Load(), dead: dead}
+		f := flight{epoch: s.u.epoch.Load(), dead: dead, at: time.Now()}
 		f.tok = s.c.Publish(m.Topic, 1, m.Retain, m.Payload)
 		inflight[it.ID] = f
 		s.u.count(func(st *Stats) { st.Published++ })
@@ -108,7 +131,22 @@ func (s *session) fill(ctx context.Context, wg *sync.WaitGroup, inflight map[str
 			}
 		})
 	}
-	return len(items) == limit, nil
+	if len(backlog) == 0 {
+		return nil // release the batch's values
+	}
+	return backlog
+}
+
+// overdue reports a flight whose PUBACK is later than ackTimeout on a
+// connection that still looks up: the broker lost it, and only a new
+// connection (and a republish) can recover.
+func (s *session) overdue(inflight map[string]flight) error {
+	for id, f := range inflight {
+		if d := time.Since(f.at); d > s.u.ackTimeout {
+			return fmt.Errorf("uplink: no PUBACK for %s after %v", id, d.Round(time.Millisecond))
+		}
+	}
+	return nil
 }
 
 // settle deletes entry id if its publication counts as delivered: PUBACK

@@ -188,7 +188,8 @@ func (s *subscriber) next(t testing.TB) received {
 
 // proxy is a TCP relay between an uplink and a broker that a test can
 // close (refuse new connections), cut (kill live ones abruptly) or mute
-// (drop what the broker sends, so no PUBACK arrives).
+// (drop what the broker sends on the live connections, so no PUBACK
+// arrives; new connections are not muted).
 type proxy struct {
 	ln     net.Listener
 	target string
@@ -196,9 +197,7 @@ type proxy struct {
 
 	mu    sync.Mutex
 	open  bool
-	mute  bool
-	conns map[net.Conn]struct{}
-	n     int // connections relayed
+	conns map[net.Conn]bool // live conns; true: a muted broker side
 }
 
 func newProxy(t testing.TB, target string) *proxy {
@@ -207,7 +206,7 @@ func newProxy(t testing.TB, target string) *proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target, open: true, conns: map[net.Conn]struct{}{}}
+	p := &proxy{ln: ln, target: target, open: true, conns: map[net.Conn]bool{}}
 	p.wg.Go(p.accept)
 	t.Cleanup(func() {
 		_ = ln.Close()
@@ -238,8 +237,7 @@ func (p *proxy) accept() {
 			continue
 		}
 		p.mu.Lock()
-		p.conns[c], p.conns[s] = struct{}{}, struct{}{}
-		p.n++
+		p.conns[c], p.conns[s] = false, false
 		p.mu.Unlock()
 		p.wg.Go(func() { p.pipe(s, c, false) })
 		p.wg.Go(func() { p.pipe(c, s, true) })
@@ -258,7 +256,7 @@ func (p *proxy) pipe(dst, src net.Conn, fromBroker bool) {
 		n, err := src.Read(buf)
 		if n > 0 {
 			p.mu.Lock()
-			drop := fromBroker && p.mute
+			drop := fromBroker && p.conns[src]
 			p.mu.Unlock()
 			if !drop {
 				if _, werr := dst.Write(buf[:n]); werr != nil {
@@ -275,8 +273,14 @@ func (p *proxy) pipe(dst, src net.Conn, fromBroker bool) {
 // setOpen lets new connections through or refuses them.
 func (p *proxy) setOpen(open bool) { p.mu.Lock(); p.open = open; p.mu.Unlock() }
 
-// setMute drops (true) or forwards (false) what the broker sends.
-func (p *proxy) setMute(mute bool) { p.mu.Lock(); p.mute = mute; p.mu.Unlock() }
+// mute drops from now on what the broker sends on the live connections.
+func (p *proxy) mute() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		p.conns[c] = true
+	}
+}
 
 // cut closes every relayed connection without any MQTT goodbye.
 func (p *proxy) cut() {
@@ -287,6 +291,3 @@ func (p *proxy) cut() {
 		delete(p.conns, c)
 	}
 }
-
-// relayed counts connections let through.
-func (p *proxy) relayed() int { p.mu.Lock(); defer p.mu.Unlock(); return p.n }

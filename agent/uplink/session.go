@@ -37,6 +37,7 @@ type flight struct {
 	tok   paho.Token
 	epoch uint64 // at publish
 	dead  bool   // a dead letter, not the entry's own message
+	at    time.Time
 }
 
 // ack reports that the token of entry id completed.

@@ -51,10 +51,11 @@ type DeadLetter struct {
 }
 
 // deadLetterMessage wraps an undecodable entry for the dead-letter topic.
-func deadLetterMessage(topic, id string, seq uint64, value []byte, cause error) (Message, error) {
+func deadLetterMessage(topic, id string, seq uint64, value []byte, cause error) Message {
 	b, err := json.Marshal(DeadLetter{ID: id, Seq: seq, Error: cause.Error(), Value: value})
 	if err != nil {
-		return Message{}, fmt.Errorf("uplink: dead letter %s: %w", id, err)
+		// Strings and bytes always marshal; keep the id if they ever don't.
+		b = fmt.Appendf(nil, `{"id":%q,"error":%q}`, id, err.Error())
 	}
-	return Message{Topic: topic, Payload: b}, nil
+	return Message{Topic: topic, Payload: b}
 }

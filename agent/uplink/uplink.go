@@ -53,6 +53,10 @@ type Uplink struct {
 	ob  Outbox
 	log *slog.Logger
 
+	// ackTimeout: a PUBACK later than this on a live connection means
+	// the broker lost the message; the uplink reconnects and republishes.
+	ackTimeout time.Duration
+
 	epoch     atomic.Uint64
 	connected atomic.Bool
 
@@ -66,7 +70,7 @@ func New(cfg Config, ob Outbox, log *slog.Logger) *Uplink {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Uplink{cfg: cfg, ob: ob, log: log}
+	return &Uplink{cfg: cfg, ob: ob, log: log, ackTimeout: defaultAckTimeout}
 }
 
 // Connected reports whether a connection to the broker is up.
@@ -80,6 +84,9 @@ func (u *Uplink) Stats() Stats {
 	s.Epoch = u.epoch.Load()
 	return s
 }
+
+// defaultAckTimeout bounds the wait for one PUBACK on a live connection.
+const defaultAckTimeout = 2 * time.Minute
 
 // stableAfter is how long a connection must last to reset the backoff.
 const stableAfter = 10 * time.Second
