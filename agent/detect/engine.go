@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -20,13 +21,14 @@ type Engine struct {
 	pays     []*payment
 	recs     []*receipt
 	printers []*printer // sorted by device name
+	seen     map[string]time.Time
 	out      []Alert
 }
 
 // New returns an engine for cfg; zero fields take their defaults.
 func New(cfg Config) *Engine {
 	cfg = cfg.normalized()
-	return &Engine{cfg: cfg, rules: newRules(cfg)}
+	return &Engine{cfg: cfg, rules: newRules(cfg), seen: map[string]time.Time{}}
 }
 
 // Horizon is how far back a restart must replay the journal to rebuild
@@ -47,27 +49,45 @@ func (e *Engine) Resume(from time.Time) { e.resumeAt = from.Add(e.cfg.lookback()
 
 // Observe ingests one event: it first decides what fell due up to the
 // event's time, then takes the event in. Receipts, payments and printer
-// statuses are used; other events are ignored.
+// statuses are used; other events are ignored. An event seen before
+// (same EventID, within the horizon) is ignored, so overlapping replays
+// do no harm.
 func (e *Engine) Observe(ev drivers.Event) []Alert {
 	e.out = nil
 	switch v := ev.(type) {
 	case *drivers.Payment:
 		if v != nil {
 			e.tick(v.Time)
-			e.addPayment(v)
+			if id, ok := e.fresh(v); ok {
+				e.addPayment(v, id)
+			}
 		}
 	case *drivers.Receipt:
 		if v != nil {
 			e.tick(v.Time)
-			e.addReceipt(v)
+			if id, ok := e.fresh(v); ok {
+				e.addReceipt(v, id)
+			}
 		}
 	case *drivers.PrinterStatus:
 		if v != nil {
 			e.tick(v.Time)
-			e.addStatus(v)
+			if id, ok := e.fresh(v); ok {
+				e.addStatus(v, id)
+			}
 		}
 	}
 	return e.take()
+}
+
+// fresh returns an event's id and whether it was not seen before.
+func (e *Engine) fresh(ev drivers.Event) (string, bool) {
+	id := EventID(ev)
+	if _, dup := e.seen[id]; dup {
+		return id, false
+	}
+	e.seen[id] = ev.When()
+	return id, true
 }
 
 // Advance tells the engine the clock reached now (and that every event up
@@ -192,6 +212,7 @@ func (e *Engine) prune() {
 	for _, p := range e.printers {
 		p.trim(cutoff)
 	}
+	maps.DeleteFunc(e.seen, func(_ string, at time.Time) bool { return at.Before(cutoff) })
 }
 
 // emit completes a rule's finding and reports it, unless it happened

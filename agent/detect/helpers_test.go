@@ -78,24 +78,28 @@ func status(at time.Duration, f func(*drivers.PrinterStatus)) *drivers.PrinterSt
 func paperEnd(s *drivers.PrinterStatus) { s.PaperEnd, s.Offline = true, true }
 func nearEnd(s *drivers.PrinterStatus)  { s.PaperNearEnd = true }
 
-// run plays steps through e and flushes it at the end. An advance step
-// ticks the clock second by second, as the agent's ticker does, so
-// Detected tells when a decision was taken.
+// run plays steps through e and flushes it at the end. The clock ticks
+// every second in between, as the agent's ticker does, so Detected tells
+// when a decision was taken.
 func run(e *Engine, steps []step) []Alert {
 	var out []Alert
 	var now time.Time
+	tickTo := func(end time.Time) {
+		if !now.IsZero() {
+			for now = now.Truncate(sec).Add(sec); now.Before(end); now = now.Add(sec) {
+				out = append(out, e.Advance(now)...)
+			}
+		}
+		now = end
+	}
 	for _, s := range steps {
 		if s.ev != nil {
+			tickTo(s.ev.When())
 			out = append(out, e.Observe(s.ev)...)
-			now = s.ev.When()
 			continue
 		}
-		end := t0.Add(s.adv)
-		for now = now.Truncate(sec).Add(sec); now.Before(end); now = now.Add(sec) {
-			out = append(out, e.Advance(now)...)
-		}
-		out = append(out, e.Advance(end)...)
-		now = end
+		tickTo(t0.Add(s.adv))
+		out = append(out, e.Advance(now)...)
 	}
 	return append(out, e.Flush()...)
 }

@@ -11,7 +11,7 @@ import (
 // addPayment takes in a terminal result. Approved sales are tracked and
 // matched; an approved void or reversal cancels its original sale;
 // declined and aborted results and other types move no money here.
-func (e *Engine) addPayment(v *drivers.Payment) {
+func (e *Engine) addPayment(v *drivers.Payment, id string) {
 	if v.Result != drivers.Approved {
 		return
 	}
@@ -23,7 +23,7 @@ func (e *Engine) addPayment(v *drivers.Payment) {
 	default:
 		return
 	}
-	p := &payment{seq: e.next(), id: EventID(v), ev: *v, at: v.Time}
+	p := &payment{seq: e.next(), id: id, ev: *v, at: v.Time}
 	p.due = p.at.Add(e.cfg.ReceiptWait)
 	e.pays = append(e.pays, p)
 	e.matchPayment(p)
@@ -51,15 +51,15 @@ func (e *Engine) cancel(v *drivers.Payment) {
 }
 
 // addReceipt takes in a print job; it is decided once StatusGrace is over.
-func (e *Engine) addReceipt(v *drivers.Receipt) {
-	e.recs = append(e.recs, newReceipt(&e.cfg, v, EventID(v), e.next()))
+func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
+	e.recs = append(e.recs, newReceipt(&e.cfg, v, id, e.next()))
 }
 
 // addStatus updates a printer's state.
-func (e *Engine) addStatus(v *drivers.PrinterStatus) {
+func (e *Engine) addStatus(v *drivers.PrinterStatus, id string) {
 	p := e.printer(v.Device, true)
-	prev, known := p.apply(v)
-	e.fire(trigger{on: onStatus, prn: p, status: v, prev: prev, prevKnown: known})
+	p.apply(v)
+	e.fire(trigger{on: onStatus, prn: p, status: v, statusID: id})
 }
 
 // confirm decides a job once no fault can fail it any more: a job that was

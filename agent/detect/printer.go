@@ -92,13 +92,11 @@ func merge(cur drivers.PrinterStatus, s *drivers.PrinterStatus) drivers.PrinterS
 	return n
 }
 
-// apply records a status; it returns the state before it.
-func (p *printer) apply(s *drivers.PrinterStatus) (prev drivers.PrinterStatus, known bool) {
-	prev, known = p.cur, len(p.hist) > 0
+// apply records a status.
+func (p *printer) apply(s *drivers.PrinterStatus) {
 	p.cur = merge(p.cur, s)
 	p.updated = s.Time
 	p.hist = append(p.hist, snapshot{at: s.Time, st: p.cur})
-	return prev, known
 }
 
 // stateAt returns the state in force at t.

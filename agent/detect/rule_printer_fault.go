@@ -42,7 +42,7 @@ func (printerFault) check(e *Engine, t trigger) []finding {
 		return out
 	}
 	pe := printerEvidence(p.cur, true)
-	p.raisedBy, p.cause = EventID(s), describe(pe)
+	p.raisedBy, p.cause = t.statusID, describe(pe)
 	sev := Critical
 	if lvl == levelWarn {
 		sev = Warning

@@ -20,13 +20,12 @@ const (
 
 // trigger is what a rule looks at.
 type trigger struct {
-	on        on
-	pay       *payment
-	rec       *receipt
-	prn       *printer
-	status    *drivers.PrinterStatus
-	prev      drivers.PrinterStatus // printer state before status
-	prevKnown bool
+	on       on
+	pay      *payment
+	rec      *receipt
+	prn      *printer
+	status   *drivers.PrinterStatus
+	statusID string
 }
 
 // finding is an alert a rule decided, with the ids of the events it is
