@@ -16,9 +16,7 @@ func TestNoDeleteWithoutPuback(t *testing.T) {
 	p := newProxy(t, b.Addr())
 	q := openQueue(t)
 	sub := subscribe(t, b.URL(), "sub", "tillwatch/v1/+/+/alert/#")
-	cfg := testConfig(p.URL())
-	cfg.StatusTopic = "" // Connected() then means draining, no status PUBACK to wait for
-	u := startUplink(t, cfg, q)
+	u := startUplink(t, testConfig(p.URL()), q)
 	waitFor(t, "connected", u.Connected)
 
 	p.mute()
@@ -54,8 +52,8 @@ func TestReconnectWhenPubackOverdue(t *testing.T) {
 	b := startBroker(t, "127.0.0.1:0")
 	p := newProxy(t, b.Addr())
 	q := openQueue(t)
+	status := subscribe(t, b.URL(), "status", statusTopic)
 	cfg := testConfig(p.URL())
-	cfg.StatusTopic = ""
 	ctx, cancel := context.WithCancel(context.Background())
 	u := New(cfg, q, testLog(t))
 	u.ackTimeout = 200 * time.Millisecond
@@ -73,6 +71,17 @@ func TestReconnectWhenPubackOverdue(t *testing.T) {
 		enqueue(t, q, i)
 	}
 	waitFor(t, "outbox drained", func() bool { return queueLen(t, q) == 0 })
+	// online, then offline "reconnecting" (the uplink's own, sent before
+	// dropping the connection) and possibly the will as well, then online.
+	wantStatus(t, status.next(t), StateOnline, "")
+	wantStatus(t, status.next(t), StateOffline, ReasonReconnecting)
+	for m := status.next(t); ; m = status.next(t) {
+		if s := statusOf(t, m); s["state"] == StateOnline {
+			break
+		} else if s["reason"] != ReasonConnectionLost {
+			t.Fatalf("unexpected status %s", m.payload)
+		}
+	}
 	st := u.Stats()
 	if st.Reconnects != 1 || st.Published != 6 || st.Acked != 3 || !strings.Contains(st.LastError, "no PUBACK for a-00") {
 		t.Fatalf("stats %+v: want 1 reconnect after a missing PUBACK, 6 published, 3 acked", st)

@@ -68,7 +68,7 @@ func (s *session) drain(ctx context.Context) error {
 				return errors.New("uplink: connection closed")
 			}
 			if err := s.overdue(inflight); err != nil {
-				s.c.Disconnect(0)
+				s.abort()
 				return err
 			}
 		case err := <-s.lost:
@@ -175,7 +175,10 @@ func (s *session) settle(id string, f flight) (ok bool, err error) {
 // is already acked, DISCONNECT (so the broker drops the last will).
 func (s *session) stop(inflight map[string]flight) {
 	if s.cfg.StatusTopic != "" {
-		if err := s.publishOffline(); err != nil {
+		// Brokers ack in order, so once this PUBACK is in, the entries
+		// published before it have usually been acked and are settled
+		// below instead of being published again after a restart.
+		if err := s.publishStatus(StateOffline, ReasonStopped, s.cfg.ConnectTimeout); err != nil {
 			s.u.fail(err)
 			s.u.log.Warn("uplink: offline status not delivered", "error", err)
 		}
@@ -194,25 +197,6 @@ func (s *session) stop(inflight map[string]flight) {
 	s.c.Disconnect(disconnectQuiesce)
 	s.end()
 	s.u.log.Info("uplink: stopped")
-}
-
-// publishOffline publishes the retained offline status and waits up to
-// ConnectTimeout for its PUBACK. Brokers ack in order, so by then the
-// entries published before it have usually been acked and stop can
-// settle them instead of publishing them again after a restart.
-func (s *session) publishOffline() error {
-	p, err := statusPayload(s.cfg.StatusExtra, StateOffline, ReasonStopped, time.Now())
-	if err != nil {
-		return err
-	}
-	tok := s.c.Publish(s.cfg.StatusTopic, 1, true, p)
-	if !tok.WaitTimeout(s.cfg.ConnectTimeout) {
-		return fmt.Errorf("uplink: offline status not acked within %v", s.cfg.ConnectTimeout)
-	}
-	if err := tok.Error(); err != nil {
-		return fmt.Errorf("uplink: publish offline status: %w", err)
-	}
-	return nil
 }
 
 // outboxFailed records and logs an outbox error; drain pauses reading.

@@ -18,6 +18,9 @@ const (
 	outboxRetry = time.Second
 	// disconnectQuiesce is how long a clean stop lets paho send DISCONNECT.
 	disconnectQuiesce = 250 // milliseconds
+	// abortWait bounds the offline status sent before dropping a stalled
+	// connection.
+	abortWait = time.Second
 )
 
 // session is one connection: connect, announce, drain, end.
@@ -90,7 +93,7 @@ func (s *session) options() *paho.ClientOptions {
 }
 
 // up marks the connection established: a new epoch. It returns false if
-// the connection was already lost.
+// the connection was already lost. Connected turns true only with ready.
 func (s *session) up() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,8 +102,16 @@ func (s *session) up() bool {
 	}
 	s.isUp = true
 	s.u.epoch.Add(1)
-	s.u.connected.Store(true)
 	return true
+}
+
+// ready marks the connection announced and draining (Connected).
+func (s *session) ready() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ended {
+		s.u.connected.Store(true)
+	}
 }
 
 // end marks the connection gone (once): a new epoch.
@@ -149,9 +160,10 @@ func (s *session) run(ctx context.Context) (up time.Duration, err error) {
 	})
 	s.u.log.Info("uplink: connected", "epoch", s.u.epoch.Load())
 	if err := s.announce(ctx, since); err != nil {
-		s.c.Disconnect(0)
+		s.abort()
 		return time.Since(since), err
 	}
+	s.ready()
 	err = s.drain(ctx)
 	return time.Since(since), err
 }
@@ -181,4 +193,35 @@ func (s *session) announce(ctx context.Context, since time.Time) error {
 	case <-ctx.Done():
 		return nil // drain stops cleanly
 	}
+}
+
+// abort drops a connection that looks up but does not work (a status or
+// PUBACK overdue). The DISCONNECT it sends makes the broker discard the
+// last will, so it first tries, for a moment, to leave a retained offline
+// status behind.
+func (s *session) abort() {
+	if s.cfg.StatusTopic != "" {
+		err := s.publishStatus(StateOffline, ReasonReconnecting, abortWait)
+		if err != nil {
+			s.u.log.Warn("uplink: offline status before reconnect not delivered", "error", err)
+		}
+	}
+	s.c.Disconnect(0)
+}
+
+// publishStatus publishes a retained status and waits up to wait for its
+// PUBACK.
+func (s *session) publishStatus(state, reason string, wait time.Duration) error {
+	p, err := statusPayload(s.cfg.StatusExtra, state, reason, time.Now())
+	if err != nil {
+		return err
+	}
+	tok := s.c.Publish(s.cfg.StatusTopic, 1, true, p)
+	if !tok.WaitTimeout(wait) {
+		return fmt.Errorf("uplink: %s status not acked within %v", state, wait)
+	}
+	if err := tok.Error(); err != nil {
+		return fmt.Errorf("uplink: publish %s status: %w", state, err)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ const (
 const (
 	ReasonStopped        = "stopped"         // clean stop
 	ReasonConnectionLost = "connection_lost" // last will, sent by the broker
+	ReasonReconnecting   = "reconnecting"    // the uplink dropped a stalled connection
 )
 
 // statusPayload builds the JSON status object: StatusExtra plus state,

@@ -73,7 +73,8 @@ func New(cfg Config, ob Outbox, log *slog.Logger) *Uplink {
 	return &Uplink{cfg: cfg, ob: ob, log: log, ackTimeout: defaultAckTimeout}
 }
 
-// Connected reports whether a connection to the broker is up.
+// Connected reports whether a connection to the broker is up, its online
+// status acknowledged, and the outbox being drained.
 func (u *Uplink) Connected() bool { return u.connected.Load() }
 
 // Stats returns a snapshot of the counters.

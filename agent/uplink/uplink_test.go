@@ -46,7 +46,7 @@ func TestDeliverInOrder(t *testing.T) {
 }
 
 // status decodes a status payload.
-func status(t *testing.T, m received) map[string]any {
+func statusOf(t *testing.T, m received) map[string]any {
 	t.Helper()
 	if m.topic != statusTopic {
 		t.Fatalf("topic %q, want %q", m.topic, statusTopic)
@@ -61,7 +61,7 @@ func status(t *testing.T, m received) map[string]any {
 // wantStatus checks state, reason and the extra fields.
 func wantStatus(t *testing.T, m received, state, reason string) {
 	t.Helper()
-	s := status(t, m)
+	s := statusOf(t, m)
 	if s["state"] != state || (reason != "" && s["reason"] != reason) {
 		t.Fatalf("status %s, want state %q reason %q", m.payload, state, reason)
 	}
@@ -87,7 +87,7 @@ func TestStatusWillAndCleanStop(t *testing.T) {
 		t.Fatalf("online status not retained: %+v", m)
 	}
 	wantStatus(t, m, StateOnline, "")
-	if status(t, m)["since"] == nil {
+	if statusOf(t, m)["since"] == nil {
 		t.Fatalf("online status lacks since: %s", m.payload)
 	}
 
