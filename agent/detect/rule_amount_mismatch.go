@@ -19,9 +19,9 @@ import (
 // decides when the receipt's match window closes. A receipt that found no
 // sale by then is left alone (that is receipt_without_payment's business);
 // at that point only sales older than ReceiptWait are taken, since a
-// younger one may still meet its own receipt.
-// Sales arriving after an open receipt are only paired when its window
-// closes, so a later customer's sale first meets its own receipt.
+// younger one may still meet its own receipt. Sales arriving after an
+// open receipt are only paired when its window closes, so a later
+// customer's sale first meets its own receipt.
 //
 // A pairing decided at print time is a bet on the sales seen so far. When
 // a sale arrives later that makes the receipt an exact match after all
@@ -57,7 +57,7 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 	}
 	group := pairGroup(r, cands)
 	var sum int64
-	var last = r.at
+	last := r.at
 	ids := []string{r.id}
 	for _, p := range group {
 		sum += p.ev.Amount
