@@ -54,7 +54,11 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 // derr builds a *DecodeError with a formatted context message.
 func derr(off int, sentinel error, format string, args ...any) *DecodeError {
-	return &DecodeError{Offset: off, Msg: fmt.Sprintf(format, args...), Err: sentinel}
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	return &DecodeError{Offset: off, Msg: msg, Err: sentinel}
 }
 
 // shift moves the offset of a *DecodeError by base (used when an inner

@@ -170,7 +170,7 @@ func redactAPDU(raw []byte) []byte {
 			fill(v, 0xEE)
 		case tag == bmpTLV:
 			if err := walkTLV(v, redactTLV); err != nil {
-				fill(v, 0) // cannot tell what is inside
+				fill(v, 0xFF) // cannot tell what is inside; FF keeps it malformed
 			}
 		}
 		return nil

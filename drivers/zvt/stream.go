@@ -77,7 +77,7 @@ func (d *Decoder) feedTCP(dir int, t time.Time) (int, []drivers.Event) {
 		}
 		if !knownClass(b[0]) {
 			skip := 1
-			for skip < len(b) && !knownClass(b[skip]) && b[skip] != DLE {
+			for skip < len(b) && !knownClass(b[skip]) && !maybeSTX(b[skip:]) {
 				skip++
 			}
 			d.stats.FramingErrors++
@@ -97,6 +97,12 @@ func (d *Decoder) feedTCP(dir int, t time.Time) (int, []drivers.Event) {
 	return pos, evs
 }
 
+// maybeSTX reports whether b starts with DLE STX or is a lone DLE that may
+// become one.
+func maybeSTX(b []byte) bool {
+	return b[0] == DLE && (len(b) == 1 || b[1] == STX)
+}
+
 // decideWindow is how many leading bytes auto framing looks at.
 const decideWindow = 4096
 
@@ -112,13 +118,13 @@ func decideFraming(b []byte) string {
 	switch {
 	case len(rest) >= 2 && rest[0] == DLE && rest[1] == STX:
 		return FramingSerial
+	case indexSTX(b[:min(len(b), decideWindow)]) >= 0 && !knownClass(b[0]):
+		return FramingSerial
+	case len(b) > decideWindow:
+		return FramingTCP // undecidable: bare APDUs are the default
 	case len(rest) == 0 || (len(rest) == 1 && rest[0] == DLE):
 		return ""
 	case knownClass(b[0]):
-		return FramingTCP
-	case indexSTX(b[:min(len(b), decideWindow)]) >= 0:
-		return FramingSerial
-	case len(b) > decideWindow:
 		return FramingTCP
 	}
 	return ""
