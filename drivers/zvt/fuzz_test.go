@@ -194,3 +194,16 @@ func BenchmarkRedactSerial(b *testing.B) {
 		r.Redact(drivers.FromDevice, data)
 	}
 }
+
+// BenchmarkDecoderNoise feeds 1 MiB of ACK bytes in 7-byte chunks with auto
+// framing: the undecided start must not make decoding quadratic.
+func BenchmarkDecoderNoise(b *testing.B) {
+	data := bytes.Repeat([]byte{ACK}, 1<<20)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		d := New(Options{})
+		for p := data; len(p) > 0; p = p[min(7, len(p)):] {
+			d.Feed(drivers.Chunk{Time: t0, Dir: drivers.FromDevice, Data: p[:min(7, len(p))]})
+		}
+	}
+}

@@ -52,6 +52,7 @@ func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
 				s.last, s.hasLast, s.acked = h, true, false
 				evs = append(evs, d.message(frame, true, dir, t)...)
 			}
+			clear(frame) // may hold card data; nothing refers to it any more
 		}
 		pos += adv
 	}
