@@ -31,6 +31,14 @@ func testLog(t testing.TB) *slog.Logger {
 	return nil
 }
 
+// testLogOrDiscard is testLog that never returns nil.
+func testLogOrDiscard(t testing.TB) *slog.Logger {
+	if l := testLog(t); l != nil {
+		return l
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
 // openQueue opens a real Badger-backed outbox in a temporary directory.
 func openQueue(t testing.TB) *buffer.Queue {
 	t.Helper()
