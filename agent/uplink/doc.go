@@ -23,6 +23,12 @@
 // again after the next connect, oldest first. Delivery is at-least-once;
 // subscribers dedupe on the alert id.
 //
+// The outbox is read in batches (a few times Inflight) and woken by
+// Outbox.Changed, with a slow poll as a safety net. A PUBACK missing for
+// two minutes on a connection that still answers pings means the broker
+// lost the message: the uplink drops that connection (leaving a retained
+// offline status, reason "reconnecting") and republishes on the next.
+//
 // # Paho settings, and why
 //
 //   - One fresh paho client per connection, AutoReconnect and ConnectRetry
@@ -43,7 +49,7 @@
 //
 // With Config.StatusTopic set, every connect publishes a retained
 // {"state":"online","since":...} (plus Config.StatusExtra) and waits for
-// its PUBACK before draining. The connection carries a retained last will
+// its PUBACK before draining; only then does Connected report true. The connection carries a retained last will
 // {"state":"offline","reason":"connection_lost"} that the broker publishes
 // when the connection dies without a DISCONNECT. A clean stop (the context
 // of Run is done) publishes a retained {"state":"offline","reason":
