@@ -9,6 +9,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // Broker is a running embedded MQTT broker with one TCP listener.
@@ -16,6 +17,7 @@ type Broker struct {
 	srv  *mqtt.Server
 	addr string
 
+	subID     int
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -26,7 +28,7 @@ type Broker struct {
 func Start(addr string, log *slog.Logger) (*Broker, error) {
 	srv := mqtt.New(&mqtt.Options{
 		Logger:       quiet(log),
-		InlineClient: false,
+		InlineClient: true, // Subscribe: tests observe from inside the broker
 	})
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		return nil, fmt.Errorf("mqttbroker: add auth hook: %w", err)
@@ -40,6 +42,20 @@ func Start(addr string, log *slog.Logger) (*Broker, error) {
 		return nil, fmt.Errorf("mqttbroker: serve on %s: %w (close: %v)", addr, err, cerr)
 	}
 	return &Broker{srv: srv, addr: tcp.Address()}, nil
+}
+
+// Subscribe registers a subscription inside the broker itself: fn gets
+// every message published on filter from now on, with no client connection
+// that could lose a race with a publisher after a restart.
+func (b *Broker) Subscribe(filter string, fn func(topic string, payload []byte)) error {
+	b.subID++
+	err := b.srv.Subscribe(filter, b.subID, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
+		fn(pk.TopicName, append([]byte(nil), pk.Payload...))
+	})
+	if err != nil {
+		return fmt.Errorf("mqttbroker: subscribe %s: %w", filter, err)
+	}
+	return nil
 }
 
 // Addr is the listening address, "127.0.0.1:PORT".

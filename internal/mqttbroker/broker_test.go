@@ -123,3 +123,28 @@ func TestQuietLogging(t *testing.T) {
 		})
 	}
 }
+
+func TestInlineSubscribe(t *testing.T) {
+	b, err := Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	got := make(chan string, 1)
+	if err := b.Subscribe("a/#", func(topic string, payload []byte) { got <- topic + "=" + string(payload) }); err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, b.URL(), "inline-pub")
+	defer c.Disconnect(0)
+	if tok := c.Publish("a/b", 1, false, "hi"); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+		t.Fatalf("publish: %v", tok.Error())
+	}
+	select {
+	case s := <-got:
+		if s != "a/b=hi" {
+			t.Errorf("inline subscriber got %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("inline subscriber got nothing")
+	}
+}
