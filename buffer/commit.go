@@ -1,0 +1,255 @@
+package buffer
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/skl"
+)
+
+// Group commit.
+//
+// Badger v4 queues concurrent commits into one write batch, but with
+// SyncWrites it syncs its write-ahead log once per transaction in that batch
+// (writeToLSM), so N concurrent synced commits still cost N fsyncs. This
+// file batches instead at our level: every write of this package is an op;
+// callers queue their ops, the first caller becomes the leader, applies all
+// queued ops in one Badger transaction and commits it with one fsync, then
+// hands leadership to a waiting caller. No goroutine of our own is needed.
+// As the only writer of our keys, the committer never sees a conflict, and
+// ops are applied (and counters advanced) in queue order.
+
+// write is one key change planned by an op.
+type write struct {
+	key   []byte
+	value []byte
+	del   bool
+	ttl   time.Duration
+}
+
+// batch is what an op's plan sees: the open transaction (reads see the
+// writes of earlier ops in the same batch) and the persistent counters.
+type batch struct {
+	txn      *badger.Txn
+	counters map[string]uint64 // counter key -> next value, written at commit
+}
+
+// reserve returns the first of n consecutive numbers from the counter under
+// key. The counter is written atomically with the batch: no gaps, no
+// repeats, across restarts and crashes.
+func (b *batch) reserve(key []byte, n uint64) (uint64, error) {
+	next, ok := b.counters[string(key)]
+	if !ok {
+		it, err := b.txn.Get(key)
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+			next = 1
+		case err != nil:
+			return 0, err
+		default:
+			err = it.Value(func(v []byte) error {
+				if len(v) != 8 {
+					return fmt.Errorf("counter %s has %d bytes", key, len(v))
+				}
+				next = binary.BigEndian.Uint64(v)
+				return nil
+			})
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	b.counters[string(key)] = next + n
+	return next, nil
+}
+
+// op is one caller's unit of work: plan reads in the batch and returns the
+// writes to make. plan may run again on a fresh batch, so it must not keep
+// state outside its return value except what it recomputes.
+type op struct {
+	plan func(b *batch) ([]write, error)
+	done chan result
+}
+
+type result struct {
+	err  error
+	lead bool // the receiver now leads the next batch
+}
+
+// committer runs ops in group-committed batches.
+type committer struct {
+	bdb       *badger.DB
+	threshold int64 // value threshold, for size estimates
+	maxSize   int64 // budget of one transaction, below Badger's limits
+	maxCount  int64
+
+	mu      sync.Mutex
+	queue   []*op
+	leading bool
+
+	txns atomic.Int64 // transactions committed, for tests and stats
+}
+
+func newCommitter(bdb *badger.DB, o Options) *committer {
+	maxBatch := o.MemTableSize * 15 / 100 // Badger's maxBatchSize
+	return &committer{
+		bdb:       bdb,
+		threshold: o.ValueThreshold,
+		maxSize:   maxBatch * 8 / 10,
+		maxCount:  maxBatch / int64(skl.MaxNodeSize) * 8 / 10,
+	}
+}
+
+// estimate is an upper bound of what Badger charges a write against its
+// batch limits.
+func (c *committer) estimate(w write) int64 {
+	v := int64(len(w.value))
+	if v >= c.threshold {
+		v = 12 // value pointer
+	}
+	return int64(len(w.key)) + v + 24
+}
+
+// fits reports whether writes of this size fit in one transaction.
+func (c *committer) fits(size, count int64) bool {
+	return size <= c.maxSize && count <= c.maxCount
+}
+
+// do runs plan in the next batch and returns once that batch is durable.
+func (c *committer) do(plan func(b *batch) ([]write, error)) error {
+	o := &op{plan: plan, done: make(chan result, 1)}
+	c.mu.Lock()
+	c.queue = append(c.queue, o)
+	if c.leading {
+		c.mu.Unlock()
+		r := <-o.done
+		if !r.lead {
+			return r.err
+		}
+		c.mu.Lock() // our op is still queued: lead the next batch
+	} else {
+		c.leading = true
+	}
+	ops := c.queue
+	c.queue = nil
+	c.mu.Unlock()
+
+	c.run(ops)
+
+	c.mu.Lock()
+	if len(c.queue) > 0 {
+		c.queue[0].done <- result{lead: true}
+	} else {
+		c.leading = false
+	}
+	c.mu.Unlock()
+	return (<-o.done).err
+}
+
+// run applies ops in as few transactions as the size budget allows and
+// reports each op's result.
+func (c *committer) run(ops []*op) {
+	for len(ops) > 0 {
+		ops = c.runTxn(ops)
+	}
+}
+
+// runTxn applies a prefix of ops in one transaction, commits it, reports
+// their results and returns the ops still to run.
+func (c *committer) runTxn(ops []*op) []*op {
+	txn := c.bdb.NewTransaction(true)
+	defer txn.Discard()
+	b := &batch{txn: txn, counters: map[string]uint64{}}
+	var size, count int64
+	var planned []*op // ops whose writes are in txn
+	for i, o := range ops {
+		saved := make(map[string]uint64, len(b.counters))
+		for k, v := range b.counters {
+			saved[k] = v
+		}
+		ws, err := o.plan(b)
+		if err != nil {
+			b.counters = saved
+			o.done <- result{err: err}
+			continue
+		}
+		s, n := int64(0), int64(len(ws)+len(b.counters))
+		for _, w := range ws {
+			s += c.estimate(w)
+		}
+		s += int64(len(b.counters)) * 40
+		if len(planned) > 0 && !c.fits(size+s, count+n) {
+			// Leave this op and the rest to the next transaction.
+			b.counters = saved
+			return c.commit(txn, b.counters, count, planned, ops[i:])
+		}
+		if err := apply(txn, ws); err != nil {
+			// txn now holds part of this op: drop the transaction, fail
+			// this op alone and run the others again.
+			o.done <- result{err: err}
+			return append(planned, ops[i+1:]...)
+		}
+		size, count = size+s, count+int64(len(ws))
+		planned = append(planned, o)
+	}
+	return c.commit(txn, b.counters, count, planned, nil)
+}
+
+// commit writes the counters, commits txn (n writes), reports the result
+// to planned and returns rest.
+func (c *committer) commit(txn *badger.Txn, counters map[string]uint64, n int64, planned, rest []*op) []*op {
+	if n == 0 && len(counters) == 0 {
+		c.finish(planned, nil) // nothing to write
+		return rest
+	}
+	err := writeCounters(txn, counters)
+	if err == nil {
+		err = txn.Commit()
+	}
+	if err == nil {
+		c.txns.Add(1)
+	}
+	c.finish(planned, err)
+	return rest
+}
+
+func (c *committer) finish(ops []*op, err error) {
+	for _, o := range ops {
+		o.done <- result{err: err}
+	}
+}
+
+// apply adds writes to txn.
+func apply(txn *badger.Txn, ws []write) error {
+	for _, w := range ws {
+		var err error
+		switch {
+		case w.del:
+			err = txn.Delete(w.key)
+		case w.ttl > 0:
+			err = txn.SetEntry(badger.NewEntry(w.key, w.value).WithTTL(w.ttl))
+		default:
+			err = txn.Set(w.key, w.value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeCounters(txn *badger.Txn, counters map[string]uint64) error {
+	for k, v := range counters {
+		var buf [8]byte
+		binary.BigEndian.PutUint64(buf[:], v)
+		if err := txn.Set([]byte(k), buf[:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

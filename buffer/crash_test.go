@@ -1,0 +1,170 @@
+package buffer
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// crashDirEnv makes TestCrashChild run as the writer that gets killed.
+const crashDirEnv = "TILLWATCH_BUFFER_CRASH_DIR"
+
+// TestCrashChild is the child half of TestCrashKill9: it writes until it is
+// killed and prints one line per acknowledged write. It does nothing in a
+// normal test run.
+func TestCrashChild(t *testing.T) {
+	dir := os.Getenv(crashDirEnv)
+	if dir == "" {
+		t.Skip("child of TestCrashKill9 only")
+	}
+	db, err := Open(dir, DefaultOptions(), nil)
+	if err != nil {
+		fmt.Fprintln(os.Stdout, "error", err)
+		os.Exit(3)
+	}
+	var outMu sync.Mutex
+	ack := func(format string, args ...any) {
+		outMu.Lock()
+		defer outMu.Unlock()
+		// One unbuffered write per line: what is printed was acknowledged.
+		fmt.Fprintf(os.Stdout, format+"\n", args...)
+	}
+	q, s := db.Queue("outbox"), db.Store("journal")
+	deadline := time.Now().Add(time.Minute) // never outlive a lost parent
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; time.Now().Before(deadline); i++ {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if _, err := q.PutIfAbsent(id, []byte("v-"+id)); err != nil {
+					ack("error %v", err)
+					return
+				}
+				ack("q %s", id)
+				if i%3 == 0 {
+					if err := q.Done(id); err != nil {
+						ack("error %v", err)
+						return
+					}
+					ack("d %s", id)
+				}
+				if err := s.PutBatch([]KV{{Key: []byte(id + "/1"), Value: []byte("v1")}, {Key: []byte(id + "/2"), Value: []byte("v2")}}); err != nil {
+					ack("error %v", err)
+					return
+				}
+				ack("s %s", id)
+			}
+		}(w)
+	}
+	wg.Wait()
+	os.Exit(4) // only reached when the parent never killed us
+}
+
+// TestCrashKill9 runs TestCrashChild in a child process, kills it with
+// SIGKILL while four goroutines are writing, reopens the database and checks
+// that every write the child acknowledged is there, and that sequence
+// numbers keep growing after the crash.
+func TestCrashKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child process")
+	}
+	dir := filepath.Join(t.TempDir(), "db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = tWriter{t}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	queued, done, stored := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	sc := bufio.NewScanner(out)
+	lines, killed := 0, false
+	for sc.Scan() {
+		kind, id, _ := strings.Cut(sc.Text(), " ")
+		switch kind {
+		case "q":
+			queued[id] = true
+		case "d":
+			done[id] = true
+		case "s":
+			stored[id] = true
+		default:
+			t.Errorf("child: %s", sc.Text())
+		}
+		if lines++; lines == 600 && !killed {
+			if err := cmd.Process.Kill(); err != nil { // SIGKILL: no Close, no deferred code
+				t.Fatal(err)
+			}
+			killed = true
+		}
+	}
+	werr := cmd.Wait()
+	if !killed {
+		t.Fatalf("child ended before it was killed: %v", werr)
+	}
+	t.Logf("child killed after %d acknowledged writes (%d queued, %d done, %d stored)",
+		lines, len(queued), len(done), len(stored))
+
+	db, _ := openTest(t, dir, DefaultOptions())
+	q, s := db.Queue("outbox"), db.Store("journal")
+	items, err := q.Pending(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := map[string]bool{}
+	var maxSeq uint64
+	for _, it := range items {
+		if pending[it.ID] {
+			t.Fatalf("id %s pending twice", it.ID)
+		}
+		pending[it.ID] = true
+		maxSeq = max(maxSeq, it.Seq)
+		if string(it.Value) != "v-"+it.ID {
+			t.Fatalf("item %s has value %q", it.ID, it.Value)
+		}
+	}
+	for id := range queued {
+		switch {
+		case done[id] && pending[id]:
+			t.Errorf("id %s acknowledged done but still pending", id)
+		case !done[id] && !pending[id]:
+			// Only allowed if Done committed but was not yet acknowledged.
+			if added, err := q.PutIfAbsent(id, []byte("v-"+id)); err != nil || added {
+				t.Errorf("acknowledged id %s lost (neither pending nor delivered)", id)
+			}
+		}
+		if done[id] {
+			if added, err := q.PutIfAbsent(id, nil); err != nil || added {
+				t.Errorf("delivered id %s forgotten after crash (added=%v err=%v)", id, added, err)
+			}
+		}
+	}
+	for id := range stored {
+		for _, k := range []string{"/1", "/2"} {
+			if _, err := s.Get([]byte(id + k)); err != nil {
+				t.Errorf("acknowledged key %s%s: %v", id, k, err)
+			}
+		}
+	}
+	if _, err := q.PutIfAbsent("after-crash", []byte("v-after-crash")); err != nil {
+		t.Fatal(err)
+	}
+	items, err = q.Pending(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := items[len(items)-1]; last.ID != "after-crash" || last.Seq <= maxSeq {
+		t.Fatalf("first put after crash got seq %d (id %s), want above %d", last.Seq, last.ID, maxSeq)
+	}
+}

@@ -1,0 +1,198 @@
+package buffer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+var (
+	// ErrNotFound is returned by Store.Get for a missing key.
+	ErrNotFound = errors.New("buffer: not found")
+	// ErrLocked is returned by Open when another process (or another DB in
+	// this process) has the directory open.
+	ErrLocked = errors.New("buffer: database directory is locked by another process")
+	// ErrClosed is returned by operations on a closed DB.
+	ErrClosed = errors.New("buffer: database closed")
+)
+
+// DB is an open Badger database holding queues and stores.
+type DB struct {
+	bdb  *badger.DB
+	opts Options
+	log  *slog.Logger
+	now  func() time.Time
+
+	commit *committer
+
+	// life is read-held by every operation and write-held by Close, so
+	// Close waits for operations in flight and later ones see closed.
+	life   sync.RWMutex
+	closed bool
+
+	mu     sync.Mutex // guards queues and stores
+	queues map[string]*Queue
+	stores map[string]*Store
+
+	stop chan struct{}  // closed by Close: stops RunGC loops
+	gcWG sync.WaitGroup // RunGC loops still running
+}
+
+// Open opens (or creates) the database in dir. A nil log discards Badger's
+// messages.
+func Open(dir string, opts Options, log *slog.Logger) (*DB, error) {
+	if dir == "" {
+		return nil, errors.New("buffer: open: empty directory name")
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bdb, err := badger.Open(opts.badgerOptions(dir, log))
+	if err != nil {
+		// Badger flattens the flock error into text.
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, fmt.Errorf("buffer: open %s: %w (%v)", dir, ErrLocked, err)
+		}
+		return nil, fmt.Errorf("buffer: open %s: %w", dir, err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &DB{
+		bdb: bdb, opts: opts, log: log, now: now,
+		commit: newCommitter(bdb, opts),
+		queues: map[string]*Queue{},
+		stores: map[string]*Store{},
+		stop:   make(chan struct{}),
+	}, nil
+}
+
+// Close stops RunGC loops, waits for operations in flight and closes the
+// database. It is safe to call more than once; operations after Close
+// return ErrClosed.
+func (db *DB) Close() error {
+	db.life.Lock()
+	if db.closed {
+		db.life.Unlock()
+		return nil
+	}
+	db.closed = true
+	close(db.stop)
+	db.life.Unlock()
+	db.gcWG.Wait()
+	if err := db.bdb.Close(); err != nil {
+		return fmt.Errorf("buffer: close: %w", err)
+	}
+	return nil
+}
+
+// enter marks an operation in flight; it fails once the DB is closed.
+// Every successful enter is paired with leave.
+func (db *DB) enter() error {
+	db.life.RLock()
+	if db.closed {
+		db.life.RUnlock()
+		return ErrClosed
+	}
+	return nil
+}
+
+func (db *DB) leave() { db.life.RUnlock() }
+
+// RunGC runs value-log garbage collection every interval until ctx is done
+// or the DB is closed. Call it in its own goroutine; errors other than
+// "nothing to collect" are logged.
+func (db *DB) RunGC(ctx context.Context, every time.Duration) {
+	db.life.RLock()
+	if db.closed {
+		db.life.RUnlock()
+		return
+	}
+	db.gcWG.Add(1)
+	db.life.RUnlock()
+	defer db.gcWG.Done()
+
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-db.stop:
+			return
+		case <-t.C:
+		}
+		n, err := db.gcOnce()
+		if err != nil {
+			db.log.Warn("buffer: value log gc", "err", err)
+		} else if n > 0 {
+			db.log.Debug("buffer: value log gc", "rewritten", n)
+		}
+	}
+}
+
+// gcOnce rewrites value-log files while there is enough garbage; it returns
+// how many files it rewrote.
+func (db *DB) gcOnce() (int, error) {
+	for n := 0; ; n++ {
+		select {
+		case <-db.stop:
+			return n, nil
+		default:
+		}
+		err := db.bdb.RunValueLogGC(db.opts.GCDiscardRatio)
+		switch {
+		case err == nil:
+		case errors.Is(err, badger.ErrNoRewrite), errors.Is(err, badger.ErrRejected):
+			return n, nil
+		default:
+			return n, fmt.Errorf("buffer: value log gc: %w", err)
+		}
+	}
+}
+
+// checkName accepts names usable as one key path segment.
+func checkName(kind, name string) error {
+	if name == "" || strings.ContainsAny(name, "/\x00") {
+		return fmt.Errorf("buffer: %s name %q: must be non-empty and contain no '/'", kind, name)
+	}
+	return nil
+}
+
+// Queue returns the durable FIFO called name (keys under "q/<name>/").
+// The same name returns the same *Queue. An invalid name (empty or with a
+// '/') yields a Queue whose every method returns an error.
+func (db *DB) Queue(name string) *Queue {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if q, ok := db.queues[name]; ok {
+		return q
+	}
+	q := newQueue(db, name)
+	db.queues[name] = q
+	return q
+}
+
+// Store returns the ordered keyed store called name (keys under
+// "s/<name>/"). The same name returns the same *Store. An invalid name
+// yields a Store whose every method returns an error.
+func (db *DB) Store(name string) *Store {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.stores[name]; ok {
+		return s
+	}
+	s := newStore(db, name)
+	db.stores[name] = s
+	return s
+}

@@ -1,0 +1,117 @@
+package buffer
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+func TestOpenLocked(t *testing.T) {
+	db, dir := openTest(t, "", DefaultOptions())
+	_, err := Open(dir, DefaultOptions(), nil)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if !strings.Contains(err.Error(), dir) {
+		t.Fatalf("error %q does not name the directory", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+func TestOpenBadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"tiny memtable", func(o *Options) { o.MemTableSize = 1000 }},
+		{"threshold above batch", func(o *Options) { o.ValueThreshold = o.MemTableSize }},
+		{"one compactor", func(o *Options) { o.NumCompactors = 1 }},
+		{"snappy without cache", func(o *Options) { o.BlockCacheSize = 0 }},
+		{"zero ttl", func(o *Options) { o.DeliveredTTL = 0 }},
+		{"gc ratio", func(o *Options) { o.GCDiscardRatio = 1 }},
+	}
+	for _, tt := range tests {
+		o := DefaultOptions()
+		tt.edit(&o)
+		if _, err := Open(t.TempDir(), o, nil); err == nil || !strings.HasPrefix(err.Error(), "buffer: ") {
+			t.Errorf("%s: Open error = %v", tt.name, err)
+		}
+	}
+	if _, err := Open("", DefaultOptions(), nil); err == nil {
+		t.Error("Open accepted an empty directory")
+	}
+}
+
+// TestKeyPrefixes checks that every key this package writes carries its
+// type prefix.
+func TestKeyPrefixes(t *testing.T) {
+	db, _ := openTest(t, "", DefaultOptions())
+	if _, err := db.Queue("out").PutIfAbsent("a", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Queue("out").PutIfAbsent("b", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Queue("out").Done("a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Store("j").Put([]byte("k"), []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.DefaultIteratorOptions)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			keys = append(keys, string(it.Item().Key()))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "c/q/out q/out/d/a q/out/i/b q/out/p/\x00\x00\x00\x00\x00\x00\x00\x02 s/j/k"
+	if got := strings.Join(keys, " "); got != want {
+		t.Fatalf("keys:\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestRunGCStops(t *testing.T) {
+	db, _ := openTest(t, "", DefaultOptions())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { db.RunGC(ctx, 1); close(done) }()
+	// Give the loop work: values above the threshold, then deleted.
+	s := db.Store("big")
+	big := make([]byte, 4<<10)
+	for i := 0; i < 50; i++ {
+		if err := s.Put([]byte{byte(i)}, big); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DeleteRange(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.gcOnce(); err != nil {
+		t.Fatalf("gcOnce = %d, %v", n, err)
+	}
+	if err := db.Close(); err != nil { // Close must stop and wait for RunGC
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	default:
+		t.Fatal("RunGC still running after Close returned")
+	}
+	// After Close, RunGC returns at once.
+	db.RunGC(ctx, 1)
+}
