@@ -31,9 +31,13 @@ type DB struct {
 
 	commit *committer
 
-	// life is read-held by every operation and write-held by Close, so
-	// Close waits for operations in flight and later ones see closed.
-	life   sync.RWMutex
+	// Operations in flight are counted in busy; Close sets closed, then
+	// waits for busy to drop to 0. Unlike an RWMutex this lets an
+	// operation started inside another one's callback (a Put in a Scan
+	// callback) fail with ErrClosed instead of deadlocking with Close.
+	life   sync.Mutex
+	idle   *sync.Cond // signalled when busy drops to 0
+	busy   int
 	closed bool
 
 	mu     sync.Mutex // guards queues and stores
@@ -68,13 +72,15 @@ func Open(dir string, opts Options, log *slog.Logger) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{
+	db := &DB{
 		bdb: bdb, opts: opts, log: log, now: now,
 		commit: newCommitter(bdb, opts),
 		queues: map[string]*Queue{},
 		stores: map[string]*Store{},
 		stop:   make(chan struct{}),
-	}, nil
+	}
+	db.idle = sync.NewCond(&db.life)
+	return db, nil
 }
 
 // Close stops RunGC loops, waits for operations in flight and closes the
@@ -88,6 +94,9 @@ func (db *DB) Close() error {
 	}
 	db.closed = true
 	close(db.stop)
+	for db.busy > 0 {
+		db.idle.Wait()
+	}
 	db.life.Unlock()
 	db.gcWG.Wait()
 	if err := db.bdb.Close(); err != nil {
@@ -99,27 +108,34 @@ func (db *DB) Close() error {
 // enter marks an operation in flight; it fails once the DB is closed.
 // Every successful enter is paired with leave.
 func (db *DB) enter() error {
-	db.life.RLock()
+	db.life.Lock()
+	defer db.life.Unlock()
 	if db.closed {
-		db.life.RUnlock()
 		return ErrClosed
 	}
+	db.busy++
 	return nil
 }
 
-func (db *DB) leave() { db.life.RUnlock() }
+func (db *DB) leave() {
+	db.life.Lock()
+	defer db.life.Unlock()
+	if db.busy--; db.busy == 0 {
+		db.idle.Broadcast()
+	}
+}
 
 // RunGC runs value-log garbage collection every interval until ctx is done
 // or the DB is closed. Call it in its own goroutine; errors other than
 // "nothing to collect" are logged.
 func (db *DB) RunGC(ctx context.Context, every time.Duration) {
-	db.life.RLock()
+	db.life.Lock()
 	if db.closed {
-		db.life.RUnlock()
+		db.life.Unlock()
 		return
 	}
 	db.gcWG.Add(1)
-	db.life.RUnlock()
+	db.life.Unlock()
 	defer db.gcWG.Done()
 
 	t := time.NewTicker(every)

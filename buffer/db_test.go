@@ -3,6 +3,8 @@ package buffer
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -114,4 +116,54 @@ func TestRunGCStops(t *testing.T) {
 	}
 	// After Close, RunGC returns at once.
 	db.RunGC(ctx, 1)
+}
+
+// TestCloseDuringScan closes the DB while a Scan callback runs and writes:
+// Close waits for the Scan, and the write inside it fails with ErrClosed
+// instead of deadlocking.
+func TestCloseDuringScan(t *testing.T) {
+	db, _ := openTest(t, "", DefaultOptions())
+	s := db.Store("j")
+	if err := s.Put([]byte("a"), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	inside := make(chan struct{})
+	putErr := make(chan error, 1)
+	scanErr := make(chan error, 1)
+	go func() {
+		scanErr <- s.Scan(nil, nil, func(k, v []byte) error {
+			close(inside)
+			waitFor(t, "Close to start", func() bool {
+				db.life.Lock()
+				defer db.life.Unlock()
+				return db.closed
+			})
+			putErr <- s.Put([]byte("b"), []byte("2"))
+			return nil
+		})
+	}()
+	<-inside
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-scanErr; err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	if err := <-putErr; !errors.Is(err, ErrClosed) {
+		t.Fatalf("Put during Close = %v, want ErrClosed", err)
+	}
+	if _, err := s.Get([]byte("a")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Get after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestOpenNotADirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(file, DefaultOptions(), nil)
+	if err == nil || !strings.Contains(err.Error(), file) {
+		t.Fatalf("Open(file) = %v, want an error naming %s", err, file)
+	}
 }

@@ -3,7 +3,6 @@ package buffer
 import (
 	"bytes"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -65,20 +64,4 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// dirSize sums the sizes of the files in dir.
-func dirSize(t testing.TB, dir string) int64 {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int64
-	for _, e := range ents {
-		if fi, err := e.Info(); err == nil {
-			n += fi.Size()
-		}
-	}
-	return n
 }
