@@ -287,3 +287,36 @@ func (s *Store) scan(from, to []byte, withValues bool, fn func(key, value []byte
 	}
 	return nil
 }
+
+// LastKey returns the largest key in the store, or ErrNotFound when it is
+// empty.
+func (s *Store) LastKey() ([]byte, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if err := s.db.enter(); err != nil {
+		return nil, fmt.Errorf("buffer: store %s: last key: %w", s.name, err)
+	}
+	defer s.db.leave()
+	var last []byte
+	err := s.db.bdb.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.Prefix = s.prefix
+		opt.PrefetchValues = false
+		opt.Reverse = true
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		it.Seek(prefixEnd(s.prefix))
+		if it.ValidForPrefix(s.prefix) {
+			last = it.Item().KeyCopy(nil)[len(s.prefix):]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("buffer: store %s: last key: %w", s.name, err)
+	}
+	if last == nil {
+		return nil, ErrNotFound
+	}
+	return last, nil
+}

@@ -161,3 +161,14 @@ func masked(ev drivers.Event) drivers.Event {
 	}
 	return ev
 }
+
+// Last returns the time of the newest event, or ErrNotFound when the
+// journal is empty. A restart rebuilds detection from Last minus the
+// detector's horizon, so a long power cut loses no pending decision.
+func (j *Journal) Last() (time.Time, error) {
+	k, err := j.store.LastKey()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("journal: last: %w", err)
+	}
+	return Time(hex.EncodeToString(k))
+}

@@ -282,3 +282,23 @@ func TestTimeKeyClamp(t *testing.T) {
 		}
 	}
 }
+
+func TestLast(t *testing.T) {
+	db, _ := openDB(t, "")
+	j := New(db)
+	if _, err := j.Last(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Last of an empty journal: %v, want ErrNotFound", err)
+	}
+	newest := ts(t, "2026-11-22T10:15:05Z")
+	if _, err := j.Append(
+		&drivers.Link{Head: drivers.Head{Time: ts(t, "2026-11-22T10:15:03Z"), Device: "p"}, Up: true},
+		&drivers.Link{Head: drivers.Head{Time: newest, Device: "p"}},
+		&drivers.Link{Head: drivers.Head{Time: ts(t, "2026-11-22T10:15:04Z"), Device: "t"}, Up: true},
+	); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Last()
+	if err != nil || !got.Equal(newest) {
+		t.Fatalf("Last = %v, %v; want %v", got, err, newest)
+	}
+}

@@ -1,0 +1,286 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/uplink"
+	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// Options are the parts of the agent a caller (CLI, demo, tests) may swap.
+type Options struct {
+	// Log receives the agent's log; default slog.Default().
+	Log *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Tick is how often idle decoders are flushed and the detector's clock
+	// advanced; default 250ms.
+	Tick time.Duration
+	// Version goes in the retained status message.
+	Version string
+}
+
+// Agent is one lane's running pipeline.
+type Agent struct {
+	cfg     *configs.Config
+	opts    Options
+	log     *slog.Logger
+	db      *buffer.DB
+	journal *journal.Journal
+	outbox  *buffer.Queue
+	lane    *Lane
+	mail    *mailbox
+	capture *captureSink
+
+	mu    sync.Mutex
+	stats Stats
+
+	ready  chan struct{} // closed once every device's link was up
+	upSeen map[string]bool
+}
+
+// Stats are counters a person can read (demo, doctor, status page).
+type Stats struct {
+	Chunks, Bytes, Events, Alerts int
+	LastAlert                     time.Time
+}
+
+// New opens the agent's database and builds its pipeline; Run starts it.
+// The caller must call Run (which closes the database when it returns) or
+// Close.
+func New(cfg *configs.Config, opts Options) (*Agent, error) {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Tick <= 0 {
+		opts.Tick = 250 * time.Millisecond
+	}
+	lane, err := NewLane(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := buffer.Open(cfg.DataDir, buffer.DefaultOptions(), opts.Log)
+	if err != nil {
+		return nil, fmt.Errorf("agent: %w", err)
+	}
+	a := &Agent{
+		cfg: cfg, opts: opts, log: opts.Log, db: db,
+		journal: journal.New(db), outbox: db.Queue("outbox"),
+		lane: lane, mail: newMailbox(),
+		ready: make(chan struct{}), upSeen: map[string]bool{},
+	}
+	if cfg.Capture != "" {
+		if a.capture, err = openCapture(cfg, opts.Log); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Close releases what New opened; Run calls it on return.
+func (a *Agent) Close() error {
+	var errs []error
+	if a.capture != nil {
+		errs = append(errs, a.capture.Close())
+	}
+	errs = append(errs, a.db.Close())
+	return errors.Join(errs...)
+}
+
+// Stats returns a snapshot of the counters.
+func (a *Agent) Stats() Stats {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.stats
+}
+
+// Run runs links, the core loop and the uplink until ctx is done. It rebuilds
+// the detector from the journal first, so alerts pending at a crash are not
+// lost.
+func (a *Agent) Run(ctx context.Context) (err error) {
+	defer func() { err = errors.Join(err, a.Close()) }()
+	if err := a.rebuild(); err != nil {
+		return err
+	}
+	up, err := a.newUplink()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(a.cfg.Devices)+2)
+	start := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+		}()
+	}
+	start("uplink", up.Run)
+	go a.db.RunGC(ctx, 10*time.Minute)
+	for _, d := range a.cfg.Devices {
+		runner := a.linkFor(d)
+		start("link "+d.Name, func(ctx context.Context) error { return runner.Run(ctx, a.mail) })
+	}
+	a.log.Info("agent running", "site", a.cfg.Site, "lane", a.cfg.Lane, "devices", len(a.cfg.Devices), "broker", a.cfg.MQTT.Broker)
+	coreErr := a.core(ctx)
+	cancel()
+	wg.Wait()
+	close(errc)
+	errs := []error{coreErr}
+	for e := range errc {
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+// core is the single goroutine that decodes, journals, detects and
+// enqueues, in that order, so that everything is journaled before it counts.
+func (a *Agent) core(ctx context.Context) error {
+	tick := time.NewTicker(a.opts.Tick)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			// Drain what the links delivered before the stop.
+			return a.step(a.mail.take(), a.opts.Now())
+		case <-a.mail.wake:
+			if err := a.step(a.mail.take(), a.opts.Now()); err != nil {
+				return err
+			}
+		case <-tick.C:
+			if err := a.step(nil, a.opts.Now()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// step processes queued input and the passing of time.
+func (a *Agent) step(items []input, now time.Time) error {
+	var evs []drivers.Event
+	var chunks, nbytes int
+	for _, in := range items {
+		if a.capture != nil {
+			a.capture.record(in)
+		}
+		if in.link != nil {
+			a.noteLink(in.dev, in.link)
+			in.link.SetSource(in.dev)
+			evs = append(evs, in.link)
+			continue
+		}
+		chunks++
+		nbytes += len(in.chunk.Data)
+		got, err := a.lane.Feed(in.dev, in.chunk)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, got...)
+	}
+	if a.capture != nil && len(items) > 0 {
+		a.capture.flush()
+	}
+	evs = append(evs, a.lane.Idle(now)...)
+	if len(evs) > 0 {
+		if _, err := a.journal.Append(evs...); err != nil {
+			return fmt.Errorf("agent: journal: %w", err)
+		}
+	}
+	alerts := a.lane.Observe(evs)
+	alerts = append(alerts, a.lane.Advance(now)...)
+	a.mu.Lock()
+	a.stats.Chunks += chunks
+	a.stats.Bytes += nbytes
+	a.stats.Events += len(evs)
+	a.mu.Unlock()
+	for _, ev := range evs {
+		a.log.Debug("event", "type", ev.EventType(), "device", ev.Source(), "time", ev.When())
+	}
+	return a.enqueue(alerts)
+}
+
+// Ready is closed once every device's link has been up at least once.
+func (a *Agent) Ready() <-chan struct{} { return a.ready }
+
+func (a *Agent) noteLink(dev string, ev *drivers.Link) {
+	if ev.Up {
+		a.log.Info("link up", "device", dev)
+	} else {
+		a.log.Warn("link down", "device", dev, "reason", ev.Reason)
+	}
+	if !ev.Up || a.upSeen[dev] {
+		return
+	}
+	a.upSeen[dev] = true
+	if len(a.upSeen) == len(a.cfg.Devices) {
+		close(a.ready)
+	}
+}
+
+// rebuild replays the journal's recent window through the detector so
+// incidents whose window was open at the last stop are still decided.
+func (a *Agent) rebuild() error {
+	now := a.opts.Now()
+	last, err := a.journal.Last()
+	if errors.Is(err, journal.ErrNotFound) {
+		return nil // a new lane
+	}
+	if err != nil {
+		return fmt.Errorf("agent: rebuild from journal: %w", err)
+	}
+	from := last.Add(-a.lane.Horizon())
+	a.lane.Resume(from)
+	n := 0
+	err = a.journal.Range(from, time.Time{}, func(_ string, ev drivers.Event) error {
+		n++
+		return a.enqueue(a.lane.Observe([]drivers.Event{ev}))
+	})
+	if err != nil {
+		return fmt.Errorf("agent: rebuild from journal: %w", err)
+	}
+	if n > 0 {
+		a.log.Info("detector rebuilt from journal", "events", n, "window", a.lane.Horizon())
+	}
+	return a.enqueue(a.lane.Advance(now))
+}
+
+// enqueue stores each alert in the outbox (once per id) before it counts.
+func (a *Agent) enqueue(alerts []detect.Alert) error {
+	for _, al := range alerts {
+		msg, err := AlertMessage(a.cfg, al)
+		if err != nil {
+			return err
+		}
+		added, err := a.outbox.PutIfAbsent(al.ID, uplink.EncodeMessage(msg))
+		if err != nil {
+			return fmt.Errorf("agent: outbox: %w", err)
+		}
+		if !added {
+			continue
+		}
+		a.mu.Lock()
+		a.stats.Alerts++
+		a.stats.LastAlert = al.Detected
+		a.mu.Unlock()
+		a.log.Info("alert", "kind", al.Kind, "state", al.State, "severity", al.Severity, "id", al.ID, "summary", al.Summary)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package agent
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/tillwatch/tillwatch/capture"
+	"github.com/tillwatch/tillwatch/configs"
+)
+
+// ConfigFromHeader builds the config replay needs from a capture header:
+// each device's protocol and decoder settings, default detection settings.
+// It lets `tillwatch replay` run without a config file.
+func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
+	if len(h.Devices) == 0 {
+		return nil, fmt.Errorf("agent: capture header names no devices")
+	}
+	cfg := configs.Default()
+	if h.Site != "" {
+		cfg.Site = h.Site
+	}
+	if h.Lane != "" {
+		cfg.Lane = h.Lane
+	}
+	names := make([]string, 0, len(h.Devices))
+	for n := range h.Devices {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		info := h.Devices[n]
+		d := configs.DefaultDevice(n, info.Role, "")
+		if info.Protocol != "" {
+			d.Protocol = info.Protocol
+		}
+		if info.Profile != "" {
+			d.ReceiptProfile = info.Profile
+		}
+		if info.CodePage != "" {
+			d.CodePage = info.CodePage
+		}
+		d.ChineseDefault = info.ChineseDefault
+		if info.Framing != "" {
+			d.Framing = info.Framing
+		}
+		if info.Currency != "" {
+			d.Currency = info.Currency
+		}
+		cfg.Devices = append(cfg.Devices, d)
+	}
+	if h.Detect != nil {
+		if err := applyDetect(&cfg.Detect, h.Detect); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// applyDetect overrides the default detection settings with a header's.
+func applyDetect(d *configs.Detect, in *capture.DetectInfo) error {
+	for _, f := range []struct {
+		name string
+		s    string
+		dst  *time.Duration
+	}{
+		{"match_window", in.MatchWindow, &d.MatchWindow},
+		{"receipt_wait", in.ReceiptWait, &d.ReceiptWait},
+		{"cut_timeout", in.CutTimeout, &d.CutTimeout},
+		{"status_timeout", in.StatusTimeout, &d.StatusTimeout},
+		{"duplicate_window", in.DuplicateWindow, &d.DuplicateWindow},
+	} {
+		if f.s == "" {
+			continue
+		}
+		v, err := time.ParseDuration(f.s)
+		if err != nil || v < 0 {
+			return fmt.Errorf("agent: capture header detect.%s: bad duration %q", f.name, f.s)
+		}
+		*f.dst = v
+	}
+	if in.AmountTolerance < 0 {
+		return fmt.Errorf("agent: capture header detect.amount_tolerance: negative")
+	}
+	d.AmountTolerance = in.AmountTolerance
+	if len(in.Settles) > 0 {
+		d.Settles = in.Settles
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+package agent
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/drivers/zvt"
+)
+
+// Lane is the pure part of the pipeline: one decoder per device and the
+// detection engine. It does no I/O and reads no clock; callers feed it
+// chunks with their times and tell it when time passes. It is not safe for
+// concurrent use.
+type Lane struct {
+	names    []string
+	decoders map[string]drivers.Decoder
+	lastSeen map[string]time.Time
+	engine   *detect.Engine
+}
+
+// IdleGap is how long a device's line must be quiet before its decoder is
+// flushed: a ZVT decoder drops a partial frame on Flush, and a frame at
+// 9600 baud arrives in many chunks, so Flush only runs between messages.
+const IdleGap = time.Second
+
+// NewLane builds the decoders and the detector a config describes.
+func NewLane(cfg *configs.Config) (*Lane, error) {
+	l := &Lane{decoders: map[string]drivers.Decoder{}, lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg))}
+	for _, d := range cfg.Devices {
+		dec, err := newDecoder(d, cfg.Detect)
+		if err != nil {
+			return nil, fmt.Errorf("agent: device %q: %w", d.Name, err)
+		}
+		l.names = append(l.names, d.Name)
+		l.decoders[d.Name] = dec
+	}
+	slices.Sort(l.names)
+	return l, nil
+}
+
+// DetectConfig maps the config's detect section onto the engine's.
+func DetectConfig(cfg *configs.Config) detect.Config {
+	dc := detect.DefaultConfig()
+	dc.Site, dc.Lane = cfg.Site, cfg.Lane
+	dc.MatchWindow = cfg.Detect.MatchWindow
+	dc.ReceiptWait = cfg.Detect.ReceiptWait
+	dc.AmountTolerance = cfg.Detect.AmountTolerance
+	if len(cfg.Detect.Settles) > 0 {
+		dc.Settles = nil
+		for _, s := range cfg.Detect.Settles {
+			dc.Settles = append(dc.Settles, drivers.TenderKind(s))
+		}
+	}
+	return dc
+}
+
+func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
+	switch d.Protocol {
+	case "escpos":
+		prof, err := loadProfile(d.ReceiptProfile)
+		if err != nil {
+			return nil, err
+		}
+		return escpos.New(escpos.Options{
+			CodePage:       d.CodePage,
+			ChineseDefault: d.ChineseDefault,
+			JobTimeout:     dt.CutTimeout,
+			StatusTimeout:  dt.StatusTimeout,
+			DeviceObserved: d.Link.DevicePort != "",
+			Fields:         prof,
+		}), nil
+	case "zvt":
+		return zvt.New(zvt.Options{Framing: d.Framing, Currency: d.Currency}), nil
+	default:
+		return nil, fmt.Errorf("protocol %q has no decoder yet", d.Protocol)
+	}
+}
+
+func loadProfile(name string) (*receipt.Profile, error) {
+	if name == "" {
+		name = "generic"
+	}
+	if p, err := receipt.Builtin(name); err == nil {
+		return p, nil
+	}
+	p, err := receipt.Load(name)
+	if err != nil {
+		return nil, fmt.Errorf("receipt profile: %w", err)
+	}
+	return p, nil
+}
+
+// Feed decodes one chunk of a device and stamps the events with the device
+// name. Unknown devices are an error (a capture naming a device the config
+// lacks).
+func (l *Lane) Feed(dev string, c drivers.Chunk) ([]drivers.Event, error) {
+	dec, ok := l.decoders[dev]
+	if !ok {
+		return nil, fmt.Errorf("agent: no device %q configured", dev)
+	}
+	if c.Time.After(l.lastSeen[dev]) {
+		l.lastSeen[dev] = c.Time
+	}
+	return stamp(dev, dec.Feed(c)), nil
+}
+
+// Idle lets the decoder of every device that has been quiet for IdleGap
+// close what is complete by now (jobs never cut, status requests never
+// answered). Devices are visited in name order so the result is
+// deterministic.
+func (l *Lane) Idle(now time.Time) []drivers.Event {
+	var evs []drivers.Event
+	for _, n := range l.names {
+		if now.Sub(l.lastSeen[n]) < IdleGap {
+			continue
+		}
+		evs = append(evs, stamp(n, l.decoders[n].Flush(now))...)
+	}
+	return evs
+}
+
+// flushAller is a decoder that can close everything at end of input.
+type flushAller interface{ FlushAll() []drivers.Event }
+
+// EndOfInput closes whatever is open in every decoder (replay's end):
+// decoders that know the difference end open jobs as "eof" rather than
+// "idle".
+func (l *Lane) EndOfInput(end time.Time) []drivers.Event {
+	var evs []drivers.Event
+	for _, n := range l.names {
+		if fa, ok := l.decoders[n].(flushAller); ok {
+			evs = append(evs, stamp(n, fa.FlushAll())...)
+			continue
+		}
+		evs = append(evs, stamp(n, l.decoders[n].Flush(end))...)
+	}
+	return evs
+}
+
+// Observe gives events to the detector and returns the alerts they decided.
+// Before each event the detector's clock is advanced to the event's time, so
+// a window that closed before the event is decided first, exactly as in
+// replay, whatever the live ticker's phase was.
+func (l *Lane) Observe(evs []drivers.Event) []detect.Alert {
+	var alerts []detect.Alert
+	for _, ev := range evs {
+		alerts = append(alerts, l.engine.Advance(ev.When())...)
+		alerts = append(alerts, l.engine.Observe(ev)...)
+	}
+	return alerts
+}
+
+// Advance moves the detector's clock and returns the alerts that fell due.
+func (l *Lane) Advance(now time.Time) []detect.Alert { return l.engine.Advance(now) }
+
+// Finish ends input: every pending window expires now.
+func (l *Lane) Finish() []detect.Alert { return l.engine.Flush() }
+
+// Resume prepares the detector to take over after a restart from events
+// replayed from the journal starting at from; see detect.Engine.Resume.
+func (l *Lane) Resume(from time.Time) { l.engine.Resume(from) }
+
+// Horizon is how far back a restart replays the journal.
+func (l *Lane) Horizon() time.Duration { return l.engine.Horizon() }
+
+func stamp(dev string, evs []drivers.Event) []drivers.Event {
+	for _, ev := range evs {
+		ev.SetSource(dev)
+	}
+	return evs
+}

@@ -1,0 +1,38 @@
+package agent
+
+import (
+	"context"
+
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers/link"
+)
+
+// runner is a link topology: it reads its ports until ctx is done and
+// reports to the sink.
+type runner interface {
+	Run(ctx context.Context, sink link.Sink) error
+}
+
+func serialConfig(l configs.Link, path string) link.SerialConfig {
+	return link.SerialConfig{
+		Path: path, Backend: l.Backend, Baud: l.Baud,
+		DataBits: l.DataBits, Parity: l.Parity, StopBits: l.StopBits,
+	}
+}
+
+// linkFor builds the topology a device's config asks for.
+func (a *Agent) linkFor(d configs.Device) runner {
+	l := d.Link
+	if l.Mode == configs.ModeBridge {
+		return &link.Bridge{
+			Device: d.Name, Now: a.opts.Now, Log: a.log.With("device", d.Name),
+			Host: serialConfig(l, l.HostPort), Dev: serialConfig(l, l.DevicePort),
+		}
+	}
+	t := &link.Tap{Device: d.Name, Now: a.opts.Now, Log: a.log.With("device", d.Name), Host: serialConfig(l, l.HostPort)}
+	if l.DevicePort != "" {
+		dev := serialConfig(l, l.DevicePort)
+		t.Dev = &dev
+	}
+	return t
+}

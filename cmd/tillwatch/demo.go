@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tillwatch/tillwatch/demo"
+)
+
+type demoCmd struct {
+	Dir    string `type:"path" help:"Where to keep the demo's database and capture (default: a new temp dir)."`
+	Broker string `help:"Use this MQTT broker URL instead of the embedded one (e.g. tcp://127.0.0.1:1883)."`
+	Log    bool   `help:"Show the agent's own log (info level) on stderr."`
+}
+
+func (c *demoCmd) Run(e *env) error {
+	fmt.Fprintln(e.stdout, "tillwatch demo: a simulated checkout lane, the agent, an MQTT broker and a subscriber, all in this process.")
+	o := demo.Options{Dir: c.Dir, Broker: c.Broker, Out: e.stdout}
+	if c.Log {
+		o.Log = newLogger(e, "info")
+	}
+	res, err := demo.Run(e.ctx, o)
+	if res != nil {
+		fmt.Fprintf(e.stdout, "\n%d alerts received in %s.\n", len(res.Alerts), res.Duration.Round(100*1e6))
+		if len(res.Missing) == 0 && err == nil {
+			fmt.Fprintf(e.stdout, "Every expected alert arrived: %s.\n", strings.Join(kinds(res), ", "))
+		}
+		fmt.Fprintf(e.stdout, "Capture of the shift: %s\nReplay it offline:   tillwatch replay %s\n", res.Capture, res.Capture)
+	}
+	return err
+}
+
+func kinds(res *demo.Result) []string {
+	var ks []string
+	for _, a := range res.Alerts {
+		ks = append(ks, a.Kind)
+	}
+	return ks
+}

@@ -1,0 +1,100 @@
+// Command tillwatch watches a checkout lane: it reads what the register sends
+// to the receipt printer and what the card terminal answers, detects money
+// and trust leaks within seconds, keeps an electronic journal and publishes
+// alerts over MQTT. Run `tillwatch --help` for the verbs.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes of the CLI contract.
+const (
+	exitOK      = 0
+	exitRuntime = 1
+	exitUsage   = 2
+)
+
+// cli is the grammar: one field per verb, each in its own file.
+type cli struct {
+	Run     runCmd     `cmd:"" help:"Run the agent with a config file."`
+	Demo    demoCmd    `cmd:"" help:"A self-contained lane: embedded MQTT broker, simulated printer and terminal on ptys, alerts printed as they arrive."`
+	Replay  replayCmd  `cmd:"" help:"Replay capture files offline and print alerts as JSON Lines."`
+	Decode  decodeCmd  `cmd:"" help:"Decode device bytes to text or JSON."`
+	Version versionCmd `cmd:"" help:"Print the version."`
+}
+
+// usageError marks errors that exit with code 2 (bad usage or bad config).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// env is what every verb gets: its streams and a context cancelled on
+// SIGINT/SIGTERM.
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+	stdin  io.Reader
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args and runs one verb; it returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c cli
+	exited := -1
+	parser, err := kong.New(&c,
+		kong.Name("tillwatch"),
+		kong.Description("Detects card payments without receipts, wrong amounts and failed prints at a checkout lane."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exited = code }),
+		kong.UsageOnError(),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "tillwatch: %v\n", err)
+		return exitRuntime
+	}
+	kctx, err := parser.Parse(args)
+	if exited >= 0 { // --help
+		return exited
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tillwatch: %v\n", err)
+		return exitUsage
+	}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, stdin: stdin}
+	if err := kctx.Run(e); err != nil {
+		fmt.Fprintf(stderr, "tillwatch: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		return exitRuntime
+	}
+	return exitOK
+}
+
+type versionCmd struct{}
+
+func (versionCmd) Run(e *env) error {
+	_, err := fmt.Fprintf(e.stdout, "tillwatch %s\n", version)
+	return err
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCLI(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   []string // substrings
+		stderr   []string
+		notInOut []string
+	}{
+		{name: "version", args: []string{"version"}, code: 0, stdout: []string{"tillwatch "}},
+		{name: "help", args: []string{"--help"}, code: 0, stdout: []string{"run", "demo", "replay", "decode"}},
+		{name: "unknown verb", args: []string{"frobnicate"}, code: 2, stderr: []string{"unexpected argument frobnicate"}},
+		{name: "run without config", args: []string{"run"}, code: 2, stderr: []string{"missing flags: --config"}},
+		{name: "run with a bad config names file, line and field", args: []string{"run", "-c", "testdata/bad.yaml"}, code: 2,
+			stderr: []string{"testdata/bad.yaml:5:3: mqtt.brokr: unknown field \"brokr\"", "did you mean \"broker\""}},
+		{name: "run with a missing config", args: []string{"run", "-c", "testdata/nope.yaml"}, code: 2, stderr: []string{"nope.yaml"}},
+		{name: "decode the real GBK bill", args: []string{"decode", "escpos", "testdata/SnailDev.EscPosParser_receipt-text.bin"}, code: 0,
+			stdout: []string{"应收金额", "68.00", "cut"}},
+		{name: "decode escpos as JSON", args: []string{"decode", "escpos", "--json", "testdata/SnailDev.EscPosParser_receipt-text.bin"}, code: 0,
+			stdout: []string{`"type":"receipt"`, `"due":6800`}},
+		{name: "decode a ZVT result masks the card", args: []string{"decode", "zvt", "--json", "testdata/zvt-preauth-approved.blob"}, code: 0,
+			stdout: []string{`"type":"payment"`, `"card":"559883******8074"`, `"amount":2500`}, notInOut: []string{"EEEEEE"}},
+		{name: "decode a missing file", args: []string{"decode", "escpos", "testdata/nope.bin"}, code: 2, stderr: []string{"nope.bin"}},
+		{name: "replay needs a capture", args: []string{"replay"}, code: 2, stderr: []string{"CAPTURE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(errOut, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errOut)
+				}
+			}
+			for _, s := range tt.notInOut {
+				if strings.Contains(out, s) {
+					t.Errorf("stdout contains %q:\n%s", s, out)
+				}
+			}
+		})
+	}
+}

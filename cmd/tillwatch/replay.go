@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/capture"
+	"github.com/tillwatch/tillwatch/configs"
+)
+
+type replayCmd struct {
+	Config   string   `short:"c" type:"path" placeholder:"FILE" help:"Config adding rules and profiles; without it the capture header names each device's protocol."`
+	Captures []string `arg:"" name:"CAPTURE" type:"existingfile" help:"Capture files (JSON Lines) to replay, merged by time."`
+}
+
+func (r *replayCmd) Run(e *env) error {
+	var readers []*capture.Reader
+	var header *capture.Header
+	for _, path := range r.Captures {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		defer f.Close()
+		rd := capture.NewReader(f)
+		h, err := rd.Header()
+		if err != nil {
+			return usageError{fmt.Errorf("replay: %s: %w", path, err)}
+		}
+		if header == nil {
+			header = h
+		}
+		readers = append(readers, rd)
+	}
+	var cfg *configs.Config
+	if r.Config != "" {
+		c, err := configs.Load(r.Config)
+		if err != nil {
+			return usageError{err}
+		}
+		cfg = c
+	} else {
+		if header == nil {
+			return usageError{fmt.Errorf("replay: %s has no header naming its devices; pass -c CONFIG", r.Captures[0])}
+		}
+		c, err := agent.ConfigFromHeader(header)
+		if err != nil {
+			return usageError{fmt.Errorf("replay: %s: %w", r.Captures[0], err)}
+		}
+		cfg = c
+	}
+	lane, err := agent.NewLane(cfg)
+	if err != nil {
+		return usageError{err}
+	}
+	records, err := agent.ReadCaptures(readers, func(err error) { fmt.Fprintf(e.stderr, "tillwatch: replay: %v (skipped)\n", err) })
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(e.stdout)
+	st, err := agent.Replay(lane, records, func(al detect.Alert) error { return enc.Encode(al) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "replay: %d records, %d bytes, %d events, %d alerts\n", st.Records, st.Bytes, st.Events, st.Alerts)
+	return nil
+}

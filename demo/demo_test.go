@@ -1,0 +1,193 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/capture"
+)
+
+// checkDemoAlerts asserts the exact alerts of the demo shift.
+func checkDemoAlerts(t *testing.T, alerts []detect.Alert) {
+	t.Helper()
+	byKind := map[string][]detect.Alert{}
+	for _, a := range alerts {
+		key := a.Kind
+		if a.State == detect.Resolved {
+			key += "/resolved"
+		}
+		byKind[key] = append(byKind[key], a)
+	}
+	for kind, as := range byKind {
+		// At-least-once delivery may repeat an alert, but only with the same id.
+		for _, a := range as[1:] {
+			if a.ID != as[0].ID {
+				t.Errorf("%s: two different alerts: %s and %s (%s / %s)", kind, as[0].ID, a.ID, as[0].Summary, a.Summary)
+			}
+		}
+	}
+	var kinds []string
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	want := []string{"amount_mismatch", "payment_without_receipt", "print_failed", "printer_fault", "printer_fault/resolved"}
+	if !slices.Equal(kinds, want) {
+		t.Fatalf("alert kinds = %v, want %v", kinds, want)
+	}
+	if r, f := byKind["printer_fault/resolved"][0], byKind["printer_fault"][0]; r.Incident != f.Incident || r.ID == f.ID {
+		t.Errorf("printer_fault raised/resolved: want one incident and two ids, got %s/%s and %s/%s", f.Incident, f.ID, r.Incident, r.ID)
+	}
+	for _, a := range alerts {
+		if a.Site != Site || a.Lane != Lane || a.ID == "" || a.Incident == "" || a.Summary == "" || a.Time.IsZero() || a.Detected.IsZero() {
+			t.Errorf("alert %s lacks contract fields: %+v", a.Kind, a)
+		}
+	}
+	mm := byKind["amount_mismatch"][0]
+	if mm.Delta == nil || *mm.Delta != -10800 || mm.Payment == nil || mm.Payment.Amount != 1200 || mm.Currency != "CNY" {
+		t.Errorf("amount_mismatch: want delta -10800 CNY for a 12.00 payment, got %+v (delta %v)", mm.Payment, mm.Delta)
+	}
+	if mm.Severity != detect.Critical {
+		t.Errorf("amount_mismatch severity = %s", mm.Severity)
+	}
+	pwr := byKind["payment_without_receipt"][0]
+	if pwr.Payment == nil || pwr.Payment.Amount != 3550 || pwr.Payment.Trace != "000103" {
+		t.Errorf("payment_without_receipt: want the 35.50 payment (trace 000103), got %+v", pwr.Payment)
+	}
+	if pwr.Printer == nil || !pwr.Printer.PaperEnd {
+		t.Errorf("payment_without_receipt: want printer evidence paper_end, got %+v", pwr.Printer)
+	}
+	if pwr.Payment != nil && pwr.Payment.Card != "622588******5508" {
+		t.Errorf("payment_without_receipt: card = %q, want masked 622588******5508", pwr.Payment.Card)
+	}
+	pf := byKind["print_failed"][0]
+	if pf.Receipt == nil || pf.Receipt.Cut {
+		t.Errorf("print_failed: want an uncut receipt, got %+v", pf.Receipt)
+	}
+}
+
+func TestDemoEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end demo shift takes ~30s")
+	}
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{Dir: t.TempDir(), Out: &out})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	checkDemoAlerts(t, res.Alerts)
+
+	// Replaying the capture of the shift yields the same alerts, same ids.
+	got := replayIDs(t, res.Capture)
+	var want []string
+	for _, a := range res.Alerts {
+		if !slices.Contains(want, a.ID) {
+			want = append(want, a.ID)
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("replay ids = %v\nlive ids   = %v", got, want)
+	}
+}
+
+func replayIDs(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd := capture.NewReader(f)
+	h, err := rd.Header()
+	if err != nil || h == nil {
+		t.Fatalf("capture header: %v %v", h, err)
+	}
+	cfg, err := agent.ConfigFromHeader(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lane, err := agent.NewLane(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := agent.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad capture line: %v", err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	if _, err := agent.Replay(lane, recs, func(a detect.Alert) error {
+		ids = append(ids, a.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// noCardData fails if any full card number appears in the files under dir
+// or in the given blobs.
+func noCardData(t *testing.T, pans []string, dir string, blobs ...[]byte) {
+	t.Helper()
+	check := func(where string, b []byte) {
+		for _, p := range pans {
+			if bytes.Contains(b, []byte(p)) {
+				t.Errorf("full card number %s found in %s", p, where)
+			}
+			if bcd := packBCD(p); bytes.Contains(b, bcd) {
+				t.Errorf("full card number %s (BCD) found in %s", p, where)
+			}
+		}
+	}
+	for i, b := range blobs {
+		check("blob "+string(rune('0'+i)), b)
+	}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		check(path, b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// packBCD packs a digit string as BCD (two digits a byte, F-padded), the
+// form a PAN takes inside a ZVT frame.
+func packBCD(s string) []byte {
+	if len(s)%2 == 1 {
+		s += "?"
+	}
+	out := make([]byte, len(s)/2)
+	for i := range out {
+		hi, lo := s[2*i]-'0', s[2*i+1]-'0'
+		if s[2*i+1] == '?' {
+			lo = 0xF
+		}
+		out[i] = hi<<4 | lo
+	}
+	return out
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,203 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/sim"
+)
+
+// Options tune a demo run.
+type Options struct {
+	// Dir holds the data directory and the capture; default a new temp dir
+	// (kept, so the capture can be replayed).
+	Dir string
+	// Broker is an MQTT broker URL to use instead of the embedded one.
+	Broker string
+	// Out receives the human-readable narration and alerts; nil is quiet.
+	Out io.Writer
+	// Log receives the agent's log; default discards below warnings.
+	Log *slog.Logger
+	// Shift is the script to play; default sim.DemoShift().
+	Shift []sim.Action
+	// Expect lists the alert kinds to wait for; default sim.DemoExpected().
+	Expect []string
+	// Tweak may change the agent config before the run (tests).
+	Tweak func(*configs.Config)
+	// Timeout bounds the whole run; default 55s.
+	Timeout time.Duration
+}
+
+// Result is what a demo run saw.
+type Result struct {
+	Dir      string
+	Capture  string
+	Alerts   []detect.Alert // as received by the subscriber, in order
+	Missing  []string       // expected kinds that never arrived
+	Duration time.Duration
+}
+
+// Run plays the shift through the whole pipeline and returns when every
+// expected alert kind has arrived at the subscriber (plus a short grace for
+// unexpected ones), or on timeout.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	o.defaults()
+	say := func(format string, args ...any) {
+		if o.Out != nil {
+			fmt.Fprintf(o.Out, format+"\n", args...)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+
+	if o.Dir == "" {
+		d, err := os.MkdirTemp("", "tillwatch-demo-")
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		o.Dir = d
+	}
+	broker := o.Broker
+	if broker == "" {
+		b, err := mqttbroker.Start("127.0.0.1:0", o.Log)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		defer b.Close()
+		broker = b.URL()
+		say("embedded MQTT broker on %s", b.Addr())
+	}
+	wires, err := sim.OpenWires()
+	if err != nil {
+		return nil, err
+	}
+	defer wires.Close()
+	cfg := Config(o.Dir, broker, wires)
+	if o.Tweak != nil {
+		o.Tweak(cfg)
+	}
+	say("simulated lane on ptys: printer %s (+%s status), terminal %s (+%s)",
+		wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice), wires.Path(sim.TerminalHost), wires.Path(sim.TerminalDevice))
+
+	sub, err := Subscribe(broker, fmt.Sprintf("tillwatch-demo-sub-%d", os.Getpid()), AlertFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer sub.Close()
+	say("subscriber listening on %s", AlertFilter)
+
+	ag, err := agent.New(cfg, agent.Options{Log: o.Log, Version: "demo"})
+	if err != nil {
+		return nil, err
+	}
+	agentCtx, stopAgent := context.WithCancel(ctx)
+	agentDone := make(chan error, 1)
+	go func() { agentDone <- ag.Run(agentCtx) }()
+	stop := func() error {
+		stopAgent()
+		return <-agentDone
+	}
+	select {
+	case <-ag.Ready():
+	case err := <-agentDone:
+		return nil, fmt.Errorf("demo: agent stopped before its links were up: %w", err)
+	case <-ctx.Done():
+		return nil, errors.Join(fmt.Errorf("demo: links not up: %w", ctx.Err()), stop())
+	}
+
+	writes, err := sim.Compile(o.Shift)
+	if err != nil {
+		return nil, errors.Join(err, stop())
+	}
+	say("playing a %s shift...\n", sim.Duration(writes).Round(time.Second))
+	res := &Result{Dir: o.Dir, Capture: cfg.Capture}
+	playDone := make(chan error, 1)
+	go func() {
+		p := &sim.Player{Out: wires.Writer, Baud: 9600, Note: func(at time.Duration, note string) {
+			say("  %5.1fs  lane: %s", at.Seconds(), note)
+		}}
+		playDone <- p.Play(ctx, writes)
+	}()
+
+	// After the last action, wait out the receipt window so a late alert
+	// (a missing receipt for the last sale) would still show.
+	err = collect(ctx, o, sub, playDone, cfg.Detect.ReceiptWait+time.Second, res, say)
+	res.Duration = time.Since(start)
+	return res, errors.Join(err, stop())
+}
+
+// collect prints alerts as they arrive until every expected kind is there
+// and the shift is over.
+func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan error, settle time.Duration, res *Result, say func(string, ...any)) error {
+	want := slices.Clone(o.Expect)
+	var grace <-chan time.Time
+	for {
+		if playDone == nil && len(want) == 0 && grace == nil {
+			grace = time.After(settle)
+		}
+		select {
+		case err := <-playDone:
+			if err != nil {
+				return fmt.Errorf("demo: simulator: %w", err)
+			}
+			playDone = nil
+			say("  shift over; waiting %s for late alerts", settle)
+		case m := <-sub.Messages():
+			if m.Err != nil {
+				say("  !! %v", m.Err)
+				continue
+			}
+			res.Alerts = append(res.Alerts, m.Alert)
+			say("%s", Format(m.Alert))
+			key := m.Alert.Kind
+			if m.Alert.State == detect.Resolved {
+				key += "/resolved"
+			}
+			if i := slices.Index(want, key); i >= 0 {
+				want = slices.Delete(want, i, i+1)
+			}
+		case <-grace:
+			return nil
+		case <-ctx.Done():
+			res.Missing = want
+			if len(want) == 0 {
+				return nil
+			}
+			return fmt.Errorf("demo: timed out waiting for %s", strings.Join(want, ", "))
+		}
+	}
+}
+
+// Format renders an alert for a person.
+func Format(al detect.Alert) string {
+	return fmt.Sprintf("  >> ALERT %-8s %-24s %s/%s  %s\n           id %s, happened %s",
+		strings.ToUpper(string(al.Severity)), al.Kind, al.Site, al.Lane, al.Summary,
+		al.ID, al.Time.Local().Format("15:04:05.000"))
+}
+
+func (o *Options) defaults() {
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Shift == nil {
+		o.Shift = sim.DemoShift()
+	}
+	if o.Expect == nil {
+		o.Expect = sim.DemoExpected()
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 55 * time.Second
+	}
+}

@@ -1,0 +1,74 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers/zvt"
+)
+
+// CardSale is one card payment over the ZVT serial link: the register asks
+// for Requested, the terminal approves Approved (or declines).
+type CardSale struct {
+	Requested int64 // minor units
+	Approved  int64 // minor units; 0 means "same as Requested"
+	Declined  bool
+	Currency  int    // ISO 4217 numeric; default 978 (EUR)
+	Trace     string // 6 digits
+	ReceiptNo string // 4 digits
+	AuthCode  string
+	PAN       string // as the terminal sends it: masked (E for hidden digits) or, in PCI tests, full
+	Terminal  string // 8-digit terminal id
+}
+
+// ZVT serial line timing: a terminal answers a command with ACK quickly and
+// with the result after the card was read.
+const (
+	ackDelay    = 15 * time.Millisecond
+	resultDelay = 1200 * time.Millisecond
+)
+
+const ack = 0x06
+
+func (s CardSale) conversation(at time.Duration) ([]Write, error) {
+	cur := s.Currency
+	if cur == 0 {
+		cur = 978
+	}
+	approved := s.Approved
+	if approved == 0 {
+		approved = s.Requested
+	}
+	result := byte(0x00)
+	if s.Declined {
+		result, approved = 0x05, 0
+	}
+	status := zvt.StatusInfo(zvt.StatusFields{
+		Result:     result,
+		Amount:     approved,
+		Currency:   cur,
+		Trace:      s.Trace,
+		Receipt:    s.ReceiptNo,
+		PAN:        s.PAN,
+		AuthCode:   s.AuthCode,
+		TerminalID: s.Terminal,
+	})
+	steps := []struct {
+		after time.Duration
+		wire  Wire
+		data  []byte
+	}{
+		{0, TerminalHost, zvt.Frame(zvt.AuthRequest(s.Requested, cur))},
+		{ackDelay, TerminalDevice, []byte{ack}},
+		{resultDelay, TerminalDevice, zvt.Frame(status)},
+		{ackDelay, TerminalHost, []byte{ack}},
+		{50 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Completion())},
+		{ackDelay, TerminalHost, []byte{ack}},
+	}
+	ws := make([]Write, len(steps))
+	t := at
+	for i, st := range steps {
+		t += st.after
+		ws[i] = Write{At: t, Wire: st.wire, Data: st.data}
+	}
+	return ws, nil
+}
