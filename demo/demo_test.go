@@ -74,6 +74,7 @@ func checkDemoAlerts(t *testing.T, alerts []detect.Alert) {
 }
 
 func TestDemoEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end-to-end demo shift takes ~30s")
 	}

@@ -60,6 +60,7 @@ func (l *lockedBuffer) Bytes() []byte {
 // BMP 22 on the wire and searches the Badger directory, the capture, the
 // MQTT payloads and the agent's debug log for them.
 func TestNoFullCardNumberEscapes(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}

@@ -2,15 +2,10 @@ package uplink
 
 import (
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/mqtttest"
 )
 
 // brokerProc is a broker a test can stop and start again on one address.
@@ -91,69 +86,15 @@ func TestBrokerRestart(t *testing.T) {
 	testRestartDelivery(t, b.Addr(), &embedded{addr: b.Addr(), b: b})
 }
 
-// mosquitto runs a real mosquitto process with a generated config.
-type mosquitto struct {
-	bin, conf, addr string
-	cmd             *exec.Cmd
-}
+// mosquitto adapts mqtttest.Mosquitto to the restart test's broker.
+type mosquitto struct{ m *mqtttest.Mosquitto }
 
-func (m *mosquitto) start(t *testing.T) {
-	t.Helper()
-	m.cmd = exec.Command(m.bin, "-c", m.conf)
-	var out strings.Builder
-	m.cmd.Stdout, m.cmd.Stderr = &out, &out
-	if err := m.cmd.Start(); err != nil {
-		t.Fatalf("start mosquitto: %v", err)
-	}
-	cmd := m.cmd
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	deadline := time.Now().Add(waitLong)
-	for {
-		c, err := net.Dial("tcp", m.addr)
-		if err == nil {
-			_ = c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mosquitto not listening on %s: %v\n%s", m.addr, err, out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (m *mosquitto) stop(t *testing.T) {
-	t.Helper()
-	if err := m.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	_ = m.cmd.Wait() // killed: a non-nil exit status is expected
-}
+func (m mosquitto) start(t *testing.T) { m.m.Start(t) }
+func (m mosquitto) stop(t *testing.T)  { m.m.Stop(t) }
 
 // TestBrokerRestartMosquitto runs the restart test against a real
 // mosquitto (Debian's package in CI).
 func TestBrokerRestartMosquitto(t *testing.T) {
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		t.Skip("mosquitto not installed: apt-get install mosquitto to run the uplink against a real broker")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_, port, _ := net.SplitHostPort(addr)
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	text := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n", port)
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	m := &mosquitto{bin: bin, conf: conf, addr: addr}
-	m.start(t)
-	testRestartDelivery(t, addr, m)
+	m := mqtttest.StartMosquitto(t)
+	testRestartDelivery(t, m.Addr, mosquitto{m})
 }
