@@ -143,6 +143,8 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	coreErr := a.core(ctx)
 	cancel()
 	wg.Wait()
+	st := a.Stats()
+	a.log.Info("agent stopped", "chunks", st.Chunks, "bytes", st.Bytes, "events", st.Events, "alerts", st.Alerts)
 	close(errc)
 	errs := []error{coreErr}
 	for e := range errc {
@@ -221,11 +223,8 @@ func (a *Agent) step(items []input, now time.Time) error {
 func (a *Agent) Ready() <-chan struct{} { return a.ready }
 
 func (a *Agent) noteLink(dev string, ev *drivers.Link) {
-	if ev.Up {
-		a.log.Info("link up", "device", dev)
-	} else {
-		a.log.Warn("link down", "device", dev, "reason", ev.Reason)
-	}
+	// The link logs its own transitions; this is for tracing the pipeline.
+	a.log.Debug("link event", "device", dev, "up", ev.Up, "reason", ev.Reason)
 	if !ev.Up || a.upSeen[dev] {
 		return
 	}

@@ -32,6 +32,7 @@ type cli struct {
 	Demo    demoCmd    `cmd:"" help:"A self-contained lane: embedded MQTT broker, simulated printer and terminal on ptys, alerts printed as they arrive."`
 	Replay  replayCmd  `cmd:"" help:"Replay capture files offline and print alerts as JSON Lines."`
 	Decode  decodeCmd  `cmd:"" help:"Decode device bytes to text or JSON."`
+	Ports   portsCmd   `cmd:"" help:"List serial ports with USB ids and their stable /dev/serial/by-id names."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

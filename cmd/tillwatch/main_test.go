@@ -37,6 +37,7 @@ func TestCLI(t *testing.T) {
 		{name: "decode a ZVT result masks the card", args: []string{"decode", "zvt", "--json", "testdata/zvt-preauth-approved.blob"}, code: 0,
 			stdout: []string{`"type":"payment"`, `"card":"559883******8074"`, `"amount":2500`}, notInOut: []string{"EEEEEE"}},
 		{name: "decode a missing file", args: []string{"decode", "escpos", "testdata/nope.bin"}, code: 2, stderr: []string{"nope.bin"}},
+		{name: "ports as JSON", args: []string{"ports", "--json"}, code: 0, stdout: []string{"["}},
 		{name: "replay needs a capture", args: []string{"replay"}, code: 2, stderr: []string{"CAPTURE"}},
 	}
 	for _, tt := range tests {
