@@ -134,7 +134,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		}()
 	}
 	start("uplink", up.Run)
-	go a.db.RunGC(ctx, 10*time.Minute)
+	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
 	for _, d := range a.cfg.Devices {
 		runner := a.linkFor(d)
 		start("link "+d.Name, func(ctx context.Context) error { return runner.Run(ctx, a.mail) })
