@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/tillwatch/tillwatch/demo"
@@ -25,7 +26,7 @@ func (c *demoCmd) Run(e *env) error {
 		if len(res.Missing) == 0 && err == nil {
 			fmt.Fprintf(e.stdout, "Every expected alert arrived: %s.\n", strings.Join(kinds(res), ", "))
 		}
-		fmt.Fprintf(e.stdout, "Capture of the shift: %s\nReplay it offline:   tillwatch replay %s\n", res.Capture, res.Capture)
+		fmt.Fprintf(e.stdout, "Capture of the shift: %s\nReplay it offline:   %s replay %s\n", res.Capture, os.Args[0], res.Capture)
 	}
 	return err
 }
