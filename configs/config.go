@@ -25,6 +25,31 @@ type Config struct {
 	Devices []Device `yaml:"devices"`
 	// Detect tunes the detection rules.
 	Detect Detect `yaml:"detect"`
+	// HTTP is the local status listener (/healthz, /metrics, status page).
+	HTTP HTTP `yaml:"http"`
+	// HomeAssistant configures Home Assistant MQTT discovery.
+	HomeAssistant HomeAssistant `yaml:"homeassistant"`
+}
+
+// DefaultHTTPAddress is where a loaded config's status listener listens
+// unless the file says otherwise: loopback only.
+const DefaultHTTPAddress = "127.0.0.1:9109"
+
+// HTTP configures the local status listener.
+type HTTP struct {
+	// Address is host:port; empty turns the listener off. Load and Parse
+	// default it to DefaultHTTPAddress; Default leaves it off, so that
+	// programs and tests that build configs bind nothing unasked.
+	Address string `yaml:"address"`
+}
+
+// HomeAssistant configures Home Assistant MQTT discovery: each lane shows
+// up as a device with an online sensor and an alert event entity.
+type HomeAssistant struct {
+	// Discovery publishes the retained discovery configs on every connect.
+	Discovery bool `yaml:"discovery"`
+	// Prefix is Home Assistant's discovery prefix, default "homeassistant".
+	Prefix string `yaml:"prefix"`
 }
 
 // MQTT configures the uplink to the MQTT broker.
@@ -165,7 +190,8 @@ func Default() *Config {
 			TopicPrefix: "tillwatch/v1",
 			KeepAlive:   30 * time.Second,
 		},
-		Detect: DefaultDetect(),
+		Detect:        DefaultDetect(),
+		HomeAssistant: HomeAssistant{Prefix: "homeassistant"},
 	}
 }
 

@@ -100,7 +100,9 @@ func TestDefaults(t *testing.T) {
 			DefaultDevice("printer", RolePrinter, "/dev/ttyUSB0"),
 			DefaultDevice("terminal", RoleTerminal, "192.168.1.20:20007"),
 		},
-		Detect: def.Detect,
+		Detect:        def.Detect,
+		HTTP:          HTTP{Address: DefaultHTTPAddress},
+		HomeAssistant: def.HomeAssistant,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got  %+v\nwant %+v", cfg, want)

@@ -43,6 +43,7 @@ func parse(name, dir string, data []byte) (*Config, error) {
 	d := newDecoder(name)
 	cfg := Default()
 	cfg.Site, cfg.Lane, cfg.DataDir, cfg.MQTT.Broker, cfg.MQTT.ClientID = "", "", "", "", ""
+	cfg.HTTP.Address = DefaultHTTPAddress
 
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node

@@ -2,11 +2,13 @@ package configs
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -138,6 +140,28 @@ func (d *decoder) validate(c *Config, dir string) {
 	d.validateMQTT(&c.MQTT, c.Site, c.Lane, dir)
 	d.validateDevices(c.Devices, dir)
 	d.validateDetect(&c.Detect)
+	d.validateHTTP(&c.HTTP)
+	d.validateHomeAssistant(&c.HomeAssistant)
+}
+
+func (d *decoder) validateHTTP(h *HTTP) {
+	if h.Address == "" {
+		return
+	}
+	_, port, err := net.SplitHostPort(h.Address)
+	if err != nil {
+		d.fail("http.address", "%q is not host:port (e.g. 127.0.0.1:9109; empty turns the listener off)", h.Address)
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		d.fail("http.address", "%q: port must be a number 0..65535", h.Address)
+	}
+}
+
+func (d *decoder) validateHomeAssistant(h *HomeAssistant) {
+	if p := h.Prefix; p == "" || strings.ContainsAny(p, "+#") || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") {
+		d.fail("homeassistant.prefix", "%q: must be topic levels without '+', '#', empty levels or leading/trailing '/'", p)
+	}
 }
 
 func (d *decoder) validateMQTT(m *MQTT, site, lane, dir string) {
