@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test demo lint cross bench fuzz clean
+.PHONY: all build test demo lint cross dist bench fuzz clean
 
 all: lint test build
 
@@ -32,6 +32,24 @@ cross:
 	CGO_ENABLED=0 GOOS=linux   GOARCH=arm64         $(GO) build -trimpath -o dist/tillwatch-linux-arm64 ./cmd/tillwatch
 	CGO_ENABLED=0 GOOS=linux   GOARCH=arm   GOARM=7 $(GO) build -trimpath -o dist/tillwatch-linux-armv7 ./cmd/tillwatch
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64         $(GO) build -trimpath -o dist/tillwatch-windows-amd64.exe ./cmd/tillwatch
+
+# Release archives: every target with the config example, profiles docs,
+# systemd unit and udev rules, plus SHA256SUMS.
+DIST_TARGETS := linux/amd64 linux/arm64 linux/arm/7 windows/amd64
+dist:
+	rm -rf dist && mkdir -p dist
+	@set -e; for t in $(DIST_TARGETS); do \
+	  os=$${t%%/*}; rest=$${t#*/}; arch=$${rest%%/*}; arm=$${rest#*/}; [ "$$arm" = "$$rest" ] && arm=; \
+	  name=tillwatch-$(VERSION)-$$os-$$arch$${arm:+v$$arm}; ext=; [ $$os = windows ] && ext=.exe; \
+	  mkdir -p dist/$$name; \
+	  echo "build $$name"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/$$name/tillwatch$$ext ./cmd/tillwatch; \
+	  cp README.md configs/example.yaml configs/schema.md dist/$$name/; \
+	  if [ $$os = linux ]; then cp -r packaging/systemd packaging/udev packaging/README.md dist/$$name/; fi; \
+	  if [ $$os = windows ] && command -v zip >/dev/null; then (cd dist && zip -qr $$name.zip $$name); else tar -C dist -czf dist/$$name.tar.gz $$name; fi; \
+	  rm -rf dist/$$name; \
+	done
+	cd dist && sha256sum * > SHA256SUMS && cat SHA256SUMS
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

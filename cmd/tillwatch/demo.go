@@ -18,7 +18,7 @@ func (c *demoCmd) Run(e *env) error {
 	fmt.Fprintln(e.stdout, "tillwatch demo: a simulated checkout lane, the agent, an MQTT broker and a subscriber, all in this process.")
 	o := demo.Options{Dir: c.Dir, Broker: c.Broker, Out: e.stdout}
 	if c.Log {
-		o.Log = newLogger(e, "info")
+		o.Log = newLogger(e.stderr, "info")
 	}
 	res, err := demo.Run(e.ctx, o)
 	if res != nil {

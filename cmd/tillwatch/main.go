@@ -33,6 +33,7 @@ type cli struct {
 	Replay  replayCmd  `cmd:"" help:"Replay capture files offline and print alerts as JSON Lines."`
 	Decode  decodeCmd  `cmd:"" help:"Decode device bytes to text or JSON."`
 	Ports   portsCmd   `cmd:"" help:"List serial ports with USB ids and their stable /dev/serial/by-id names."`
+	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
