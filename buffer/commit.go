@@ -43,29 +43,60 @@ type batch struct {
 // key. The counter is written atomically with the batch: no gaps, no
 // repeats, across restarts and crashes.
 func (b *batch) reserve(key []byte, n uint64) (uint64, error) {
-	next, ok := b.counters[string(key)]
-	if !ok {
-		it, err := b.txn.Get(key)
-		switch {
-		case errors.Is(err, badger.ErrKeyNotFound):
-			next = 1
-		case err != nil:
-			return 0, err
-		default:
-			err = it.Value(func(v []byte) error {
-				if len(v) != 8 {
-					return fmt.Errorf("counter %s has %d bytes", key, len(v))
-				}
-				next = binary.BigEndian.Uint64(v)
-				return nil
-			})
-			if err != nil {
-				return 0, err
-			}
-		}
+	next, err := b.load(key, 1)
+	if err != nil {
+		return 0, err
 	}
 	b.counters[string(key)] = next + n
 	return next, nil
+}
+
+// add adds delta to the counter under key (missing: 0), saturating at 0,
+// and returns the new value. It is written with the batch like reserve.
+func (b *batch) add(key []byte, delta int64) (uint64, error) {
+	v, err := b.load(key, 0)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case delta >= 0:
+		v += uint64(delta)
+	case uint64(-delta) > v:
+		v = 0
+	default:
+		v -= uint64(-delta)
+	}
+	b.counters[string(key)] = v
+	return v, nil
+}
+
+// load returns the counter under key as this batch sees it, or def when
+// it was never written.
+func (b *batch) load(key []byte, def uint64) (uint64, error) {
+	if v, ok := b.counters[string(key)]; ok {
+		return v, nil
+	}
+	return readCounter(b.txn, key, def)
+}
+
+// readCounter reads a counter in txn; def when missing.
+func readCounter(txn *badger.Txn, key []byte, def uint64) (uint64, error) {
+	it, err := txn.Get(key)
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		return def, nil
+	case err != nil:
+		return 0, err
+	}
+	var v uint64
+	err = it.Value(func(b []byte) error {
+		if len(b) != 8 {
+			return fmt.Errorf("counter %s has %d bytes", key, len(b))
+		}
+		v = binary.BigEndian.Uint64(b)
+		return nil
+	})
+	return v, err
 }
 
 // op is one caller's unit of work: plan reads in the batch and returns the

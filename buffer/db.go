@@ -24,10 +24,12 @@ var (
 
 // DB is an open Badger database holding queues and stores.
 type DB struct {
-	bdb  *badger.DB
-	opts Options
-	log  *slog.Logger
-	now  func() time.Time
+	bdb   *badger.DB
+	dir   string
+	opts  Options
+	space *spaceGuard
+	log   *slog.Logger
+	now   func() time.Time
 
 	commit *committer
 
@@ -73,7 +75,8 @@ func Open(dir string, opts Options, log *slog.Logger) (*DB, error) {
 		now = time.Now
 	}
 	db := &DB{
-		bdb: bdb, opts: opts, log: log, now: now,
+		bdb: bdb, dir: dir, opts: opts, log: log, now: now,
+		space:  &spaceGuard{dir: dir, reserve: opts.MinFreeBytes, now: time.Now},
 		commit: newCommitter(bdb, opts),
 		queues: map[string]*Queue{},
 		stores: map[string]*Store{},

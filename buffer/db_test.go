@@ -80,7 +80,8 @@ func TestKeyPrefixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "c/q/out q/out/d/a q/out/i/b q/out/p/\x00\x00\x00\x00\x00\x00\x00\x02 s/j/k"
+	want := "c/q/out c/q/out/bytes c/q/out/n q/out/c/\x02\x00\x00\x00\x00\x00\x00\x00\x02 " +
+		"q/out/d/a q/out/i/b q/out/p/\x00\x00\x00\x00\x00\x00\x00\x02 s/j/k"
 	if got := strings.Join(keys, " "); got != want {
 		t.Fatalf("keys:\n%q\nwant\n%q", got, want)
 	}

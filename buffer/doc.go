@@ -5,9 +5,41 @@
 //
 // # Keys
 //
-// Every key carries a type prefix: "q/<queue>/" (queue items, index and
-// delivered-id memory), "s/<store>/" (store keys) and "c/q/<queue>",
+// Every key carries a type prefix: "q/<queue>/" (queue items, indexes and
+// delivered-id memory), "s/<store>/" (store keys) and "c/q/<queue>...",
 // "c/s/<store>" (persistent counters). Names may not contain '/'.
+//
+// # Outbox semantics (Queue)
+//
+//   - Durable: Put returns only once the entry is fsynced (group commit,
+//     below); a kill -9 or power cut after that loses nothing.
+//   - Oldest first: Pending returns entries in put order (Seq 1, 2, 3, ...
+//     across restarts).
+//   - Put-if-absent by id: an id already pending, or delivered, shed or
+//     expired within Options.DeliveredTTL (7 days), is not stored again, so
+//     re-detecting an incident after a restart does not publish it twice.
+//   - Memory of delivered ids: Done deletes the entry and remembers its id
+//     for DeliveredTTL in the same transaction.
+//   - Byte capacity (Limits.MaxBytes; an entry costs len(id) + len(value) +
+//     ItemOverhead bytes). Shedding policy: to make room for a new entry
+//     of class C, Put drops info entries first, then warning entries,
+//     oldest first within a class, and only of classes up to C. A critical
+//     entry is never dropped for the capacity: when only critical entries
+//     remain, a new critical one is stored anyway (the capacity yields),
+//     and a new info or warning one is dropped itself (Put returns
+//     ErrShed). Drops are counted per class in persistent counters
+//     (QueueStats.Shed, published as "buffer_shed" in the agent's health
+//     message) and their ids remembered like delivered ones.
+//   - Disk truly full: below Options.MinFreeBytes of free space (default
+//     two memtables and one value-log file, 32 MiB) every growing write
+//     (Queue.Put, Store.Put*) fails with ErrDiskFull and writes nothing, for
+//     every class; deletes still work. The caller keeps what it could not
+//     store (the agent holds such alerts in memory and retries) and only
+//     then may a critical alert be lost. The reserve exists because Badger
+//     writes through memory maps of sparse files: on a full file system it
+//     would crash with SIGBUS instead of returning ENOSPC.
+//   - Age limit (Limits.MaxAge): Expire drops entries stored longer ago,
+//     whatever their class, counted in QueueStats.Expired.
 //
 // # Durability and group commit
 //

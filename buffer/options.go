@@ -45,8 +45,13 @@ type Options struct {
 	// GCDiscardRatio is the share of garbage a value log file must hold
 	// before RunGC rewrites it, in (0, 1).
 	GCDiscardRatio float64
-	// DeliveredTTL is how long a Queue remembers an id after Done.
+	// DeliveredTTL is how long a Queue remembers an id after Done (or
+	// after shedding or expiring it).
 	DeliveredTTL time.Duration
+	// MinFreeBytes is the free space the database's file system must keep:
+	// below it, writes that grow the database fail with ErrDiskFull (see
+	// space.go). 0 turns the guard off.
+	MinFreeBytes int64
 	// Now is the clock for delivered-id expiry; nil means time.Now.
 	Now func() time.Time
 }
@@ -69,6 +74,7 @@ func DefaultOptions() Options {
 		SyncWrites:              true,
 		GCDiscardRatio:          0.5,
 		DeliveredTTL:            7 * 24 * time.Hour,
+		MinFreeBytes:            2*(8<<20) + 16<<20,
 	}
 }
 
@@ -93,6 +99,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("buffer: options: GCDiscardRatio %v outside (0, 1)", o.GCDiscardRatio)
 	case o.DeliveredTTL <= 0:
 		return fmt.Errorf("buffer: options: DeliveredTTL %v must be positive", o.DeliveredTTL)
+	case o.MinFreeBytes < 0:
+		return fmt.Errorf("buffer: options: MinFreeBytes %d is negative", o.MinFreeBytes)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -18,14 +19,17 @@ type Item struct {
 	Value []byte
 }
 
-// Queue is a durable FIFO with put-if-absent by id and a memory of
-// delivered ids. Keys, under "q/<name>/":
+// Queue is a durable FIFO with put-if-absent by id, a memory of delivered
+// ids, a byte capacity with shedding by class and an age limit (doc.go,
+// "Outbox semantics"). Keys, under "q/<name>/":
 //
-//	p/<seq:8 big-endian>  -> uvarint(len(id)) id value   (pending item)
-//	i/<id>                -> seq:8                       (pending index)
-//	d/<id>                -> expiry unix nanos:8, TTL    (delivered memory)
+//	p/<seq:8 big-endian>      -> uvarint(len(id)) id value   (pending item)
+//	i/<id>                    -> seq:8 class:1               (pending index)
+//	c/<class:1><seq:8>        -> cost:8 stored unix nanos:8  (class index)
+//	d/<id>                    -> expiry unix nanos:8, TTL    (delivered, shed or expired memory)
 //
-// Its sequence counter (the next Seq) lives under "c/q/<name>". All methods are safe for
+// Its counters live under "c/q/<name>" (the next Seq) and
+// "c/q/<name>/{n,bytes,shed/<class>,expired}". All methods are safe for
 // concurrent use.
 type Queue struct {
 	db      *DB
@@ -34,64 +38,167 @@ type Queue struct {
 	pItem   []byte
 	pIndex  []byte
 	pDone   []byte
+	pClass  []byte
 	seqKey  []byte
+	nKey    []byte
+	bytesKy []byte
+	expKey  []byte
+	shedKey [numClasses][]byte
+	limits  queueLimits
 	changed chan struct{}
 }
 
 func newQueue(db *DB, name string) *Queue {
 	base := "q/" + name + "/"
-	return &Queue{
+	cnt := "c/q/" + name
+	q := &Queue{
 		db:      db,
 		name:    name,
 		err:     checkName("queue", name),
 		pItem:   []byte(base + "p/"),
 		pIndex:  []byte(base + "i/"),
 		pDone:   []byte(base + "d/"),
+		pClass:  []byte(base + "c/"),
 		changed: make(chan struct{}, 1),
-		seqKey:  []byte("c/q/" + name),
+		seqKey:  []byte(cnt),
+		nKey:    []byte(cnt + "/n"),
+		bytesKy: []byte(cnt + "/bytes"),
+		expKey:  []byte(cnt + "/expired"),
 	}
+	for c := range numClasses {
+		q.shedKey[c] = []byte(cnt + "/shed/" + c.String())
+	}
+	return q
 }
 
-// PutIfAbsent stores value under id unless id is pending or was delivered
-// within DeliveredTTL. It returns whether it stored the value; when it did,
-// the write is durable (synced) before PutIfAbsent returns. Concurrent
-// calls share one fsync (see commit.go) and get Seq in call order.
+// SetLimits sets the byte capacity and age limit (not persisted: set them
+// after every Open, before the first Put).
+func (q *Queue) SetLimits(l Limits) {
+	q.limits.mu.Lock()
+	defer q.limits.mu.Unlock()
+	q.limits.lim = l
+}
+
+// PutIfAbsent is Put with ClassCritical: the entry is never shed for the
+// byte capacity.
 func (q *Queue) PutIfAbsent(id string, value []byte) (bool, error) {
+	return q.Put(id, ClassCritical, value)
+}
+
+// Put stores value under id unless id is pending or was delivered (or
+// shed, or expired) within DeliveredTTL. It returns whether it stored the
+// value; when it did, the write is durable (synced) before Put returns.
+// Concurrent calls share one fsync (see commit.go) and get Seq in call
+// order.
+//
+// When the queue would exceed Limits.MaxBytes, Put sheds entries of lower
+// classes, lowest and oldest first, then the oldest of class itself
+// (never a critical one) in the same transaction. If that cannot make
+// room, a critical entry is stored anyway and any other one is shed
+// itself: Put returns false and an error wrapping ErrShed. Below
+// Options.MinFreeBytes of free disk, Put writes nothing and returns an
+// error wrapping ErrDiskFull.
+func (q *Queue) Put(id string, class Class, value []byte) (bool, error) {
 	if q.err != nil {
 		return false, q.err
 	}
 	if id == "" || len(id) > maxKeyLen {
 		return false, fmt.Errorf("buffer: queue %s: put: id of %d bytes (want 1..%d)", q.name, len(id), maxKeyLen)
 	}
+	if class >= numClasses {
+		return false, fmt.Errorf("buffer: queue %s: put: unknown %v", q.name, class)
+	}
 	if err := q.db.enter(); err != nil {
 		return false, fmt.Errorf("buffer: queue %s: put: %w", q.name, err)
 	}
 	defer q.db.leave()
-	var added bool
+	if err := q.db.space.check(); err != nil {
+		q.limits.refuse()
+		return false, fmt.Errorf("buffer: queue %s: put %s: %w", q.name, id, err)
+	}
+	lim := q.limits.get()
+	cost := itemCost(id, value)
+	var added, self bool
 	err := q.db.commit.do(func(b *batch) ([]write, error) {
-		added = false
+		added, self = false, false
 		known, err := q.known(b.txn, id)
 		if err != nil || known {
 			return nil, err
+		}
+		var ws []write
+		if lim.MaxBytes > 0 {
+			total, err := b.load(q.bytesKy, 0)
+			if err != nil {
+				return nil, err
+			}
+			if need := int64(total) + cost - lim.MaxBytes; need > 0 {
+				vs, freed, err := q.shed(b, class, need)
+				if err != nil {
+					return nil, err
+				}
+				if freed < need && class < ClassCritical {
+					// No room: this entry is the one to go.
+					self = true
+					return q.forget(b, id, q.shedKey[class])
+				}
+				if ws, err = q.drop(b, vs, func(c Class) []byte { return q.shedKey[c] }); err != nil {
+					return nil, err
+				}
+			}
 		}
 		seq, err := b.reserve(q.seqKey, 1)
 		if err != nil {
 			return nil, err
 		}
+		if _, err := b.add(q.bytesKy, cost); err != nil {
+			return nil, err
+		}
+		if _, err := b.add(q.nKey, 1); err != nil {
+			return nil, err
+		}
 		sk := binary.BigEndian.AppendUint64(nil, seq)
+		meta := binary.BigEndian.AppendUint64(nil, uint64(cost))
+		meta = binary.BigEndian.AppendUint64(meta, uint64(q.db.now().UnixNano()))
 		added = true
-		return []write{
-			{key: cat(q.pItem, sk), value: encodeItem(id, value)},
-			{key: cat(q.pIndex, []byte(id)), value: sk},
-		}, nil
+		return append(ws,
+			write{key: cat(q.pItem, sk), value: encodeItem(id, value)},
+			write{key: cat(q.pIndex, []byte(id)), value: append(sk, byte(class))},
+			write{key: q.classKey(class, seq), value: meta},
+		), nil
 	})
 	if err != nil {
 		return false, fmt.Errorf("buffer: queue %s: put: %w", q.name, err)
+	}
+	if self {
+		return false, fmt.Errorf("buffer: queue %s: put %s (%v): %w", q.name, id, class, ErrShed)
 	}
 	if added {
 		q.notify()
 	}
 	return added, nil
+}
+
+// classKey is c/<class><seq>.
+func (q *Queue) classKey(c Class, seq uint64) []byte {
+	k := append(cat(q.pClass, []byte{byte(c)}), make([]byte, 8)...)
+	binary.BigEndian.PutUint64(k[len(k)-8:], seq)
+	return k
+}
+
+// forget remembers id like a delivered one (so a re-detection does not
+// store it again) and counts it under counter.
+func (q *Queue) forget(b *batch, id string, counter []byte) ([]write, error) {
+	if _, err := b.add(counter, 1); err != nil {
+		return nil, err
+	}
+	return []write{q.memory(id)}, nil
+}
+
+// memory is the write remembering id for DeliveredTTL.
+func (q *Queue) memory(id string) write {
+	ttl := q.db.opts.DeliveredTTL
+	exp := binary.BigEndian.AppendUint64(nil, uint64(q.db.now().Add(ttl).UnixNano()))
+	return write{key: cat(q.pDone, []byte(id)), value: exp, ttl: ttl}
 }
 
 // known reports whether id is pending or remembered as delivered.
@@ -171,7 +278,8 @@ func (q *Queue) Pending(limit int) ([]Item, error) {
 
 // Done deletes the pending item id and remembers id as delivered for
 // DeliveredTTL, in one synced transaction. Done of an id that is not
-// pending (already done) only refreshes the memory; it is not an error.
+// pending (already done, shed or expired) only refreshes the memory; it is
+// not an error. Done is allowed on a full disk.
 func (q *Queue) Done(id string) error {
 	if q.err != nil {
 		return q.err
@@ -184,27 +292,72 @@ func (q *Queue) Done(id string) error {
 	}
 	defer q.db.leave()
 	err := q.db.commit.do(func(b *batch) ([]write, error) {
-		ttl := q.db.opts.DeliveredTTL
-		exp := binary.BigEndian.AppendUint64(nil, uint64(q.db.now().Add(ttl).UnixNano()))
-		ws := []write{{key: cat(q.pDone, []byte(id)), value: exp, ttl: ttl}}
-		ik := cat(q.pIndex, []byte(id))
-		it, err := b.txn.Get(ik)
+		ws := []write{q.memory(id)}
+		it, err := b.txn.Get(cat(q.pIndex, []byte(id)))
 		switch {
 		case errors.Is(err, badger.ErrKeyNotFound):
 			return ws, nil
 		case err != nil:
 			return nil, err
 		}
-		sk, err := it.ValueCopy(nil)
+		idx, err := it.ValueCopy(nil)
 		if err != nil {
 			return nil, err
 		}
-		return append(ws, write{key: cat(q.pItem, sk), del: true}, write{key: ik, del: true}), nil
+		rm, err := q.remove(b, id, idx)
+		return append(ws, rm...), err
 	})
 	if err != nil {
 		return fmt.Errorf("buffer: queue %s: done: %w", q.name, err)
 	}
 	return nil
+}
+
+// remove plans the deletion of pending entry id with index value idx and
+// updates the n and bytes counters.
+func (q *Queue) remove(b *batch, id string, idx []byte) ([]write, error) {
+	if len(idx) != 8 && len(idx) != 9 {
+		return nil, fmt.Errorf("index of %q has %d bytes", id, len(idx))
+	}
+	seq := binary.BigEndian.Uint64(idx)
+	ws := []write{
+		{key: cat(q.pItem, idx[:8]), del: true},
+		{key: cat(q.pIndex, []byte(id)), del: true},
+	}
+	if _, err := b.add(q.nKey, -1); err != nil {
+		return nil, err
+	}
+	if len(idx) == 8 {
+		return ws, nil // written before classes existed: no class index
+	}
+	ck := q.classKey(Class(idx[8]), seq)
+	it, err := b.txn.Get(ck)
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		return ws, nil
+	case err != nil:
+		return nil, err
+	}
+	meta, err := it.ValueCopy(nil)
+	if err != nil {
+		return nil, err
+	}
+	cost, _, err := decodeMeta(meta)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.add(q.bytesKy, -cost); err != nil {
+		return nil, err
+	}
+	return append(ws, write{key: ck, del: true}), nil
+}
+
+// decodeMeta splits a class index value into cost and stored time.
+func decodeMeta(v []byte) (int64, time.Time, error) {
+	if len(v) != 16 {
+		return 0, time.Time{}, fmt.Errorf("class index value of %d bytes", len(v))
+	}
+	return int64(binary.BigEndian.Uint64(v)), time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))), nil
 }
 
 // Len returns the number of pending items.

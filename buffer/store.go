@@ -36,7 +36,8 @@ func newStore(db *DB, name string) *Store {
 	}
 }
 
-// Put stores value under key, synced before it returns.
+// Put stores value under key, synced before it returns. Puts fail with
+// ErrDiskFull below Options.MinFreeBytes of free disk; deletes do not.
 func (s *Store) Put(key, value []byte) error {
 	return s.PutBatch([]KV{{Key: key, Value: value}})
 }
@@ -52,6 +53,9 @@ func (s *Store) PutBatch(kvs []KV) error {
 			return fmt.Errorf("buffer: store %s: put: %w", s.name, err)
 		}
 		ws[i] = write{key: cat(s.prefix, kv.Key), value: kv.Value}
+	}
+	if err := s.db.space.check(); err != nil {
+		return fmt.Errorf("buffer: store %s: put %d: %w", s.name, len(kvs), err)
 	}
 	if err := s.write(ws); err != nil {
 		return fmt.Errorf("buffer: store %s: put %d: %w", s.name, len(kvs), err)
@@ -76,6 +80,9 @@ func (s *Store) PutSeq(kvs []KV) ([][]byte, error) {
 		return nil, fmt.Errorf("buffer: store %s: put: %w", s.name, err)
 	}
 	defer s.db.leave()
+	if err := s.db.space.check(); err != nil {
+		return nil, fmt.Errorf("buffer: store %s: put %d: %w", s.name, len(kvs), err)
+	}
 	keys := make([][]byte, len(kvs))
 	for _, part := range s.split(len(kvs), func(i int) write {
 		return write{key: kvs[i].Key, value: kvs[i].Value}
