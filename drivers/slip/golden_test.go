@@ -1,0 +1,81 @@
+package slip
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden .json files")
+
+// golden is what a golden file holds: the slip, and the payment it makes.
+type golden struct {
+	NotSlip bool  `json:"not_slip,omitempty"`
+	Slip    *Slip `json:"slip,omitempty"`
+	Payment any   `json:"payment,omitempty"`
+}
+
+// readLines reads a slip text file.
+func readLines(t testing.TB, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+}
+
+func TestGolden(t *testing.T) {
+	at := time.Date(2026, 11, 22, 10, 15, 5, 0, time.UTC)
+	for _, name := range []string{"unionpay", "de-en"} {
+		prof, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, _ := filepath.Glob(filepath.Join("testdata", name, "*.txt"))
+		if len(files) == 0 {
+			t.Fatalf("no testdata for %s", name)
+		}
+		for _, f := range files {
+			t.Run(name+"/"+filepath.Base(f), func(t *testing.T) {
+				var g golden
+				s, err := prof.Read(readLines(t, f))
+				switch {
+				case errors.Is(err, ErrNotSlip):
+					g.NotSlip = true
+				case err != nil:
+					t.Fatal(err)
+				default:
+					g.Slip = s
+					if p := s.Payment(at); p != nil {
+						g.Payment = p
+					}
+				}
+				got, err := json.MarshalIndent(g, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, '\n')
+				want := strings.TrimSuffix(f, ".txt") + ".json"
+				if *update {
+					if err := os.WriteFile(want, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				exp, err := os.ReadFile(want)
+				if err != nil {
+					t.Fatalf("%v (run with -update)", err)
+				}
+				if string(exp) != string(got) {
+					t.Errorf("%s differs:\n got: %s\nwant: %s", want, got, exp)
+				}
+			})
+		}
+	}
+}
