@@ -35,7 +35,7 @@ type OpenError struct {
 // Error names the path and backend and, for a known kind, what to do.
 func (e *OpenError) Error() string {
 	s := fmt.Sprintf("link: open %s (%s)", e.Path, e.Backend)
-	if h := hint(e.Kind); h != "" {
+	if h := hint(e.Kind, e.Backend); h != "" {
 		s += ": " + h
 	}
 	if e.Err != nil {
@@ -89,7 +89,17 @@ func classify(err error) error {
 }
 
 // hint says what a technician can do about an open failure.
-func hint(kind error) string {
+func hint(kind error, backend string) string {
+	if backend == BackendUSBLP {
+		switch kind {
+		case ErrPermission:
+			return "permission denied: add the user to the lp group (sudo usermod -aG lp $USER, then log in again) or fix the udev rule"
+		case ErrNotFound:
+			return "no such device: printer unplugged or off, or wrong path (ls /dev/usb/)"
+		case ErrBusy:
+			return "device busy: another program (CUPS, the POS software, another tillwatch) has it open"
+		}
+	}
 	switch kind {
 	case ErrPermission:
 		return "permission denied: add the user to the dialout group (sudo usermod -aG dialout $USER, then log in again) or fix the udev rule"

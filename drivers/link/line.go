@@ -15,7 +15,8 @@ type line struct {
 	dir  drivers.Direction
 	cfg  SerialConfig
 	idx  int
-	peer *line // bridge: where reads are forwarded; nil for a tap
+	peer *line  // bridge: where reads are forwarded; nil for a tap
+	open Opener // opens this line's port; nil means the runner's Opener
 
 	cur atomic.Pointer[guarded] // the open port; nil while down
 }
@@ -28,7 +29,11 @@ func (l *line) run(ctx context.Context, r *runner) {
 	reported := false // a Down was sent for the current outage
 	last := ""        // the last open error logged in this outage
 	for ctx.Err() == nil {
-		p, err := r.open(l.cfg)
+		open := l.open
+		if open == nil {
+			open = r.open
+		}
+		p, err := open(l.cfg)
 		if err != nil {
 			if !reported {
 				r.emitState(l.idx, false, err)

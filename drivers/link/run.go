@@ -74,6 +74,9 @@ func newRunner(o options, sink Sink, lines []*line) (*runner, error) {
 	if o.open == nil {
 		o.open = OpenSerial
 		for _, l := range lines {
+			if l.open != nil {
+				continue
+			}
 			if err := l.cfg.Validate(); err != nil {
 				return nil, fmt.Errorf("link: %s %s, %s line: %w", o.kind, o.dev, l.side, err)
 			}
@@ -99,13 +102,21 @@ func newRunner(o options, sink Sink, lines []*line) (*runner, error) {
 // run starts every line, delivers until all have stopped, and returns
 // when ctx is done and no goroutine of its own is left.
 func (r *runner) run(ctx context.Context) error {
+	return r.runWith(ctx, func(ctx context.Context) {
+		var wg sync.WaitGroup
+		for _, l := range r.lines {
+			wg.Go(func() { l.run(ctx, r) })
+		}
+		wg.Wait()
+	})
+}
+
+// runWith delivers to the Sink while fn runs, and returns once fn has
+// returned and everything it queued was delivered.
+func (r *runner) runWith(ctx context.Context, fn func(ctx context.Context)) error {
 	delivered := make(chan struct{})
 	go r.deliver(delivered)
-	var wg sync.WaitGroup
-	for _, l := range r.lines {
-		wg.Go(func() { l.run(ctx, r) })
-	}
-	wg.Wait()
+	fn(ctx)
 	close(r.out)
 	<-delivered
 	return nil
