@@ -6,7 +6,6 @@ import (
 
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
-	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
 
 // captureSink writes every link chunk and link event to a capture file.
@@ -14,7 +13,7 @@ import (
 // recomputed) so no full card number reaches the disk.
 type captureSink struct {
 	w         *capture.Writer
-	redactors map[string]*zvt.Redactor
+	redactors redactors
 	log       *slog.Logger
 	failed    bool
 }
@@ -24,13 +23,7 @@ func openCapture(cfg *configs.Config, log *slog.Logger) (*captureSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agent: capture: %w", err)
 	}
-	s := &captureSink{w: w, redactors: map[string]*zvt.Redactor{}, log: log}
-	for _, d := range cfg.Devices {
-		if d.Protocol == "zvt" {
-			s.redactors[d.Name] = zvt.NewRedactor()
-		}
-	}
-	return s, nil
+	return &captureSink{w: w, redactors: newRedactors(cfg.Devices), log: log}, nil
 }
 
 func (s *captureSink) record(in input) {
@@ -41,12 +34,10 @@ func (s *captureSink) record(in input) {
 			r.Link = "up"
 		}
 	} else {
-		r.Time, r.Dir, r.Data = in.chunk.Time, in.chunk.Dir, in.chunk.Data
-		if red := s.redactors[in.dev]; red != nil {
-			r.Data = red.Redact(in.chunk.Dir, in.chunk.Data)
-			if len(r.Data) == 0 {
-				return // held back until its frame completes
-			}
+		r.Time, r.Dir = in.chunk.Time, in.chunk.Dir
+		r.Data = s.redactors.redact(in.dev, in.chunk.Dir, in.chunk.Data)
+		if len(r.Data) == 0 {
+			return // held back until its frame completes
 		}
 	}
 	if err := s.w.Write(r); err != nil && !s.failed {

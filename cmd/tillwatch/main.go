@@ -33,6 +33,8 @@ type cli struct {
 	Replay  replayCmd  `cmd:"" help:"Replay capture files offline and print alerts as JSON Lines."`
 	Decode  decodeCmd  `cmd:"" help:"Decode device bytes to text or JSON."`
 	Ports   portsCmd   `cmd:"" help:"List serial ports with USB ids and their stable /dev/serial/by-id names."`
+	Monitor monitorCmd `cmd:"" help:"Live decoded view of a config's devices: receipts as text, payments, printer status (--hex for raw bytes)."`
+	Capture captureCmd `cmd:"" help:"Record a config's devices to a capture file (terminal card data masked) for replay."`
 	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }

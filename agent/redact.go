@@ -1,0 +1,39 @@
+package agent
+
+import (
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/zvt"
+)
+
+// streamRedactor rewrites a link's raw bytes so no card data is left in
+// them (for captures and raw monitor output). It may hold back an
+// incomplete frame until a later call completes it.
+type streamRedactor interface {
+	Redact(dir drivers.Direction, data []byte) []byte
+}
+
+// redactors holds one stream redactor per device whose protocol can carry
+// card data.
+type redactors map[string]streamRedactor
+
+// newRedactors picks each device's redactor by protocol. Add a case here
+// for every terminal protocol that can carry a card number.
+func newRedactors(devs []configs.Device) redactors {
+	r := redactors{}
+	for _, d := range devs {
+		switch d.Protocol {
+		case "zvt":
+			r[d.Name] = zvt.NewRedactor()
+		}
+	}
+	return r
+}
+
+// redact returns the bytes of dev safe to write down.
+func (r redactors) redact(dev string, dir drivers.Direction, data []byte) []byte {
+	if red := r[dev]; red != nil {
+		return red.Redact(dir, data)
+	}
+	return data
+}

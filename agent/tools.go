@@ -1,0 +1,215 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// The technician's tools (monitor, capture) open a config's links without
+// the journal, detector or uplink. A device's port can be open in one
+// process only: stop the agent first (or use its `capture:` setting).
+
+// selectDevices returns the config's devices named in names (all when
+// names is empty), or an error naming the unknown one.
+func selectDevices(cfg *configs.Config, names []string) ([]configs.Device, error) {
+	if len(names) == 0 {
+		return cfg.Devices, nil
+	}
+	var out []configs.Device
+	for _, n := range names {
+		i := slices.IndexFunc(cfg.Devices, func(d configs.Device) bool { return d.Name == n })
+		if i < 0 {
+			var known []string
+			for _, d := range cfg.Devices {
+				known = append(known, d.Name)
+			}
+			return nil, fmt.Errorf("agent: no device %q in the config (devices: %v)", n, known)
+		}
+		out = append(out, cfg.Devices[i])
+	}
+	return out, nil
+}
+
+// pump runs the links of devs and calls handle with what they delivered,
+// from one goroutine, until ctx is done; tick (if non-nil) is called every
+// interval with the current time.
+func pump(ctx context.Context, devs []configs.Device, log *slog.Logger, interval time.Duration, handle func([]input, time.Time) error) error {
+	a := &Agent{opts: Options{Now: time.Now, Log: log}, log: log}
+	mail := newMailbox()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(devs))
+	for _, d := range devs {
+		r := a.linkFor(d)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.Run(ctx, mail); err != nil {
+				errc <- fmt.Errorf("link %s: %w", d.Name, err)
+				cancel()
+			}
+		}()
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	var err error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-mail.wake:
+			if err = handle(mail.take(), time.Now()); err != nil {
+				break loop
+			}
+		case now := <-tick.C:
+			if err = handle(nil, now); err != nil {
+				break loop
+			}
+		}
+	}
+	cancel()
+	wg.Wait()
+	close(errc)
+	errs := []error{err}
+	for e := range errc {
+		errs = append(errs, e)
+	}
+	if rest := mail.take(); len(rest) > 0 {
+		errs = append(errs, handle(rest, time.Now()))
+	}
+	return errors.Join(errs...)
+}
+
+// MonitorItem is one thing a monitored device did: a chunk of raw bytes, a
+// decoded event, or a link going up or down.
+type MonitorItem struct {
+	Device string
+	Chunk  *drivers.Chunk // raw bytes (only with MonitorOptions.Raw)
+	Event  drivers.Event  // decoded: receipt, payment, printer status, settlement, link
+}
+
+// MonitorOptions tune Monitor.
+type MonitorOptions struct {
+	Devices []string // names; empty = all
+	Raw     bool     // also report raw chunks
+	Log     *slog.Logger
+}
+
+// Monitor opens the links of the chosen devices, decodes what passes and
+// calls fn for every item, until ctx is done. Card numbers are masked by
+// the decoders; raw chunks of terminal links are redacted the way captures
+// are before fn sees them.
+func Monitor(ctx context.Context, cfg *configs.Config, o MonitorOptions, fn func(MonitorItem)) error {
+	devs, err := selectDevices(cfg, o.Devices)
+	if err != nil {
+		return err
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	lane, err := NewLane(cfg)
+	if err != nil {
+		return err
+	}
+	red := newRedactors(devs)
+	return pump(ctx, devs, o.Log, 500*time.Millisecond, func(items []input, now time.Time) error {
+		for _, in := range items {
+			if in.link != nil {
+				in.link.SetSource(in.dev)
+				fn(MonitorItem{Device: in.dev, Event: in.link})
+				continue
+			}
+			if o.Raw {
+				c := in.chunk
+				c.Data = red.redact(in.dev, c.Dir, c.Data)
+				if len(c.Data) > 0 {
+					fn(MonitorItem{Device: in.dev, Chunk: &c})
+				}
+			}
+			evs, err := lane.Feed(in.dev, in.chunk)
+			if err != nil {
+				return err
+			}
+			for _, ev := range evs {
+				fn(MonitorItem{Device: in.dev, Event: ev})
+			}
+		}
+		for _, ev := range lane.Idle(now) {
+			fn(MonitorItem{Device: ev.Source(), Event: ev})
+		}
+		return nil
+	})
+}
+
+// CaptureStats is the progress of a capture: bytes and records per device.
+type CaptureStats struct {
+	Records int
+	Bytes   map[string]int
+	Links   map[string]bool // device -> up
+}
+
+// CaptureOptions tune Capture.
+type CaptureOptions struct {
+	Devices  []string // names; empty = all
+	Path     string   // the capture file (appended to when it exists)
+	Progress func(CaptureStats)
+	Every    time.Duration // how often Progress is called; default 2s
+	Log      *slog.Logger
+}
+
+// Capture records the chosen devices' traffic to a capture file (JSON
+// Lines, with a header naming each device's protocol so replay needs no
+// config) until ctx is done. Terminal links are redacted as they are
+// written.
+func Capture(ctx context.Context, cfg *configs.Config, o CaptureOptions) (CaptureStats, error) {
+	st := CaptureStats{Bytes: map[string]int{}, Links: map[string]bool{}}
+	devs, err := selectDevices(cfg, o.Devices)
+	if err != nil {
+		return st, err
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Every <= 0 {
+		o.Every = 2 * time.Second
+	}
+	sub := *cfg
+	sub.Devices = devs
+	sub.Capture = o.Path
+	sink, err := openCapture(&sub, o.Log)
+	if err != nil {
+		return st, err
+	}
+	last := time.Now()
+	err = pump(ctx, devs, o.Log, o.Every, func(items []input, now time.Time) error {
+		for _, in := range items {
+			sink.record(in)
+			st.Records++
+			if in.link != nil {
+				st.Links[in.dev] = in.link.Up
+				continue
+			}
+			st.Bytes[in.dev] += len(in.chunk.Data)
+		}
+		sink.flush()
+		if sink.failed {
+			return errors.New("agent: capture: writing the file failed (disk full?)")
+		}
+		if o.Progress != nil && now.Sub(last) >= o.Every {
+			last = now
+			o.Progress(st)
+		}
+		return nil
+	})
+	return st, errors.Join(err, sink.Close())
+}
