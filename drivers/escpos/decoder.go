@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -16,7 +17,7 @@ type Decoder struct {
 	opts          Options
 	jobTimeout    time.Duration
 	statusTimeout time.Duration
-	initTable     *codeTable
+	ps            *printerSetup
 
 	// framing of the host stream
 	cmd     [16]byte // header of the command in progress
@@ -24,11 +25,14 @@ type Decoder struct {
 	cmdNeed int      // header bytes needed before asking frameOf again
 	cmdAt   int64    // offset of its first byte
 	skip    int64    // body bytes still to skip
-	nulLeft int64    // data bytes allowed before the NUL of a NUL-ended body
+	nulLeft int64    // data bytes allowed before the end byte of a NUL-ended body
+	nulTerm byte     // the end byte (NUL, or RS for Star barcodes)
 	inNUL   bool     // inside a NUL-ended body
-	glyphs  int64    // ESC & glyphs still to read
-	glyphY  int      // ESC & glyph height in bytes
-	hostOff int64    // host stream offset of the next byte
+	body    bodyState
+	rtEOL   byte  // line-end state saved across a real-time command
+	glyphs  int64 // ESC & glyphs still to read
+	glyphY  int   // ESC & glyph height in bytes
+	hostOff int64 // host stream offset of the next byte
 	now     time.Time
 	out     []drivers.Event
 	stats   Stats
@@ -36,6 +40,18 @@ type Decoder struct {
 	job     *job
 	held    *drivers.Receipt // a cut receipt waiting for a drawer kick
 	st      statusState
+	page    pageState
+	det     detailState
+}
+
+// bodyState is the body of a command being captured for execBody.
+type bodyState struct {
+	open bool
+	hdr  [16]byte
+	hlen int
+	at   int64 // offset of the command
+	data []byte
+	max  int
 }
 
 // New returns a decoder. Options it cannot honour (see Options.Validate)
@@ -48,11 +64,7 @@ func New(opts Options) *Decoder {
 	if d.statusTimeout <= 0 {
 		d.statusTimeout = DefaultStatusTimeout
 	}
-	t, ok := codePageByName(opts.CodePage)
-	if !ok {
-		t, _ = codePageByName("")
-	}
-	d.initTable = t
+	d.ps = setup(opts)
 	d.st.observed = opts.DeviceObserved
 	d.resetModes()
 	return d
@@ -97,6 +109,9 @@ func (d *Decoder) FlushAll() []drivers.Event {
 	if d.cmdLen > 0 || d.skip > 0 || d.inNUL || d.glyphs > 0 {
 		d.stats.Truncated++
 		d.cmdLen, d.skip, d.inNUL, d.glyphs = 0, 0, false, 0
+		if d.body.open {
+			d.endBody(true)
+		}
 	}
 	d.releaseHeld()
 	if d.job != nil {
@@ -131,10 +146,16 @@ func (d *Decoder) feedHost(data []byte) {
 	d.stats.HostBytes += int64(len(data))
 	for i := 0; i < len(data); {
 		if d.skip > 0 {
-			n := min(d.skip, int64(len(data)-i))
-			d.skip -= n
-			i += int(n)
-			d.hostOff += n
+			n := int(min(d.skip, int64(len(data)-i)))
+			if d.body.open {
+				d.capture(data[i : i+n])
+			}
+			d.skip -= int64(n)
+			i += n
+			d.hostOff += int64(n)
+			if d.skip == 0 && d.body.open && d.glyphs == 0 {
+				d.endBody(false)
+			}
 			continue
 		}
 		b := data[i]
@@ -145,22 +166,31 @@ func (d *Decoder) feedHost(data []byte) {
 			d.glyphs--
 			d.skip = int64(d.glyphY) * int64(b)
 		case d.inNUL:
-			if b == nul {
+			switch {
+			case b == d.nulTerm:
 				d.inNUL = false
-			} else if d.nulLeft == 0 {
+			case d.nulLeft == 0:
 				d.inNUL = false
 				i--
 				d.hostOff--
-			} else {
+			default:
 				d.nulLeft--
+				if d.body.open {
+					d.capture(data[i-1 : i])
+				}
+				continue
+			}
+			if d.body.open {
+				d.endBody(false)
 			}
 		case d.cmdLen > 0:
 			if !d.commandByte(b) {
 				i--
 				d.hostOff--
 			}
-		case b == esc || b == gs || b == fs || b == dle:
+		case d.ps.prefixes[b]:
 			d.text.endRun(d)
+			d.rtEOL = d.text.eol
 			d.text.eol = 0
 			d.cmd[0] = b
 			d.cmdLen, d.cmdNeed, d.cmdAt = 1, 2, d.hostOff-1
@@ -184,9 +214,10 @@ func (d *Decoder) commandByte(b byte) bool {
 		return true
 	}
 	p := d.cmd[:min(d.cmdLen, len(d.cmd))]
-	f, done := frameOf(p, d.opts.StarLineMode)
+	f, done := frameOf(p, d.ps)
 	if f.hdr == 1 { // DLE followed by a non-command byte
 		d.cmdLen = 0
+		d.text.eol = d.rtEOL
 		return false
 	}
 	if !done || d.cmdLen < f.hdr {
@@ -194,6 +225,9 @@ func (d *Decoder) commandByte(b byte) bool {
 		return true
 	}
 	d.cmdLen = 0
+	if p[0] == dle { // real-time: transparent to line ends
+		d.text.eol = d.rtEOL
+	}
 	switch f.kind {
 	case bodyUnknown:
 		d.unknown(p[0], p[1])
@@ -201,12 +235,42 @@ func (d *Decoder) commandByte(b byte) bool {
 	case bodyCount:
 		d.skip = f.n
 	case bodyNUL:
-		d.inNUL, d.nulLeft = true, f.n
+		d.inNUL, d.nulLeft, d.nulTerm = true, f.n, f.term
 	case bodyGlyphs:
 		d.glyphs, d.glyphY = f.n, f.y
 	}
 	d.exec(p[:f.hdr])
+	capture := f.capture
+	if !d.opts.Detail && capture > peekLen {
+		capture = 0
+		if p[1] == '(' { // GS ( k decides on its function byte
+			capture = peekLen
+		}
+	}
+	if capture > 0 && f.kind != bodyNone {
+		b := &d.body
+		b.open, b.hlen, b.at, b.max = true, copy(b.hdr[:], p[:f.hdr]), d.cmdAt, capture
+		b.data = b.data[:0]
+		if f.kind == bodyCount && f.n == 0 {
+			d.endBody(false)
+		}
+	}
 	return true
+}
+
+// capture keeps body bytes up to the capture bound.
+func (d *Decoder) capture(b []byte) {
+	if room := d.body.max - len(d.body.data); room > 0 {
+		d.body.data = append(d.body.data, b[:min(room, len(b))]...)
+	}
+}
+
+// endBody runs execBody on a captured body, complete or cut short by the
+// end of input.
+func (d *Decoder) endBody(truncated bool) {
+	b := &d.body
+	b.open = false
+	d.execBody(b.hdr[:b.hlen], b.data, b.at, truncated)
 }
 
 // unknown counts an unknown two-byte command; it still prints nothing.
@@ -218,6 +282,7 @@ func (d *Decoder) unknown(a, b byte) {
 	if d.job != nil {
 		d.job.unknown++
 	}
+	d.item(Item{Offset: d.cmdAt, Kind: KindUnknown, Bytes: fmt.Sprintf("%02X %02X", a, b)})
 }
 
 // control handles a one-byte control below 0x20.
@@ -238,9 +303,23 @@ func (d *Decoder) control(b byte) {
 		if d.text.started {
 			d.text.endLine(d)
 		}
+		if d.page.on { // page mode: print the page, back to standard mode
+			d.printPage()
+			d.page.on = false
+		}
 	case ht:
 		d.printable(' ')
-	default: // NUL, CAN and the rest print nothing
+	case can:
+		d.text.eol = 0
+		if d.page.on {
+			d.cancelPage()
+		}
+	case bel:
+		d.text.eol = 0
+		if d.ps.star {
+			d.kick(d.hostOff-1, "BEL", "drawer 1")
+		}
+	default: // NUL and the rest print nothing
 		d.text.eol = 0
 	}
 }

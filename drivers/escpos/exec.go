@@ -1,10 +1,17 @@
 package escpos
 
 // exec applies a complete command header p (its body, if any, is skipped
-// by the framing state machine).
+// or captured by the framing state machine and seen by execBody).
 func (d *Decoder) exec(p []byte) {
+	if c, ok := d.ps.extra[[2]byte{p[0], p[1]}]; ok {
+		d.execExtra(c)
+		return
+	}
 	switch p[0] {
 	case esc:
+		if d.ps.star && d.execStar(p) {
+			return
+		}
 		d.execESC(p)
 	case gs:
 		d.execGS(p)
@@ -15,63 +22,131 @@ func (d *Decoder) exec(p []byte) {
 	}
 }
 
+// execExtra applies a printer profile's extra command.
+func (d *Decoder) execExtra(c Command) {
+	name := printable(c.Prefix)
+	switch c.Does {
+	case "cut":
+		d.cut(name, "")
+	case "kick":
+		d.kick(d.cmdAt, name, "")
+	case "graphics":
+		d.graphics()
+		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: name})
+	default:
+		d.openJob()
+	}
+}
+
 func (d *Decoder) execESC(p []byte) {
 	s := &d.text.style
 	var n byte
 	if len(p) > 2 {
 		n = p[2]
 	}
-	star := d.opts.StarLineMode
 	switch p[1] {
 	case '@':
 		d.initialise()
 		return
 	case 'p':
-		d.kick()
+		d.kick(d.cmdAt, "ESC p", pin(n))
 		return
 	case 'm':
-		d.cut()
+		d.cut("ESC m", "partial")
 		return
 	case 'i':
-		if !star {
-			d.cut()
-			return
-		}
-	case 'd':
-		if star {
-			d.cut()
-			return
-		}
+		d.cut("ESC i", "partial")
+		return
 	case '!':
 		s.bold = n&0x08 != 0
 		s.doubleHeight = n&0x10 != 0
 		s.doubleWidth = n&0x20 != 0
 		s.underline = n&0x80 != 0
 	case 'E':
-		s.bold = star || n&1 != 0
-	case 'F':
-		if star {
-			s.bold = false
-		}
+		s.bold = n&1 != 0
 	case '-':
 		s.underline = n&3 != 0
 	case 'a':
 		s.align = alignName(n)
 	case 't':
-		if t := codePageForESCt(n); t != nil {
-			d.text.table = t
-		}
+		d.text.table = d.ps.table(n)
 	case 'R':
 		if n == 15 {
 			d.text.chinese = true
 		}
 	case '*':
 		d.graphics()
+		dots := int(le16(p, 3))
+		h := 8
+		if p[2] == 32 || p[2] == 33 {
+			h = 24
+		}
+		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "ESC *", Width: dots, Height: h})
 		return
+	case 'L': // page mode
+		d.text.flushLine(d)
+		d.page.on = true
+	case 'S': // back to standard mode: the page is thrown away
+		if d.page.on {
+			d.cancelPage()
+			d.page.on = false
+		}
+		return
+	case ff: // print the page, stay in page mode
+		d.text.flushLine(d)
+		d.printPage()
 	case 'v', 'u':
+		d.item(Item{Offset: d.cmdAt, Kind: KindStatusRequest, Command: "ESC " + string(p[1])})
 		return // status requests of old printers
 	}
 	d.openJob()
+}
+
+// execStar applies the Star Line Mode commands that differ from ESC/POS;
+// it returns false for the shared ones.
+func (d *Decoder) execStar(p []byte) bool {
+	s := &d.text.style
+	switch p[1] {
+	case 'd': // ESC d n: 0/2 full cut, 1/3 partial
+		mode := "full"
+		if p[2]&1 == 1 {
+			mode = "partial"
+		}
+		d.cut("ESC d", mode)
+	case 'E':
+		s.bold = true
+		d.openJob()
+	case 'F':
+		s.bold = false
+		d.openJob()
+	case '4':
+		s.inverse = true
+		d.openJob()
+	case '5':
+		s.inverse = false
+		d.openJob()
+	case 'a', 'i', 'W', 'h', 'C', 'Q', 'l', 'z', '0', bel:
+		d.openJob() // feed, expansion, margins: no text effect kept
+	case 'b':
+		d.graphics()
+	case gs:
+		switch p[2] {
+		case 't':
+			d.text.table = d.ps.table(p[3])
+		case 'a':
+			s.align = alignName(p[3])
+		case 'y':
+			if p[3] == 'P' {
+				d.graphics()
+				d.item(Item{Offset: d.cmdAt, Kind: Kind2D, Command: "ESC GS y P", Symbology: "QR", Data: d.det.sym["QR"], Truncated: d.det.symCut["QR"]})
+				return true
+			}
+		}
+		d.openJob()
+	default:
+		return false
+	}
+	return true
 }
 
 func (d *Decoder) execGS(p []byte) {
@@ -82,32 +157,45 @@ func (d *Decoder) execGS(p []byte) {
 	}
 	switch p[1] {
 	case 'V':
-		d.cut()
+		mode := "full"
+		switch n {
+		case 1, 49, 66, 98, 104:
+			mode = "partial"
+		}
+		d.cut("GS V", mode)
 		return
 	case 'r':
 		d.st.request(d, reqGSr, n)
+		d.item(Item{Offset: d.cmdAt, Kind: KindStatusRequest, Command: "GS r " + itoa(n)})
 		return
 	case 'I':
 		d.st.request(d, reqGSI, n)
+		d.item(Item{Offset: d.cmdAt, Kind: KindStatusRequest, Command: "GS I " + itoa(n)})
 		return
 	case 'a':
+		d.item(Item{Offset: d.cmdAt, Kind: KindStatusRequest, Command: "GS a " + itoa(n), Note: "automatic status back"})
 		return // ASB enable: no print
 	case '!':
 		s.doubleWidth = n&0x70 != 0
 		s.doubleHeight = n&0x07 != 0
 	case 'B':
 		s.inverse = n&1 != 0
-	case 'v', '8', '*', '/', 'k':
+	case 'v':
+		d.graphics()
+		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "GS v 0", Width: int(le16(p, 4)) * 8, Height: int(le16(p, 6))})
+		return
+	case '*':
+		d.openJob() // define downloaded bit image: printed by GS /
+		return
+	case '/':
+		d.graphics()
+		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "GS /", Note: "downloaded bit image"})
+		return
+	case 'k':
 		d.graphics()
 		return
-	case '(':
-		switch n {
-		case 'L', 'k':
-			d.graphics()
-			return
-		case 'H':
-			return // "printed" request: answered with a block reply
-		}
+	case '(', '8':
+		return // decided on the body (execBody)
 	}
 	d.openJob()
 }
@@ -120,7 +208,10 @@ func (d *Decoder) execFS(p []byte) {
 		d.text.chinese = false
 	case 'p':
 		d.graphics()
+		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "FS p", Note: "NV image " + itoa(p[2])})
 		return
+	case '(':
+		return // settings only; nothing prints
 	}
 	d.openJob()
 }
@@ -129,9 +220,12 @@ func (d *Decoder) execDLE(p []byte) {
 	switch p[1] {
 	case eot:
 		d.st.request(d, reqEOT, p[2])
+		d.item(Item{Offset: d.cmdAt, Kind: KindStatusRequest, Command: "DLE EOT " + itoa(p[2])})
+	case enq:
+		d.item(Item{Offset: d.cmdAt, Kind: KindStatusRequest, Command: "DLE ENQ " + itoa(p[2]), Note: "recovery request"})
 	case dc4:
 		if p[2] == 1 {
-			d.kick()
+			d.kick(d.cmdAt, "DLE DC4 1", pin(p[3]))
 		}
 	}
 }
@@ -146,10 +240,22 @@ func alignName(n byte) string {
 	return ""
 }
 
+// pin names the drawer connector pin of ESC p m / DLE DC4 1 m.
+func pin(m byte) string {
+	if m&1 == 1 {
+		return "pin 5"
+	}
+	return "pin 2"
+}
+
 // initialise is ESC @: it ends a job with content, resets the modes and
 // opens a new (so far empty) job.
 func (d *Decoder) initialise() {
 	d.releaseHeld()
+	if d.page.on || len(d.page.lines) > 0 {
+		d.cancelPage()
+		d.page.on = false
+	}
 	if d.job != nil {
 		if d.job.hasContent(&d.text) {
 			d.endJob("init", false, d.job.last)
@@ -164,8 +270,8 @@ func (d *Decoder) initialise() {
 // resetModes restores the power-on modes.
 func (d *Decoder) resetModes() {
 	d.text.style = style{}
-	d.text.table = d.initTable
-	d.text.chinese = d.opts.ChineseDefault
+	d.text.table = d.ps.init
+	d.text.chinese = d.ps.chinese
 }
 
 // graphics marks the open job as holding an image.
@@ -176,11 +282,46 @@ func (d *Decoder) graphics() {
 
 // kick records a cash drawer kick on the open job, or on the receipt just
 // cut when no job has started since.
-func (d *Decoder) kick() {
+func (d *Decoder) kick(at int64, cmd, note string) {
 	switch {
 	case d.job != nil:
 		d.job.kick = true
 	case d.held != nil:
 		d.held.DrawerKick = true
 	}
+	d.item(Item{Offset: at, Kind: KindDrawerKick, Command: cmd, Note: note})
+}
+
+// itoa formats a command argument.
+func itoa(n byte) string {
+	if n >= '0' && n <= '9' {
+		return string(rune(n)) // ASCII digit forms like GS r '1'
+	}
+	const digits = "0123456789"
+	switch {
+	case n >= 100:
+		return string([]byte{digits[n/100], digits[n/10%10], digits[n%10]})
+	case n >= 10:
+		return string([]byte{digits[n/10], digits[n%10]})
+	}
+	return string(digits[n])
+}
+
+// printable names a command prefix: control bytes by their ASCII names.
+func printable(prefix string) string {
+	names := map[byte]string{esc: "ESC", gs: "GS", fs: "FS", dle: "DLE", 0x12: "DC2", 0x11: "DC1", 0x13: "DC3", 0x14: "DC4"}
+	out := ""
+	for i := 0; i < len(prefix); i++ {
+		if i > 0 {
+			out += " "
+		}
+		if n, ok := names[prefix[i]]; ok {
+			out += n
+		} else if prefix[i] >= 0x20 && prefix[i] < 0x7F {
+			out += string(prefix[i])
+		} else {
+			out += "0x" + itoa(prefix[i])
+		}
+	}
+	return out
 }

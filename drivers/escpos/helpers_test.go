@@ -114,3 +114,12 @@ func allText(rs []*drivers.Receipt) string {
 	}
 	return b.String()
 }
+
+// mustPrinter returns a built-in printer profile.
+func mustPrinter(name string) *Printer {
+	p, err := PrinterByName(name)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}

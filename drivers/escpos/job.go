@@ -15,6 +15,7 @@ type job struct {
 	graphics bool
 	kick     bool
 	unknown  int
+	items    []Item
 }
 
 // hasContent reports whether the job would print something a person sees.
@@ -26,32 +27,53 @@ func (j *job) hasContent(t *textState) bool {
 func (d *Decoder) openJob() {
 	d.releaseHeld()
 	if d.job == nil {
+		d.flushLoose()
 		d.job = &job{start: d.now}
 	}
 	d.job.last = d.now
 }
 
-// addLine appends a finished line to the open job.
-func (d *Decoder) addLine(l drivers.Line) {
+// addLine adds a finished line that started at host offset at: to the
+// page in page mode, to the open job otherwise.
+func (d *Decoder) addLine(l drivers.Line, at int64) {
+	if d.page.on {
+		if len(d.page.lines) >= MaxLines {
+			d.stats.Truncated++
+			return
+		}
+		d.page.lines = append(d.page.lines, l)
+	} else if !d.jobLine(l) {
+		return
+	}
+	if d.opts.Detail {
+		d.item(Item{Offset: at, Kind: KindLine, Line: &l})
+	}
+}
+
+// jobLine appends a line to the open job; false when the job is full.
+func (d *Decoder) jobLine(l drivers.Line) bool {
 	if d.job == nil {
 		d.openJob()
 	}
 	if len(d.job.lines) >= MaxLines {
 		d.stats.Truncated++
-		return
+		return false
 	}
 	if l.Text != "" {
 		d.job.text = true
 	}
 	d.job.lines = append(d.job.lines, l)
+	return true
 }
 
 // cut ends the open job at a cut command. The receipt is held for a
 // drawer kick that may follow.
-func (d *Decoder) cut() {
+func (d *Decoder) cut(cmd, mode string) {
 	if d.job == nil {
+		d.item(Item{Offset: d.cmdAt, Kind: KindCut, Command: cmd, Note: mode})
 		return
 	}
+	d.item(Item{Offset: d.cmdAt, Kind: KindCut, Command: cmd, Note: mode})
 	d.job.last = d.now
 	d.endJob("cut", true, d.now)
 }
@@ -63,9 +85,15 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 	if d.text.started {
 		d.text.endLine(d)
 	}
+	if len(d.page.lines) > 0 { // a page never printed
+		d.cancelPage()
+	}
 	d.job = nil
 	if !j.text && !j.graphics {
 		d.stats.Dropped++
+		if d.opts.Detail && len(j.items) > 0 {
+			d.det.loose = append(d.det.loose, j.items...)
+		}
 		return
 	}
 	r := &drivers.Receipt{
@@ -80,25 +108,28 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 	}
 	if cut {
 		d.held = r
+		d.det.held = j.items
 		return
 	}
-	d.finish(r)
+	d.finish(r, j.items)
 }
 
 // releaseHeld returns the held cut receipt, if any.
 func (d *Decoder) releaseHeld() {
 	if d.held != nil {
-		r := d.held
-		d.held = nil
-		d.finish(r)
+		r, items := d.held, d.det.held
+		d.held, d.det.held = nil, nil
+		d.finish(r, items)
 	}
 }
 
 // finish fills the profile fields and returns the receipt.
-func (d *Decoder) finish(r *drivers.Receipt) {
+func (d *Decoder) finish(r *drivers.Receipt, items []Item) {
 	if d.opts.Fields != nil {
 		d.opts.Fields.Extract(r)
 	}
 	d.stats.Jobs++
+	d.flushLoose()
+	d.detailFor(r, items)
 	d.emit(r)
 }

@@ -13,6 +13,9 @@ const (
 	enq = 0x05
 	dc4 = 0x14
 	xof = 0x13
+	can = 0x18
+	bel = 0x07
+	rs  = 0x1E
 	esc = 0x1B
 	fs  = 0x1C
 	gs  = 0x1D
@@ -24,7 +27,7 @@ type bodyKind uint8
 const (
 	bodyNone    bodyKind = iota
 	bodyCount            // exactly n bytes
-	bodyNUL              // bytes up to and including NUL, at most n data bytes
+	bodyNUL              // bytes up to and including term (NUL, RS), at most n data bytes
 	bodyGlyphs           // ESC &: n glyphs, each x then y*x bytes
 	bodyUnknown          // not a command: skip 2 bytes and count
 )
@@ -35,6 +38,11 @@ type frame struct {
 	kind bodyKind // how the body is framed
 	n    int64    // body length (bodyCount), NUL bound (bodyNUL), glyph count (bodyGlyphs)
 	y    int      // glyph height in bytes (bodyGlyphs)
+	term byte     // end byte of a bodyNUL body
+	// capture is how many body bytes execBody sees: a peek at a GS ( L
+	// function and size, a barcode or 2D payload (Options.Detail). 0 means
+	// the body is skipped unseen and execBody is not called.
+	capture int
 }
 
 // need returns a frame that asks for n header bytes before deciding.
@@ -46,11 +54,32 @@ func fixed(n int) (frame, bool) { return frame{hdr: n}, true }
 // le16 reads a 16-bit little-endian length at p[i].
 func le16(p []byte, i int) int64 { return int64(p[i]) | int64(p[i+1])<<8 }
 
-// frameOf decides the shape of the command starting with p (p[0] is ESC,
-// GS, FS or DLE and len(p) >= 2). When done is false, the caller must
+// Capture bounds for command bodies.
+const (
+	peekLen    = 16   // enough for any GS ( L / GS 8 L function and size
+	maxPayload = 8192 // a QR code holds at most 7089 digits
+)
+
+// frameOf decides the shape of the command starting with p (p[0] is a
+// command prefix and len(p) >= 2). When done is false, the caller must
 // collect f.hdr bytes and ask again. It implements ESCPOS.md section 1,
-// every row.
-func frameOf(p []byte, star bool) (f frame, done bool) {
+// every row, the printer's extra commands first.
+func frameOf(p []byte, ps *printerSetup) (f frame, done bool) {
+	if c, ok := ps.extra[[2]byte{p[0], p[1]}]; ok {
+		if len(p) < c.Len {
+			return need(c.Len)
+		}
+		f = frame{hdr: c.Len}
+		if len(c.Body) > 0 {
+			n := int64(1)
+			for _, at := range c.Body {
+				n *= int64(p[at])
+			}
+			f.kind, f.n = bodyCount, n
+		}
+		return f, true
+	}
+	star := ps.star
 	switch p[0] {
 	case esc:
 		return frameESC(p, star)
@@ -61,19 +90,14 @@ func frameOf(p []byte, star bool) (f frame, done bool) {
 	case dle:
 		return frameDLE(p)
 	}
-	return fixed(1)
+	return frame{hdr: 2, kind: bodyUnknown}, true
 }
 
 func frameESC(p []byte, star bool) (frame, bool) {
 	c := p[1]
 	if star {
-		switch c {
-		case 'i': // character expansion n1 n2
-			return fixed(4)
-		case 'W', 'h': // width / height expansion n
-			return fixed(3)
-		case 'E', 'F', '4', '5': // bold on/off, italic on/off
-			return fixed(2)
+		if f, ok, known := frameStar(p); known {
+			return f, ok
 		}
 	}
 	switch c {
@@ -114,13 +138,62 @@ func frameESC(p []byte, star bool) (frame, bool) {
 	return frame{hdr: 2, kind: bodyUnknown}, true
 }
 
-// frameParen frames the "X ( c pL pH ..." families of ESC, GS and FS.
+// frameStar frames the Star Line Mode commands that differ from ESC/POS
+// (Star Line Mode Command Specifications). known is false for the rest.
+func frameStar(p []byte) (f frame, done, known bool) {
+	switch p[1] {
+	case 'i': // character expansion n1 n2
+		return frame{hdr: 4}, true, true
+	case 'W', 'h', 'C', 'Q', 'l', 'z': // expansion, page length, margins, line feed
+		return frame{hdr: 3}, true, true
+	case 'E', 'F', '4', '5', '0': // bold on/off, highlight on/off, 1/8" feed
+		return frame{hdr: 2}, true, true
+	case bel: // ESC BEL n1 n2: drawer pulse widths
+		return frame{hdr: 4}, true, true
+	case 'b': // ESC b n1 n2 n3 n4 d... RS: barcode
+		if len(p) < 6 {
+			return frame{hdr: 6}, false, true
+		}
+		return frame{hdr: 6, kind: bodyNUL, term: rs, n: 255, capture: maxPayload}, true, true
+	case gs: // ESC GS t n, ESC GS a n, ESC GS y ...
+		if len(p) < 3 {
+			return frame{hdr: 3}, false, true
+		}
+		switch p[2] {
+		case 't', 'a':
+			return frame{hdr: 4}, true, true
+		case 'y': // QR: ESC GS y S c n, ESC GS y D 1 m nL nH d, ESC GS y P
+			if len(p) < 4 {
+				return frame{hdr: 4}, false, true
+			}
+			switch p[3] {
+			case 'S':
+				return frame{hdr: 6}, true, true
+			case 'D':
+				if len(p) < 8 {
+					return frame{hdr: 8}, false, true
+				}
+				return frame{hdr: 8, kind: bodyCount, n: le16(p, 6), capture: maxPayload}, true, true
+			case 'P':
+				return frame{hdr: 4}, true, true
+			}
+		}
+	}
+	return frame{}, false, false
+}
+
+// frameParen frames the "X ( c pL pH ..." families of ESC, GS and FS. The
+// body is always peeked: GS ( L and GS ( k decide on their function byte.
 func frameParen(p []byte) (frame, bool) {
 	if len(p) < 5 {
 		return need(5)
 	}
 	n := le16(p, 3)
-	return frame{hdr: 5, kind: bodyCount, n: n}, true
+	f := frame{hdr: 5, kind: bodyCount, n: n, capture: peekLen}
+	if p[0] == gs && p[2] == 'k' {
+		f.capture = maxPayload // 2D code data (Options.Detail)
+	}
+	return f, true
 }
 
 func frameGS(p []byte) (frame, bool) {
@@ -154,18 +227,18 @@ func frameGS(p []byte) (frame, bool) {
 			return need(7)
 		}
 		n := int64(p[3]) | int64(p[4])<<8 | int64(p[5])<<16 | int64(p[6])<<24
-		return frame{hdr: 7, kind: bodyCount, n: n}, true
+		return frame{hdr: 7, kind: bodyCount, n: n, capture: peekLen}, true
 	case 'k': // function A: m 0..6 data NUL; function B: m 65.. n data
 		if len(p) < 3 {
 			return need(3)
 		}
 		if p[2] < 65 {
-			return frame{hdr: 3, kind: bodyNUL, n: 255}, true
+			return frame{hdr: 3, kind: bodyNUL, n: 255, capture: maxPayload}, true
 		}
 		if len(p) < 4 {
 			return need(4)
 		}
-		return frame{hdr: 4, kind: bodyCount, n: int64(p[3])}, true
+		return frame{hdr: 4, kind: bodyCount, n: int64(p[3]), capture: maxPayload}, true
 	case '*': // GS * x y: downloaded bit image, x*y*8 bytes
 		if len(p) < 4 {
 			return need(4)

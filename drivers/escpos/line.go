@@ -17,14 +17,15 @@ type style struct {
 type textState struct {
 	style   style
 	table   *codeTable // single-byte code table (ESC t)
-	chinese bool       // double-byte GBK mode (FS &, ESC R 15, default)
+	chinese bool       // double-byte mode (FS &, ESC R 15, default)
 
 	run      []byte     // raw bytes of the current run (no command inside)
-	runGBK   bool       // the run is in Chinese mode
+	runGBK   bool       // the run is in double-byte mode
 	runTable *codeTable // the run's single-byte table
 	line     []byte     // decoded UTF-8 text of the line so far
 	raw      int        // raw bytes in the line (bounded by MaxLineBytes)
 	started  bool       // the line has a character
+	at       int64      // host offset of the line's first character
 	first    style      // style at the line's first character
 	eol      byte       // CR or LF that just ended a line, 0 otherwise
 	lead     byte       // GBK lead byte left at the end of the last run
@@ -39,6 +40,7 @@ func (t *textState) add(d *Decoder, b byte) {
 	if !t.started {
 		t.started = true
 		t.first = t.style
+		t.at = d.hostOff - 1
 	}
 	if t.raw >= MaxLineBytes {
 		if t.raw == MaxLineBytes {
@@ -63,7 +65,9 @@ func (t *textState) endRun(d *Decoder) {
 	}
 	if !t.runGBK {
 		t.dropLead(d)
-		t.line = appendSingle(t.line, t.run, t.runTable)
+		var missing int
+		t.line, missing = appendSingle(t.line, t.run, t.runTable)
+		d.stats.NoTable += missing
 		t.run = t.run[:0]
 		return
 	}
@@ -75,16 +79,16 @@ func (t *textState) endRun(d *Decoder) {
 	mark := len(t.line)
 	if t.hasLead {
 		joined := append([]byte{t.lead}, t.run...)
-		jOut, jBad, jDangling := appendGBK(t.line, joined)
+		jOut, jBad, jDangling := appendDBCS(t.line, joined, d.ps.dbcs)
 		jOut = append([]byte(nil), jOut[mark:]...)
-		out, bad, dangling = appendGBK(t.line[:mark], t.run)
+		out, bad, dangling = appendDBCS(t.line[:mark], t.run, d.ps.dbcs)
 		bad++ // the dropped lead
 		if jBad < bad {
 			out, bad, dangling = append(t.line[:mark], jOut...), jBad, jDangling
 		}
 		t.hasLead = false
 	} else {
-		out, bad, dangling = appendGBK(t.line, t.run)
+		out, bad, dangling = appendDBCS(t.line, t.run, d.ps.dbcs)
 	}
 	t.line = out
 	d.stats.BadText += bad
@@ -107,19 +111,45 @@ func (t *textState) hasVisible() bool {
 	return len(bytes.TrimSpace(t.line)) > 0 || len(bytes.TrimSpace(t.run)) > 0
 }
 
-// endLine finishes the current line and adds it to the job.
+// endLine finishes the current line and adds it to the job. Card numbers
+// printed in full are masked.
 func (t *textState) endLine(d *Decoder) {
 	t.endRun(d)
 	t.dropLead(d)
 	text := strings.TrimRight(string(t.line), " \t")
+	if hasLongDigitRun(text) {
+		text = maskPANs(text)
+	}
 	l := drivers.Line{Text: text}
 	if text != "" {
 		s := t.first
 		l.Bold, l.DoubleHeight, l.DoubleWidth = s.bold, s.doubleHeight, s.doubleWidth
 		l.Underline, l.Inverse, l.Align = s.underline, s.inverse, s.align
 	}
+	at := t.at
+	if !t.started {
+		at = d.hostOff - 1
+	}
+	t.reset()
+	d.addLine(l, at)
+}
+
+// flushLine ends a line in progress (page mode switches print it first).
+func (t *textState) flushLine(d *Decoder) {
+	if t.started || len(t.run) > 0 {
+		t.endLine(d)
+	}
+}
+
+// discardLine forgets the line in progress (CAN in page mode).
+func (t *textState) discardLine(d *Decoder) {
+	t.run = t.run[:0]
+	t.hasLead = false
+	t.reset()
+}
+
+func (t *textState) reset() {
 	t.line = t.line[:0]
 	t.raw = 0
 	t.started = false
-	d.addLine(l)
 }

@@ -2,6 +2,7 @@ package escpos
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -29,15 +30,20 @@ const (
 // Options configures a Decoder. The zero value is an Epson-compatible
 // printer with code table CP437, not in Chinese mode, host side only.
 type Options struct {
-	// CodePage is the single-byte code table at power-on and after ESC @:
-	// "cp437" (default), "cp850", "cp858", "cp860", "cp866", "cp1252".
+	// Printer is the printer profile (code table numbering, double-byte
+	// set, Chinese default, Star Line Mode, clone commands); nil is the
+	// built-in "epson". See PrinterByName.
+	Printer *Printer
+	// CodePage, when set, overrides the printer's power-on single-byte
+	// code table: one of CodePages() (cp437, cp850, cp858, cp866, cp1252,
+	// ...).
 	CodePage string
 	// ChineseDefault says the printer powers up in Chinese (GBK
-	// double-byte) mode, so raw GBK arrives with no FS &.
+	// double-byte) mode, so raw GBK arrives with no FS &. It adds to the
+	// printer profile's setting.
 	ChineseDefault bool
-	// StarLineMode selects Star Line Mode quirks: ESC d n is a cut, ESC i
-	// n1 n2 is character expansion, ESC W n / ESC h n take one byte, ESC E
-	// / ESC F (bold on/off) take none.
+	// StarLineMode selects Star Line Mode quirks (see Printer); it adds to
+	// the printer profile's setting.
 	StarLineMode bool
 	// JobTimeout ends an open job that saw no byte for this long (default
 	// 20s).
@@ -53,6 +59,11 @@ type Options struct {
 	// from its lines before the receipt is returned. receipt.Profile
 	// implements it.
 	Fields FieldExtractor
+	// Detail makes the decoder keep what each receipt holds beyond its
+	// lines (images, barcode and 2D code payloads, cuts, drawer kicks,
+	// status requests, unknown commands with offsets) for TakeDetails.
+	// Off in the agent: it costs memory and allocations.
+	Detail bool
 }
 
 // FieldExtractor fills the profile fields of a receipt from its lines.
@@ -63,7 +74,12 @@ type FieldExtractor interface {
 // Validate reports an option the decoder cannot honour.
 func (o Options) Validate() error {
 	if _, ok := codePageByName(o.CodePage); !ok {
-		return fmt.Errorf("escpos: unknown code page %q (want cp437, cp850, cp858, cp860, cp866 or cp1252)", o.CodePage)
+		return fmt.Errorf("escpos: unknown code page %q (want one of %s)", o.CodePage, strings.Join(CodePages(), ", "))
+	}
+	if o.Printer != nil {
+		if err := o.Printer.Validate(); err != nil {
+			return err
+		}
 	}
 	if o.JobTimeout < 0 {
 		return fmt.Errorf("escpos: negative job timeout %v", o.JobTimeout)
@@ -89,6 +105,12 @@ type Stats struct {
 	// BadText counts text bytes that did not decode (stray GBK lead
 	// bytes, user-defined GBK areas); they are dropped, never guessed.
 	BadText int
+	// NoTable counts text bytes printed through a code table the decoder
+	// has no mapping for; they show as U+FFFD.
+	NoTable int
+	// PageDiscarded counts page-mode lines thrown away (ESC S, CAN or
+	// ESC @ before the page was printed).
+	PageDiscarded int
 	// Unsolicited counts device bytes that answered nothing known.
 	Unsolicited int
 	// NoReply counts status requests that timed out.

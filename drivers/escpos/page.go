@@ -1,0 +1,40 @@
+package escpos
+
+import "github.com/tillwatch/tillwatch/drivers"
+
+// pageState is ESC/POS page mode (ESC L): lines are composed in a page
+// buffer and print only at FF (print and back to standard mode) or ESC FF
+// (print and stay). ESC S, CAN and ESC @ throw the page away, and so does
+// the end of the job before it was printed.
+type pageState struct {
+	on    bool
+	lines []drivers.Line
+	items []Item
+}
+
+// printPage moves the page's lines into the job.
+func (d *Decoder) printPage() {
+	lines, items := d.page.lines, d.page.items
+	d.page.lines, d.page.items = nil, nil
+	if len(lines) == 0 {
+		return
+	}
+	d.openJob()
+	for _, l := range lines {
+		d.jobLine(l)
+	}
+	for _, it := range items {
+		if len(d.job.items) < maxItems {
+			d.job.items = append(d.job.items, it)
+		}
+	}
+}
+
+// cancelPage throws the page away, with the line in progress.
+func (d *Decoder) cancelPage() {
+	if d.text.started || len(d.text.run) > 0 {
+		d.text.discardLine(d)
+	}
+	d.stats.PageDiscarded += len(d.page.lines)
+	d.page.lines, d.page.items = nil, nil
+}
