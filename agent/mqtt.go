@@ -18,7 +18,7 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tlsConfig(m)
+	tc, err := TLSConfig(m)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,9 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 	}, a.outbox, a.log.With("part", "uplink")), nil
 }
 
-func tlsConfig(m configs.MQTT) (*tls.Config, error) {
+// TLSConfig builds the uplink's TLS settings from the config (nil for a plain
+// tcp:// broker without certificates).
+func TLSConfig(m configs.MQTT) (*tls.Config, error) {
 	t := m.TLS
 	scheme, _, _ := strings.Cut(m.Broker, "://")
 	secure := scheme == "ssl" || scheme == "tls" || scheme == "mqtts" || scheme == "wss"

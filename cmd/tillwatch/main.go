@@ -35,6 +35,7 @@ type cli struct {
 	Ports   portsCmd   `cmd:"" help:"List serial ports with USB ids and their stable /dev/serial/by-id names."`
 	Monitor monitorCmd `cmd:"" help:"Live decoded view of a config's devices: receipts as text, payments, printer status (--hex for raw bytes)."`
 	Capture captureCmd `cmd:"" help:"Record a config's devices to a capture file (terminal card data masked) for replay."`
+	Doctor  doctorCmd  `cmd:"" help:"Check an installation: config, ports and permissions, broker and TLS, disk, clock, journal."`
 	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }

@@ -1,0 +1,66 @@
+// Package doctor checks a lane's installation the way a field technician
+// would, one readable line per check: the config, every port (exists,
+// permission and group membership, busy), the MQTT broker (reachable, TLS,
+// credentials), disk space for the journal, the clock, and the journal
+// itself.
+package doctor
+
+import (
+	"context"
+	"time"
+
+	"github.com/tillwatch/tillwatch/configs"
+)
+
+// Status grades a check.
+type Status int
+
+// Grades, worst last.
+const (
+	OK Status = iota
+	Warn
+	Fail
+)
+
+// String is "ok", "warn" or "FAIL".
+func (s Status) String() string { return [...]string{"ok", "warn", "FAIL"}[s] }
+
+// Result is the outcome of one check.
+type Result struct {
+	Name   string
+	Status Status
+	Detail string // what was found
+	Hint   string // what to do about it (empty when ok)
+}
+
+// Check is one named, possibly slow check.
+type Check struct {
+	Name string
+	Run  func(ctx context.Context) Result
+}
+
+// Checks lists the checks for cfg in the order a technician would do them.
+func Checks(cfg *configs.Config) []Check {
+	var cs []Check
+	for _, d := range cfg.Devices {
+		for _, p := range devicePorts(d) {
+			cs = append(cs, Check{Name: "port " + d.Name + " " + p.side + " " + p.path, Run: func(context.Context) Result { return checkPort(d, p) }})
+		}
+	}
+	cs = append(cs,
+		Check{Name: "broker " + cfg.MQTT.Broker, Run: func(ctx context.Context) Result { return checkBroker(ctx, cfg) }},
+		Check{Name: "disk " + cfg.DataDir, Run: func(context.Context) Result { return checkDisk(cfg.DataDir) }},
+		Check{Name: "clock", Run: checkClock},
+		Check{Name: "journal " + cfg.DataDir, Run: func(context.Context) Result { return checkJournal(cfg.DataDir, time.Now()) }},
+	)
+	return cs
+}
+
+// Worst is the worst status among results.
+func Worst(rs []Result) Status {
+	w := OK
+	for _, r := range rs {
+		w = max(w, r.Status)
+	}
+	return w
+}

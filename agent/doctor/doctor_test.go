@@ -1,0 +1,129 @@
+package doctor
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+)
+
+func TestChecks(t *testing.T) {
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer slave.Close()
+	b, err := mqttbroker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := t.TempDir()
+
+	cfg := configs.Default()
+	cfg.DataDir = filepath.Join(dir, "data")
+	cfg.MQTT.Broker = b.URL()
+	printer := configs.DefaultDevice("printer", configs.RolePrinter, slave.Name())
+	printer.Link.DevicePort = filepath.Join(dir, "no-such-tty")
+	cfg.Devices = []configs.Device{printer}
+
+	got := map[string]Result{}
+	for _, c := range Checks(cfg) {
+		r := c.Run(context.Background())
+		if r.Name != c.Name {
+			t.Errorf("result name %q for check %q", r.Name, c.Name)
+		}
+		got[strings.Fields(c.Name)[0]+" "+lastField(c.Name)] = r
+		t.Logf("%-4s %s: %s %s", r.Status, r.Name, r.Detail, r.Hint)
+	}
+	want := []struct {
+		key    string
+		status Status
+		detail string
+	}{
+		{"port " + slave.Name(), OK, "opens at 9600 baud"},
+		{"port " + printer.Link.DevicePort, Fail, "no such port"},
+		{"broker " + b.URL(), OK, "MQTT connect ok"},
+		{"disk " + cfg.DataDir, OK, "MiB free"},
+		{"journal " + cfg.DataDir, Warn, "no journal yet"},
+	}
+	for _, w := range want {
+		r, ok := got[w.key]
+		if !ok {
+			t.Errorf("no check %q", w.key)
+			continue
+		}
+		if r.Status != w.status || !strings.Contains(r.Detail, w.detail) {
+			t.Errorf("%s: %s %q, want %s containing %q", w.key, r.Status, r.Detail, w.status, w.detail)
+		}
+		if r.Status != OK && r.Hint == "" && w.key != "journal "+cfg.DataDir {
+			t.Errorf("%s: a problem without a hint", w.key)
+		}
+	}
+	if _, ok := got["clock clock"]; !ok {
+		t.Error("no clock check")
+	}
+}
+
+func lastField(s string) string { f := strings.Fields(s); return f[len(f)-1] }
+
+func TestBrokerDown(t *testing.T) {
+	b, err := mqttbroker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := b.URL()
+	b.Close()
+	cfg := configs.Default()
+	cfg.MQTT.Broker = url
+	r := checkBroker(context.Background(), cfg)
+	if r.Status != Fail || !strings.Contains(r.Detail, "unreachable") || r.Hint == "" {
+		t.Errorf("broker down: %+v", r)
+	}
+}
+
+func TestJournalInUse(t *testing.T) {
+	dir := t.TempDir()
+	db, err := buffer.Open(dir, buffer.DefaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if r := checkJournal(dir, time.Now()); r.Status != OK || !strings.Contains(r.Detail, "running agent") {
+		t.Errorf("locked journal: %+v", r)
+	}
+}
+
+func TestJournalReadable(t *testing.T) {
+	dir := t.TempDir()
+	db, err := buffer.Open(dir, buffer.DefaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Queue("outbox").PutIfAbsent("a1", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := checkJournal(dir, time.Now()); r.Status != OK || !strings.Contains(r.Detail, "empty, 1 alerts waiting") {
+		t.Errorf("journal: %+v", r)
+	}
+}
+
+func TestWorst(t *testing.T) {
+	if w := Worst([]Result{{Status: OK}, {Status: Warn}}); w != Warn {
+		t.Errorf("Worst = %s", w)
+	}
+	if w := Worst([]Result{{Status: Fail}, {Status: Warn}}); w != Fail {
+		t.Errorf("Worst = %s", w)
+	}
+}
