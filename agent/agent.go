@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -41,8 +42,16 @@ type Agent struct {
 	mail    *mailbox
 	capture *captureSink
 
-	mu    sync.Mutex
-	stats Stats
+	mu      sync.Mutex
+	stats   Stats
+	up      *uplink.Uplink // set by Run
+	running bool           // Run's core loop is on
+	view    *view          // what the status page shows
+	http    net.Addr       // the status listener, once Run opened it
+
+	probeMu  sync.Mutex // Health's database probe
+	probeAt  time.Time
+	probeErr error
 
 	ready  chan struct{} // closed once every device's link was up
 	upSeen map[string]bool
@@ -78,7 +87,7 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 	a := &Agent{
 		cfg: cfg, opts: opts, log: opts.Log, db: db,
 		journal: journal.New(db), outbox: db.Queue("outbox"),
-		lane: lane, mail: newMailbox(),
+		lane: lane, mail: newMailbox(), view: newView(cfg, opts.Now()),
 		ready: make(chan struct{}), upSeen: map[string]bool{},
 	}
 	if cfg.Capture != "" {
@@ -119,6 +128,18 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	srv, ln, err := a.newStatus()
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.up, a.running = up, true
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.running = false
+		a.mu.Unlock()
+	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -134,6 +155,9 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		}()
 	}
 	start("uplink", up.Run)
+	if srv != nil {
+		start("status", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+	}
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
 	for _, d := range a.cfg.Devices {
 		runner := a.linkFor(d)
@@ -191,6 +215,7 @@ func (a *Agent) step(items []input, now time.Time) error {
 		}
 		chunks++
 		nbytes += len(in.chunk.Data)
+		a.view.data(in.dev, in.chunk)
 		got, err := a.lane.Feed(in.dev, in.chunk)
 		if err != nil {
 			return err
@@ -206,6 +231,8 @@ func (a *Agent) step(items []input, now time.Time) error {
 			return fmt.Errorf("agent: journal: %w", err)
 		}
 	}
+	a.view.events(evs)
+	a.view.beat(now)
 	alerts := a.lane.Observe(evs)
 	alerts = append(alerts, a.lane.Advance(now)...)
 	a.mu.Lock()
@@ -279,6 +306,7 @@ func (a *Agent) enqueue(alerts []detect.Alert) error {
 		a.stats.Alerts++
 		a.stats.LastAlert = al.Detected
 		a.mu.Unlock()
+		a.view.alert(al)
 		a.log.Info("alert", "kind", al.Kind, "state", al.State, "severity", al.Severity, "id", al.ID, "summary", al.Summary)
 	}
 	return nil

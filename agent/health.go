@@ -1,0 +1,102 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/status"
+)
+
+var _ status.Source = (*Agent)(nil)
+
+// Snapshot implements status.Source: the lane's state for the status page,
+// /healthz and /metrics.
+func (a *Agent) Snapshot() status.Snapshot {
+	st := a.Stats()
+	s := status.Snapshot{
+		Site: a.cfg.Site, Lane: a.cfg.Lane, Version: a.opts.Version, Now: a.opts.Now(),
+		Counters:    status.Counters{Chunks: st.Chunks, Bytes: st.Bytes, Events: st.Events, Alerts: st.Alerts},
+		OutboxDepth: -1,
+		Uplink:      status.Uplink{Broker: a.cfg.MQTT.Broker},
+	}
+	a.view.fill(&s)
+	if n, err := a.outbox.Len(); err == nil {
+		s.OutboxDepth = n
+	}
+	a.mu.Lock()
+	up := a.up
+	a.mu.Unlock()
+	if up != nil {
+		us := up.Stats()
+		s.Uplink.Connected = up.Connected()
+		s.Uplink.Connects = us.Connects
+		s.Uplink.LastError, s.Uplink.ErrorAt = us.LastError, us.LastErrorAt
+	}
+	return s
+}
+
+// probeEvery bounds how often Health writes to the database.
+const probeEvery = time.Second
+
+// Health implements status.Source: nil while the core loop goes round and
+// the database takes a write.
+func (a *Agent) Health() error {
+	now := a.opts.Now()
+	a.mu.Lock()
+	running := a.running
+	a.mu.Unlock()
+	if !running {
+		return errors.New("agent: not running")
+	}
+	s := a.Snapshot()
+	if stall := max(10*a.opts.Tick, 5*time.Second); now.Sub(s.Heartbeat) > stall {
+		return fmt.Errorf("agent: core loop stalled: last round %s ago", now.Sub(s.Heartbeat).Round(time.Second))
+	}
+	return a.probeDB(now)
+}
+
+// probeDB writes a key (at most once per probeEvery) to prove the
+// database takes writes; it returns the latest result.
+func (a *Agent) probeDB(now time.Time) error {
+	a.probeMu.Lock()
+	defer a.probeMu.Unlock()
+	if !a.probeAt.IsZero() && now.Sub(a.probeAt) < probeEvery && now.After(a.probeAt) {
+		return a.probeErr
+	}
+	a.probeAt = now
+	a.probeErr = nil
+	if err := a.db.Store("health").Put([]byte("probe"), strconv.AppendInt(nil, now.UnixNano(), 10)); err != nil {
+		a.probeErr = fmt.Errorf("agent: database not writable: %w", err)
+	}
+	return a.probeErr
+}
+
+// newStatus opens the status listener when the config has an address.
+func (a *Agent) newStatus() (*status.Server, net.Listener, error) {
+	if a.cfg.HTTP.Address == "" {
+		return nil, nil, nil
+	}
+	ln, err := status.Listen(a.cfg.HTTP.Address)
+	if err != nil {
+		return nil, nil, fmt.Errorf("agent: %w", err)
+	}
+	a.mu.Lock()
+	a.http = ln.Addr()
+	a.mu.Unlock()
+	a.log.Info("status page", "url", "http://"+ln.Addr().String()+"/")
+	return status.New(a, status.Options{Log: a.log.With("part", "status")}), ln, nil
+}
+
+// StatusAddr is the status listener's address once Run opened it ("" when
+// off or not yet open): with http.address port 0 it tells the port.
+func (a *Agent) StatusAddr() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.http == nil {
+		return ""
+	}
+	return a.http.String()
+}
