@@ -26,8 +26,10 @@ type decodeFlags struct {
 type decodeEscposCmd struct {
 	decodeFlags
 	Profile        string `default:"generic" help:"Receipt profile: a builtin name or a YAML file."`
-	CodePage       string `default:"cp437" help:"Power-on code table: cp437, cp850, cp858, cp866, cp1252."`
+	Printer        string `default:"epson" help:"Printer profile: code table numbering, double-byte set, Star Line Mode, clone commands (epson, epson-big5, epson-japan, epson-korea, xprinter, pos-5890, csn-a2, star-line)."`
+	CodePage       string `help:"Power-on code table, overriding the printer profile's: cp437, cp850, cp858, cp866, cp1252, ..."`
 	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode."`
+	Width          int    `default:"48" help:"Paper width in columns, for centred and right-aligned lines (0: no alignment)."`
 }
 
 func (c *decodeEscposCmd) Run(e *env) error {
@@ -37,13 +39,75 @@ func (c *decodeEscposCmd) Run(e *env) error {
 			return usageError{err}
 		}
 	}
-	dec := escpos.New(escpos.Options{CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Fields: prof})
-	return c.decode(e, dec, drivers.FromHost, func(ev drivers.Event) string {
-		if r, ok := ev.(*drivers.Receipt); ok {
-			return escpos.Render(r)
+	printer, err := escpos.PrinterByName(c.Printer)
+	if err != nil {
+		return usageError{err}
+	}
+	opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Fields: prof, Detail: true}
+	if err := opts.Validate(); err != nil {
+		return usageError{err}
+	}
+	data, err := c.read(e)
+	if err != nil {
+		return err
+	}
+	dec := escpos.New(opts)
+	t0 := time.Unix(0, 0).UTC()
+	evs := dec.Feed(drivers.Chunk{Time: t0, Dir: drivers.FromHost, Data: data})
+	evs = append(evs, dec.FlushAll()...)
+	return printEscpos(e.stdout, dec, evs, c.JSON, c.Width)
+}
+
+// printEscpos prints each receipt with its items (text or JSON Lines), the
+// other events, and with --json the decoder's counters last.
+func printEscpos(w io.Writer, dec *escpos.Decoder, evs []drivers.Event, asJSON bool, width int) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	n := 0
+	for _, det := range dec.TakeDetails() {
+		if asJSON {
+			rec := map[string]any{"type": "items", "items": det.Items}
+			if det.Receipt != nil {
+				rec = map[string]any{"type": "receipt", "event": det.Receipt, "items": det.Items}
+			}
+			if err := enc.Encode(rec); err != nil {
+				return err
+			}
+			continue
 		}
-		return ""
-	})
+		head := "=== between receipts ===\n"
+		if det.Receipt != nil {
+			n++
+			head = fmt.Sprintf("=== receipt %d ===\n", n)
+		}
+		if _, err := io.WriteString(w, head+escpos.RenderDetail(det, width)); err != nil {
+			return err
+		}
+	}
+	for _, ev := range evs {
+		if _, ok := ev.(*drivers.Receipt); ok {
+			continue
+		}
+		var err error
+		if asJSON {
+			err = enc.Encode(map[string]any{"type": ev.EventType(), "event": ev})
+		} else {
+			var b []byte
+			if b, err = json.Marshal(ev); err == nil {
+				_, err = fmt.Fprintf(w, "%s %s\n", ev.EventType(), b)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		return enc.Encode(map[string]any{"type": "stats", "stats": dec.Stats()})
+	}
+	st := dec.Stats()
+	_, err := fmt.Fprintf(w, "=== %d receipt(s), %d bytes, %d unknown command(s), %d undecodable text byte(s), %d truncated\n",
+		st.Jobs, st.HostBytes, st.Unknown, st.BadText+st.NoTable, st.Truncated)
+	return err
 }
 
 type decodeZvtCmd struct {
@@ -61,20 +125,29 @@ func (c *decodeZvtCmd) Run(e *env) error {
 	return c.decode(e, dec, dir, nil)
 }
 
-// decode feeds the whole input as one chunk, flushes, and prints the events.
-func (f *decodeFlags) decode(e *env, dec drivers.Decoder, dir drivers.Direction, text func(drivers.Event) string) error {
+// read returns the whole input: the file, or standard input for "-".
+func (f *decodeFlags) read(e *env) ([]byte, error) {
 	var in io.Reader = e.stdin
 	if f.File != "-" {
 		file, err := os.Open(f.File)
 		if err != nil {
-			return usageError{fmt.Errorf("decode: %w", err)}
+			return nil, usageError{fmt.Errorf("decode: %w", err)}
 		}
 		defer file.Close()
 		in = file
 	}
 	data, err := io.ReadAll(in)
 	if err != nil {
-		return fmt.Errorf("decode: read %s: %w", f.File, err)
+		return nil, fmt.Errorf("decode: read %s: %w", f.File, err)
+	}
+	return data, nil
+}
+
+// decode feeds the whole input as one chunk, flushes, and prints the events.
+func (f *decodeFlags) decode(e *env, dec drivers.Decoder, dir drivers.Direction, text func(drivers.Event) string) error {
+	data, err := f.read(e)
+	if err != nil {
+		return err
 	}
 	t0 := time.Unix(0, 0).UTC()
 	evs := dec.Feed(drivers.Chunk{Time: t0, Dir: dir, Data: data})

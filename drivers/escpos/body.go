@@ -41,8 +41,8 @@ func (d *Decoder) graphicsFunction(hdr, body []byte, at int64, truncated bool) {
 	case 112: // store raster data in the print buffer: a bx by c xL xH yL yH d
 		d.graphics()
 		it := Item{Offset: at, Kind: KindImage, Command: cmd, Note: "raster", Truncated: truncated}
-		if len(body) >= 9 {
-			it.Width, it.Height = int(le16(body, 5)), int(le16(body, 7))
+		if len(body) >= 10 {
+			it.Width, it.Height = int(le16(body, 6)), int(le16(body, 8))
 		}
 		d.item(it)
 	case 113: // store column data in the print buffer

@@ -92,35 +92,35 @@ func (o Options) Validate() error {
 
 // Stats counts what the decoder saw. Offsets are host-stream byte offsets.
 type Stats struct {
-	HostBytes   int64 // bytes fed from the host (print stream)
-	DeviceBytes int64 // bytes fed from the device (status)
-	Jobs        int   // receipts returned
-	Dropped     int   // jobs ended with no text and no image (not returned)
-	Unknown     int   // unknown ESC/GS/FS commands skipped (2 bytes each)
+	HostBytes   int64 `json:"host_bytes"`   // bytes fed from the host (print stream)
+	DeviceBytes int64 `json:"device_bytes"` // bytes fed from the device (status)
+	Jobs        int   `json:"jobs"`         // receipts returned
+	Dropped     int   `json:"dropped"`      // jobs ended with no text and no image (not returned)
+	Unknown     int   `json:"unknown"`      // unknown ESC/GS/FS commands skipped (2 bytes each)
 	// UnknownAt lists the first few unknown commands.
-	UnknownAt []UnknownCommand
+	UnknownAt []UnknownCommand `json:"unknown_at,omitempty"`
 	// Truncated counts input cut short: a command or image still open at
 	// the end of input, lines over MaxLines, text over MaxLineBytes.
-	Truncated int
+	Truncated int `json:"truncated"`
 	// BadText counts text bytes that did not decode (stray GBK lead
 	// bytes, user-defined GBK areas); they are dropped, never guessed.
-	BadText int
+	BadText int `json:"bad_text"`
 	// NoTable counts text bytes printed through a code table the decoder
 	// has no mapping for; they show as U+FFFD.
-	NoTable int
+	NoTable int `json:"no_table"`
 	// PageDiscarded counts page-mode lines thrown away (ESC S, CAN or
 	// ESC @ before the page was printed).
-	PageDiscarded int
+	PageDiscarded int `json:"page_discarded"`
 	// Unsolicited counts device bytes that answered nothing known.
-	Unsolicited int
+	Unsolicited int `json:"unsolicited"`
 	// NoReply counts status requests that timed out.
-	NoReply int
+	NoReply int `json:"no_reply"`
 }
 
 // UnknownCommand is one skipped command: its offset and its two bytes.
 type UnknownCommand struct {
-	Offset int64
-	Bytes  [2]byte
+	Offset int64   `json:"offset"`
+	Bytes  [2]byte `json:"bytes"`
 }
 
 // String formats the command as "offset 123: 1B 71".

@@ -1,7 +1,9 @@
 package escpos
 
 import (
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -26,4 +28,162 @@ func Render(r *drivers.Receipt) string {
 		b.WriteString("--- drawer kick ---\n")
 	}
 	return b.String()
+}
+
+// RenderDetail prints a receipt with its items (Options.Detail) the way a
+// person reads it: lines aligned in a paper of width columns (0 leaves
+// them as they are), images, barcodes and 2D codes as bracketed
+// placeholders with their size or payload, cuts and drawer kicks where
+// they happened, then what the receipt profile found. Status requests and
+// unknown commands print nothing on paper: they are counted in a footer
+// (their offsets are in the JSON form). Items outside receipts render as
+// that footer alone.
+func RenderDetail(det Detail, width int) string {
+	var b strings.Builder
+	r := det.Receipt
+	if r != nil && r.GraphicsOnly {
+		b.WriteString("[graphics only: no text]\n")
+	}
+	status, unknown := 0, 0
+	for _, it := range det.Items {
+		switch it.Kind {
+		case KindLine:
+			b.WriteString(align(it.Line.Text, it.Line.Align, width))
+			b.WriteByte('\n')
+		case KindImage:
+			b.WriteString("[image")
+			if it.Width > 0 || it.Height > 0 {
+				fmt.Fprintf(&b, " %dx%d dots", it.Width, it.Height)
+			}
+			if it.Note != "" {
+				b.WriteString(", " + it.Note)
+			}
+			b.WriteString(truncMark(it) + "]\n")
+		case KindBarcode, Kind2D:
+			fmt.Fprintf(&b, "[%s: %s%s]\n", it.Symbology, visible(it.Data), truncMark(it))
+		case KindCut:
+			if it.Note != "" {
+				fmt.Fprintf(&b, "--- cut (%s) ---\n", it.Note)
+			} else {
+				b.WriteString("--- cut ---\n")
+			}
+		case KindDrawerKick:
+			if it.Note != "" {
+				fmt.Fprintf(&b, "--- drawer kick (%s) ---\n", it.Note)
+			} else {
+				b.WriteString("--- drawer kick ---\n")
+			}
+		case KindBeep:
+			b.WriteString("[beep]\n")
+		case KindStatusRequest:
+			status++
+		case KindUnknown:
+			unknown++
+		}
+	}
+	if r != nil && !r.Cut {
+		b.WriteString("--- NOT CUT (" + r.Ended + ") ---\n")
+	}
+	if r != nil {
+		if f := fieldsLine(r); f != "" {
+			b.WriteString(f + "\n")
+		}
+	}
+	if status > 0 || unknown > 0 {
+		fmt.Fprintf(&b, "(%d status request(s), %d unknown command(s): see --json)\n", status, unknown)
+	}
+	return b.String()
+}
+
+// visible escapes control characters and invalid UTF-8 in a payload.
+func visible(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && len(s) > i && s[i] != "\uFFFD"[0]:
+			fmt.Fprintf(&b, "\\x%02X", s[i])
+		case r < 0x20 || r == 0x7F:
+			fmt.Fprintf(&b, "\\x%02X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func truncMark(it Item) string {
+	if it.Truncated {
+		return " (truncated)"
+	}
+	return ""
+}
+
+// align pads a line for its justification on a paper of width columns,
+// counting East Asian wide characters as two columns.
+func align(text, how string, width int) string {
+	if width <= 0 || how == "" {
+		return text
+	}
+	pad := width - columns(text)
+	if pad <= 0 {
+		return text
+	}
+	if how == "center" {
+		pad /= 2
+	}
+	return strings.Repeat(" ", pad) + text
+}
+
+// columns is the printed width of s: CJK and full-width characters count two.
+func columns(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// fieldsLine summarises the receipt profile's fields, or "".
+func fieldsLine(r *drivers.Receipt) string {
+	var parts []string
+	if r.Number != "" {
+		parts = append(parts, "number "+r.Number)
+	}
+	money := func(label string, v *int64) {
+		if v != nil {
+			parts = append(parts, label+" "+Minor(*v))
+		}
+	}
+	money("total", r.Total)
+	money("due", r.Due)
+	for _, t := range r.Tenders {
+		parts = append(parts, fmt.Sprintf("tender %s %s (%s)", t.Kind, Minor(t.Amount), t.Label))
+	}
+	money("change", r.Change)
+	if r.Reprint {
+		parts = append(parts, "REPRINT")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	name := r.Profile
+	if name == "" {
+		name = "fields"
+	}
+	return "[" + name + ": " + strings.Join(parts, ", ") + "]"
+}
+
+// Minor formats an amount in minor units with two decimals: 6800 -> "68.00".
+func Minor(v int64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }
