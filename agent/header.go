@@ -69,6 +69,8 @@ func applyDetect(d *configs.Detect, in *capture.DetectInfo) error {
 		{"cut_timeout", in.CutTimeout, &d.CutTimeout},
 		{"status_timeout", in.StatusTimeout, &d.StatusTimeout},
 		{"duplicate_window", in.DuplicateWindow, &d.DuplicateWindow},
+		{"clock_skew", in.ClockSkew, &d.ClockSkew},
+		{"settlement_window", in.SettlementWnd, &d.SettlementWindow},
 	} {
 		if f.s == "" {
 			continue

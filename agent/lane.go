@@ -51,6 +51,15 @@ func DetectConfig(cfg *configs.Config) detect.Config {
 	dc.MatchWindow = cfg.Detect.MatchWindow
 	dc.ReceiptWait = cfg.Detect.ReceiptWait
 	dc.AmountTolerance = cfg.Detect.AmountTolerance
+	dc.DuplicateWindow = cfg.Detect.DuplicateWindow
+	dc.ClockSkew = cfg.Detect.ClockSkew
+	dc.SettlementWindow = cfg.Detect.SettlementWindow
+	dc.Roles = map[string]string{}
+	for _, d := range cfg.Devices {
+		if d.Role == detect.RolePrinter || d.Role == detect.RoleTerminal {
+			dc.Roles[d.Name] = d.Role
+		}
+	}
 	if len(cfg.Detect.Settles) > 0 {
 		dc.Settles = nil
 		for _, s := range cfg.Detect.Settles {

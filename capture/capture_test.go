@@ -476,6 +476,7 @@ func TestHeaderFor(t *testing.T) {
 		"terminal": {Role: "terminal", Protocol: "zvt", Framing: "auto", Currency: "EUR"},
 	}, Detect: &DetectInfo{
 		MatchWindow: "2m0s", ReceiptWait: "1m30s", CutTimeout: "20s", StatusTimeout: "3s", DuplicateWindow: "10m0s",
+		ClockSkew: "2s", SettlementWnd: "48h0m0s",
 		Settles: []string{"card"},
 	}}
 	if !reflect.DeepEqual(got, want) {

@@ -35,6 +35,8 @@ type DetectInfo struct {
 	CutTimeout      string   `json:"cut_timeout,omitempty"`
 	StatusTimeout   string   `json:"status_timeout,omitempty"`
 	DuplicateWindow string   `json:"duplicate_window,omitempty"`
+	ClockSkew       string   `json:"clock_skew,omitempty"`
+	SettlementWnd   string   `json:"settlement_window,omitempty"`
 	AmountTolerance int64    `json:"amount_tolerance,omitempty"`
 	Settles         []string `json:"settles,omitempty"`
 }
@@ -82,6 +84,7 @@ func HeaderFor(c *configs.Config) *Header {
 		Detect: &DetectInfo{
 			MatchWindow: d.MatchWindow.String(), ReceiptWait: d.ReceiptWait.String(), CutTimeout: d.CutTimeout.String(),
 			StatusTimeout: d.StatusTimeout.String(), DuplicateWindow: d.DuplicateWindow.String(),
+			ClockSkew: d.ClockSkew.String(), SettlementWnd: d.SettlementWindow.String(),
 			AmountTolerance: d.AmountTolerance, Settles: d.Settles,
 		}}
 	for _, d := range c.Devices {

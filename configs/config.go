@@ -167,6 +167,12 @@ type Detect struct {
 	// DuplicateWindow is how far apart two equal charges count as a
 	// duplicate.
 	DuplicateWindow time.Duration `yaml:"duplicate_window"`
+	// ClockSkew is how far two devices' event times may be off from each
+	// other; every cross-device window is widened by it (>= 0).
+	ClockSkew time.Duration `yaml:"clock_skew"`
+	// SettlementWindow is how far back a terminal's end-of-day totals are
+	// reconciled against the journal (and replayed at start).
+	SettlementWindow time.Duration `yaml:"settlement_window"`
 	// AmountTolerance is the accepted payment/receipt difference in minor
 	// units (>= 0).
 	AmountTolerance int64 `yaml:"amount_tolerance"`
@@ -204,6 +210,9 @@ func DefaultDetect() Detect {
 		StatusTimeout:   3 * time.Second,
 		DuplicateWindow: 10 * time.Minute,
 		Settles:         []string{"card"},
+
+		ClockSkew:        2 * time.Second,
+		SettlementWindow: 48 * time.Hour,
 	}
 }
 

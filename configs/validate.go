@@ -205,6 +205,10 @@ func (d *decoder) validateDetect(t *Detect) {
 	d.positive("detect.cut_timeout", t.CutTimeout)
 	d.positive("detect.status_timeout", t.StatusTimeout)
 	d.positive("detect.duplicate_window", t.DuplicateWindow)
+	d.positive("detect.settlement_window", t.SettlementWindow)
+	if t.ClockSkew < 0 {
+		d.fail("detect.clock_skew", "must be >= 0, got %s", t.ClockSkew)
+	}
 	if t.AmountTolerance < 0 {
 		d.fail("detect.amount_tolerance", "must be >= 0 (minor units), got %d", t.AmountTolerance)
 	}

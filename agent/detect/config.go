@@ -28,6 +28,25 @@ type Config struct {
 	AmountTolerance int64
 	// Settles lists the tender kinds the lane's terminal settles. [card]
 	Settles []drivers.TenderKind
+	// DuplicateWindow is how far apart two approved sales with the same
+	// card and amount may be to count as one charge made twice. [10m]
+	DuplicateWindow time.Duration
+	// ClockSkew is how far the times of two devices' events may be off
+	// from each other (captures from two machines merged, a link that
+	// delivers late): the match window is widened by it, a payment waits
+	// for its receipt that much longer, and settlement periods end that
+	// much after the settlement. Zero means none. [2s in DefaultConfig]
+	ClockSkew time.Duration
+	// SettlementWindow is how far back a terminal's end-of-day totals are
+	// reconciled against the approved payments seen: at most this long
+	// before a settlement, and since the terminal's previous settlement.
+	// A restart replays this much of the journal. [48h]
+	SettlementWindow time.Duration
+	// Roles maps device names to "printer" or "terminal", so that link
+	// events say which side went away. A device missing here counts as a
+	// terminal once it sent a payment or a settlement, as a printer once
+	// it sent a receipt or a printer status.
+	Roles map[string]string
 	// Disable lists alert kinds whose rule does not run (e.g.
 	// "printer_fault"). Every rule runs by default.
 	Disable []string
@@ -40,6 +59,10 @@ func DefaultConfig() Config {
 		ReceiptWait: 90 * time.Second,
 		StatusGrace: 3 * time.Second,
 		Settles:     []drivers.TenderKind{drivers.TenderCard},
+
+		DuplicateWindow:  10 * time.Minute,
+		ClockSkew:        2 * time.Second,
+		SettlementWindow: 48 * time.Hour,
 	}
 }
 
@@ -49,7 +72,8 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"match_window", c.MatchWindow}, {"receipt_wait", c.ReceiptWait}, {"status_grace", c.StatusGrace}} {
+	}{{"match_window", c.MatchWindow}, {"receipt_wait", c.ReceiptWait}, {"status_grace", c.StatusGrace},
+		{"duplicate_window", c.DuplicateWindow}, {"clock_skew", c.ClockSkew}, {"settlement_window", c.SettlementWindow}} {
 		if d.v < 0 {
 			return fmt.Errorf("detect: %s %v is negative", d.name, d.v)
 		}
@@ -60,6 +84,11 @@ func (c Config) Validate() error {
 	for _, k := range c.Disable {
 		if !knownRule(k) {
 			return fmt.Errorf("detect: disable: no rule %q", k)
+		}
+	}
+	for dev, role := range c.Roles {
+		if role != RolePrinter && role != RoleTerminal {
+			return fmt.Errorf("detect: device %q: role %q is neither %q nor %q", dev, role, RolePrinter, RoleTerminal)
 		}
 	}
 	return nil
@@ -80,24 +109,56 @@ func (c Config) normalized() Config {
 	if c.AmountTolerance < 0 {
 		c.AmountTolerance = 0
 	}
+	if c.DuplicateWindow <= 0 {
+		c.DuplicateWindow = def.DuplicateWindow
+	}
+	if c.ClockSkew < 0 {
+		c.ClockSkew = 0
+	}
+	if c.SettlementWindow <= 0 {
+		c.SettlementWindow = def.SettlementWindow
+	}
 	if len(c.Settles) == 0 {
 		c.Settles = def.Settles
 	}
 	c.Settles = append([]drivers.TenderKind(nil), c.Settles...)
 	c.Disable = append([]string(nil), c.Disable...)
+	roles := make(map[string]string, len(c.Roles))
+	for k, v := range c.Roles {
+		roles[k] = v
+	}
+	c.Roles = roles
 	return c
 }
 
+// Device roles of Config.Roles.
+const (
+	RolePrinter  = "printer"
+	RoleTerminal = "terminal"
+)
+
+// window is the match window widened by the clock skew.
+func (c Config) window() time.Duration { return c.MatchWindow + c.ClockSkew }
+
+// wait is how long after approval a payment waits for its receipt.
+func (c Config) wait() time.Duration { return c.ReceiptWait + c.ClockSkew }
+
 // lookback is how much history before an event a decision about it needs:
 // its match window, and the window of whatever it competed with.
-func (c Config) lookback() time.Duration { return 2 * c.MatchWindow }
+// A duplicate charge looks back DuplicateWindow from a payment's decision.
+func (c Config) lookback() time.Duration { return max(2*c.window(), c.DuplicateWindow) }
 
 // maxDelay bounds the time from an alert's decisive event to its decision:
-// a payment waits ReceiptWait, or until every receipt in its window is
-// decided (at most two match windows later); a job waits StatusGrace.
+// a payment waits ReceiptWait (plus the skew), or until every receipt in
+// its window is decided (at most two match windows later); a job waits
+// StatusGrace.
 func (c Config) maxDelay() time.Duration {
-	return max(c.ReceiptWait, 2*c.MatchWindow) + c.StatusGrace
+	return max(c.wait(), 2*c.window()) + c.StatusGrace
 }
+
+// shortHorizon is how long detailed state (payments, receipts, printer
+// history) is kept: the look-back of a decision plus its longest delay.
+func (c Config) shortHorizon() time.Duration { return c.lookback() + c.maxDelay() }
 
 // settles reports whether the terminal settles tenders of kind k.
 func (c Config) settles(k drivers.TenderKind) bool {

@@ -16,10 +16,21 @@
 // (job grace over, receipt window closed, payment wait over; then arrival
 // order), so the outcome does not depend on how often Advance is called.
 //
-// Rules (one type and file each, registered in rules.go): print_failed,
-// partial_approval, amount_mismatch, payment_without_receipt,
-// printer_fault. The engine holds the shared state and does the matching
-// of sales to receipts; rules decide alerts.
+// Rules (one type and file each, registered in rules.go): every kind of
+// the contract: print_failed, partial_approval, amount_mismatch,
+// receipt_without_payment, duplicate_charge, payment_without_receipt,
+// refund_without_sale, settlement_mismatch, printer_fault,
+// device_offline. The engine holds the shared state and does the matching
+// of sales to receipts and of terminal refunds to refund receipts; rules
+// decide alerts.
+//
+// Memory. Detailed state (payments, receipts, refunds, printer history) is
+// kept for the short horizon (look-back plus longest delay, about 15
+// minutes by default); a ledger of one small entry per approved
+// transaction, the settlements and the link down spans are kept for
+// SettlementWindow [48h], which is also what Horizon reports, so a restart
+// replays that much of the journal (it only rebuilds the ledger from the
+// older part: see Resume).
 //
 // Choices where the sources leave room:
 //   - A receipt job counts as printed StatusGrace after its cut, when no
@@ -33,6 +44,19 @@
 //   - payment_without_receipt reports the first printer fault in force
 //     between the approval and the decision (the likely cause), else the
 //     printer's current state.
+//   - A refund receipt is a receipt whose settled tenders are all
+//     negative; it matches an approved terminal refund or void of that
+//     amount in the window. A void of a sale that never had a receipt needs
+//     none.
+//   - Clock skew widens every cross-device comparison: the match window,
+//     the receipt wait, "before the receipt", link-down spans and the end
+//     of a settlement period.
+//   - Receipts from a device whose role is terminal (card slips) are
+//     evidence of the terminal, not register receipts: they are ignored.
+//   - Roles are configured (Config.Roles) or learnt: a device that sent a
+//     payment or settlement is a terminal, one that sent a receipt or
+//     printer status a printer. receipt_without_payment runs only when a
+//     terminal is known.
 //
 // Sources: /work/shared/design/ARCHITECTURE.md ("Detection semantics",
 // "Alert"); ESCPOS.md section 2 for the printer status classes; PCI DSS

@@ -20,7 +20,12 @@ type Engine struct {
 	seq      uint64
 	pays     []*payment
 	recs     []*receipt
-	printers []*printer // sorted by device name
+	refunds  []*refundTx // approved terminal refunds and voids
+	printers []*printer  // sorted by device name
+	links    []*link     // sorted by device name
+	roles    map[string]string
+	ledger   ledger
+	first    time.Time // the first event's time: what came before was not seen
 	seen     map[string]time.Time
 	out      []Alert
 }
@@ -28,24 +33,30 @@ type Engine struct {
 // New returns an engine for cfg; zero fields take their defaults.
 func New(cfg Config) *Engine {
 	cfg = cfg.normalized()
-	return &Engine{cfg: cfg, rules: newRules(cfg), seen: map[string]time.Time{}}
+	return &Engine{cfg: cfg, rules: newRules(cfg), roles: cfg.Roles, seen: map[string]time.Time{}, ledger: newLedger()}
 }
 
 // Horizon is how far back a restart must replay the journal to rebuild
-// the state behind every decision still to come: the look-back a decision
-// needs (two match windows) plus the longest delay from an event to a
-// decision about it. State older than the horizon is dropped.
-func (e *Engine) Horizon() time.Duration { return e.cfg.lookback() + e.cfg.maxDelay() }
+// the state behind every decision still to come: the settlement window
+// (the approved payments a terminal's end-of-day is reconciled against),
+// or, if longer, the look-back a decision needs (two match windows, or the
+// duplicate window) plus the longest delay from an event to a decision
+// about it. Detailed state older than that short horizon is dropped; the
+// settlement ledger keeps one small entry per payment for the window.
+func (e *Engine) Horizon() time.Duration { return max(e.cfg.shortHorizon(), e.cfg.SettlementWindow) }
 
 // Resume prepares a fresh engine to take over from one that stopped (a
-// restart): the events it is about to be given start at from (normally
-// the last journaled event's time minus Horizon) and everything that
-// happened before from plus the look-back was already decided by the
-// previous engine. Alerts about such events are not reported again,
-// because the new engine lacks the history to decide them the same way.
-// To carry the printer state across, give it each printer's last status
-// from before from first.
-func (e *Engine) Resume(from time.Time) { e.resumeAt = from.Add(e.cfg.lookback()) }
+// restart): the events it is about to be given start at from, which must
+// be the last journaled event's time minus Horizon. Everything that
+// happened before the last event minus the short horizon plus the
+// look-back was decided by the previous engine and is not reported again,
+// because the new engine lacks the history to decide it the same way; the
+// older events only rebuild the settlement ledger and the link states. To
+// carry the printer state across, give it each printer's last status from
+// before from first.
+func (e *Engine) Resume(from time.Time) {
+	e.resumeAt = from.Add(e.Horizon() - e.cfg.shortHorizon() + e.cfg.lookback())
+}
 
 // Observe ingests one event: it first decides what fell due up to the
 // event's time, then takes the event in. Receipts, payments and printer
@@ -54,6 +65,9 @@ func (e *Engine) Resume(from time.Time) { e.resumeAt = from.Add(e.cfg.lookback()
 // do no harm.
 func (e *Engine) Observe(ev drivers.Event) []Alert {
 	e.out = nil
+	if ev != nil && e.first.IsZero() {
+		e.first = ev.When()
+	}
 	switch v := ev.(type) {
 	case *drivers.Payment:
 		if v != nil {
@@ -74,6 +88,20 @@ func (e *Engine) Observe(ev drivers.Event) []Alert {
 			e.tick(v.Time)
 			if id, ok := e.fresh(v); ok {
 				e.addStatus(v, id)
+			}
+		}
+	case *drivers.Settlement:
+		if v != nil {
+			e.tick(v.Time)
+			if id, ok := e.fresh(v); ok {
+				e.addSettlement(v, id)
+			}
+		}
+	case *drivers.Link:
+		if v != nil {
+			e.tick(v.Time)
+			if id, ok := e.fresh(v); ok {
+				e.addLink(v, id)
 			}
 		}
 	}
@@ -134,6 +162,7 @@ const (
 	dueConfirm dueKind = iota // a job's StatusGrace is over
 	dueClose                  // a card receipt's match window is over
 	dueWait                   // a payment's ReceiptWait is over
+	dueRefund                 // a terminal refund's ReceiptWait is over
 )
 
 type dueItem struct {
@@ -142,6 +171,7 @@ type dueItem struct {
 	seq  uint64
 	rec  *receipt
 	pay  *payment
+	rt   *refundTx
 }
 
 func (d dueItem) before(o dueItem) bool {
@@ -167,13 +197,18 @@ func (e *Engine) nextDue() (dueItem, bool) {
 		switch r.state {
 		case recPending:
 			consider(dueItem{at: r.at.Add(e.cfg.StatusGrace), kind: dueConfirm, seq: r.seq, rec: r})
-		case recOpen:
-			consider(dueItem{at: r.at.Add(e.cfg.MatchWindow), kind: dueClose, seq: r.seq, rec: r})
+		case recOpen, recRefundOpen:
+			consider(dueItem{at: r.at.Add(e.cfg.window()), kind: dueClose, seq: r.seq, rec: r})
 		}
 	}
 	for _, p := range e.pays {
 		if p.pending() {
 			consider(dueItem{at: p.due, kind: dueWait, seq: p.seq, pay: p})
+		}
+	}
+	for _, rt := range e.refunds {
+		if rt.state == rtOpen {
+			consider(dueItem{at: rt.due, kind: dueRefund, seq: rt.seq, rt: rt})
 		}
 	}
 	return best, found
@@ -192,13 +227,26 @@ func (e *Engine) runDue(limit time.Time, all bool) {
 			e.confirm(d.rec)
 		case dueClose:
 			e.fire(trigger{on: onClose, rec: d.rec})
-			if d.rec.state == recOpen {
+			if d.rec.state == recOpen || d.rec.state == recRefundOpen {
 				d.rec.state = recClosed
 			}
 		case dueWait:
-			e.fire(trigger{on: onDue, pay: d.pay})
-			if !d.pay.due.After(d.at) { // not deferred by a rule
-				d.pay.waitDone = true
+			p := d.pay
+			if until, ok := e.undecidedReceipt(p); ok && until.After(p.due) && p.state == payOpen && !p.alerted {
+				p.due = until // a receipt that may be its own is still undecided
+				continue
+			}
+			e.fire(trigger{on: onDue, pay: p})
+			p.waitDone = true
+		case dueRefund:
+			rt := d.rt
+			if until, ok := e.undecidedRefundReceipt(rt); ok && until.After(rt.due) {
+				rt.due = until
+				continue
+			}
+			e.fire(trigger{on: onRefundDue, rt: rt})
+			if rt.state == rtOpen {
+				rt.state = rtClosed
 			}
 		}
 	}
@@ -206,12 +254,18 @@ func (e *Engine) runDue(limit time.Time, all bool) {
 
 // prune drops settled state older than the horizon.
 func (e *Engine) prune() {
-	cutoff := e.clock.Add(-e.Horizon())
+	cutoff := e.clock.Add(-e.cfg.shortHorizon())
 	e.pays = slices.DeleteFunc(e.pays, func(p *payment) bool { return p.at.Before(cutoff) && !p.pending() })
 	e.recs = slices.DeleteFunc(e.recs, func(r *receipt) bool { return r.at.Before(cutoff) && !r.pending() })
+	e.refunds = slices.DeleteFunc(e.refunds, func(rt *refundTx) bool { return rt.at.Before(cutoff) && rt.state != rtOpen })
 	for _, p := range e.printers {
 		p.trim(cutoff)
 	}
+	long := e.clock.Add(-e.Horizon())
+	for _, l := range e.links {
+		l.trim(long)
+	}
+	e.ledger.trim(e.clock.Add(-e.cfg.SettlementWindow - e.cfg.ClockSkew))
 	maps.DeleteFunc(e.seen, func(_ string, at time.Time) bool { return at.Before(cutoff) })
 }
 

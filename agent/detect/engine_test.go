@@ -13,20 +13,21 @@ import (
 
 func TestPaymentWithoutReceiptExactlyAtWait(t *testing.T) {
 	e := New(DefaultConfig())
+	wait := 90*sec + 2*sec // receipt_wait plus clock_skew
 	if got := e.Observe(sale(0, 2040, "000470")); len(got) != 0 {
 		t.Fatalf("observe: %v", kinds(got))
 	}
 	if got := e.Advance(t0.Add(89 * sec)); len(got) != 0 {
 		t.Fatalf("at +89s: %v", kinds(got))
 	}
-	if got := e.Advance(t0.Add(90*sec - time.Nanosecond)); len(got) != 0 {
-		t.Fatalf("just before +90s: %v", kinds(got))
+	if got := e.Advance(t0.Add(wait - time.Nanosecond)); len(got) != 0 {
+		t.Fatalf("just before the wait: %v", kinds(got))
 	}
-	got := e.Advance(t0.Add(90 * sec))
+	got := e.Advance(t0.Add(wait))
 	if k := kinds(got); !slices.Equal(k, []string{"payment_without_receipt/raised"}) {
-		t.Fatalf("at +90s: %v", k)
+		t.Fatalf("at the wait: %v", k)
 	}
-	if !got[0].Detected.Equal(t0.Add(90 * sec)) {
+	if !got[0].Detected.Equal(t0.Add(wait)) {
 		t.Errorf("detected %v", got[0].Detected)
 	}
 	if got := append(e.Advance(t0.Add(time.Hour)), e.Flush()...); len(got) != 0 {
@@ -184,7 +185,7 @@ func TestHorizonBoundsMemory(t *testing.T) {
 	e := New(DefaultConfig())
 	playEvents(e, shift(4, 3000))
 	held := len(e.pays) + len(e.recs)
-	perHorizon := int(e.Horizon()/(40*sec)+1) * 3
+	perHorizon := int(e.cfg.shortHorizon()/(40*sec)+1) * 3
 	if held > perHorizon {
 		t.Errorf("engine holds %d payments and receipts after a long shift; the horizon needs at most %d", held, perHorizon)
 	}
@@ -221,8 +222,11 @@ func TestConfigDefaultsAndValidate(t *testing.T) {
 	if e.cfg.MatchWindow != 120*sec || e.cfg.ReceiptWait != 90*sec || e.cfg.StatusGrace != 3*sec || !slices.Equal(e.cfg.Settles, []drivers.TenderKind{"card"}) {
 		t.Errorf("defaults = %+v", e.cfg)
 	}
-	if want := 2*120*sec + 2*120*sec + 3*sec; e.Horizon() != want {
-		t.Errorf("horizon %v, want %v", e.Horizon(), want)
+	if want := 10*time.Minute + 2*120*sec + 3*sec; e.cfg.shortHorizon() != want { // Config{} has no clock skew
+		t.Errorf("short horizon %v, want %v", e.cfg.shortHorizon(), want)
+	}
+	if e.Horizon() != 48*time.Hour {
+		t.Errorf("horizon %v, want the settlement window", e.Horizon())
 	}
 	for _, c := range []Config{{MatchWindow: -1}, {AmountTolerance: -1}, {Disable: []string{"nope"}}} {
 		if err := c.Validate(); err == nil {

@@ -199,3 +199,24 @@ func playEvents(e *Engine, evs []drivers.Event) []Alert {
 	}
 	return out
 }
+
+// refund is an approved card refund on the terminal.
+func refund(at time.Duration, amount int64, trace string) *drivers.Payment {
+	return with(sale(at, amount, trace), func(p *drivers.Payment) { p.Type = drivers.PayRefund })
+}
+
+// void is an approved reversal of the sale with trace orig.
+func void(at time.Duration, amount int64, trace, orig string) *drivers.Payment {
+	return with(sale(at, amount, trace), func(p *drivers.Payment) { p.Type, p.OriginalTrace = drivers.PayVoid, orig })
+}
+
+// linkEv is a link going up or down.
+func linkEv(at time.Duration, dev string, up bool) *drivers.Link {
+	return &drivers.Link{Head: drivers.Head{Time: t0.Add(at), Device: dev}, Up: up}
+}
+
+// settle is the terminal's end-of-day for receipts from..to.
+func settle(at time.Duration, total int64, count int, from, to string) *drivers.Settlement {
+	return &drivers.Settlement{Head: drivers.Head{Time: t0.Add(at), Device: "terminal"}, Total: total, Count: count,
+		Currency: "EUR", TerminalID: "52523535", From: from, To: to}
+}

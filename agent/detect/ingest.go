@@ -12,51 +12,43 @@ import (
 // matched; an approved void or reversal cancels its original sale;
 // declined and aborted results and other types move no money here.
 func (e *Engine) addPayment(v *drivers.Payment, id string) {
+	e.learnRole(v.Device, RoleTerminal)
 	if v.Result != drivers.Approved {
 		return
 	}
 	switch v.Type {
-	case drivers.PayVoid:
-		e.cancel(v)
+	case drivers.PayVoid, drivers.PayRefund:
+		e.addRefund(v, id)
+		return
+	case drivers.PayCapture:
+		e.ledger.add(v, id)
 		return
 	case drivers.PaySale:
+		e.ledger.add(v, id)
 	default:
 		return
 	}
 	p := &payment{seq: e.next(), id: id, ev: *v, at: v.Time}
-	p.due = p.at.Add(e.cfg.ReceiptWait)
+	p.due = p.at.Add(e.cfg.wait())
 	e.pays = append(e.pays, p)
 	e.matchPayment(p)
 	e.fire(trigger{on: onPayment, pay: p})
 }
 
-// cancel marks the latest open sale a void refers to (by its receipt
-// number or its trace, on the same terminal) as needing no receipt. A sale
-// already matched keeps its receipt.
-func (e *Engine) cancel(v *drivers.Payment) {
-	for _, p := range slices.Backward(e.pays) {
-		o := &p.ev
-		if v.TerminalID != "" && o.TerminalID != "" && v.TerminalID != o.TerminalID {
-			continue
-		}
-		if (v.OriginalReceipt != "" && v.OriginalReceipt == o.ReceiptNo) ||
-			(v.OriginalTrace != "" && v.OriginalTrace == o.Trace) {
-			if p.state == payOpen {
-				p.state = payCancelled
-				p.waitDone = true
-			}
-			return
-		}
-	}
-}
-
 // addReceipt takes in a print job; it is decided once StatusGrace is over.
+// Receipts from a terminal (its card slips) are not the register's
+// receipts and are ignored.
 func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
+	if e.role(v.Device) == RoleTerminal {
+		return
+	}
+	e.learnRole(v.Device, RolePrinter)
 	e.recs = append(e.recs, newReceipt(&e.cfg, v, id, e.next()))
 }
 
 // addStatus updates a printer's state.
 func (e *Engine) addStatus(v *drivers.PrinterStatus, id string) {
+	e.learnRole(v.Device, RolePrinter)
 	p := e.printer(v.Device, true)
 	p.apply(v)
 	e.fire(trigger{on: onStatus, prn: p, status: v, statusID: id})
@@ -88,6 +80,9 @@ func (e *Engine) confirm(r *receipt) {
 	case r.card > 0 && !r.reprint:
 		r.state = recOpen
 		e.matchReceipt(r)
+	case r.refund > 0 && !r.reprint:
+		r.state = recRefundOpen
+		e.matchRefundReceipt(r)
 	}
 	e.fire(trigger{on: onReceipt, rec: r})
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Matching pairs approved sales with printed card receipts of equal amount
-// (ARCHITECTURE.md "Detection semantics"): within MatchWindow in either
+// (ARCHITECTURE.md "Detection semantics"): within MatchWindow (+ClockSkew) in either
 // order, one payment or several whose sum is the receipt's card amount
 // (split across cards), the closest in time winning, each payment and
 // receipt matched at most once. Matching is eager: it happens as soon as
@@ -22,7 +22,7 @@ const (
 )
 
 // within reports whether two times are inside the match window.
-func (e *Engine) within(a, b time.Time) bool { return absDur(a, b) <= e.cfg.MatchWindow }
+func (e *Engine) within(a, b time.Time) bool { return absDur(a, b) <= e.cfg.window() }
 
 // equal reports whether two amounts are equal within the tolerance.
 func (e *Engine) equal(a, b int64) bool {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // amountMismatch raises amount_mismatch (critical) when a printed card
@@ -42,8 +43,8 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 	cands := e.candidates(r)
 	if t.on == onClose {
 		// A sale younger than ReceiptWait may still meet its own receipt.
-		closeAt := r.at.Add(e.cfg.MatchWindow)
-		cands = slices.DeleteFunc(cands, func(p *payment) bool { return p.at.Add(e.cfg.ReceiptWait).After(closeAt) })
+		closeAt := r.at.Add(e.cfg.window())
+		cands = slices.DeleteFunc(cands, func(p *payment) bool { return p.at.Add(e.cfg.wait()).After(closeAt) })
 	}
 	if len(cands) == 0 {
 		return nil
@@ -55,7 +56,7 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 			}
 		}
 	}
-	group := pairGroup(r, cands)
+	group := pairGroup(r, cands, e.cfg.ClockSkew)
 	var sum int64
 	last := r.at
 	ids := []string{r.id}
@@ -164,12 +165,14 @@ func completes(r *receipt, old, set []*payment, p *payment) bool {
 }
 
 // pairGroup picks the sales to pair with a receipt: sales before the
-// receipt nearest first, then sales after it nearest first; one, or up to
-// the receipt's number of card tender lines while the sum is still short.
-func pairGroup(r *receipt, cands []*payment) []*payment {
+// receipt (or less than the clock skew after it) nearest first, then sales
+// after it nearest first; one, or up to the receipt's number of card
+// tender lines while the sum is still short.
+func pairGroup(r *receipt, cands []*payment, skew time.Duration) []*payment {
 	order := slices.Clone(cands)
+	after := r.at.Add(skew)
 	slices.SortStableFunc(order, func(a, b *payment) int {
-		return cmp.Compare(b2i(a.at.After(r.at)), b2i(b.at.After(r.at)))
+		return cmp.Compare(b2i(a.at.After(after)), b2i(b.at.After(after)))
 	})
 	group := []*payment{order[0]}
 	sum := group[0].ev.Amount

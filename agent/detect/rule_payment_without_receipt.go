@@ -3,12 +3,15 @@ package detect
 import "time"
 
 // paymentWithoutReceipt raises payment_without_receipt (critical) for an
-// approved sale with no matched receipt ReceiptWait after approval, exactly
-// then and not before. While a card receipt that could still be its
-// receipt is undecided (its job within StatusGrace, or waiting for a split
-// payment) the decision waits for that receipt, so a sale paired by
-// amount_mismatch is not reported twice. The alert carries the printer
-// state that best explains the missing receipt.
+// approved sale with no matched receipt ReceiptWait (plus ClockSkew) after
+// approval, exactly then and not before. While a card receipt that could
+// still be its receipt is undecided (its job within StatusGrace, or
+// waiting for a split payment) the engine defers the decision until that
+// receipt is decided, so a sale paired by amount_mismatch is not reported
+// twice. The alert carries the printer state that best explains the
+// missing receipt. When a printer link was down between the approval and
+// the decision, the receipt may have printed unseen: the alert is a
+// warning and says so.
 type paymentWithoutReceipt struct{}
 
 func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
@@ -16,18 +19,19 @@ func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
 		return nil
 	}
 	p := t.pay
-	if until, ok := e.undecidedReceipt(p); ok && until.After(p.due) {
-		p.due = until
-		return nil
-	}
 	p.alerted = true
 	pe, _ := e.likelyCause(p.at, e.clock)
 	ev := &p.ev
 	summary := "Card payment " + FormatMoney(ev.Amount, ev.Currency) + " approved at " + clock(ev.Time) +
-		traceNote(ev) + " but no receipt printed within " + e.cfg.ReceiptWait.String() + "; " + printerCause(pe) + "."
+		traceNote(ev) + " but no receipt printed within " + e.cfg.wait().String() + "; " + printerCause(pe) + "."
+	sev := Critical
+	if l, sp, ok := e.downDuring(RolePrinter, p.at.Add(-e.cfg.window()), e.clock); ok {
+		sev = Warning
+		summary += " The printer link (" + l.dev + ") was down " + sp.String() + ": the receipt may have printed unseen."
+	}
 	return []finding{{
 		alert: Alert{
-			Kind: KindPaymentWithoutReceipt, Severity: Critical, State: Raised, Time: ev.Time,
+			Kind: KindPaymentWithoutReceipt, Severity: sev, State: Raised, Time: ev.Time,
 			Summary:  summary,
 			Payment:  paymentEvidence(ev),
 			Printer:  &pe,
@@ -52,7 +56,7 @@ func (e *Engine) undecidedReceipt(p *payment) (time.Time, bool) {
 		case recPending:
 			at = r.at.Add(e.cfg.StatusGrace)
 		case recOpen:
-			at = r.at.Add(e.cfg.MatchWindow)
+			at = r.at.Add(e.cfg.window())
 		default:
 			continue
 		}

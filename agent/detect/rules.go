@@ -11,11 +11,16 @@ import (
 type on uint8
 
 const (
-	onPayment on = iota // an approved sale arrived (after matching)
-	onReceipt           // a job was decided printed or failed (after matching)
-	onClose             // a card receipt's match window is over
-	onDue               // a payment's ReceiptWait is over (or its deferral)
-	onStatus            // a printer status arrived
+	onPayment    on = iota // an approved sale arrived (after matching)
+	onReceipt              // a job was decided printed or failed (after matching)
+	onClose                // a card receipt's match window is over
+	onDue                  // a payment's ReceiptWait is over (or its deferral)
+	onStatus               // a printer status arrived
+	onRefund               // an approved terminal refund or void arrived
+	onRefundDue            // a terminal refund's ReceiptWait is over
+	onCancel               // a void or refund cancelled a sale (pay)
+	onSettlement           // a terminal's end-of-day totals arrived
+	onLink                 // a link went up or down
 )
 
 // trigger is what a rule looks at.
@@ -26,6 +31,11 @@ type trigger struct {
 	prn      *printer
 	status   *drivers.PrinterStatus
 	statusID string
+	rt       *refundTx
+	settle   *settlement
+	link     *link
+	linkEv   *drivers.Link
+	linkID   string
 }
 
 // finding is an alert a rule decided, with the ids of the events it is
@@ -57,8 +67,13 @@ func registry() []struct {
 		{KindPrintFailed, true, func() rule { return printFailed{} }},
 		{KindPartialApproval, true, func() rule { return partialApproval{} }},
 		{KindAmountMismatch, true, func() rule { return amountMismatch{} }},
+		{KindReceiptWithoutPayment, true, func() rule { return receiptWithoutPayment{} }},
+		{KindDuplicateCharge, true, func() rule { return duplicateCharge{} }},
 		{KindPaymentWithoutReceipt, true, func() rule { return paymentWithoutReceipt{} }},
+		{KindRefundWithoutSale, true, func() rule { return refundWithoutSale{} }},
+		{KindSettlementMismatch, true, func() rule { return settlementMismatch{} }},
 		{KindPrinterFault, true, func() rule { return printerFault{} }},
+		{KindDeviceOffline, true, func() rule { return deviceOffline{} }},
 	}
 }
 
@@ -113,4 +128,12 @@ func currencyOf(p *payment, r *receipt) string {
 		return r.currency
 	}
 	return ""
+}
+
+// upperFirst capitalises the first letter of an ASCII sentence start.
+func upperFirst(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }

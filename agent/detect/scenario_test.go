@@ -117,6 +117,41 @@ func scenarios() []scenario {
 					t.Errorf("severities %s %s, incidents %s %s %s %s", as[0].Severity, as[2].Severity, as[0].Incident, as[1].Incident, as[2].Incident, as[3].Incident)
 				}
 			}},
+		{name: "duplicate_charge_reswipe", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(sale(40*sec, 2040, "000471")), obs(rcpt(43*sec, "0042", card(2040))), adv(10 * time.Minute)},
+			want: []string{"duplicate_charge/raised"}},
+		{name: "duplicate_charge_voided", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(sale(40*sec, 2040, "000471")), obs(rcpt(43*sec, "0042", card(2040))), obs(void(150*sec, 2040, "000472", "000470")), adv(10 * time.Minute)},
+			want: []string{"duplicate_charge/raised", "duplicate_charge/resolved"}},
+		{name: "duplicate_charge_refunded", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(sale(40*sec, 2040, "000471")), obs(rcpt(43*sec, "0042", card(2040))), obs(refund(300*sec, 2040, "000472")), adv(10 * time.Minute)},
+			want: []string{"duplicate_charge/raised", "duplicate_charge/resolved"}},
+		{name: "same_card_twice_two_receipts", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(rcpt(3*sec, "0042", card(2040))), obs(sale(60*sec, 2040, "000471")), obs(rcpt(63*sec, "0043", card(2040))), adv(10 * time.Minute)}},
+		{name: "duplicate_charge_late", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(sale(200*sec, 2040, "000471")), obs(rcpt(203*sec, "0042", card(2040))), adv(10 * time.Minute)},
+			want: []string{"payment_without_receipt/raised", "duplicate_charge/raised"}},
+		{name: "refund_with_receipt", steps: []step{obs(ok), obs(refund(0, 2040, "000480")), obs(rcpt(3*sec, "0050", card(-2040))), adv(10 * time.Minute)}},
+		{name: "refund_receipt_first", steps: []step{obs(ok), obs(rcpt(0, "0050", card(-2040))), obs(refund(20*sec, 2040, "000480")), adv(10 * time.Minute)}},
+		{name: "refund_without_receipt", steps: []step{obs(ok), obs(refund(0, 2040, "000480")), adv(10 * time.Minute)},
+			want: []string{"refund_without_sale/raised"}},
+		{name: "refund_receipt_without_refund", steps: []step{obs(ok), obs(sale(-300*sec, 100, "000001")), obs(rcpt(-298*sec, "0001", card(100))), obs(rcpt(0, "0050", card(-2040))), adv(10 * time.Minute)},
+			want: []string{"receipt_without_payment/raised"}},
+		{name: "void_of_receipted_sale", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(rcpt(3*sec, "0042", card(2040))), obs(void(300*sec, 2040, "000471", "000470")), adv(10 * time.Minute)},
+			want: []string{"refund_without_sale/raised"}},
+		{name: "void_of_receipted_sale_with_refund_receipt", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(rcpt(3*sec, "0042", card(2040))), obs(void(300*sec, 2040, "000471", "000470")), obs(rcpt(303*sec, "0043", card(-2040))), adv(10 * time.Minute)}},
+		{name: "void_of_unknown_sale", steps: []step{obs(ok), obs(void(0, 2040, "000471", "000999")), adv(10 * time.Minute)},
+			want: []string{"refund_without_sale/raised"}},
+		{name: "receipt_without_payment", steps: []step{obs(ok), obs(sale(-300*sec, 100, "000001")), obs(rcpt(-298*sec, "0001", card(100))), obs(rcpt(0, "0042", card(2040))), adv(10 * time.Minute)},
+			want: []string{"receipt_without_payment/raised"}},
+		{name: "receipt_without_payment_terminal_down", steps: []step{obs(ok), obs(sale(-300*sec, 100, "000001")), obs(rcpt(-298*sec, "0001", card(100))), obs(linkEv(-10*sec, "terminal", false)), obs(rcpt(0, "0042", card(2040))), obs(linkEv(60*sec, "terminal", true)), adv(10 * time.Minute)},
+			want: []string{"device_offline/raised", "device_offline/resolved", "receipt_without_payment/raised"},
+			check: func(t *testing.T, as []Alert) {
+				if as[2].Severity != Warning || as[0].Incident != as[1].Incident {
+					t.Errorf("severity %s, incidents %s %s", as[2].Severity, as[0].Incident, as[1].Incident)
+				}
+			}},
+		{name: "settlement_matches", steps: []step{obs(ok), obs(with(sale(0, 2040, "000470"), func(p *drivers.Payment) { p.ReceiptNo = "0001" })), obs(rcpt(3*sec, "0042", card(2040))),
+			obs(with(sale(60*sec, 1000, "000471"), func(p *drivers.Payment) { p.ReceiptNo = "0002" })), obs(rcpt(63*sec, "0043", card(1000))),
+			obs(settle(600*sec, 3040, 2, "0001", "0002")), adv(20 * time.Minute)}},
+		{name: "settlement_mismatch", steps: []step{obs(ok), obs(with(sale(0, 2040, "000470"), func(p *drivers.Payment) { p.ReceiptNo = "0001" })), obs(rcpt(3*sec, "0042", card(2040))),
+			obs(settle(600*sec, 3040, 2, "0001", "0002")), adv(20 * time.Minute)},
+			want: []string{"settlement_mismatch/raised"}, check: wantDelta(1000, 600*sec)},
 		{name: "reprint_does_not_match", steps: []step{obs(ok), obs(sale(0, 2040, "000470")), obs(with2(rcpt(3*sec, "0042", card(2040)), func(r *drivers.Receipt) { r.Reprint = true })), adv(10 * time.Minute)},
 			want: []string{"payment_without_receipt/raised"}},
 	}

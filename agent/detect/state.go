@@ -27,8 +27,9 @@ type payment struct {
 	// set once it decided (or the sale no longer needs a receipt).
 	due      time.Time
 	waitDone bool
-	alerted  bool // payment_without_receipt was reported
+	alerted  bool // payment_without_receipt or duplicate_charge was reported
 	rec      *receipt
+	dup      *dupIncident // the duplicate charge it is part of
 }
 
 // pending reports whether a decision about p is still to come.
@@ -38,13 +39,15 @@ func (p *payment) pending() bool { return p.state == payOpen && !p.waitDone }
 type recState uint8
 
 const (
-	recPending recState = iota // printed; faults may still come within StatusGrace
-	recFailed                  // the job did not complete: never matched
-	recOther                   // printed, but not a card receipt (cash, reprint)
-	recOpen                    // printed card receipt waiting for its payment(s)
-	recMatched                 // matched to payment(s) of equal amount
-	recPaired                  // paired with payment(s) of another amount
-	recClosed                  // its window closed with nothing to pair
+	recPending       recState = iota // printed; faults may still come within StatusGrace
+	recFailed                        // the job did not complete: never matched
+	recOther                         // printed, but not a card receipt (cash, reprint)
+	recOpen                          // printed card receipt waiting for its payment(s)
+	recMatched                       // matched to payment(s) of equal amount
+	recPaired                        // paired with payment(s) of another amount
+	recClosed                        // its window closed with nothing to pair
+	recRefundOpen                    // printed refund receipt waiting for its terminal refund
+	recRefundMatched                 // refund receipt matched to a terminal refund or void
 )
 
 // receipt is one print job the engine tracks.
@@ -59,6 +62,7 @@ type receipt struct {
 	reprint  bool
 	card     int64 // sum of the settled tenders; 0 when not a card receipt
 	lines    int   // number of settled tender lines
+	refund   int64 // money back to a card: minus the settled tenders when all are negative
 	currency string
 	evidence ReceiptEvidence
 	state    recState
@@ -69,7 +73,9 @@ type receipt struct {
 }
 
 // pending reports whether a decision about r is still to come.
-func (r *receipt) pending() bool { return r.state == recPending || r.state == recOpen }
+func (r *receipt) pending() bool {
+	return r.state == recPending || r.state == recOpen || r.state == recRefundOpen
+}
 
 // newReceipt digests a receipt event for the settled tender kinds.
 func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt {
@@ -80,11 +86,19 @@ func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt
 	if r.start.IsZero() || r.start.After(r.at) {
 		r.start = r.at
 	}
+	var back int64
 	for _, t := range v.Tenders {
-		if cfg.settles(t.Kind) && t.Amount > 0 {
+		switch {
+		case !cfg.settles(t.Kind):
+		case t.Amount > 0:
 			r.card += t.Amount
 			r.lines++
+		case t.Amount < 0:
+			back -= t.Amount
 		}
+	}
+	if r.card == 0 {
+		r.refund = back
 	}
 	r.evidence = ReceiptEvidence{
 		Number: v.Number, Total: copyInt(v.Total), Due: copyInt(v.Due),
@@ -92,6 +106,10 @@ func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt
 	}
 	if r.card > 0 {
 		r.evidence.CardTender = copyInt(&r.card)
+	}
+	if r.refund > 0 {
+		neg := -r.refund
+		r.evidence.CardTender = &neg
 	}
 	return r
 }
