@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/slip"
 )
 
 // Framing names accepted in Options.Framing.
@@ -22,6 +23,15 @@ type Options struct {
 	// Currency is the ISO 4217 alpha code used when neither the result nor
 	// the command carries BMP 49 (e.g. "EUR").
 	Currency string
+	// Charset is the character set of receipt text (06 D1 / 06 D3):
+	// CharsetCP437, CharsetLatin1 or CharsetAuto ("" = auto).
+	Charset string
+	// Slip reads the terminal's slips (06 D3 / 06 D1) into fields: a
+	// recognised slip receipt gets the profile's name and amount, and a
+	// result the link left incomplete (type unknown because the command
+	// was not seen, or no amount) is completed from its slip before it is
+	// returned. nil: slips become plain receipts.
+	Slip *slip.Profile
 }
 
 // Stats counts what a Decoder saw. Errors never carry card data.
@@ -70,6 +80,9 @@ func (o Options) Validate() error {
 	default:
 		return fmt.Errorf("zvt: invalid framing %q (want %q, %q or %q)", o.Framing, FramingAuto, FramingSerial, FramingTCP)
 	}
+	if err := validCharset(o.Charset); err != nil {
+		return err
+	}
 	if o.Currency != "" && !isAlpha3(o.Currency) {
 		return fmt.Errorf("zvt: invalid currency %q (want an ISO 4217 alpha code such as \"EUR\")", o.Currency)
 	}
@@ -92,6 +105,7 @@ func isAlpha3(s string) bool {
 // New returns a Decoder. An unknown Framing value is treated as auto.
 func New(opts Options) *Decoder {
 	d := &Decoder{opts: opts}
+	d.sess.charset, d.sess.prof = opts.Charset, opts.Slip
 	switch opts.Framing {
 	case FramingSerial, FramingTCP:
 		d.framing = opts.Framing
@@ -145,9 +159,12 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 
 // Flush drops partial frames or APDUs left after the line went idle (a
 // peer that stopped mid-message, or a truncated APDU): they are counted as
-// Incomplete so the next message starts clean. It returns no events: a ZVT
-// result is complete when its message is.
+// Incomplete so the next message starts clean. It returns what the idle
+// line completes: a slip sent line by line (06 D1), and a result held for
+// its slip (see Options.Slip) whose completion never came.
 func (d *Decoder) Flush(now time.Time) []drivers.Event {
+	evs := append(d.sess.endLines(), d.sess.release()...)
+	d.stats.Events += len(evs)
 	for i := range d.in {
 		s := &d.in[i]
 		if len(s.buf) == 0 {
@@ -158,7 +175,7 @@ func (d *Decoder) Flush(now time.Time) []drivers.Event {
 		d.consume(s, len(s.buf))
 		s.scan = frameScan{}
 	}
-	return nil
+	return evs
 }
 
 // incompleteError describes a partial message without showing its bytes.

@@ -5,7 +5,16 @@
 // framing and ACK/NAK bytes, or TCP with bare APDUs) and returns
 // *drivers.Payment for every transaction result (04 0F status information or
 // 06 1E abort, typed by the register command before it) and
-// *drivers.Settlement for an end-of-day (06 50). Card numbers are masked with
+// *drivers.Settlement for an end-of-day (06 50), and *drivers.Receipt for
+// the terminal's slips (06 D3 text blocks, or 06 D1 lines up to the next
+// other message), decoded from CP437 or Latin-1 (Options.Charset; auto
+// tells them apart by the German letters) with Ended "slip": text for the
+// register's printer, evidence, never a print job or a payment. With a
+// slip profile (Options.Slip, package drivers/slip) a recognised slip is
+// stamped "slip:NAME" and completes a result the link left incomplete (type
+// unknown because the register's command was not seen, or no amount): such
+// a result is held until its slip, the completion (06 0F), the next
+// message or Flush, whichever comes first. Card numbers are masked with
 // drivers.MaskPAN before they leave the package; track data (BMP 23, 24, 2D)
 // is skipped and never kept.
 //

@@ -168,3 +168,21 @@ func padText(s string, n int, pad byte) []byte {
 	}
 	return b
 }
+
+// PrintTextBlock encodes a 06 D3 print text block: receipt type (TLV
+// 1F07: 1 merchant, 2 customer, 3 administration) and lines (TLV 25 / 07),
+// each in the terminal's character set.
+func PrintTextBlock(receiptType byte, lines ...[]byte) []byte {
+	var text []byte
+	for _, l := range lines {
+		text = appendTLV(text, tlvTextLine, l)
+	}
+	tlv := append(appendTLV(nil, tlvReceiptType, []byte{receiptType}), appendTLV(nil, tlvTextLines, text)...)
+	data := appendBERLength([]byte{bmpTLV}, len(tlv))
+	return encodeAPDU(0x06, 0xD3, append(data, tlv...))
+}
+
+// PrintLine encodes a 06 D1 print line: attribute byte and text.
+func PrintLine(attribute byte, text []byte) []byte {
+	return encodeAPDU(0x06, 0xD1, append([]byte{attribute}, text...))
+}

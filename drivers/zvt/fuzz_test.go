@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/slip"
 )
 
 // seeds adds every vector, bare and serial-framed, to a fuzz corpus.
@@ -88,6 +89,14 @@ func decodeAll(t *testing.T, opts Options, dir drivers.Direction, data []byte, c
 	evs = append(evs, d.Flush(t0.Add(time.Minute))...)
 	var out []byte
 	for _, e := range evs {
+		if r, ok := e.(*drivers.Receipt); ok {
+			for _, l := range r.Lines {
+				m := []byte(l.Text)
+				if maskTextPANs(m); string(m) != l.Text {
+					t.Fatalf("receipt line carries a card number: %q", l.Text)
+				}
+			}
+		}
 		b, err := drivers.Marshal(e)
 		if err != nil {
 			t.Fatal(err)
@@ -97,10 +106,23 @@ func decodeAll(t *testing.T, opts Options, dir drivers.Direction, data []byte, c
 	return out, d.Stats().Frames
 }
 
+// fuzzSlip is the slip profile FuzzDecoder uses on every other input.
+var fuzzSlip = func() *slip.Profile {
+	p, err := slip.Builtin("de-en")
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
 func FuzzDecoder(f *testing.F) {
 	seeds(f, func(b []byte) { f.Add(b, uint16(len(b)/3), uint16(len(b)/2), uint8(0)) })
 	f.Fuzz(func(t *testing.T, data []byte, c1, c2 uint16, mode uint8) {
 		opts := Options{Framing: [...]string{FramingAuto, FramingSerial, FramingTCP, FramingAuto}[mode%4], Currency: "EUR"}
+		if mode&8 != 0 {
+			opts.Slip = fuzzSlip
+			opts.Charset = CharsetLatin1
+		}
 		dir := drivers.Direction(mode >> 2 & 1)
 		whole, frames := decodeAll(t, opts, dir, data, nil)
 		cuts := []int{int(c1) % (len(data) + 1), int(c2) % (len(data) + 1)}

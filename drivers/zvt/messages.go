@@ -140,18 +140,28 @@ func DecodeIntermediate(a *APDU) (int, error) {
 }
 
 // PrintText is the parsed form of a 06 D3 text block or a 06 D1 line.
-// Only the shape is kept for now; the text becomes receipt events later.
 type PrintText struct {
 	ReceiptType int // TLV 1F07: 1 merchant, 2 customer, 3 administration; 0 when absent
 	Lines       int // number of lines (TLV 07 inside 25; 1 for 06 D1)
+	Attribute   int // 06 D1 attribute byte; -1 for 06 D3
+	// Raw holds each line's bytes in the terminal's character set. It
+	// aliases the APDU and may hold a card number the terminal did not
+	// mask: copy and mask (maskTextPANs) before keeping it.
+	Raw [][]byte
 }
 
 // DecodePrintText decodes 06 D3 (TLV container with receipt type and text
 // lines) or 06 D1 (attribute byte and one line).
 func DecodePrintText(a *APDU) (*PrintText, error) {
-	p := &PrintText{}
+	p := &PrintText{Attribute: -1}
 	if a.Command() == CmdPrintLine {
 		p.Lines = 1
+		if len(a.Data) > 0 {
+			p.Attribute = int(a.Data[0])
+			p.Raw = [][]byte{a.Data[1:]}
+		} else {
+			p.Raw = [][]byte{nil}
+		}
 		return p, nil
 	}
 	err := eachBMP(a.Data, func(tag byte, v []byte, off int) error {
@@ -164,6 +174,7 @@ func DecodePrintText(a *APDU) (*PrintText, error) {
 				p.ReceiptType = int(val[0])
 			case t == tlvTextLine && parent == tlvTextLines:
 				p.Lines++
+				p.Raw = append(p.Raw, val)
 			}
 			return nil
 		}), off)

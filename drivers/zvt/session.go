@@ -18,11 +18,29 @@ type session struct {
 	refused  bool
 	// trackDropped tells the decoder to count a message with track data.
 	trackDropped bool
+
+	slips // receipt text and results held for their slip
 }
 
 // handle runs one APDU through the conversation and returns its events.
 // The error is a field decoding failure (no event was made from it).
 func (s *session) handle(a *APDU, dir drivers.Direction, t time.Time, currency string) ([]drivers.Event, error) {
+	cmd := a.Command()
+	if cmd == CmdPrintText || cmd == CmdPrintLine {
+		return s.printText(a, t)
+	}
+	var pre []drivers.Event
+	if a.Class != 0x80 && cmd != CmdIntermediate {
+		// Any other message ends a slip sent line by line and the wait of
+		// a held result for its slip.
+		pre = append(s.endLines(), s.release()...)
+	}
+	evs, err := s.dispatch(a, dir, t, currency)
+	return append(pre, evs...), err
+}
+
+// dispatch runs one APDU that is not receipt text.
+func (s *session) dispatch(a *APDU, dir drivers.Direction, t time.Time, currency string) ([]drivers.Event, error) {
 	cmd := a.Command()
 	switch {
 	case cmd == CmdStatusInfo:
@@ -32,9 +50,6 @@ func (s *session) handle(a *APDU, dir drivers.Direction, t time.Time, currency s
 	case cmd == CmdCompletion:
 		_, err := DecodeCompletion(a)
 		s.reset()
-		return nil, err
-	case cmd == CmdPrintText || cmd == CmdPrintLine:
-		_, err := DecodePrintText(a)
 		return nil, err
 	case cmd == CmdIntermediate:
 		_, err := DecodeIntermediate(a)
@@ -62,6 +77,7 @@ func (s *session) handle(a *APDU, dir drivers.Direction, t time.Time, currency s
 // reset forgets the pending command.
 func (s *session) reset() {
 	s.cmd, s.req, s.answered, s.approved, s.refused = 0, nil, false, nil, false
+	s.forget()
 }
 
 // status turns a 04 0F into a Payment or a Settlement.
@@ -86,7 +102,7 @@ func (s *session) status(a *APDU, t time.Time, currency string) ([]drivers.Event
 		if p.Result == drivers.Approved {
 			s.approved = p
 		}
-		return []drivers.Event{p}, nil
+		return s.hold(p), nil
 	case s.cmd == 0 && st.Amount != nil:
 		// The command was not seen (tap on the terminal's line only, or
 		// joined mid-conversation): the type is unknown unless the result
@@ -95,7 +111,11 @@ func (s *session) status(a *APDU, t time.Time, currency string) ([]drivers.Event
 		if st.OriginalTrace != "" {
 			req.Type = drivers.PayVoid
 		}
-		return []drivers.Event{payment(st, req, t, currency)}, nil
+		return s.hold(payment(st, req, t, currency)), nil
+	case s.cmd == 0 && st.Result == 0 && st.Totals == nil:
+		// Approved, no amount, command not seen: a payment only if its
+		// slip names the amount.
+		return s.holdAs(payment(st, &Request{Type: drivers.PayUnknown}, t, currency), true), nil
 	}
 	return nil, nil // answer to a command that moves no money (read card, ...)
 }
