@@ -23,6 +23,13 @@ func serialConfig(l configs.Link, path string) link.SerialConfig {
 // linkFor builds the topology a device's config asks for.
 func (a *Agent) linkFor(d configs.Device) runner {
 	l := d.Link
+	log := a.log.With("device", d.Name)
+	switch l.Type {
+	case configs.TypeTCP:
+		return &link.TCPBridge{Device: d.Name, Now: a.opts.Now, Log: log, Listen: l.Listen, Connect: l.Connect}
+	case configs.TypeUSBLP:
+		return &link.USBLP{Device: d.Name, Now: a.opts.Now, Log: log, Path: l.DevicePort, PTYLink: l.HostPort, Listen: l.Listen}
+	}
 	if l.Mode == configs.ModeBridge {
 		return &link.Bridge{
 			Device: d.Name, Now: a.opts.Now, Log: a.log.With("device", d.Name),

@@ -130,16 +130,38 @@ const (
 	ModeBridge = "bridge"
 )
 
+// Link types.
+const (
+	// TypeSerial is a serial port (or two): a tap or a bridge.
+	TypeSerial = "serial"
+	// TypeTCP is a TCP bridge: the register connects to Listen and the
+	// agent forwards to the network device at Connect.
+	TypeTCP = "tcp"
+	// TypeUSBLP is a USB printer class device file (DevicePort) that the
+	// agent owns, with a virtual port for the register: a pty published at
+	// HostPort, or a TCP listener at Listen.
+	TypeUSBLP = "usblp"
+)
+
 // Link is the wiring of one device: ports and serial settings.
 type Link struct {
-	// Mode is ModeTap (default) or ModeBridge.
+	// Type is TypeSerial (default), TypeTCP or TypeUSBLP.
+	Type string `yaml:"type"`
+	// Mode is ModeTap (default) or ModeBridge; tcp and usblp links are
+	// always bridges.
 	Mode string `yaml:"mode"`
 	// HostPort is the host's TX line (tap) or the register-side port
-	// (bridge): a serial device, a printer device file or host:port.
+	// (bridge); usblp: the absolute path where the agent publishes the
+	// register's virtual serial port (a symlink to a pty).
 	HostPort string `yaml:"host_port"`
 	// DevicePort is the device's TX line (tap, optional) or the device
-	// side (bridge, required).
+	// side (bridge, required); usblp: the printer device file.
 	DevicePort string `yaml:"device_port"`
+	// Listen is the host:port the register connects to (tcp; usblp
+	// instead of HostPort).
+	Listen string `yaml:"listen"`
+	// Connect is the network device's host:port (tcp).
+	Connect string `yaml:"connect"`
 	// Backend is the serial library: gobug (go.bug.st/serial, default) or
 	// tarm (github.com/tarm/serial).
 	Backend string `yaml:"backend"`
@@ -218,7 +240,7 @@ func DefaultDetect() Detect {
 
 // DefaultLink returns the default link settings for a host port.
 func DefaultLink(hostPort string) Link {
-	return Link{Mode: ModeTap, HostPort: hostPort, Backend: "gobug", Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1}
+	return Link{Type: TypeSerial, Mode: ModeTap, HostPort: hostPort, Backend: "gobug", Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1}
 }
 
 // DefaultDevice returns a device of the given role with the defaults of

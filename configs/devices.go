@@ -2,8 +2,10 @@ package configs
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -111,6 +113,96 @@ func (d *decoder) only(p, protocol string, keys []string, owner string) {
 }
 
 func (d *decoder) validateLink(p string, l *Link, ports map[string]string) {
+	if l.Type == "" {
+		l.Type = TypeSerial
+	}
+	d.enum(p+".type", l.Type, linkTypes)
+	switch l.Type {
+	case TypeSerial:
+		d.validateSerialLink(p, l, ports)
+	case TypeTCP:
+		d.bridgeOnly(p, l)
+		d.notFor(p, l.Type, serialKeys, "serial")
+		d.notFor(p, l.Type, []string{"host_port", "device_port"}, "serial and usblp")
+		if d.required(p+".listen", l.Listen, "the host:port the register prints to, e.g. 0.0.0.0:9100") {
+			d.address(p+".listen", l.Listen, false, ports)
+		}
+		if d.required(p+".connect", l.Connect, "the device's host:port, e.g. 192.168.1.50:9100") {
+			d.address(p+".connect", l.Connect, true, ports)
+		}
+	case TypeUSBLP:
+		d.bridgeOnly(p, l)
+		d.notFor(p, l.Type, serialKeys, "serial")
+		d.notFor(p, l.Type, []string{"connect"}, "tcp")
+		if d.required(p+".device_port", l.DevicePort, "the printer device file, e.g. /dev/usb/lp0") {
+			d.port(p+".device_port", l.DevicePort, ports)
+		}
+		switch {
+		case l.HostPort == "" && l.Listen == "":
+			d.fail(p+".host_port", "required (or listen): where the register's virtual port appears, e.g. /run/tillwatch/printer")
+		case l.HostPort != "" && l.Listen != "":
+			d.fail(p+".listen", "give host_port (a virtual serial port) or listen (TCP), not both")
+		case l.Listen != "":
+			d.address(p+".listen", l.Listen, false, ports)
+		case !filepath.IsAbs(l.HostPort):
+			d.fail(p+".host_port", "%q: must be an absolute path (the agent creates a symlink there, e.g. /run/tillwatch/printer)", l.HostPort)
+		case filepath.Clean(l.HostPort) == filepath.Clean(l.DevicePort):
+			d.fail(p+".host_port", "same path as device_port")
+		default:
+			d.port(p+".host_port", l.HostPort, ports)
+		}
+	}
+}
+
+// serialKeys are the link keys that only serial links use.
+var serialKeys = []string{"backend", "baud", "data_bits", "parity", "stop_bits"}
+
+// notFor reports keys of link p that a link of type typ does not use.
+func (d *decoder) notFor(p, typ string, keys []string, owner string) {
+	for _, k := range keys {
+		if d.set(p + "." + k) {
+			d.fail(p+"."+k, "only for type %s links, not %s", owner, typ)
+		}
+	}
+}
+
+// bridgeOnly checks and sets the mode of a link that is always a bridge.
+func (d *decoder) bridgeOnly(p string, l *Link) {
+	if d.set(p+".mode") && l.Mode != ModeBridge {
+		d.fail(p+".mode", "%q: a %s link is always a bridge (leave mode out)", l.Mode, l.Type)
+	}
+	l.Mode = ModeBridge
+}
+
+// address checks a host:port; a dial address needs a host. Two devices
+// may not listen on the same port, nor dial the same address.
+func (d *decoder) address(path, v string, dial bool, ports map[string]string) {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		d.fail(path, "%q is not host:port (e.g. 192.168.1.50:9100)", v)
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		d.fail(path, "%q: port must be a number 1..65535", v)
+		return
+	}
+	key, what := "listen :"+port, "port "+port
+	if dial {
+		if host == "" {
+			d.fail(path, "%q has no host", v)
+			return
+		}
+		key, what = "connect "+v, "address"
+	}
+	if first, dup := ports[key]; dup {
+		d.fail(path, "%q: %s is already used by %s", v, what, first)
+		return
+	}
+	ports[key] = path
+}
+
+func (d *decoder) validateSerialLink(p string, l *Link, ports map[string]string) {
+	d.notFor(p, l.Type, []string{"listen", "connect"}, "tcp and usblp")
 	d.enum(p+".mode", l.Mode, modes)
 	if d.required(p+".host_port", l.HostPort, "the serial port, printer device or host:port the host side is on") {
 		d.port(p+".host_port", l.HostPort, ports)

@@ -28,6 +28,7 @@ var (
 	codePages   = []string{"cp437", "cp850", "cp858", "cp866", "cp1252"}
 	framings    = []string{"auto", "serial", "tcp"}
 	modes       = []string{ModeTap, ModeBridge}
+	linkTypes   = []string{TypeSerial, TypeTCP, TypeUSBLP}
 	backends    = []string{"gobug", "tarm"}
 	parities    = []string{"none", "even", "odd"}
 	tenderKinds = []string{"card", "cash", "wallet", "voucher", "other"}
