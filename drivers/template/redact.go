@@ -1,0 +1,202 @@
+package template
+
+import (
+	"bytes"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// Redactor removes card data from the bytes of a templated link before
+// they are written to a capture. It is streaming: Redact returns whole
+// frames (lines) only, holding back an incomplete one. In each frame
+//
+//   - the card group (text) or card tag (TLV) keeps at most its first 6
+//     and last 4 digits, the others become '*' (E nibbles in BCD); digits
+//     after a track separator ('=', 'D', '^') are all masked;
+//   - Luhn-valid 13-19 digit numbers anywhere in text, and in TLV values of
+//     format ascii, keep only their first 6 and last 4 digits;
+//   - EMV card tags in a TLV body (5A PAN; 56, 57, 5F20, 9F1F, 9F20, 9F6B
+//     track data and cardholder name) are masked or overwritten;
+//   - a TLV body that cannot be walked is zeroed (it cannot be checked);
+//   - the LRC is recomputed, so the redacted frame decodes to the same
+//     events.
+//
+// ACK and NAK bytes pass through; other bytes outside frames, frames with
+// a bad LRC and malformed frames are dropped. A Redactor is not safe for
+// concurrent use.
+type Redactor struct {
+	t       *Template
+	in      [2][]byte
+	dropped int
+}
+
+// NewRedactor returns a Redactor for a compiled template.
+func NewRedactor(t *Template) *Redactor { return &Redactor{t: t} }
+
+// Dropped returns how many bytes were dropped so far.
+func (r *Redactor) Dropped() int { return r.dropped }
+
+// Redact consumes the next bytes seen in direction dir and returns the
+// redacted bytes of every frame they completed.
+func (r *Redactor) Redact(dir drivers.Direction, data []byte) []byte {
+	return r.redact(dirIndex(dir), data, false)
+}
+
+// Flush returns the redacted last line of each direction when it has no
+// newline yet (lines framing); a partial binary frame is dropped.
+func (r *Redactor) Flush() []byte {
+	var out []byte
+	for dir := range r.in {
+		out = append(out, r.redact(dir, nil, true)...)
+		r.dropped += len(r.in[dir])
+		clear(r.in[dir])
+		r.in[dir] = r.in[dir][:0]
+	}
+	return out
+}
+
+func (r *Redactor) redact(dir int, data []byte, atEOF bool) []byte {
+	buf := append(r.in[dir], data...)
+	var out []byte
+	pos := 0
+	for pos < len(buf) {
+		adv, body, off, err := r.t.split(buf[pos:], atEOF && r.t.framing.Type == FramingLines)
+		if adv == 0 && err == nil {
+			break
+		}
+		raw := buf[pos : pos+adv]
+		switch {
+		case err != nil:
+			r.dropped += adv
+		case body == nil:
+			for _, c := range raw {
+				if r.t.framing.Type == FramingLines || c == ACK || c == NAK {
+					out = append(out, c)
+				} else {
+					r.dropped++
+				}
+			}
+		default:
+			start := len(out)
+			out = append(out, raw...)
+			r.t.redactBody(dir, out[start+off:start+off+len(body)])
+			if r.t.framing.Type != FramingLines && r.t.framing.LRC != LRCNone {
+				f := out[start:]
+				f[len(f)-1] = r.t.lrc(f[:len(f)-1])
+			}
+		}
+		pos += adv
+	}
+	rest := copy(buf, buf[pos:])
+	clear(buf[rest:])
+	r.in[dir] = buf[:rest]
+	return out
+}
+
+// redactBody masks card data in a frame body, in place.
+func (t *Template) redactBody(dir int, body []byte) {
+	if t.tlv == nil {
+		if vals, idx, _ := t.match(dir, body); idx >= 0 && vals["card"] != "" {
+			v := []byte(vals["card"])
+			for i := 0; ; {
+				k := bytes.Index(body[i:], v)
+				if k < 0 {
+					break
+				}
+				maskSpan(body[i+k : i+k+len(v)])
+				i += k + len(v)
+			}
+		}
+		maskTextPANs(body)
+		return
+	}
+	err := walkTLV(body, 0, func(tag uint32, v []byte, _ int) {
+		ts, mapped := t.tlv[tag]
+		switch {
+		case mapped && ts.Field == "card" && ts.Format == "bcd", !mapped && tag == 0x5A:
+			maskNibbles(v)
+		case mapped && ts.Field == "card":
+			maskSpan(v)
+		case !mapped && (tag == 0x56 || tag == 0x57 || tag == 0x5F20 || tag == 0x9F1F || tag == 0x9F20 || tag == 0x9F6B):
+			for i := range v {
+				v[i] = 0xEE
+			}
+		case mapped && ts.Format == "ascii":
+			maskTextPANs(v)
+		}
+	})
+	if err != nil {
+		clear(body)
+	}
+}
+
+// maskSpan masks an ASCII card number in place like drivers.MaskPAN (first
+// 6 and last 4 digits kept when more than 10, else the last 4); everything
+// after a track separator is masked.
+func maskSpan(b []byte) {
+	end := len(b)
+	for i, c := range b {
+		if c == '=' || c == '^' || (c == 'D' || c == 'd') && i > 0 {
+			end = i
+			break
+		}
+	}
+	var pos []int
+	for i, c := range b[:end] {
+		if isDigit(c) || c == '*' {
+			pos = append(pos, i)
+		}
+	}
+	head := 6
+	if len(pos) <= 10 {
+		head = 0
+	}
+	for k, p := range pos {
+		if k >= head && k < len(pos)-4 {
+			b[p] = '*'
+		}
+	}
+	for i := end; i < len(b); i++ {
+		if isDigit(b[i]) || b[i] >= 'A' && b[i] <= 'Z' || b[i] >= 'a' && b[i] <= 'z' {
+			b[i] = '*'
+		}
+	}
+}
+
+// maskNibbles masks a BCD card number: E nibbles except the first 6 and
+// last 4 digits (the last 4 only for 10 digits or fewer); F is padding.
+func maskNibbles(v []byte) {
+	n := 0
+	for n < 2*len(v) && nibble(v, n) != 0x0D && nibble(v, n) != 0x0F { // E (masked) counts as a digit
+		n++
+	}
+	head := 6
+	if n <= 10 {
+		head = 0
+	}
+	for i := head; i < n-4; i++ {
+		setNibble(v, i)
+	}
+	if n < 2*len(v) && nibble(v, n) == 0x0D { // track data after the separator
+		for i := n + 1; i < 2*len(v) && nibble(v, i) != 0x0F; i++ {
+			setNibble(v, i)
+		}
+	}
+}
+
+// setNibble sets nibble i of v to E (a masked digit).
+func setNibble(v []byte, i int) {
+	if i%2 == 0 {
+		v[i/2] = 0xE0 | v[i/2]&0x0F
+	} else {
+		v[i/2] = v[i/2]&0xF0 | 0x0E
+	}
+}
+
+// nibble returns nibble i of v (high first).
+func nibble(v []byte, i int) byte {
+	if i%2 == 0 {
+		return v[i/2] >> 4
+	}
+	return v[i/2] & 0x0F
+}
