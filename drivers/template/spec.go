@@ -17,16 +17,16 @@ import (
 // Spec is a template file as written. Load and Parse check it and compile
 // it into a *Template.
 type Spec struct {
-	Name        string             `yaml:"name"`
-	Description string             `yaml:"description"`
-	Framing     FramingSpec        `yaml:"framing"`
-	Encoding    string             `yaml:"encoding"`
-	Currency    string             `yaml:"currency"`
-	Amount      AmountSpec         `yaml:"amount"`
+	Name        string              `yaml:"name"`
+	Description string              `yaml:"description"`
+	Framing     FramingSpec         `yaml:"framing"`
+	Encoding    string              `yaml:"encoding"`
+	Currency    string              `yaml:"currency"`
+	Amount      AmountSpec          `yaml:"amount"`
 	Results     map[string][]string `yaml:"results"`
 	Types       map[string][]string `yaml:"types"`
-	TLV         map[string]TagSpec `yaml:"tlv"`
-	Records     []RecordSpec       `yaml:"records"`
+	TLV         map[string]TagSpec  `yaml:"tlv"`
+	Records     []RecordSpec        `yaml:"records"`
 }
 
 // FramingSpec says how frames are cut from the byte stream.
