@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -24,4 +25,63 @@ func BenchmarkDecodeCorpus(b *testing.B) {
 			d.FlushAll()
 		}
 	}
+}
+
+// synthetic builds a stream of n realistic receipts (GBK supermarket
+// receipts with styles, a raster logo, a QR code, a cut and a drawer kick),
+// about 1.1 KB each.
+func synthetic(n int) []byte {
+	var b []byte
+	logo := append([]byte("\x1dv0\x00\x30\x00\x08\x00"), make([]byte, 48*8)...)
+	for i := range n {
+		b = append(b, "\x1b@\x1c&\x1ba\x01\x1b!\x30"...)
+		b = append(b, logo...)
+		b = append(b, "\xb3\xac\xca\xd0\r\n\x1b!\x00\x1ba\x00"...)  // 超市
+		b = fmt.Appendf(b, "\xc1\xf7\xcb\xae\xba\xc5: %08d\r\n", i) // 流水号
+		for k := range 12 {
+			b = fmt.Appendf(b, "ITEM %02d   \xc9\xcc\xc6\xb7   %3d x %6.2f %8.2f\r\n", k, 1+k%3, 1.5+float64(k), float64(1+k%3)*(1.5+float64(k)))
+		}
+		b = append(b, "\x1b!\x08\xba\xcf\xbc\xc6: 123.00\r\n\x1b!\x00\xd3\xa6\xca\xd5: 120.00\r\n\xd2\xf8\xd0\xd0\xbf\xa8: 120.00\r\n"...)
+		b = append(b, "\x1d(k\x04\x001A2\x00\x1d(k\x13\x001P0https://e.cn/r/0001\x1d(k\x03\x001Q0"...)
+		b = append(b, "\x1dVB\x00\x1bp\x00\x19\xfa"...)
+	}
+	return b
+}
+
+// BenchmarkDecodeSynthetic decodes 50 MB of generated receipts in 4 KiB
+// chunks and reports MB/s, receipts per second and allocations per
+// receipt.
+func BenchmarkDecodeSynthetic(b *testing.B) {
+	one := len(synthetic(1))
+	n := 50 << 20 / one
+	data := synthetic(n)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var receipts int
+	for b.Loop() {
+		d := New(Options{ChineseDefault: true})
+		receipts = 0
+		for off := 0; off < len(data); off += 4096 {
+			receipts += len(d.Feed(drivers.Chunk{Time: t0, Data: data[off:min(off+4096, len(data))]}))
+		}
+		receipts += len(d.FlushAll())
+	}
+	if receipts != n {
+		b.Fatalf("%d receipts, want %d", receipts, n)
+	}
+	b.ReportMetric(float64(receipts)*float64(b.N)/b.Elapsed().Seconds(), "receipts/s")
+}
+
+// BenchmarkAllocsPerReceipt decodes one generated receipt at a time with
+// a long-lived decoder (as the agent does) and reports allocations per
+// receipt.
+func BenchmarkAllocsPerReceipt(b *testing.B) {
+	data := synthetic(1)
+	d := New(Options{ChineseDefault: true})
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Feed(drivers.Chunk{Time: t0, Data: data})
+	}
+	b.ReportMetric(float64(testing.AllocsPerRun(100, func() { d.Feed(drivers.Chunk{Time: t0, Data: data}) })), "allocs/receipt")
 }

@@ -21,7 +21,8 @@ func FuzzDecode(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		for _, opts := range []Options{{DeviceObserved: true}, {ChineseDefault: true, StarLineMode: true}} {
+		for _, opts := range []Options{{DeviceObserved: true, Detail: true}, {ChineseDefault: true, StarLineMode: true},
+			{Printer: mustPrinter("csn-a2"), Detail: true}, {Printer: mustPrinter("epson-japan")}} {
 			whole, _ := decodeBytes(opts, data)
 			want := marshalAll(t, whole)
 			cut := int(split) % (len(data) + 1)
@@ -38,6 +39,39 @@ func FuzzDecode(f *testing.F) {
 			d := New(opts)
 			d.Feed(drivers.Chunk{Time: t0, Dir: drivers.FromDevice, Data: data})
 			d.Flush(t0.Add(time.Hour))
+		}
+	})
+}
+
+// FuzzStatus interleaves host requests and printer replies as the input
+// says: no panic, bounded queues, and every NoReply event is timed after
+// its request.
+func FuzzStatus(f *testing.F) {
+	f.Add([]byte("\x10\x04\x01"), []byte("\x16"), uint8(0))
+	f.Add([]byte("\x1da\xff\x10\x04\x04\x1dr\x01"), []byte("\x10\x00\x00\x00\x12\x00\x14\x00\x0c\x00"), uint8(2))
+	f.Add([]byte("\x1dI\x01\x1dI\x42"), []byte("\x5fTM-T88\x00\x11\x13\x20"), uint8(5))
+	for _, b := range corpus(f) {
+		f.Add(b[:min(len(b), 64)], b[len(b)-min(len(b), 64):], uint8(len(b)))
+	}
+	f.Fuzz(func(t *testing.T, host, dev []byte, step uint8) {
+		d := New(Options{DeviceObserved: step&1 == 1})
+		now := t0
+		for i := 0; i < max(len(host), len(dev)); i += 4 {
+			now = now.Add(time.Duration(step) * 100 * time.Millisecond)
+			if i < len(host) {
+				d.Feed(drivers.Chunk{Time: now, Dir: drivers.FromHost, Data: host[i:min(i+4, len(host))]})
+			}
+			if i < len(dev) {
+				d.Feed(drivers.Chunk{Time: now, Dir: drivers.FromDevice, Data: dev[i:min(i+4, len(dev))]})
+			}
+			if len(d.st.eot) > maxPending || len(d.st.buf) > maxPending {
+				t.Fatal("pending status requests over bound")
+			}
+		}
+		for _, e := range append(d.Flush(now.Add(time.Minute)), d.FlushAll()...) {
+			if s, ok := e.(*drivers.PrinterStatus); ok && s.NoReply && s.Time.Before(t0) {
+				t.Fatalf("NoReply before any request: %v", s.Time)
+			}
 		}
 	})
 }

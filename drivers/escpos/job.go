@@ -73,6 +73,9 @@ func (d *Decoder) cut(cmd, mode string) {
 		d.item(Item{Offset: d.cmdAt, Kind: KindCut, Command: cmd, Note: mode})
 		return
 	}
+	if d.text.started {
+		d.text.endLine(d) // text before the cut prints before it
+	}
 	d.item(Item{Offset: d.cmdAt, Kind: KindCut, Command: cmd, Note: mode})
 	d.job.last = d.now
 	d.endJob("cut", true, d.now)

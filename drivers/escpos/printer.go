@@ -184,7 +184,7 @@ type printerSetup struct {
 func setup(opts Options) *printerSetup {
 	p := opts.Printer
 	if p == nil || p.Validate() != nil {
-		p, _ = PrinterByName("")
+		p = &Printer{Name: "epson", CodePage: "cp437", CodeTables: epsonTables} // read only here
 	}
 	s := &printerSetup{name: p.Name, chinese: p.ChineseDefault || opts.ChineseDefault, star: p.StarLineMode || opts.StarLineMode}
 	cp := p.CodePage
@@ -222,5 +222,5 @@ func (s *printerSetup) table(n byte) *codeTable {
 	if t, ok := s.tables[n]; ok {
 		return t
 	}
-	return missingTable(fmt.Sprintf("esc-t-%d", n))
+	return missingTable("unmapped")
 }

@@ -84,8 +84,15 @@ func codePageByName(name string) (*codeTable, bool) {
 	return t, ok
 }
 
+// missingTables caches the tables missingTable builds; they are never
+// written after being stored.
+var missingTables sync.Map // name -> *codeTable
+
 // missingTable returns a table that shows every byte >= 0x80 as U+FFFD.
 func missingTable(name string) *codeTable {
+	if t, ok := missingTables.Load(name); ok {
+		return t.(*codeTable)
+	}
 	t := &codeTable{name: name, missing: true}
 	for b := 0; b < 256; b++ {
 		if b < 0x80 {
@@ -94,7 +101,8 @@ func missingTable(name string) *codeTable {
 			t.runes[b] = utf8.RuneError
 		}
 	}
-	return t
+	v, _ := missingTables.LoadOrStore(name, t)
+	return v.(*codeTable)
 }
 
 // dbcs is a double-byte character set: Chinese (GBK, GB18030), Big5,
