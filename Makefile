@@ -45,7 +45,7 @@ dist:
 	  echo "build $$name"; \
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/$$name/tillwatch$$ext ./cmd/tillwatch; \
 	  cp README.md configs/example.yaml configs/schema.md dist/$$name/; \
-	  if [ $$os = linux ]; then cp -r packaging/systemd packaging/udev packaging/README.md dist/$$name/; fi; \
+	  if [ $$os = linux ]; then cp -r packaging/systemd packaging/udev dist/$$name/; cp packaging/README.md dist/$$name/INSTALL.md; fi; \
 	  if [ $$os = windows ] && command -v zip >/dev/null; then (cd dist && zip -qr $$name.zip $$name); else tar -C dist -czf dist/$$name.tar.gz $$name; fi; \
 	  rm -rf dist/$$name; \
 	done
