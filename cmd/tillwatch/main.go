@@ -37,6 +37,7 @@ type cli struct {
 	Capture captureCmd `cmd:"" help:"Record a config's devices to a capture file (terminal card data masked) for replay."`
 	Doctor  doctorCmd  `cmd:"" help:"Check an installation: config, ports and permissions, broker and TLS, disk, clock, journal."`
 	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
+	Watch   watchCmd   `cmd:"" help:"Subscribe to a fleet's alerts and lane statuses: deduplicated, filtered, as a table or JSON Lines; optionally forwarded to a webhook."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

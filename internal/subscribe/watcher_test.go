@@ -1,0 +1,130 @@
+package subscribe
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+)
+
+// next waits for the next message, or fails after a deadline.
+func next(t *testing.T, w *Watcher) Message {
+	t.Helper()
+	select {
+	case m, ok := <-w.Messages():
+		if !ok {
+			t.Fatal("messages closed")
+		}
+		return m
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message within 10s")
+	}
+	return Message{}
+}
+
+// TestWatcher: a retained status arrives at subscribe time, a repeated
+// alert id arrives once, other sites are filtered out, a bad payload is
+// reported, a repeated retained status is not.
+func TestWatcher(t *testing.T) {
+	b, err := mqttbroker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pub := publisher(t, b.URL())
+	online := []byte(`{"state":"online","since":"2026-11-22T10:00:00Z","site":"s1","lane":"l1","version":"v1"}`)
+	publish(t, pub, "tillwatch/v1/s1/l1/status", true, online)
+	publish(t, pub, "tillwatch/v1/s2/l1/status", true, online)
+
+	w, err := Dial(context.Background(), Options{Broker: b.URL(), ClientID: "test-watch", Filter: Filter{Sites: []string{"s1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	m := next(t, w)
+	if m.Status == nil || m.Status.State != "online" || m.Site != "s1" || m.Lane != "l1" || m.Status.Version != "v1" {
+		t.Fatalf("first message: %+v", m)
+	}
+	under := readTestdata(t, "alert_under_charge.json")
+	publish(t, pub, "tillwatch/v1/s1/l1/alert/amount_mismatch", false, under)
+	publish(t, pub, "tillwatch/v1/s1/l1/alert/amount_mismatch", false, under) // at-least-once repeat
+	publish(t, pub, "tillwatch/v1/s1/l1/status", true, online)                // same status again
+	publish(t, pub, "tillwatch/v1/s1/l1/alert/print_failed", false, []byte("not json"))
+	publish(t, pub, "tillwatch/v1/s1/l1/status", true, []byte(`{"state":"offline","reason":"connection_lost","site":"s1","lane":"l1"}`))
+
+	m = next(t, w)
+	if m.Alert == nil || m.Alert.ID != "8c1f0a4e2b7d9c31" || string(m.Payload) != string(under) {
+		t.Fatalf("alert: %+v", m)
+	}
+	m = next(t, w)
+	if m.Err == nil || !strings.Contains(m.Err.Error(), "not an alert") {
+		t.Fatalf("want the bad payload reported, got %+v", m)
+	}
+	m = next(t, w)
+	if m.Status == nil || m.Status.State != "offline" || m.Status.Reason != "connection_lost" {
+		t.Fatalf("want offline, got %+v", m)
+	}
+	select {
+	case m := <-w.Messages():
+		t.Errorf("unexpected message %+v", m)
+	default:
+	}
+}
+
+// TestWatcherShared: two members of a $share group get each alert once
+// between them.
+func TestWatcherShared(t *testing.T) {
+	b, err := mqttbroker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var ws []*Watcher
+	for _, id := range []string{"m1", "m2"} {
+		w, err := Dial(context.Background(), Options{Broker: b.URL(), ClientID: id, Share: "ops", NoStatus: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		ws = append(ws, w)
+	}
+	pub := publisher(t, b.URL())
+	publish(t, pub, "tillwatch/v1/s1/l1/alert/amount_mismatch", false, readTestdata(t, "alert_under_charge.json"))
+	publish(t, pub, "tillwatch/v1/s2/l1/alert/payment_without_receipt", false, readTestdata(t, "alert_no_receipt.json"))
+	got := map[string]int{}
+	deadline := time.After(10 * time.Second)
+	for len(got) < 2 {
+		select {
+		case m := <-ws[0].Messages():
+			got[m.Alert.ID]++
+		case m := <-ws[1].Messages():
+			got[m.Alert.ID]++
+		case <-deadline:
+			t.Fatalf("got %v", got)
+		}
+	}
+	// A copy to the other member would arrive right behind the first.
+	select {
+	case m := <-ws[0].Messages():
+		got[m.Alert.ID]++
+	case m := <-ws[1].Messages():
+		got[m.Alert.ID]++
+	case <-time.After(300 * time.Millisecond):
+	}
+	for id, n := range got {
+		if n != 1 {
+			t.Errorf("%s delivered %d times in the group", id, n)
+		}
+	}
+}
+
+func TestDialFails(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := Dial(ctx, Options{Broker: "tcp://127.0.0.1:1", ConnectTimeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "subscribe: connect") {
+		t.Errorf("Dial to a closed port: %v", err)
+	}
+}
