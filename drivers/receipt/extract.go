@@ -174,7 +174,7 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 	r.Profile, r.Currency = p.Name, p.Currency
 	r.Number, r.Total, r.Due, r.Change, r.Tenders, r.Reprint = "", nil, nil, nil, nil, false
 	for _, l := range r.Lines {
-		p.extractLine(ms, r, l.Text)
+		p.extractLine(ms, r, l.Text, nil)
 	}
 	if r.Due == nil && r.Total != nil {
 		v := *r.Total
@@ -182,8 +182,9 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 	}
 }
 
-// extractLine applies one line's labels to r.
-func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string) {
+// extractLine applies one line's labels to r, telling note (when not nil)
+// each label found with its field name and value ("" when it has none).
+func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string, note func(h hit, field, value string)) {
 	line := asciiUpper(text) // same byte offsets as text
 	hits := find(ms, line)
 	if len(hits) == 0 {
@@ -196,17 +197,26 @@ func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string) {
 			end = hits[i+1].start
 		}
 		seg := line[h.end:end]
+		tell := func(value string) {
+			if note != nil {
+				note(h, h.m.field.String(h.m.kind), value)
+			}
+		}
 		switch h.m.field {
 		case fReprint:
 			reprint = true
+			tell("")
 			continue
 		case fNotReprint:
 			notReprint = true
+			tell("")
 			continue
 		case fNumber:
-			if n, ok := firstNumber(text[h.end:end]); ok && r.Number == "" {
+			n, ok := firstNumber(text[h.end:end])
+			if ok && r.Number == "" {
 				r.Number = n
 			}
+			tell(n)
 			continue
 		}
 		v, ok := lastMoney(seg)
@@ -214,8 +224,10 @@ func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string) {
 			v, ok = lastMoney(line)
 		}
 		if !ok {
+			tell("")
 			continue
 		}
+		tell(formatMinor(v))
 		switch h.m.field {
 		case fTotal:
 			r.Total = &v

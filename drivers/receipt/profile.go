@@ -2,7 +2,7 @@ package receipt
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +16,8 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 )
 
-//go:embed profiles/generic.yaml
-var genericYAML []byte
+//go:embed profiles/*.yaml
+var builtinFS embed.FS
 
 // Profile is a set of receipt labels. Load or Builtin return one ready to
 // use; it is read-only afterwards and safe for concurrent Extract calls.
@@ -58,13 +58,24 @@ type Reprint struct {
 	Except  []string `yaml:"except"`
 }
 
-// Builtin returns a fresh copy of a built-in profile: "generic".
+// Builtin returns a fresh copy of a built-in profile: "generic" (English
+// and Simplified Chinese), "cn-supermarket", "restaurant", "en-retail".
 func Builtin(name string) (*Profile, error) {
-	switch name {
-	case "generic":
-		return parse("builtin:generic.yaml", genericYAML)
+	b, err := builtinFS.ReadFile("profiles/" + name + ".yaml")
+	if err != nil || strings.ContainsAny(name, "/.") {
+		return nil, fmt.Errorf("receipt: unknown built-in profile %q (have: %s)", name, strings.Join(BuiltinNames(), ", "))
 	}
-	return nil, fmt.Errorf("receipt: unknown built-in profile %q (have: generic)", name)
+	return parse("builtin:"+name+".yaml", b)
+}
+
+// BuiltinNames lists the built-in profiles, sorted.
+func BuiltinNames() []string {
+	ents, _ := builtinFS.ReadDir("profiles")
+	names := make([]string, 0, len(ents))
+	for _, e := range ents {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	return names
 }
 
 // Load reads a profile from a YAML file. Errors name the file, the line

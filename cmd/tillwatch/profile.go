@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/receipt"
+)
+
+type profileCmd struct {
+	Test profileTestCmd `cmd:"" help:"Show which receipt field a profile finds on which line of a receipt (ESC/POS bytes or plain text)."`
+	List profileListCmd `cmd:"" help:"List the built-in receipt and printer profiles."`
+}
+
+type profileTestCmd struct {
+	Profile        string `arg:"" help:"Receipt profile: a builtin name (tillwatch profile list) or a YAML file."`
+	File           string `arg:"" default:"-" help:"A receipt: ESC/POS bytes (as captured or printed to a file) or plain UTF-8 text, one printed line per line; - for standard input."`
+	Format         string `default:"auto" enum:"auto,escpos,text" help:"Input format: auto (ESC/POS when the file holds ESC, GS or FS bytes or is not UTF-8), escpos or text."`
+	Printer        string `default:"epson" help:"Printer profile for ESC/POS input."`
+	CodePage       string `help:"Power-on code table for ESC/POS input, overriding the printer profile's."`
+	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode (raw GBK with no FS &)."`
+	JSON           bool   `help:"Print the findings as JSON Lines, one object per receipt."`
+}
+
+func (c *profileTestCmd) Run(e *env) error {
+	prof, err := receipt.Builtin(c.Profile)
+	if err != nil {
+		if prof, err = receipt.Load(c.Profile); err != nil {
+			return usageError{fmt.Errorf("profile: %w", err)}
+		}
+	}
+	data, err := (&decodeFlags{File: c.File}).read(e)
+	if err != nil {
+		return err
+	}
+	format := c.Format
+	if format == "auto" {
+		format = "text"
+		if bytes.ContainsAny(data, "\x1b\x1d\x1c") || !utf8.Valid(data) {
+			format = "escpos"
+		}
+	}
+	var rs []*drivers.Receipt
+	if format == "text" {
+		r := &drivers.Receipt{}
+		for _, l := range strings.Split(strings.TrimRight(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n"), "\n") {
+			r.Lines = append(r.Lines, drivers.Line{Text: strings.TrimRight(l, " \t")})
+		}
+		rs = append(rs, r)
+	} else {
+		printer, err := escpos.PrinterByName(c.Printer)
+		if err != nil {
+			return usageError{err}
+		}
+		opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault}
+		if err := opts.Validate(); err != nil {
+			return usageError{err}
+		}
+		dec := escpos.New(opts)
+		evs := dec.Feed(drivers.Chunk{Time: time.Unix(0, 0).UTC(), Data: data})
+		for _, ev := range append(evs, dec.FlushAll()...) {
+			if r, ok := ev.(*drivers.Receipt); ok {
+				rs = append(rs, r)
+			}
+		}
+	}
+	if len(rs) == 0 {
+		return fmt.Errorf("profile: %s: no receipt with text in %d bytes (%s)", c.File, len(data), format)
+	}
+	for i, r := range rs {
+		ex := prof.Explain(r)
+		if c.JSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(map[string]any{"receipt": i + 1, "format": format, "profile": prof.Name, "fields": r, "explanation": ex}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := printExplanation(e.stdout, i+1, len(rs), format, prof.Name, r, ex); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printExplanation prints one receipt's findings as a table a technician
+// reads: line, field, label, value, the line's text; then the fields the
+// receipt ends up with and the amounts no label claimed.
+func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers.Receipt, ex receipt.Explanation) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "receipt %d of %d (%s, %d lines), profile %s\n", n, of, format, len(r.Lines), profile)
+	fmt.Fprintf(&b, "%5s  %-14s %-14s %-20s %s\n", "line", "field", "label", "value", "text")
+	for _, f := range ex.Findings {
+		mark := " "
+		if f.Used {
+			mark = "*"
+		}
+		v := f.Value
+		if v == "" {
+			v = "-"
+		}
+		fmt.Fprintf(&b, "%4d%s  %-14s %-14s %-20s %s\n", f.Line, mark, f.Field, f.Label, v, strings.TrimSpace(f.Text))
+	}
+	b.WriteString("(* = kept in the receipt)\n")
+	fmt.Fprintf(&b, "fields: %s\n", fieldSummary(r))
+	if len(ex.Unclaimed) > 0 {
+		b.WriteString("amounts no label claimed (item lines, or a label the profile lacks):\n")
+		for _, i := range ex.Unclaimed {
+			fmt.Fprintf(&b, "%4d   %s\n", i, strings.TrimSpace(r.Lines[i-1].Text))
+		}
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func fieldSummary(r *drivers.Receipt) string {
+	money := func(v *int64) string {
+		if v == nil {
+			return "-"
+		}
+		return escpos.Minor(*v)
+	}
+	var ts []string
+	for _, t := range r.Tenders {
+		ts = append(ts, fmt.Sprintf("%s %s (%s)", t.Kind, escpos.Minor(t.Amount), t.Label))
+	}
+	tenders := "-"
+	if len(ts) > 0 {
+		tenders = strings.Join(ts, ", ")
+	}
+	num := r.Number
+	if num == "" {
+		num = "-"
+	}
+	return fmt.Sprintf("number %s, total %s, due %s, tenders %s, change %s, reprint %v", num, money(r.Total), money(r.Due), tenders, money(r.Change), r.Reprint)
+}
+
+type profileListCmd struct{}
+
+func (profileListCmd) Run(e *env) error {
+	_, err := fmt.Fprintf(e.stdout, "receipt profiles: %s\nprinter profiles: %s\n",
+		strings.Join(receipt.BuiltinNames(), ", "), strings.Join(escpos.PrinterNames(), ", "))
+	return err
+}
