@@ -33,6 +33,7 @@ type cli struct {
 	Replay  replayCmd  `cmd:"" help:"Replay capture files offline and print alerts as JSON Lines."`
 	Decode  decodeCmd  `cmd:"" help:"Decode device bytes to text or JSON."`
 	Ports   portsCmd   `cmd:"" help:"List serial ports with USB ids and their stable /dev/serial/by-id names."`
+	Profile profileCmd `cmd:"" help:"Fit a receipt profile to a POS: which field is found on which line."`
 	Monitor monitorCmd `cmd:"" help:"Live decoded view of a config's devices: receipts as text, payments, printer status (--hex for raw bytes)."`
 	Capture captureCmd `cmd:"" help:"Record a config's devices to a capture file (terminal card data masked) for replay."`
 	Doctor  doctorCmd  `cmd:"" help:"Check an installation: config, ports and permissions, broker and TLS, disk, clock, journal."`
