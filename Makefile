@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test demo lint cross dist bench fuzz clean
+.PHONY: all build test demo lint cross dist bench fuzz clean scenarios
 
 all: lint test build
 
@@ -62,6 +62,10 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# Precision and recall per alert kind over testdata/scenarios and a 10,000-checkout clean shift.
+scenarios:
+	$(GO) run ./internal/scenarios/report -dir testdata/scenarios
 
 clean:
 	rm -rf bin dist

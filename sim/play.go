@@ -34,6 +34,9 @@ func (p *Player) Play(ctx context.Context, writes []Write) error {
 		if w.Note != "" && p.Note != nil {
 			p.Note(w.At, w.Note)
 		}
+		if w.Link != "" {
+			continue // a link event has no bytes to play
+		}
 		if err := p.write(ctx, timer, w); err != nil {
 			return err
 		}

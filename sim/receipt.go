@@ -28,6 +28,8 @@ type Receipt struct {
 	Tenders  []Tender
 	NoCut    bool // the job is never cut (a jammed or misconfigured driver)
 	Drawer   bool // kick the cash drawer
+	Copy     bool // a reprint: marked REPRINT / 重打印
+	Refund   bool // a refund receipt: titled REFUND / 退货 (items and tenders negative)
 }
 
 // Total is the sum of the items.
@@ -106,7 +108,14 @@ func (r Receipt) lines() []string {
 	if r.Chinese {
 		return r.chineseLines()
 	}
-	ls := []string{"TILLWATCH MART", "RECEIPT " + r.Number, "--------------------------------"}
+	ls := []string{"TILLWATCH MART", "RECEIPT " + r.Number}
+	if r.Refund {
+		ls = append(ls, "*** REFUND ***")
+	}
+	if r.Copy {
+		ls = append(ls, "*** REPRINT ***")
+	}
+	ls = append(ls, "--------------------------------")
 	for _, it := range r.Items {
 		ls = append(ls, fmt.Sprintf("%-22s%10s", it.Name, money(it.Amount)))
 	}
@@ -130,7 +139,14 @@ func (r Receipt) lines() []string {
 }
 
 func (r Receipt) chineseLines() []string {
-	ls := []string{"天天超市", "流水号: " + r.Number, "--------------------------------"}
+	ls := []string{"天天超市", "流水号: " + r.Number}
+	if r.Refund {
+		ls = append(ls, "*** 退货 ***")
+	}
+	if r.Copy {
+		ls = append(ls, "*** 重打印 ***")
+	}
+	ls = append(ls, "--------------------------------")
 	for _, it := range r.Items {
 		ls = append(ls, fmt.Sprintf("%s  %s", it.Name, money(it.Amount)))
 	}

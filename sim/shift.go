@@ -25,27 +25,45 @@ func (w Wire) String() string {
 
 // PrinterState is what the printer reports with Automatic Status Back.
 type PrinterState struct {
-	PaperEnd  bool
-	CoverOpen bool
+	PaperEnd     bool
+	CoverOpen    bool
+	PaperNearEnd bool
 }
 
 // Action is one thing that happens at the lane At a time from the start of
-// the shift. Exactly one of Print, Sale, Printer and EnableStatus is set.
+// the shift. Exactly one of Print, Sale, Refund, Void, EndOfDay, Link,
+// Printer and EnableStatus is set.
 type Action struct {
 	At           time.Duration
 	Note         string // a human line the demo prints when it happens
 	Print        *Receipt
 	Sale         *CardSale
+	Refund       *CardRefund
+	Void         *CardVoid
+	EndOfDay     *EndOfDay
+	Link         *LinkChange
 	Printer      *PrinterState
 	EnableStatus bool // the register enables Automatic Status Back (GS a)
 }
 
-// Write is bytes to put on a wire at a time from the start of the shift.
+// LinkChange is a device's link going down or coming back (a USB adapter
+// unplugged, a cable pulled): no bytes, a link event in a capture.
+type LinkChange struct {
+	Device string // "printer" or "terminal"
+	Up     bool
+	Reason string
+}
+
+// Write is bytes to put on a wire at a time from the start of the shift,
+// or, when Link is set, the link of the wire's device going "up" or
+// "down" (no bytes).
 type Write struct {
-	At   time.Duration
-	Wire Wire
-	Data []byte
-	Note string
+	At     time.Duration
+	Wire   Wire
+	Data   []byte
+	Note   string
+	Link   string
+	Reason string
 }
 
 // Compile turns a shift into timed writes, ordered by time.
@@ -63,6 +81,14 @@ func Compile(shift []Action) ([]Write, error) {
 			part = []Write{{At: a.At, Wire: PrinterHost, Data: b}}
 		case a.Sale != nil:
 			part, err = a.Sale.conversation(a.At)
+		case a.Refund != nil:
+			part = a.Refund.conversation(a.At)
+		case a.Void != nil:
+			part = a.Void.conversation(a.At)
+		case a.EndOfDay != nil:
+			part = a.EndOfDay.conversation(a.At)
+		case a.Link != nil:
+			part, err = a.Link.write(a.At)
 		case a.Printer != nil:
 			part = []Write{{At: a.At, Wire: PrinterDevice, Data: asb(*a.Printer)}}
 		case a.EnableStatus:
@@ -94,6 +120,9 @@ func asb(s PrinterState) []byte {
 	}
 	if s.CoverOpen {
 		b[0] |= 0x08 | 0x20
+	}
+	if s.PaperNearEnd {
+		b[2] |= 0x03
 	}
 	return b
 }

@@ -18,6 +18,9 @@ type CardSale struct {
 	AuthCode  string
 	PAN       string // as the terminal sends it: masked (E for hidden digits) or, in PCI tests, full
 	Terminal  string // 8-digit terminal id
+	// Refused: the register refuses the approved result (84 66, e.g. it
+	// had timed out) and the terminal reverses the payment (06 1E).
+	Refused bool
 }
 
 // ZVT serial line timing: a terminal answers a command with ACK quickly and
@@ -63,6 +66,23 @@ func (s CardSale) conversation(at time.Duration) ([]Write, error) {
 		{ackDelay, TerminalHost, []byte{ack}},
 		{50 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Completion())},
 		{ackDelay, TerminalHost, []byte{ack}},
+	}
+	if s.Refused {
+		steps[4] = struct {
+			after time.Duration
+			wire  Wire
+			data  []byte
+		}{50 * time.Millisecond, TerminalHost, zvt.Frame(zvt.Negative(0x66))}
+		steps[5].wire, steps[5].data = TerminalDevice, []byte{ack}
+		steps = append(steps, struct {
+			after time.Duration
+			wire  Wire
+			data  []byte
+		}{300 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Abort(0x05))}, struct {
+			after time.Duration
+			wire  Wire
+			data  []byte
+		}{ackDelay, TerminalHost, []byte{ack}})
 	}
 	ws := make([]Write, len(steps))
 	t := at
