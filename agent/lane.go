@@ -81,7 +81,7 @@ func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
 			ChineseDefault: d.ChineseDefault,
 			JobTimeout:     dt.CutTimeout,
 			StatusTimeout:  dt.StatusTimeout,
-			DeviceObserved: d.Link.DevicePort != "",
+			DeviceObserved: deviceObserved(d.Link),
 			Fields:         prof,
 		}), nil
 	case "zvt":

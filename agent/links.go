@@ -20,6 +20,12 @@ func serialConfig(l configs.Link, path string) link.SerialConfig {
 	}
 }
 
+// deviceObserved says whether a link carries what the device answers:
+// every bridge does, a tap only with a device line.
+func deviceObserved(l configs.Link) bool {
+	return l.DevicePort != "" || l.Mode == configs.ModeBridge || l.Type == configs.TypeTCP || l.Type == configs.TypeUSBLP
+}
+
 // linkFor builds the topology a device's config asks for.
 func (a *Agent) linkFor(d configs.Device) runner {
 	l := d.Link

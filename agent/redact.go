@@ -3,6 +3,7 @@ package agent
 import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/template"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
 
@@ -25,10 +26,24 @@ func newRedactors(devs []configs.Device) redactors {
 		switch d.Protocol {
 		case "zvt":
 			r[d.Name] = zvt.NewRedactor()
+		case "template":
+			// Transbank needs none: its link carries the last 4 digits only.
+			t, err := template.Load(d.Template)
+			if err != nil {
+				r[d.Name] = dropAll{} // configs checked it; never write what cannot be checked
+				continue
+			}
+			r[d.Name] = template.NewRedactor(t)
 		}
 	}
 	return r
 }
+
+// dropAll is the redactor of a link whose redactor could not be built.
+type dropAll struct{}
+
+// Redact implements streamRedactor: nothing is safe to keep.
+func (dropAll) Redact(drivers.Direction, []byte) []byte { return nil }
 
 // redact returns the bytes of dev safe to write down.
 func (r redactors) redact(dev string, dir drivers.Direction, data []byte) []byte {

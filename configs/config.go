@@ -93,9 +93,13 @@ type Device struct {
 	Name string `yaml:"name"`
 	// Role is RolePrinter or RoleTerminal.
 	Role string `yaml:"role"`
-	// Protocol is "escpos" for printers, "zvt" or "transbank" for
-	// terminals; it defaults from Role (escpos, zvt).
+	// Protocol is "escpos" for printers, "zvt", "transbank" or "template"
+	// for terminals; it defaults from Role (escpos, zvt).
 	Protocol string `yaml:"protocol"`
+	// Template (template only, required there) is a shipped template name
+	// (linelog, mispos) or the path of a YAML template (see
+	// drivers/template).
+	Template string `yaml:"template"`
 	// ReceiptProfile (escpos only) is a builtin profile name or the path
 	// of a YAML profile; default "generic". IsProfilePath tells which.
 	ReceiptProfile string `yaml:"receipt_profile"`

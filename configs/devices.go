@@ -1,12 +1,17 @@
 package configs
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/tillwatch/tillwatch/drivers/template"
 )
 
 // IsProfilePath reports whether a receipt_profile value names a YAML file
@@ -70,11 +75,22 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 		}
 		return
 	}
-	if dev.Currency == "" {
+	switch {
+	case dev.Currency != "":
+	case dev.Protocol == "transbank":
+		dev.Currency = "CLP" // Transbank is Chilean
+	case dev.Protocol == "template":
+		// the template's currency applies
+	default:
 		dev.Currency = "EUR"
 	}
-	if !currency.MatchString(dev.Currency) {
+	if dev.Currency != "" && !currency.MatchString(dev.Currency) {
 		d.fail(p+".currency", "%q is not an ISO 4217 alpha code (3 upper-case letters, e.g. EUR, CNY)", dev.Currency)
+	}
+	if dev.Protocol == "template" {
+		d.validateTemplate(p+".template", &dev.Template, dir)
+	} else {
+		d.only(p, dev.Protocol, templateOnly, "template")
 	}
 	if dev.Protocol == "escpos" {
 		d.only(p, dev.Protocol, zvtOnly, "zvt")
@@ -238,4 +254,34 @@ func (d *decoder) port(path, port string, ports map[string]string) {
 		return
 	}
 	ports[key] = path
+}
+
+// templateOnly are the keys of protocol template.
+var templateOnly = []string{"template"}
+
+// validateTemplate checks a terminal template: a shipped name or a YAML
+// file, loaded here so its errors (file, line, field) stop the agent at
+// config time.
+func (d *decoder) validateTemplate(path string, v *string, dir string) {
+	names := strings.Join(template.Builtins(), ", ")
+	if !d.required(path, *v, "a shipped template ("+names+") or the path of a YAML template") {
+		return
+	}
+	var err error
+	if IsProfilePath(*v) {
+		written := *v
+		d.existing(path, v, dir)
+		var b []byte
+		if b, err = os.ReadFile(*v); err == nil {
+			_, err = template.Parse(written, b) // errors name the file as written
+		}
+	} else if !slices.Contains(template.Builtins(), *v) {
+		d.fail(path, "%q is neither a shipped template (%s) nor a .yaml path", *v, names)
+		return
+	} else {
+		_, err = template.Load(*v)
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.fail(path, "%v", err)
+	}
 }

@@ -16,6 +16,9 @@ import (
 type decodeCmd struct {
 	Escpos decodeEscposCmd `cmd:"" help:"Decode an ESC/POS print stream (host->printer bytes) to the receipt as printed."`
 	Zvt    decodeZvtCmd    `cmd:"" help:"Decode ZVT bytes (serial frames or bare APDUs) to payments."`
+	// Transbank and Template live in decode_terminals.go.
+	Transbank decodeTransbankCmd `cmd:"" help:"Decode Transbank POS Integrado frames (STX ... ETX LRC) to payments and settlements."`
+	Template  decodeTemplateCmd  `cmd:"" help:"Try a terminal template (-t NAME|FILE) on raw link bytes: payments, settlements, and what did not match."`
 }
 
 type decodeFlags struct {

@@ -390,3 +390,11 @@ func allFields() []string {
 	slices.Sort(out)
 	return out
 }
+
+// WithCurrency returns a copy of t whose default currency is cur (a
+// device's configured currency overriding the template's).
+func (t *Template) WithCurrency(cur string) *Template {
+	c := *t
+	c.currency = cur
+	return &c
+}
