@@ -10,6 +10,8 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/drivers/template"
+	"github.com/tillwatch/tillwatch/drivers/transbank"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
 
@@ -86,6 +88,17 @@ func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
 		}), nil
 	case "zvt":
 		return zvt.New(zvt.Options{Framing: d.Framing, Currency: d.Currency}), nil
+	case "transbank":
+		return transbank.New(transbank.Options{Currency: d.Currency}), nil
+	case "template":
+		t, err := template.Load(d.Template)
+		if err != nil {
+			return nil, err
+		}
+		if d.Currency != "" {
+			t = t.WithCurrency(d.Currency)
+		}
+		return template.New(t), nil
 	default:
 		return nil, fmt.Errorf("protocol %q has no decoder yet", d.Protocol)
 	}
