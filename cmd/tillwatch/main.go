@@ -40,6 +40,9 @@ type cli struct {
 	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
 	Watch   watchCmd   `cmd:"" help:"Subscribe to a fleet's alerts and lane statuses: deduplicated, filtered, as a table or JSON Lines; optionally forwarded to a webhook."`
 	Version versionCmd `cmd:"" help:"Print the version."`
+
+	// Standalone terminals: the acquirer's statement against the journal.
+	Reconcile reconcileCmd `cmd:"" help:"Compare an acquirer's statement (CSV) with the journal; alerts as JSON Lines."`
 }
 
 // usageError marks errors that exit with code 2 (bad usage or bad config).
