@@ -12,9 +12,9 @@ import (
 // byte by byte and split at a point chosen by the input. The bytes are also
 // fed as printer replies.
 func FuzzDecode(f *testing.F) {
-	for _, b := range corpus(f) {
-		f.Add(b, uint16(7))
-		f.Add(b[:min(len(b), 512)], uint16(len(b)))
+	for _, b := range corpus(f) { // slices keep mutation and minimization fast
+		f.Add(b[:min(len(b), 2048)], uint16(7))
+		f.Add(b[max(0, len(b)-512):], uint16(len(b)))
 	}
 	f.Add([]byte("\x1c&\xba\x1b!\x00\xcf\n\x1dV\x00"), uint16(3))
 	f.Add([]byte("\x1b&\x03\x20\x21\x08\x10\x04\x00"), uint16(1))
