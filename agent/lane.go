@@ -10,6 +10,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/drivers/slip"
 	"github.com/tillwatch/tillwatch/drivers/template"
 	"github.com/tillwatch/tillwatch/drivers/transbank"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
@@ -78,16 +79,29 @@ func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
 		if err != nil {
 			return nil, err
 		}
-		return escpos.New(escpos.Options{
+		dec := escpos.New(escpos.Options{
 			CodePage:       d.CodePage,
 			ChineseDefault: d.ChineseDefault,
 			JobTimeout:     dt.CutTimeout,
 			StatusTimeout:  dt.StatusTimeout,
 			DeviceObserved: deviceObserved(d.Link),
 			Fields:         prof,
-		}), nil
+		})
+		// Card slips printed by the register become payments (a lane
+		// whose terminal has no link; configs rejects it otherwise).
+		sp, err := loadSlip(d.SlipProfile)
+		if err != nil || sp == nil {
+			return dec, err
+		}
+		return slip.NewDecoder(dec, sp), nil
 	case "zvt":
-		return zvt.New(zvt.Options{Framing: d.Framing, Currency: d.Currency}), nil
+		// The terminal's slips (06 D3) complete results the link left
+		// incomplete.
+		sp, err := loadSlip(d.SlipProfile)
+		if err != nil {
+			return nil, err
+		}
+		return zvt.New(zvt.Options{Framing: d.Framing, Currency: d.Currency, Charset: d.Charset, Slip: sp}), nil
 	case "transbank":
 		return transbank.New(transbank.Options{Currency: d.Currency}), nil
 	case "template":
@@ -102,6 +116,18 @@ func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
 	default:
 		return nil, fmt.Errorf("protocol %q has no decoder yet", d.Protocol)
 	}
+}
+
+// loadSlip opens a slip profile; "" and "none" mean none.
+func loadSlip(name string) (*slip.Profile, error) {
+	if name == "" || name == "none" {
+		return nil, nil
+	}
+	p, err := slip.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("slip profile: %w", err)
+	}
+	return p, nil
 }
 
 func loadProfile(name string) (*receipt.Profile, error) {

@@ -111,6 +111,15 @@ type Device struct {
 	ChineseDefault bool `yaml:"chinese_default"`
 	// Framing (zvt only) is auto (default), serial or tcp.
 	Framing string `yaml:"framing"`
+	// Charset (zvt only) is the character set of the terminal's slip text:
+	// auto (default), cp437 or latin1.
+	Charset string `yaml:"charset"`
+	// SlipProfile reads card slips: a builtin name (unionpay, de-en), the
+	// path of a YAML slip profile, or none. zvt: the terminal's slips
+	// complete results the link left incomplete; default de-en. escpos:
+	// slips printed through the register's printer become payments; only
+	// on a lane without a terminal device (default none).
+	SlipProfile string `yaml:"slip_profile"`
 	// Currency is the ISO 4217 alpha code assumed when the device does not
 	// say; default "EUR".
 	Currency string `yaml:"currency"`
@@ -253,9 +262,9 @@ func DefaultDevice(name, role, hostPort string) Device {
 	d := Device{Name: name, Role: role, Currency: "EUR", Link: DefaultLink(hostPort)}
 	switch role {
 	case RolePrinter:
-		d.Protocol, d.ReceiptProfile, d.CodePage = "escpos", "generic", "cp437"
+		d.Protocol, d.ReceiptProfile, d.CodePage, d.SlipProfile = "escpos", "generic", "cp437", "none"
 	case RoleTerminal:
-		d.Protocol, d.Framing = "zvt", "auto"
+		d.Protocol, d.Framing, d.Charset, d.SlipProfile = "zvt", "auto", "auto", "de-en"
 	}
 	return d
 }

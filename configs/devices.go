@@ -24,7 +24,7 @@ func IsProfilePath(profile string) bool {
 // escposOnly and zvtOnly are the device keys that belong to one protocol.
 var (
 	escposOnly = []string{"receipt_profile", "code_page", "chinese_default"}
-	zvtOnly    = []string{"framing"}
+	zvtOnly    = []string{"framing", "charset"}
 )
 
 func (d *decoder) validateDevices(devs []Device, dir string) {
@@ -49,6 +49,7 @@ func (d *decoder) validateDevices(devs []Device, dir string) {
 		d.validateDevice(p, dev, dir)
 		d.validateLink(p+".link", &dev.Link, ports)
 	}
+	d.slipPrinters(devs)
 }
 
 func (d *decoder) validateDevice(p string, dev *Device, dir string) {
@@ -106,6 +107,7 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 			dev.CodePage = "cp437"
 		}
 		d.enum(p+".code_page", dev.CodePage, codePages)
+		d.slipProfile(p, dev, "none", dir)
 		return
 	}
 	d.only(p, dev.Protocol, escposOnly, "escpos")
@@ -114,8 +116,52 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 			dev.Framing = "auto"
 		}
 		d.enum(p+".framing", dev.Framing, framings)
+		if dev.Charset == "" {
+			dev.Charset = "auto"
+		}
+		d.enum(p+".charset", dev.Charset, charsets)
+		d.slipProfile(p, dev, "de-en", dir)
 	} else {
+		if d.set(p + ".slip_profile") {
+			d.fail(p+".slip_profile", "only for protocols escpos and zvt, not %s", dev.Protocol)
+		}
 		d.only(p, dev.Protocol, zvtOnly, "zvt")
+	}
+}
+
+// charsets are the zvt slip text character sets.
+var charsets = []string{"auto", "cp437", "latin1"}
+
+// slipProfile checks a device's slip_profile: a builtin name, none, or an
+// existing YAML file.
+func (d *decoder) slipProfile(p string, dev *Device, def, dir string) {
+	switch {
+	case dev.SlipProfile == "":
+		dev.SlipProfile = def
+	case IsProfilePath(dev.SlipProfile):
+		d.existing(p+".slip_profile", &dev.SlipProfile, dir)
+	case !slices.Contains([]string{"none", "unionpay", "de-en"}, dev.SlipProfile):
+		d.fail(p+".slip_profile", "%q is neither none, a builtin slip profile (unionpay, de-en) nor a .yaml path", dev.SlipProfile)
+	}
+}
+
+// slipPrinters reports printers that read slips into payments on a lane
+// that also taps a terminal: each payment would count twice.
+func (d *decoder) slipPrinters(devs []Device) {
+	term := ""
+	for i, dev := range devs {
+		if dev.Role == RoleTerminal {
+			term = fmt.Sprintf("devices[%d] (%s)", i, dev.Name)
+			break
+		}
+	}
+	if term == "" {
+		return
+	}
+	for i, dev := range devs {
+		if dev.Protocol == "escpos" && dev.SlipProfile != "" && dev.SlipProfile != "none" {
+			d.fail(fmt.Sprintf("devices[%d].slip_profile", i), "%q makes payments from printed card slips, but the lane taps the terminal %s: every payment would count twice (use slip_profile only on a lane whose terminal has no link)", dev.SlipProfile, term)
+		}
 	}
 }
 
