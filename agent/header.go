@@ -47,6 +47,7 @@ func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
 		if info.Currency != "" {
 			d.Currency = info.Currency
 		}
+		d.Template = info.Template
 		cfg.Devices = append(cfg.Devices, d)
 	}
 	if h.Detect != nil {

@@ -57,6 +57,9 @@ type DeviceInfo struct {
 	Framing string `json:"framing,omitempty"`
 	// Currency is the device's default ISO 4217 alpha currency.
 	Currency string `json:"currency,omitempty"`
+	// Template is the terminal template (protocol "template"): a shipped
+	// name or a path, as in the config.
+	Template string `json:"template,omitempty"`
 }
 
 // marshalHeader checks the version (filling in Version when empty) and
@@ -90,7 +93,7 @@ func HeaderFor(c *configs.Config) *Header {
 	for _, d := range c.Devices {
 		h.Devices[d.Name] = DeviceInfo{
 			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, CodePage: d.CodePage,
-			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency,
+			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency, Template: d.Template,
 		}
 	}
 	return h
