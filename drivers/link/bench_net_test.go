@@ -78,6 +78,25 @@ func BenchmarkUSBLPLatency(b *testing.B) {
 	})
 }
 
+// BenchmarkUSBLPTCPDirect is the baseline of BenchmarkUSBLPLatency/tcp:
+// a bare read-write loop from an accepted connection to the device file.
+func BenchmarkUSBLPTCPDirect(b *testing.B) {
+	lp := newLPStandIn(b)
+	dp, err := OpenLP(SerialConfig{Path: lp.Path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { dp.Close() })
+	ln := loopListener(b)
+	pos := dialPOS(b, ln.Addr().String())
+	in, err := ln.Accept()
+	if err != nil {
+		b.Fatal(err)
+	}
+	copyLoop(b, in, dp)
+	measure(b, pos, lp.Master)
+}
+
 // copyLoop forwards from in to out, read by read, until in is closed at
 // cleanup.
 func copyLoop(b *testing.B, in io.ReadCloser, out io.Writer) {
