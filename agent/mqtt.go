@@ -22,6 +22,10 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 	if err != nil {
 		return nil, err
 	}
+	ann, err := a.discovery()
+	if err != nil {
+		return nil, err
+	}
 	id := m.ClientID
 	if id == "" {
 		id = "tillwatch-" + a.cfg.Site + "-" + a.cfg.Lane
@@ -30,6 +34,7 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 		Broker: m.Broker, ClientID: id, Username: m.Username, Password: pw, TLS: tc,
 		StatusTopic: StatusTopic(a.cfg),
 		StatusExtra: map[string]any{"site": a.cfg.Site, "lane": a.cfg.Lane, "version": a.opts.Version},
+		Announce:    ann,
 		KeepAlive:   m.KeepAlive, ConnectTimeout: 10 * time.Second,
 		BackoffMin: 500 * time.Millisecond, BackoffMax: 30 * time.Second,
 	}, a.outbox, a.log.With("part", "uplink")), nil

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +20,24 @@ import (
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/sim"
 )
+
+// published keeps "topic payload" of what a broker-side subscription got.
+type published struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (p *published) add(topic string, payload []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.got = append(p.got, topic+" "+string(payload))
+}
+
+func (p *published) all() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.got)
+}
 
 func fetch(t *testing.T, url string) (int, string) {
 	t.Helper()
@@ -34,7 +54,8 @@ func fetch(t *testing.T, url string) (int, string) {
 }
 
 // TestStatusListener runs the demo lane with the status listener on a free
-// loopback port: /healthz is 200 while it runs, /metrics counts the links
+// loopback port and Home Assistant discovery on: the discovery configs
+// reach the broker, /healthz is 200 while it runs, /metrics counts the links
 // and the first alert, and the page in a real headless browser shows both
 // devices and the alert. After Run returns, Health reports it.
 func TestStatusListener(t *testing.T) {
@@ -59,6 +80,11 @@ func TestStatusListener(t *testing.T) {
 	cfg := demo.Config(t.TempDir(), b.URL(), wires)
 	cfg.Capture = ""
 	cfg.HTTP.Address = "127.0.0.1:0"
+	cfg.HomeAssistant.Discovery = true
+	disc := &published{}
+	if err := b.Subscribe("homeassistant/#", disc.add); err != nil {
+		t.Fatal(err)
+	}
 	ag, err := agent.New(cfg, agent.Options{Log: quiet, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +100,15 @@ func TestStatusListener(t *testing.T) {
 	case <-ag.Ready():
 	case err := <-done:
 		t.Fatalf("agent stopped: %v", err)
+	}
+	waitFor(t, "Home Assistant discovery", 20*time.Second, func() bool { return len(disc.all()) >= 2 })
+	for _, want := range []string{
+		`homeassistant/binary_sensor/tillwatch_demo-store_lane-1/online/config {"name":"Online"`,
+		`homeassistant/event/tillwatch_demo-store_lane-1/alert/config {"name":"Alert"`,
+	} {
+		if !slices.ContainsFunc(disc.all(), func(m string) bool { return strings.HasPrefix(m, want) }) {
+			t.Errorf("no discovery message %s", want)
+		}
 	}
 	base := "http://" + ag.StatusAddr()
 	if code, body := fetch(t, base+"/healthz"); code != 200 || !strings.Contains(body, `"status": "ok"`) {

@@ -44,6 +44,10 @@ type Config struct {
 	// StatusExtra adds fields (site, lane, version) to every status
 	// payload; it cannot override "state".
 	StatusExtra map[string]any
+	// Announce are published (QoS 1, retained as each says) right after
+	// the online status on every connect, e.g. Home Assistant discovery
+	// configs; the connection counts as up once they are acked.
+	Announce []Message
 	// DeadLetterTopic receives outbox entries whose value does not decode
 	// (see the package doc). Empty: StatusTopic with its last level
 	// replaced by "deadletter", or "tillwatch/v1/deadletter".
@@ -112,6 +116,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.StatusTopic != "" {
 		if err := (Message{Topic: c.StatusTopic}).Validate(); err != nil {
 			return c, fmt.Errorf("uplink: config: 'status_topic': %w", err)
+		}
+	}
+	for i, m := range c.Announce {
+		if err := m.Validate(); err != nil {
+			return c, fmt.Errorf("uplink: config: 'announce[%d]': %w", i, err)
 		}
 	}
 	if _, err := statusPayload(c.StatusExtra, StateOnline, "", time.Time{}); err != nil {

@@ -168,28 +168,43 @@ func (s *session) run(ctx context.Context) (up time.Duration, err error) {
 	return time.Since(since), err
 }
 
-// announce publishes the retained online status and waits for its PUBACK.
+// announce publishes the retained online status, then Config.Announce,
+// and waits for their PUBACKs.
 func (s *session) announce(ctx context.Context, since time.Time) error {
-	if s.cfg.StatusTopic == "" {
-		return nil
-	}
-	p, err := statusPayload(s.cfg.StatusExtra, StateOnline, "", since)
-	if err != nil {
-		return err
-	}
-	tok := s.c.Publish(s.cfg.StatusTopic, 1, true, p)
 	t := time.NewTimer(s.cfg.ConnectTimeout)
 	defer t.Stop()
+	if s.cfg.StatusTopic != "" {
+		p, err := statusPayload(s.cfg.StatusExtra, StateOnline, "", since)
+		if err != nil {
+			return err
+		}
+		if err := s.await(ctx, t, s.c.Publish(s.cfg.StatusTopic, 1, true, p), "online status"); err != nil {
+			return err
+		}
+	}
+	for _, m := range s.cfg.Announce {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := s.await(ctx, t, s.c.Publish(m.Topic, 1, m.Retain, m.Payload), m.Topic); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// await waits for an announcement's PUBACK until t fires.
+func (s *session) await(ctx context.Context, t *time.Timer, tok paho.Token, what string) error {
 	select {
 	case <-tok.Done():
 		if err := tok.Error(); err != nil {
-			return fmt.Errorf("uplink: publish online status: %w", err)
+			return fmt.Errorf("uplink: publish %s: %w", what, err)
 		}
 		return nil
 	case err := <-s.lost:
 		return fmt.Errorf("uplink: connection lost: %w", err)
 	case <-t.C:
-		return fmt.Errorf("uplink: online status not acked within %v", s.cfg.ConnectTimeout)
+		return fmt.Errorf("uplink: %s not acked within %v", what, s.cfg.ConnectTimeout)
 	case <-ctx.Done():
 		return nil // drain stops cleanly
 	}
