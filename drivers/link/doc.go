@@ -11,6 +11,22 @@
 //     to the other side at once (no buffering), while reporting both
 //     directions to the Sink.
 //
+// Bridges exist for three kinds of wiring:
+//
+//   - Bridge: two serial ports (register side, device side).
+//   - TCPBridge: the register connects to the agent's listener (printer
+//     port 9100, ZVT port 20007) and each connection is mirrored by one to
+//     the network device; half-closes pass through; the device is dialed
+//     with backoff while it is unreachable (link Down), and a register
+//     that connects meanwhile is closed at once.
+//   - USBLP: the agent owns a USB printer class device file (/dev/usb/lp0,
+//     read-write for status replies) and gives the register a virtual
+//     port: a raw pty published at a symlink path (Linux), or a TCP
+//     listener.
+//
+// Listener connections coming and going are not link transitions: the
+// register side of a TCP listener is Up while the agent listens.
+//
 // Serial ports are opened through one of two backends:
 //
 //   - "gobug": go.bug.st/serial (default). Pure Go (no cgo) on Linux and
