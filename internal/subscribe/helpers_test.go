@@ -11,12 +11,14 @@ import (
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := readFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
+
+func readFile(name string) ([]byte, error) { return os.ReadFile(filepath.Join("testdata", name)) }
 
 // publisher is a plain MQTT client standing in for agents.
 func publisher(t *testing.T, broker string) mqtt.Client {
