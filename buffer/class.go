@@ -108,6 +108,9 @@ type QueueStats struct {
 	Shed ShedCounts `json:"shed"`
 	// Expired counts entries dropped for Limits.MaxAge (persistent).
 	Expired uint64 `json:"expired"`
+	// Unreadable counts entries dropped because a damaged value log or
+	// table made them unreadable (persistent).
+	Unreadable uint64 `json:"unreadable"`
 	// DiskFull counts puts refused with ErrDiskFull by this process (the
 	// caller still holds those entries; they are not lost yet).
 	DiskFull uint64 `json:"disk_full"`

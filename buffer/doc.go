@@ -41,6 +41,22 @@
 //   - Age limit (Limits.MaxAge): Expire drops entries stored longer ago,
 //     whatever their class, counted in QueueStats.Expired.
 //
+// # Damaged databases (OpenOrRecover)
+//
+// A corrupt or truncated file never keeps the agent from starting.
+// OpenOrRecover first checks every table the way Badger will read it
+// (Badger panics in its own goroutines on a truncated table). When the
+// database cannot be opened (a damaged table or manifest, a missing
+// table), every file is moved into data_dir/corrupt-<UTC time>/ with a
+// REASON.txt, and a fresh database is opened: the agent runs, logs the
+// loss at error level and reports it (MovedAside) in its health message
+// until a person removes the directory. Damage Badger can open around (a
+// truncated or garbled value log, a torn memtable at a power cut) loses
+// only the entries it touched: block and value checksums are verified on
+// read, and Queue.Pending drops an unreadable entry instead of blocking
+// the queue, logging it and counting it in QueueStats.Unreadable.
+// TestOpenOrRecover covers each kind of damage.
+//
 // # Durability and group commit
 //
 // Every write is synced to disk before it returns (Options.SyncWrites).

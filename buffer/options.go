@@ -128,6 +128,9 @@ func (o Options) badgerOptions(dir string, log *slog.Logger) badger.Options {
 		WithNumGoroutines(2).
 		WithMetricsEnabled(false).
 		WithDetectConflicts(true).
+		// A garbled block is an error on read, not garbage (CRC32C, cheap).
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithVerifyValueChecksum(true).
 		WithLogger(slogAdapter{log})
 }
 

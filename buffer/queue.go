@@ -29,7 +29,7 @@ type Item struct {
 //	d/<id>                    -> expiry unix nanos:8, TTL    (delivered, shed or expired memory)
 //
 // Its counters live under "c/q/<name>" (the next Seq) and
-// "c/q/<name>/{n,bytes,shed/<class>,expired}". All methods are safe for
+// "c/q/<name>/{n,bytes,shed/<class>,expired,unreadable}". All methods are safe for
 // concurrent use.
 type Queue struct {
 	db      *DB
@@ -43,6 +43,7 @@ type Queue struct {
 	nKey    []byte
 	bytesKy []byte
 	expKey  []byte
+	lostKey []byte
 	shedKey [numClasses][]byte
 	limits  queueLimits
 	changed chan struct{}
@@ -64,6 +65,7 @@ func newQueue(db *DB, name string) *Queue {
 		nKey:    []byte(cnt + "/n"),
 		bytesKy: []byte(cnt + "/bytes"),
 		expKey:  []byte(cnt + "/expired"),
+		lostKey: []byte(cnt + "/unreadable"),
 	}
 	for c := range numClasses {
 		q.shedKey[c] = []byte(cnt + "/shed/" + c.String())
@@ -242,6 +244,7 @@ func (q *Queue) Pending(limit int) ([]Item, error) {
 	}
 	defer q.db.leave()
 	var items []Item
+	var bad []unreadable
 	err := q.db.bdb.View(func(txn *badger.Txn) error {
 		opt := badger.DefaultIteratorOptions
 		opt.Prefix = q.pItem
@@ -258,22 +261,82 @@ func (q *Queue) Pending(limit int) ([]Item, error) {
 			if len(key) != len(q.pItem)+8 {
 				return fmt.Errorf("bad item key %q", key)
 			}
+			seq := binary.BigEndian.Uint64(key[len(q.pItem):])
 			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
-				return err
+				bad = append(bad, unreadable{seq, err})
+				continue
 			}
 			id, val, err := decodeItem(v)
 			if err != nil {
-				return err
+				bad = append(bad, unreadable{seq, err})
+				continue
 			}
-			items = append(items, Item{ID: id, Seq: binary.BigEndian.Uint64(key[len(q.pItem):]), Value: val})
+			items = append(items, Item{ID: id, Seq: seq, Value: val})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("buffer: queue %s: pending: %w", q.name, err)
 	}
+	if len(bad) > 0 {
+		if err := q.dropUnreadable(bad); err != nil {
+			return nil, fmt.Errorf("buffer: queue %s: pending: %w", q.name, err)
+		}
+	}
 	return items, nil
+}
+
+// unreadable is a pending item whose value cannot be read (a damaged
+// value log or table block).
+type unreadable struct {
+	seq uint64
+	err error
+}
+
+// dropUnreadable deletes items that cannot be read, so they do not block
+// the queue, logs each at error level and counts them (QueueStats.Unreadable).
+func (q *Queue) dropUnreadable(bad []unreadable) error {
+	for _, u := range bad {
+		q.db.log.Error("buffer: dropping an unreadable queue entry", "queue", q.name, "seq", u.seq, "error", u.err)
+	}
+	seqs := make(map[uint64]bool, len(bad))
+	for _, u := range bad {
+		seqs[u.seq] = true
+	}
+	return q.db.commit.do(func(b *batch) ([]write, error) {
+		// The ids are unreadable too: find their index entries by seq.
+		ws, err := q.indexOf(b, seqs)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range bad {
+			sk := binary.BigEndian.AppendUint64(nil, u.seq)
+			ws = append(ws, write{key: cat(q.pItem, sk), del: true})
+			for c := range numClasses {
+				ck := q.classKey(c, u.seq)
+				it, err := b.txn.Get(ck)
+				if err != nil {
+					continue
+				}
+				if meta, err := it.ValueCopy(nil); err == nil {
+					if cost, _, err := decodeMeta(meta); err == nil {
+						if _, err := b.add(q.bytesKy, -cost); err != nil {
+							return nil, err
+						}
+					}
+				}
+				ws = append(ws, write{key: ck, del: true})
+			}
+			if _, err := b.add(q.nKey, -1); err != nil {
+				return nil, err
+			}
+			if _, err := b.add(q.lostKey, 1); err != nil {
+				return nil, err
+			}
+		}
+		return ws, nil
+	})
 }
 
 // Done deletes the pending item id and remembers id as delivered for
@@ -350,6 +413,27 @@ func (q *Queue) remove(b *batch, id string, idx []byte) ([]write, error) {
 		return nil, err
 	}
 	return append(ws, write{key: ck, del: true}), nil
+}
+
+// indexOf returns the deletions of the index entries pointing at seqs.
+func (q *Queue) indexOf(b *batch, seqs map[uint64]bool) ([]write, error) {
+	opt := badger.DefaultIteratorOptions
+	opt.Prefix = q.pIndex
+	it := b.txn.NewIterator(opt)
+	defer it.Close()
+	var ws []write
+	for it.Rewind(); it.Valid(); it.Next() {
+		err := it.Item().Value(func(v []byte) error {
+			if len(v) >= 8 && seqs[binary.BigEndian.Uint64(v)] {
+				ws = append(ws, write{key: it.Item().KeyCopy(nil), del: true})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ws, nil
 }
 
 // decodeMeta splits a class index value into cost and stored time.

@@ -170,6 +170,9 @@ func (q *Queue) Stats() (QueueStats, error) {
 		if st.Expired, err = readCounter(txn, q.expKey, 0); err != nil {
 			return err
 		}
+		if st.Unreadable, err = readCounter(txn, q.lostKey, 0); err != nil {
+			return err
+		}
 		for c := range numClasses {
 			v, err := readCounter(txn, q.shedKey[c], 0)
 			if err != nil {
