@@ -41,6 +41,14 @@ func Find() string {
 // mosquitto is not installed.
 func StartMosquitto(t testing.TB) *Mosquitto {
 	t.Helper()
+	return StartMosquittoConf(t, "")
+}
+
+// StartMosquittoConf is StartMosquitto with extra configuration lines
+// appended to the generated file (mosquitto takes the last value of a
+// repeated option, so extra can turn persistence on).
+func StartMosquittoConf(t testing.TB, extra string) *Mosquitto {
+	t.Helper()
 	bin := Find()
 	if bin == "" {
 		t.Skip("mosquitto not installed (apt-get install mosquitto): skipping the real-broker variant")
@@ -55,7 +63,7 @@ func StartMosquitto(t testing.TB) *Mosquitto {
 		t.Fatal(err)
 	}
 	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	text := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n", port)
+	text := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n", port) + extra
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +76,14 @@ func StartMosquitto(t testing.TB) *Mosquitto {
 		}
 	})
 	return m
+}
+
+// Pid is the process id of the running mosquitto, 0 while it is stopped.
+func (m *Mosquitto) Pid() int {
+	if m.cmd == nil || m.cmd.Process == nil {
+		return 0
+	}
+	return m.cmd.Process.Pid
 }
 
 // URL is the broker URL for paho.

@@ -1,0 +1,289 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/tillwatch/tillwatch/buffer"
+)
+
+// settleTimeout bounds the waits for every lane to connect, to notice a
+// broker crash, and to reconnect after it.
+const settleTimeout = 2 * time.Minute
+
+// pollEvery is how often Run looks at lane connections, outboxes and the
+// ledger while it waits for them.
+const pollEvery = 20 * time.Millisecond
+
+// Run plays cfg's busy hour and returns what arrived. The error is about
+// the run itself (a broker that never accepted the lanes, an outbox that
+// failed, a drain that timed out: the report says what was missing);
+// whether the delivery contract held is Report.Err.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	db, err := buffer.Open(cfg.Dir, buffer.DefaultOptions(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: %w", err)
+	}
+	defer db.Close()
+	led := NewLedger(cfg.Consumers)
+	rep := &Report{Config: cfg}
+
+	var consumers []*consumer
+	defer func() {
+		for _, c := range consumers {
+			_ = c.close() // best effort: the run's result is already decided
+		}
+	}()
+	for i := range cfg.Consumers {
+		c, err := startConsumer(cfg.Broker, cfg.Group, i, led)
+		if err != nil {
+			return nil, err
+		}
+		consumers = append(consumers, c)
+	}
+
+	laneURL := cfg.Broker
+	var g *gate
+	if cfg.Restart != nil && !cfg.NoGate {
+		u, err := url.Parse(cfg.Broker)
+		if err != nil {
+			return nil, fmt.Errorf("fleet: broker URL: %w", err)
+		}
+		if g, err = newGate(u.Host); err != nil {
+			return nil, err
+		}
+		defer g.Close()
+		laneURL = g.URL()
+	}
+	lanes := make([]*lane, cfg.Lanes)
+	for i := range lanes {
+		lanes[i] = newLane(cfg, i, laneURL, db, led)
+	}
+	upCtx, stopUplinks := context.WithCancel(ctx)
+	var upWG sync.WaitGroup
+	defer func() {
+		stopUplinks()
+		upWG.Wait()
+	}()
+	for _, l := range lanes {
+		upWG.Go(func() { _ = l.up.Run(upCtx) }) // Run fails only on a bad Config, checked by the first Connected wait
+	}
+	if err := waitFor(ctx, settleTimeout, "every lane connected", func() bool { return connected(lanes) == len(lanes) }); err != nil {
+		return nil, err
+	}
+
+	var cpu cpuMeter
+	if cfg.Restart != nil {
+		cpu.pid = cfg.Restart.Pid
+	}
+	self := cpuMeter{pid: os.Getpid}
+	cpu.mark()
+	self.mark()
+
+	clk := newClock(cfg.Speed)
+	feedCtx, stopFeeds := context.WithCancel(ctx)
+	defer stopFeeds()
+	var feedWG sync.WaitGroup
+	errs := make(chan error, len(lanes))
+	end := ShiftStart.Add(cfg.Hour)
+	for _, l := range lanes {
+		feedWG.Go(func() {
+			if err := l.feed(feedCtx, clk, cfg.TickInterval, end); err != nil {
+				errs <- err
+				stopFeeds()
+			}
+		})
+	}
+	if cfg.Restart != nil {
+		out, err := crash(ctx, cfg, clk, &fleet{lanes: lanes, consumers: consumers, gate: g}, &cpu)
+		rep.Outage = out
+		if err != nil {
+			stopFeeds()
+			feedWG.Wait()
+			return rep, err
+		}
+	}
+	feedWG.Wait()
+	rep.ShiftWall = time.Since(clk.wall0)
+	close(errs)
+	if err := errors.Join(drainErrs(errs)...); err != nil {
+		return rep, err
+	}
+
+	derr := waitFor(ctx, cfg.DrainTimeout, "every alert delivered", func() bool {
+		return led.Outstanding() == 0 && pending(lanes) == 0
+	})
+	rep.Wall = time.Since(clk.wall0)
+	cpu.mark()
+	self.mark()
+	rep.BrokerCPU, rep.BrokerCPUErr = cpu.total, cpu.err
+	rep.SelfCPU = self.total
+	for _, l := range lanes {
+		st := l.up.Stats()
+		rep.Published += st.Published
+		rep.Acked += st.Acked + st.DeadLettered
+		rep.Reconnects += st.Reconnects
+	}
+	rep.Pending = pending(lanes)
+	rep.Tally = led.Tally()
+	return rep, derr
+}
+
+// fleet is what crash needs to watch.
+type fleet struct {
+	lanes     []*lane
+	consumers []*consumer
+	gate      *gate // nil: the lanes connect straight to the broker
+}
+
+// crash kills the broker at cfg.OutageAt on the virtual clock (frozen
+// first, when it can be, until publications are in flight), waits until
+// every lane saw its connection end and OutageFor passed, starts it again,
+// and waits until every lane is back. With a gate, the lanes stay out
+// until every consumer has subscribed again.
+func crash(ctx context.Context, cfg Config, clk *clock, f *fleet, cpu *cpuMeter) (*Outage, error) {
+	if err := sleep(ctx, clk.until(ShiftStart.Add(cfg.OutageAt))); err != nil {
+		return nil, err
+	}
+	out := &Outage{At: clk.now().Sub(ShiftStart)}
+	if fz, ok := cfg.Restart.(Freezer); ok {
+		if err := fz.Freeze(); err != nil {
+			return out, fmt.Errorf("fleet: freeze broker: %w", err)
+		}
+		// Not finding any is no failure: a quiet moment has none.
+		_ = waitFor(ctx, freezeFor, "publications in flight", func() bool { return unacked(f.lanes) >= minInFlight })
+	}
+	out.InFlight = unacked(f.lanes)
+	cpu.mark()
+	stopped := time.Now()
+	if err := cfg.Restart.Stop(); err != nil {
+		return out, fmt.Errorf("fleet: stop broker: %w", err)
+	}
+	if f.gate != nil {
+		f.gate.setOpen(false)
+	}
+	if err := waitFor(ctx, settleTimeout, "every lane disconnected", func() bool { return connected(f.lanes) == 0 }); err != nil {
+		return out, err
+	}
+	out.Noticed = time.Since(stopped)
+	if err := sleep(ctx, clk.until(ShiftStart.Add(cfg.OutageAt+cfg.OutageFor))); err != nil {
+		return out, err
+	}
+	subs := make([]uint64, len(f.consumers))
+	for i, c := range f.consumers {
+		subs[i] = c.subacks.Load()
+	}
+	if err := cfg.Restart.Start(); err != nil {
+		return out, fmt.Errorf("fleet: start broker: %w", err)
+	}
+	started := time.Now()
+	out.Down = started.Sub(stopped)
+	cpu.mark()
+	if f.gate != nil {
+		if err := waitFor(ctx, settleTimeout, "every consumer subscribed again", func() bool {
+			for i, c := range f.consumers {
+				if c.subacks.Load() == subs[i] {
+					return false
+				}
+			}
+			return true
+		}); err != nil {
+			return out, err
+		}
+		out.Resubscribed = time.Since(started)
+		f.gate.setOpen(true)
+	}
+	if err := waitFor(ctx, settleTimeout, "every lane reconnected", func() bool { return connected(f.lanes) == len(f.lanes) }); err != nil {
+		return out, err
+	}
+	out.Reconnected = time.Since(started)
+	return out, nil
+}
+
+// freezeFor bounds how long a frozen broker waits for minInFlight
+// publications in flight before it is killed.
+const (
+	freezeFor   = 3 * time.Second
+	minInFlight = 20
+)
+
+// unacked is the number of publications the lanes sent and have no PUBACK
+// for yet.
+func unacked(lanes []*lane) int {
+	n := 0
+	for _, l := range lanes {
+		st := l.up.Stats()
+		n += int(st.Published - st.Acked - st.DeadLettered)
+	}
+	return n
+}
+
+func connected(lanes []*lane) int {
+	n := 0
+	for _, l := range lanes {
+		if l.up.Connected() {
+			n++
+		}
+	}
+	return n
+}
+
+// pending is the number of entries left in all outboxes (-1 on an error).
+func pending(lanes []*lane) int {
+	n := 0
+	for _, l := range lanes {
+		k, err := l.outbox.Len()
+		if err != nil {
+			return -1
+		}
+		n += k
+	}
+	return n
+}
+
+func drainErrs(ch <-chan error) []error {
+	var out []error
+	for err := range ch {
+		out = append(out, err)
+	}
+	return out
+}
+
+// waitFor polls cond until it holds, ctx is done or timeout passes.
+func waitFor(ctx context.Context, timeout time.Duration, what string, cond func() bool) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("fleet: waiting for %s: %w", what, ctx.Err())
+		case <-deadline.C:
+			return fmt.Errorf("fleet: %s: not within %v", what, timeout)
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
