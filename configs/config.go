@@ -25,10 +25,25 @@ type Config struct {
 	Devices []Device `yaml:"devices"`
 	// Detect tunes the detection rules.
 	Detect Detect `yaml:"detect"`
+	// Outbox bounds the alert outbox (store-and-forward).
+	Outbox Outbox `yaml:"outbox"`
 	// HTTP is the local status listener (/healthz, /metrics, status page).
 	HTTP HTTP `yaml:"http"`
 	// HomeAssistant configures Home Assistant MQTT discovery.
 	HomeAssistant HomeAssistant `yaml:"homeassistant"`
+}
+
+// Outbox bounds the alert outbox; see package buffer for the shedding
+// policy.
+type Outbox struct {
+	// MaxBytes is the outbox's byte capacity (default 64 MiB): beyond it
+	// info alerts are shed first, then warnings; critical ones never.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// MaxAge drops undelivered alerts stored longer ago (default 720h).
+	MaxAge time.Duration `yaml:"max_age"`
+	// MinFreeBytes is the free disk space kept for the database (default
+	// 32 MiB): below it nothing more is stored and alerts wait in memory.
+	MinFreeBytes int64 `yaml:"min_free_bytes"`
 }
 
 // DefaultHTTPAddress is where a loaded config's status listener listens
@@ -68,6 +83,9 @@ type MQTT struct {
 	TopicPrefix string `yaml:"topic_prefix"`
 	// KeepAlive is the MQTT keepalive interval, default 30s.
 	KeepAlive time.Duration `yaml:"keepalive"`
+	// HealthInterval is how often the health message is published,
+	// default 60s.
+	HealthInterval time.Duration `yaml:"health_interval"`
 	// TLS configures TLS for ssl, tls, mqtts and wss brokers.
 	TLS TLS `yaml:"tls"`
 }
@@ -230,7 +248,10 @@ func Default() *Config {
 			ClientID:    "tillwatch-demo-lane-1",
 			TopicPrefix: "tillwatch/v1",
 			KeepAlive:   30 * time.Second,
+			// Health every minute: cheap, and a dashboard sees a stale lane.
+			HealthInterval: 60 * time.Second,
 		},
+		Outbox:        Outbox{MaxBytes: 64 << 20, MaxAge: 720 * time.Hour, MinFreeBytes: 32 << 20},
 		Detect:        DefaultDetect(),
 		HomeAssistant: HomeAssistant{Prefix: "homeassistant"},
 	}

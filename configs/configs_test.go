@@ -95,12 +95,13 @@ func TestDefaults(t *testing.T) {
 	def := Default()
 	want := &Config{
 		Site: "s1", Lane: "l1", DataDir: abs, LogLevel: "info",
-		MQTT: MQTT{Broker: "tcp://127.0.0.1:1883", ClientID: "tillwatch-s1-l1", TopicPrefix: "tillwatch/v1", KeepAlive: 30 * time.Second},
+		MQTT: MQTT{Broker: "tcp://127.0.0.1:1883", ClientID: "tillwatch-s1-l1", TopicPrefix: "tillwatch/v1", KeepAlive: 30 * time.Second, HealthInterval: def.MQTT.HealthInterval},
 		Devices: []Device{
 			DefaultDevice("printer", RolePrinter, "/dev/ttyUSB0"),
 			DefaultDevice("terminal", RoleTerminal, "192.168.1.20:20007"),
 		},
 		Detect:        def.Detect,
+		Outbox:        def.Outbox,
 		HTTP:          HTTP{Address: DefaultHTTPAddress},
 		HomeAssistant: def.HomeAssistant,
 	}

@@ -141,8 +141,21 @@ func (d *decoder) validate(c *Config, dir string) {
 	d.validateMQTT(&c.MQTT, c.Site, c.Lane, dir)
 	d.validateDevices(c.Devices, dir)
 	d.validateDetect(&c.Detect)
+	d.validateOutbox(&c.Outbox)
 	d.validateHTTP(&c.HTTP)
 	d.validateHomeAssistant(&c.HomeAssistant)
+}
+
+func (d *decoder) validateOutbox(o *Outbox) {
+	if o.MaxBytes < 0 {
+		d.fail("outbox.max_bytes", "must be >= 0 (0 = no capacity), got %d", o.MaxBytes)
+	}
+	if o.MaxAge < 0 {
+		d.fail("outbox.max_age", "must be >= 0 (0 = no age limit), got %s", o.MaxAge)
+	}
+	if o.MinFreeBytes < 0 {
+		d.fail("outbox.min_free_bytes", "must be >= 0 (0 = no reserve), got %d", o.MinFreeBytes)
+	}
 }
 
 func (d *decoder) validateHTTP(h *HTTP) {
@@ -185,6 +198,9 @@ func (d *decoder) validateMQTT(m *MQTT, site, lane, dir string) {
 	}
 	if m.KeepAlive < time.Second || m.KeepAlive > 65535*time.Second {
 		d.fail("mqtt.keepalive", "must be between 1s and 65535s, got %s", m.KeepAlive)
+	}
+	if m.HealthInterval < time.Second {
+		d.fail("mqtt.health_interval", "must be at least 1s, got %s", m.HealthInterval)
 	}
 	d.existing("mqtt.password_file", &m.PasswordFile, dir)
 	t := &m.TLS
