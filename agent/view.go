@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,6 +37,7 @@ type view struct {
 	// detector's receipt_wait has passed.
 	awaiting    []awaited
 	receiptWait time.Duration
+	currency    map[string]string // device -> configured currency, for amounts that name none
 }
 
 type awaited struct {
@@ -44,7 +46,7 @@ type awaited struct {
 }
 
 func newView(cfg *configs.Config, now time.Time) *view {
-	v := &view{started: now, heartbeat: now, byKind: map[string]int{}, receiptWait: cfg.Detect.ReceiptWait}
+	v := &view{started: now, heartbeat: now, byKind: map[string]int{}, receiptWait: cfg.Detect.ReceiptWait, currency: map[string]string{}}
 	for _, k := range []string{
 		detect.KindPaymentWithoutReceipt, detect.KindAmountMismatch, detect.KindPartialApproval,
 		detect.KindDuplicateCharge, detect.KindRefundWithoutSale, detect.KindReceiptWithoutPayment,
@@ -58,6 +60,7 @@ func newView(cfg *configs.Config, now time.Time) *view {
 			port += " + " + d.Link.DevicePort
 		}
 		v.devices = append(v.devices, status.Device{Name: d.Name, Role: d.Role, Protocol: d.Protocol, Port: port})
+		v.currency[d.Name] = d.Currency
 	}
 	return v
 }
@@ -110,9 +113,10 @@ func (v *view) events(evs []drivers.Event) {
 }
 
 func (v *view) receipt(e *drivers.Receipt) {
-	r := status.Receipt{Time: e.Time, Device: e.Device, Number: e.Number, Cut: e.Cut, Ended: e.Ended, Lines: len(e.Lines), Currency: e.Currency}
+	cur := cmp.Or(e.Currency, v.currency[e.Device])
+	r := status.Receipt{Time: e.Time, Device: e.Device, Number: e.Number, Cut: e.Cut, Ended: e.Ended, Lines: len(e.Lines), Currency: cur}
 	if e.Total != nil {
-		r.Total = detect.FormatMoney(*e.Total, e.Currency)
+		r.Total = detect.FormatMoney(*e.Total, cur)
 	}
 	var ts []string
 	for _, t := range e.Tenders {
@@ -126,7 +130,7 @@ func (v *view) receipt(e *drivers.Receipt) {
 
 func (v *view) payment(e *drivers.Payment) {
 	p := status.Payment{Time: e.Time, Device: e.Device, Type: string(e.Type), Result: string(e.Result),
-		Amount: detect.FormatMoney(e.Amount, e.Currency), Card: e.Card, Trace: e.Trace}
+		Amount: detect.FormatMoney(e.Amount, cmp.Or(e.Currency, v.currency[e.Device])), Card: e.Card, Trace: e.Trace}
 	v.payments = prepend(v.payments, p, viewPayments)
 	if e.Type == drivers.PaySale && e.Result == drivers.Approved {
 		what := "receipt for card sale " + p.Amount
