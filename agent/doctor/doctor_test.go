@@ -127,3 +127,37 @@ func TestWorst(t *testing.T) {
 		t.Errorf("Worst = %s", w)
 	}
 }
+
+func TestNetworkPorts(t *testing.T) {
+	b, err := mqttbroker.Start("127.0.0.1:0", nil) // anything that accepts TCP
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	d := configs.Device{Name: "printer", Link: configs.Link{Type: configs.TypeTCP, Listen: "127.0.0.1:0", Connect: b.Addr()}}
+	ps := devicePorts(d)
+	if len(ps) != 2 {
+		t.Fatalf("ports %+v", ps)
+	}
+	for _, p := range ps {
+		if r := checkPort(d, p); r.Status != OK {
+			t.Errorf("%s: %+v", p.path, r)
+		}
+	}
+	taken := configs.Device{Name: "printer", Link: configs.Link{Type: configs.TypeTCP, Listen: b.Addr(), Connect: "127.0.0.1:1"}}
+	for _, p := range devicePorts(taken) {
+		r := checkPort(taken, p)
+		want := map[string]Status{kindListen: Warn, kindDial: Fail}[p.kind]
+		if r.Status != want || r.Hint == "" {
+			t.Errorf("%s %s: %+v, want %s with a hint", p.kind, p.path, r, want)
+		}
+	}
+	lp := configs.Device{Name: "printer", Link: configs.Link{Type: configs.TypeUSBLP, HostPort: "/run/tillwatch/printer", DevicePort: "/dev/usb/lp-none"}}
+	ps = devicePorts(lp)
+	if len(ps) != 1 || ps[0].kind != kindLP {
+		t.Fatalf("usblp ports %+v: want only the device file", ps)
+	}
+	if r := checkPort(lp, ps[0]); r.Status != Fail {
+		t.Errorf("missing lp device: %+v", r)
+	}
+}

@@ -3,38 +3,66 @@ package doctor
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/user"
 	"slices"
-	"strings"
+	"time"
 
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers/link"
 )
 
-type port struct{ side, path string }
+// port is one thing a device's link opens: a serial line, a USB printer
+// device file, a TCP address to connect to or one to listen on.
+type port struct{ side, path, kind string }
 
-// devicePorts lists the serial ports a device's link opens. Network links
-// (host:port) are not serial ports and are left to the broker-style checks
-// of their own.
+// Port kinds.
+const (
+	kindSerial = "serial"
+	kindLP     = "usblp"
+	kindDial   = "connect"
+	kindListen = "listen"
+)
+
+// devicePorts lists what a device's link opens. A usblp link's host_port is
+// the pty the agent creates for the register: nothing to check before.
 func devicePorts(d configs.Device) []port {
+	l := d.Link
 	var ps []port
-	for _, p := range []port{{"host", d.Link.HostPort}, {"device", d.Link.DevicePort}} {
-		if p.path != "" && isSerialPath(p.path) {
-			ps = append(ps, p)
+	add := func(side, path, kind string) {
+		if path != "" {
+			ps = append(ps, port{side, path, kind})
 		}
+	}
+	switch l.Type {
+	case configs.TypeTCP:
+		add("host", l.Listen, kindListen)
+		add("device", l.Connect, kindDial)
+	case configs.TypeUSBLP:
+		add("host", l.Listen, kindListen)
+		add("device", l.DevicePort, kindLP)
+	default:
+		add("host", l.HostPort, kindSerial)
+		add("device", l.DevicePort, kindSerial)
 	}
 	return ps
 }
 
-func isSerialPath(p string) bool {
-	return strings.HasPrefix(p, "/") || strings.HasPrefix(strings.ToUpper(p), "COM")
-}
-
 func checkPort(d configs.Device, p port) Result {
 	r := Result{Name: "port " + d.Name + " " + p.side + " " + p.path}
+	switch p.kind {
+	case kindDial:
+		return checkDial(r, p.path)
+	case kindListen:
+		return checkListen(r, p.path)
+	}
 	cfg := link.SerialConfig{Path: p.path, Backend: d.Link.Backend, Baud: d.Link.Baud, DataBits: d.Link.DataBits, Parity: d.Link.Parity, StopBits: d.Link.StopBits}
-	port, err := link.OpenSerial(cfg)
+	open := link.OpenSerial
+	if p.kind == kindLP {
+		open = link.OpenLP
+	}
+	port, err := open(cfg)
 	switch {
 	case err == nil:
 		if err := port.Close(); err != nil {
@@ -42,6 +70,9 @@ func checkPort(d configs.Device, p port) Result {
 			return r
 		}
 		r.Detail = fmt.Sprintf("opens at %d baud (%s)", cfg.WithDefaults().Baud, cfg.WithDefaults().Backend)
+		if p.kind == kindLP {
+			r.Detail = "opens (USB printer device)"
+		}
 		if target, err := os.Readlink(p.path); err == nil {
 			r.Detail += ", links to " + target
 		}
@@ -73,4 +104,28 @@ func groupHint(path string) string {
 		return fmt.Sprintf("%s is in group %q already: log out and in again (group membership is read at login)", u.Username, group)
 	}
 	return fmt.Sprintf("the port belongs to group %q and %s is not in it: sudo usermod -aG %s %s (then log in again)", group, u.Username, group, u.Username)
+}
+
+// checkDial connects to a network device the agent forwards to.
+func checkDial(r Result, addr string) Result {
+	c, err := net.DialTimeout("tcp", addr, 3*time.Second)
+	if err != nil {
+		r.Status, r.Detail, r.Hint = Fail, "unreachable: "+err.Error(), "is the device on, and is its address right? the agent reports it offline and retries"
+		return r
+	}
+	_ = c.Close()
+	r.Detail = "accepts connections"
+	return r
+}
+
+// checkListen binds the address the register will connect to.
+func checkListen(r Result, addr string) Result {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		r.Status, r.Detail, r.Hint = Warn, "cannot listen: "+err.Error(), "fine if the running agent holds it; otherwise another program uses the port"
+		return r
+	}
+	_ = ln.Close()
+	r.Detail = "free to listen on"
+	return r
 }
