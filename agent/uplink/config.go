@@ -16,6 +16,7 @@ const (
 	DefaultBackoffMin     = 500 * time.Millisecond
 	DefaultBackoffMax     = 60 * time.Second
 	DefaultInflight       = 16
+	DefaultHealthEvery    = 60 * time.Second
 )
 
 // maxInflight bounds Config.Inflight well below the 65535 MQTT packet ids.
@@ -61,6 +62,15 @@ type Config struct {
 	BackoffMin, BackoffMax time.Duration
 	// Inflight is the most outbox entries published but not yet acked.
 	Inflight int
+
+	// HealthTopic (tillwatch/v1/{site}/{lane}/health) receives the
+	// payload Health returns right after every connect and then every
+	// HealthEvery, retained, QoS 1, not persisted in the outbox: a lost
+	// health message is replaced by the next one. Empty HealthTopic or nil
+	// Health disables it.
+	HealthTopic string
+	HealthEvery time.Duration
+	Health      func() ([]byte, error)
 }
 
 // withDefaults returns c with defaults filled in, or the first problem.
@@ -103,6 +113,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Inflight == 0 {
 		c.Inflight = DefaultInflight
 	}
+	if c.HealthEvery == 0 {
+		c.HealthEvery = DefaultHealthEvery
+	}
 	switch {
 	case c.KeepAlive < time.Second:
 		return c, fmt.Errorf("uplink: config: 'keep_alive' %v is below 1s", c.KeepAlive)
@@ -112,6 +125,13 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("uplink: config: 'backoff_min' %v and 'backoff_max' %v out of order", c.BackoffMin, c.BackoffMax)
 	case c.Inflight < 1 || c.Inflight > maxInflight:
 		return c, fmt.Errorf("uplink: config: 'inflight' %d not in 1..%d", c.Inflight, maxInflight)
+	case c.HealthEvery < 0:
+		return c, fmt.Errorf("uplink: config: negative 'health_interval' %v", c.HealthEvery)
+	}
+	if c.HealthTopic != "" {
+		if err := (Message{Topic: c.HealthTopic}).Validate(); err != nil {
+			return c, fmt.Errorf("uplink: config: 'health_topic': %w", err)
+		}
 	}
 	if c.StatusTopic != "" {
 		if err := (Message{Topic: c.StatusTopic}).Validate(); err != nil {

@@ -56,6 +56,15 @@
 // "stopped"}, settles what was acked, then sends DISCONNECT so the broker
 // discards the will.
 //
+// # Health
+//
+// With Config.HealthTopic and Config.Health set, every connection
+// publishes Health's payload right after the online status and then every
+// Config.HealthEvery, retained, QoS 1, from the drain loop. Health
+// messages do not go through the outbox: they describe the present, and a
+// lost one is replaced by the next, so the first one after an outage
+// reports what the outage cost (buffer depth, oldest age, shed counts).
+//
 // # Undecodable entries
 //
 // An outbox value that DecodeMessage rejects (corruption, or a format

@@ -31,6 +31,9 @@ func (s *session) drain(ctx context.Context) error {
 	poll := time.NewTicker(min(pollInterval, s.u.ackTimeout/2))
 	defer poll.Stop()
 
+	health := s.healthTicker()
+	defer health.Stop()
+
 	dirty := true // the outbox may hold entries beyond backlog and inflight
 	var retry <-chan time.Time
 	for {
@@ -62,6 +65,8 @@ func (s *session) drain(ctx context.Context) error {
 			dirty = true
 		case <-retry:
 			retry = nil
+		case <-health.C:
+			s.publishHealth()
 		case <-poll.C:
 			dirty = true
 			if !s.c.IsConnectionOpen() {

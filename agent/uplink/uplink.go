@@ -35,6 +35,8 @@ type Stats struct {
 	// DeadLettered counts undecodable entries moved to the dead-letter
 	// topic (and deleted after their PUBACK).
 	DeadLettered uint64 `json:"dead_lettered"`
+	// Health counts health messages published.
+	Health uint64 `json:"health"`
 	// Connects counts successful connections; Reconnects those after the
 	// first.
 	Connects   uint64 `json:"connects"`

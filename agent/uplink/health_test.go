@@ -1,0 +1,64 @@
+package uplink
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const healthTopic = "tillwatch/v1/s1/l1/health"
+
+// TestHealth: a retained health message right after connect, then one per
+// HealthEvery; a failing payload is skipped, not fatal; a reconnect
+// publishes at once again.
+func TestHealth(t *testing.T) {
+	b := startBroker(t, "127.0.0.1:0")
+	q := openQueue(t)
+	var n atomic.Int64
+	cfg := testConfig(b.URL())
+	cfg.HealthTopic = healthTopic
+	cfg.HealthEvery = 50 * time.Millisecond
+	cfg.Health = func() ([]byte, error) {
+		i := n.Add(1)
+		if i == 2 {
+			return nil, errors.New("payload failed")
+		}
+		return fmt.Appendf(nil, `{"n":%d}`, i), nil
+	}
+	sub := subscribe(t, b.URL(), "sub", healthTopic)
+	u := startUplink(t, cfg, q)
+	var got []string
+	for len(got) < 3 {
+		m := sub.next(t)
+		got = append(got, m.payload)
+	}
+	if got[0] != `{"n":1}` || got[1] != `{"n":3}` {
+		t.Fatalf("health messages %q, want n 1 then 3 (2 failed)", got)
+	}
+	waitFor(t, "health counted", func() bool { return u.Stats().Health >= 3 })
+	// Retained: a late subscriber gets the latest at once.
+	late := subscribe(t, b.URL(), "late", healthTopic)
+	if m := late.next(t); !m.retained {
+		t.Fatalf("health not retained: %+v", m)
+	}
+}
+
+func TestHealthConfig(t *testing.T) {
+	cfg := testConfig("tcp://127.0.0.1:1883")
+	cfg.HealthTopic = "bad/+/topic"
+	if _, err := cfg.withDefaults(); err == nil {
+		t.Fatal("wildcard health topic accepted")
+	}
+	cfg.HealthTopic = healthTopic
+	cfg.HealthEvery = -time.Second
+	if _, err := cfg.withDefaults(); err == nil {
+		t.Fatal("negative health interval accepted")
+	}
+	cfg.HealthEvery = 0
+	c, err := cfg.withDefaults()
+	if err != nil || c.HealthEvery != DefaultHealthEvery {
+		t.Fatalf("default health interval %v, %v", c.HealthEvery, err)
+	}
+}
