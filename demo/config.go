@@ -23,6 +23,7 @@ func Config(dir, broker string, wires *sim.Wires) *configs.Config {
 	cfg.DataDir = filepath.Join(dir, "data")
 	cfg.Capture = filepath.Join(dir, "demo-capture.jsonl")
 	cfg.LogLevel = "warn"
+	cfg.HTTP.Address = "127.0.0.1:0" // the status page on a free port
 	cfg.MQTT.Broker = broker
 	cfg.MQTT.ClientID = "tillwatch-" + Site + "-" + Lane
 	cfg.MQTT.KeepAlive = 10 * time.Second

@@ -117,6 +117,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, errors.Join(fmt.Errorf("demo: links not up: %w", ctx.Err()), stop())
 	}
 
+	if addr := ag.StatusAddr(); addr != "" {
+		say("status page: http://%s/  (metrics: /metrics, health: /healthz)", addr)
+	}
 	writes, err := sim.Compile(o.Shift)
 	if err != nil {
 		return nil, errors.Join(err, stop())
