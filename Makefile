@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test demo lint cross dist bench fuzz clean scenarios
+.PHONY: all build test demo lint cross dist bench fuzz clean scenarios fleet
 
 all: lint test build
 
@@ -50,6 +50,13 @@ dist:
 	  rm -rf dist/$$name; \
 	done
 	cd dist && sha256sum * > SHA256SUMS && cat SHA256SUMS
+
+# The fleet simulation (fleet/README.md): 200 lanes against one mosquitto, a consumer group
+# of 3, a busy hour compressed 60x, the broker killed once; prints the report table.
+# FLEET_LANES, FLEET_SPEED, FLEET_HOUR, FLEET_INCIDENTS ... size a bigger run;
+# FLEET_BROKER=tcp://host:1883 runs it against your broker.
+fleet:
+	$(GO) test -count=1 -timeout 2h -run '^TestFleet(Mosquitto|External)$$' -v ./fleet/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -39,8 +39,8 @@ type Config struct {
 	// drain.
 	Hour  time.Duration
 	Speed float64
-	// Customers is the mean number of customers per lane and Hour
-	// (Poisson arrivals); CardShare of them pay by card. Incidents is the
+	// Customers is the mean number of customers per lane and hour of
+	// shift (Poisson arrivals); CardShare of them pay by card. Incidents is the
 	// share of customers whose sale goes wrong in one of the ways the
 	// detector knows (see shift.go). The default 8% is far above what a
 	// healthy store sees (well under 1%): a bad hour, so that a run

@@ -78,6 +78,11 @@ func (m *cpuMeter) mark() {
 		m.err = err
 		return
 	}
+	m.add(pid, t)
+}
+
+// add takes reading t of process pid.
+func (m *cpuMeter) add(pid int, t time.Duration) {
 	switch {
 	case m.cur == 0: // the first reading: the baseline
 		m.cur, m.base = pid, t

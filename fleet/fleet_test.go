@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/internal/mqtttest"
 )
 
@@ -167,3 +168,21 @@ func checkReport(t *testing.T, rep *Report) {
 
 // Freeze pauses mosquitto (SIGSTOP); Stop kills it all the same.
 func (b mosquitto) Freeze() error { return syscall.Kill(b.m.Pid(), syscall.SIGSTOP) }
+
+// TestFleetEmbedded is a small run against the embedded broker: it needs
+// no mosquitto, so the whole path runs on every machine (no crash: the
+// embedded broker forgets everything when it closes).
+func TestFleetEmbedded(t *testing.T) {
+	b, err := mqttbroker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cfg := Config{Broker: b.URL(), Dir: t.TempDir(), Lanes: 20, Hour: 10 * time.Minute, Speed: 120, Seed: 3, Incidents: 0.3}
+	rep, err := Run(t.Context(), cfg)
+	logReport(t, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep)
+}

@@ -81,9 +81,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 
-	var cpu cpuMeter
+	cpu := cpuMeter{err: errors.New("not measured: no broker process id")}
 	if cfg.Restart != nil {
-		cpu.pid = cfg.Restart.Pid
+		cpu = cpuMeter{pid: cfg.Restart.Pid}
 	}
 	self := cpuMeter{pid: os.Getpid}
 	cpu.mark()

@@ -45,7 +45,7 @@ type shifter struct {
 // function of cfg (Seed, Hour, Customers, CardShare, Incidents) and i.
 func Shift(cfg Config, i int) []drivers.Event {
 	s := &shifter{r: rand.New(rand.NewPCG(cfg.Seed, uint64(i)))}
-	mean := float64(cfg.Hour) / max(cfg.Customers, 1e-9)
+	mean := float64(time.Hour) / max(cfg.Customers, 1e-9) // Customers is per hour of shift
 	for t := time.Duration(s.r.ExpFloat64() * mean); t < cfg.Hour; t += time.Duration(s.r.ExpFloat64() * mean) {
 		at := ShiftStart.Add(t.Truncate(time.Millisecond))
 		amount := s.amount()
