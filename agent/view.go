@@ -55,11 +55,7 @@ func newView(cfg *configs.Config, now time.Time) *view {
 		v.byKind[k] = 0 // every kind has a series from the start
 	}
 	for _, d := range cfg.Devices {
-		port := d.Link.HostPort
-		if d.Link.DevicePort != "" {
-			port += " + " + d.Link.DevicePort
-		}
-		v.devices = append(v.devices, status.Device{Name: d.Name, Role: d.Role, Protocol: d.Protocol, Port: port})
+		v.devices = append(v.devices, status.Device{Name: d.Name, Role: d.Role, Protocol: d.Protocol, Port: portText(d.Link)})
 		v.currency[d.Name] = d.Currency
 	}
 	return v
@@ -179,4 +175,30 @@ func prepend[T any](list []T, x T, n int) []T {
 		list = list[:n]
 	}
 	return list
+}
+
+// portText says where a device's link is, for a person: the serial lines,
+// "listen -> connect" for a TCP bridge, the register side and the device
+// file for a USB printer.
+func portText(l configs.Link) string {
+	join := func(a, sep, b string) string {
+		switch {
+		case a == "":
+			return b
+		case b == "":
+			return a
+		}
+		return a + sep + b
+	}
+	switch l.Type {
+	case configs.TypeTCP:
+		return join(l.Listen, " -> ", l.Connect)
+	case configs.TypeUSBLP:
+		return join(join(l.HostPort, " ", l.Listen), " -> ", l.DevicePort)
+	}
+	sep := " + "
+	if l.Mode == configs.ModeBridge {
+		sep = " <-> "
+	}
+	return join(l.HostPort, sep, l.DevicePort)
 }
