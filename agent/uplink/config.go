@@ -71,6 +71,11 @@ type Config struct {
 	HealthTopic string
 	HealthEvery time.Duration
 	Health      func() ([]byte, error)
+
+	// Subscribe lists topic filters subscribed to on every connect (after
+	// the announcements) with their handlers, e.g. remote commands. Empty:
+	// the uplink subscribes to nothing.
+	Subscribe []Subscription
 }
 
 // withDefaults returns c with defaults filled in, or the first problem.
@@ -141,6 +146,11 @@ func (c Config) withDefaults() (Config, error) {
 	for i, m := range c.Announce {
 		if err := m.Validate(); err != nil {
 			return c, fmt.Errorf("uplink: config: 'announce[%d]': %w", i, err)
+		}
+	}
+	for i, sub := range c.Subscribe {
+		if err := sub.validate(); err != nil {
+			return c, fmt.Errorf("uplink: config: 'subscribe[%d]': %w", i, err)
 		}
 	}
 	if _, err := statusPayload(c.StatusExtra, StateOnline, "", time.Time{}); err != nil {

@@ -42,8 +42,8 @@
 //     store would be a second, unsynchronised outbox. With a clean session
 //     the broker forgets the session on disconnect and the uplink
 //     republishes from the outbox.
-//   - Protocol 3.1.1 (no fallback to 3.1); OrderMatters off (the uplink
-//     subscribes to nothing).
+//   - Protocol 3.1.1 (no fallback to 3.1); OrderMatters off: received
+//     messages are only queued by paho's goroutine (see Subscriptions).
 //
 // # Status and last will
 //
@@ -64,6 +64,17 @@
 // messages do not go through the outbox: they describe the present, and a
 // lost one is replaced by the next, so the first one after an outage
 // reports what the outage cost (buffer depth, oldest age, shed counts).
+//
+// # Subscriptions
+//
+// Config.Subscribe filters (remote commands) are subscribed to on every
+// connect, after the announcements and before Connected turns true: the
+// session is clean, so the broker forgets them with the connection. A
+// filter the broker refuses (SUBACK 0x80) is logged and recorded as the
+// latest error; alerts flow regardless. Received messages wait in a
+// bounded inbox (16; beyond it they are dropped and counted) for one
+// goroutine of the connection that calls the handlers one at a time and
+// publishes their replies with QoS 1, not through the outbox.
 //
 // # Undecodable entries
 //

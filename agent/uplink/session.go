@@ -29,6 +29,8 @@ type session struct {
 	cfg  Config
 	c    paho.Client
 	lost chan error // the connection-lost handler's report
+	// inbox holds messages received on Config.Subscribe filters.
+	inbox chan inbound
 
 	mu    sync.Mutex // guards isUp, ended
 	isUp  bool
@@ -50,7 +52,7 @@ type ack struct {
 }
 
 func newSession(u *Uplink) *session {
-	s := &session{u: u, cfg: u.cfg, lost: make(chan error, 1)}
+	s := &session{u: u, cfg: u.cfg, lost: make(chan error, 1), inbox: make(chan inbound, inboxSize)}
 	s.c = paho.NewClient(s.options())
 	return s
 }
@@ -163,7 +165,13 @@ func (s *session) run(ctx context.Context) (up time.Duration, err error) {
 		s.abort()
 		return time.Since(since), err
 	}
+	if err := s.subscribe(ctx); err != nil {
+		s.abort()
+		return time.Since(since), err
+	}
 	s.ready()
+	stop := s.serve(ctx)
+	defer stop()
 	err = s.drain(ctx)
 	return time.Since(since), err
 }

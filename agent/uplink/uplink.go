@@ -37,6 +37,12 @@ type Stats struct {
 	DeadLettered uint64 `json:"dead_lettered"`
 	// Health counts health messages published.
 	Health uint64 `json:"health"`
+	// Received counts messages received on Config.Subscribe filters and
+	// queued for their handler; ReceivedDropped those dropped because the
+	// handler was behind; Replies the handlers' replies acked.
+	Received        uint64 `json:"received,omitempty"`
+	ReceivedDropped uint64 `json:"received_dropped,omitempty"`
+	Replies         uint64 `json:"replies,omitempty"`
 	// Connects counts successful connections; Reconnects those after the
 	// first.
 	Connects   uint64 `json:"connects"`
