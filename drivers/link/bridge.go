@@ -33,6 +33,9 @@ type Bridge struct {
 	Open Opener
 	// Log receives line transitions, once each; default slog.Default().
 	Log *slog.Logger
+	// Inject, if set, lets the agent write its own jobs to the device
+	// while Run is on (receipt reprints).
+	Inject *Injector
 }
 
 // Run forwards until ctx is done, then closes both ports and returns nil
@@ -46,5 +49,8 @@ func (b *Bridge) Run(ctx context.Context, sink Sink) error {
 	if err != nil {
 		return err
 	}
+	att := &attachment{r: r, host: host, dev: dev}
+	b.Inject.attach(att)
+	defer b.Inject.detach(att)
 	return r.run(ctx)
 }

@@ -3,6 +3,7 @@ package link
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +20,9 @@ type line struct {
 	open Opener // opens this line's port; nil means the runner's Opener
 
 	cur atomic.Pointer[guarded] // the open port; nil while down
+
+	wmu  sync.Mutex   // one writer at a time: forwarded bytes or an injected job
+	last atomic.Int64 // wall-clock Unix nanoseconds of the last read (Injector's quiet check)
 }
 
 // run keeps the line open until ctx is done. It reports Down once per
@@ -90,6 +94,7 @@ func (l *line) pump(ctx context.Context, r *runner, g *guarded, buf []byte) (got
 		n, rerr := g.p.Read(buf)
 		if n > 0 {
 			got = true
+			l.last.Store(time.Now().UnixNano())
 			r.emitChunk(l.dir, buf[:n])
 			if l.peer != nil {
 				l.peer.forward(buf[:n])
@@ -108,6 +113,8 @@ func (l *line) pump(ctx context.Context, r *runner, g *guarded, buf []byte) (got
 // are dropped (they were reported to the Sink). A write error fails the
 // port: its reader stops and reports the line Down.
 func (l *line) forward(b []byte) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	g := l.cur.Load()
 	if g == nil {
 		return

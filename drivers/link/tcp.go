@@ -58,6 +58,9 @@ type TCPBridge struct {
 	Retry Backoff
 	// Log receives transitions, once each; default slog.Default().
 	Log *slog.Logger
+	// Inject, if set, lets the agent send its own jobs to the device
+	// between register sessions, on a connection of its own.
+	Inject *Injector
 }
 
 // tcpState is what one TCPBridge.Run owns.
@@ -99,6 +102,11 @@ func (b *TCPBridge) Run(ctx context.Context, sink Sink) error {
 		},
 		hbuf: make([]byte, readSize), dbuf: make([]byte, readSize),
 	}
+	att := &attachment{r: r, host: host, dev: dev, dial: func(ctx context.Context) (net.Conn, error) {
+		return s.dialer.DialContext(ctx, "tcp", b.Connect)
+	}}
+	b.Inject.attach(att)
+	defer b.Inject.detach(att)
 	return r.runWith(ctx, s.serve)
 }
 

@@ -52,6 +52,9 @@ type USBLP struct {
 	Retry Backoff
 	// Log receives line transitions, once each; default slog.Default().
 	Log *slog.Logger
+	// Inject, if set, lets the agent write its own jobs to the printer
+	// while Run is on (receipt reprints).
+	Inject *Injector
 }
 
 // Run forwards until ctx is done, then closes the device file and the
@@ -78,6 +81,9 @@ func (u *USBLP) Run(ctx context.Context, sink Sink) error {
 	if err != nil {
 		return err
 	}
+	att := &attachment{r: r, host: host, dev: dev}
+	u.Inject.attach(att)
+	defer u.Inject.detach(att)
 	if u.PTYLink != "" {
 		return r.run(ctx)
 	}
