@@ -55,6 +55,10 @@ type Agent struct {
 
 	ready  chan struct{} // closed once every device's link was up
 	upSeen map[string]bool
+
+	hold held // alerts the outbox refused (disk full); under mu
+	// fullSince and fullLogged track a full disk (core goroutine only).
+	fullSince, fullLogged time.Time
 }
 
 // Stats are counters a person can read (demo, doctor, status page).
@@ -80,9 +84,9 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := buffer.Open(cfg.DataDir, buffer.DefaultOptions(), opts.Log)
+	db, err := openDB(cfg, opts.Log)
 	if err != nil {
-		return nil, fmt.Errorf("agent: %w", err)
+		return nil, err
 	}
 	a := &Agent{
 		cfg: cfg, opts: opts, log: opts.Log, db: db,
@@ -143,7 +147,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(a.cfg.Devices)+3) // one per goroutine started below
+	errc := make(chan error, len(a.cfg.Devices)+4) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -159,6 +163,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		start("status", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
 	}
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
+	start("outbox upkeep", a.upkeep)
 	for _, d := range a.cfg.Devices {
 		runner := a.linkFor(d)
 		start("link "+d.Name, func(ctx context.Context) error { return runner.Run(ctx, a.mail) })
@@ -227,7 +232,10 @@ func (a *Agent) step(items []input, now time.Time) error {
 	}
 	evs = append(evs, a.lane.Idle(now)...)
 	if len(evs) > 0 {
-		if _, err := a.journal.Append(evs...); err != nil {
+		if _, err := a.journal.Append(evs...); errors.Is(err, buffer.ErrDiskFull) {
+			// Detection goes on from memory; outbox.go explains.
+			a.diskFull("journal", err)
+		} else if err != nil {
 			return fmt.Errorf("agent: journal: %w", err)
 		}
 	}
@@ -290,14 +298,15 @@ func (a *Agent) rebuild() error {
 
 // enqueue stores each alert in the outbox (once per id) before it counts.
 func (a *Agent) enqueue(alerts []detect.Alert) error {
+	a.retryHeld()
 	for _, al := range alerts {
 		msg, err := AlertMessage(a.cfg, al)
 		if err != nil {
 			return err
 		}
-		added, err := a.outbox.PutIfAbsent(al.ID, uplink.EncodeMessage(msg))
+		added, err := a.store(al.ID, buffer.ParseClass(string(al.Severity)), uplink.EncodeMessage(msg))
 		if err != nil {
-			return fmt.Errorf("agent: outbox: %w", err)
+			return err
 		}
 		if !added {
 			continue

@@ -37,6 +37,7 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 		Announce:    ann,
 		KeepAlive:   m.KeepAlive, ConnectTimeout: 10 * time.Second,
 		BackoffMin: 500 * time.Millisecond, BackoffMax: 30 * time.Second,
+		HealthTopic: HealthTopic(a.cfg), HealthEvery: m.HealthInterval, Health: a.healthPayload,
 	}, a.outbox, a.log.With("part", "uplink")), nil
 }
 

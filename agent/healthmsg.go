@@ -1,0 +1,146 @@
+package agent
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/configs"
+)
+
+// HealthTopic is tillwatch/v1/{site}/{lane}/health (retained, periodic).
+func HealthTopic(cfg *configs.Config) string {
+	return fmt.Sprintf("%s/%s/%s/health", prefix(cfg), cfg.Site, cfg.Lane)
+}
+
+// HealthMessage is the payload of the health topic: how the lane's
+// store-and-forward is doing. It is published right after every connect
+// (so the first message after an outage tells what it cost) and every
+// mqtt.health_interval.
+type HealthMessage struct {
+	Site    string    `json:"site"`
+	Lane    string    `json:"lane"`
+	Version string    `json:"version,omitempty"`
+	Time    time.Time `json:"time"`
+	// Buffer is the outbox.
+	Buffer HealthBuffer `json:"buffer"`
+	// BufferShed is the total of alerts lost to the shedding policy:
+	// Buffer.Shed plus alerts dropped from memory while the disk was full.
+	BufferShed uint64 `json:"buffer_shed"`
+	// Links is each device's link state: up, down or unknown (no event
+	// yet).
+	Links map[string]HealthLink `json:"links"`
+	// LastAlert is when the last alert was detected (zero: none since start).
+	LastAlert time.Time `json:"last_alert,omitzero"`
+	// Clock says whether the system clock is NTP-synchronised (null when
+	// unknown) and how that was found out.
+	Clock HealthClock `json:"clock"`
+	// Recovered lists damaged databases moved aside (data_dir/corrupt-*),
+	// until a person removes them.
+	Recovered []buffer.Recovery `json:"recovered,omitempty"`
+	// Uplink counts the MQTT side since start.
+	Uplink HealthUplink `json:"uplink"`
+}
+
+// HealthBuffer describes the outbox.
+type HealthBuffer struct {
+	Depth int   `json:"depth"`
+	Bytes int64 `json:"bytes"`
+	// OldestAge is the age in seconds of the oldest undelivered alert.
+	OldestAge float64 `json:"oldest_age_s"`
+	// Shed counts alerts shed for the byte capacity, by severity;
+	// MemoryShed those dropped from memory while the disk was full.
+	Shed       buffer.ShedCounts `json:"shed"`
+	MemoryShed buffer.ShedCounts `json:"memory_shed"`
+	Expired    uint64            `json:"expired"`
+	Unreadable uint64            `json:"unreadable"`
+	// Held is how many alerts wait in memory for disk space; DiskFull
+	// counts refused writes since start.
+	Held     int    `json:"held"`
+	DiskFull uint64 `json:"disk_full"`
+	// FreeBytes is the free space of the data directory (-1 unknown).
+	FreeBytes int64 `json:"free_bytes"`
+}
+
+// HealthLink is one device's link state.
+type HealthLink struct {
+	State  string    `json:"state"`
+	Since  time.Time `json:"since,omitzero"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// HealthClock says whether the clock is synchronised.
+type HealthClock struct {
+	Synchronized *bool  `json:"synchronized"`
+	Source       string `json:"source"`
+}
+
+// HealthUplink counts the MQTT side.
+type HealthUplink struct {
+	Connects   uint64 `json:"connects"`
+	Reconnects uint64 `json:"reconnects"`
+	Published  uint64 `json:"published"`
+	Acked      uint64 `json:"acked"`
+}
+
+// HealthReport builds the current health message.
+func (a *Agent) HealthReport() (HealthMessage, error) {
+	now := a.opts.Now()
+	h := HealthMessage{Site: a.cfg.Site, Lane: a.cfg.Lane, Version: a.opts.Version, Time: now.UTC(), Links: map[string]HealthLink{}}
+	qs, err := a.outbox.Stats()
+	if err != nil {
+		return h, fmt.Errorf("agent: health: %w", err)
+	}
+	h.Buffer = HealthBuffer{Depth: qs.Depth, Bytes: qs.Bytes, Shed: qs.Shed, Expired: qs.Expired,
+		Unreadable: qs.Unreadable, DiskFull: qs.DiskFull, FreeBytes: a.db.Free()}
+	if !qs.Oldest.IsZero() {
+		h.Buffer.OldestAge = max(0, now.Sub(qs.Oldest).Seconds())
+	}
+	a.mu.Lock()
+	h.Buffer.Held, h.Buffer.MemoryShed = len(a.hold.items), a.hold.dropped
+	h.LastAlert = a.stats.LastAlert
+	up := a.up
+	a.mu.Unlock()
+	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
+	for _, d := range a.view.links() {
+		l := HealthLink{State: "unknown"}
+		if d.Seen {
+			l = HealthLink{State: "down", Since: d.Since, Reason: d.Reason}
+			if d.Up {
+				l.State = "up"
+			}
+		}
+		h.Links[d.Name] = l
+	}
+	h.Clock.Source = clockSource
+	if ok, err := clockSynced(); err == nil {
+		h.Clock.Synchronized = &ok
+	}
+	if h.Recovered, err = buffer.MovedAside(a.cfg.DataDir); err != nil {
+		return h, fmt.Errorf("agent: health: %w", err)
+	}
+	if up != nil {
+		us := up.Stats()
+		h.Uplink = HealthUplink{Connects: us.Connects, Reconnects: us.Reconnects, Published: us.Published, Acked: us.Acked}
+	}
+	return h, nil
+}
+
+// healthPayload is HealthReport as JSON, for the uplink.
+func (a *Agent) healthPayload() ([]byte, error) {
+	h, err := a.HealthReport()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(h)
+}
+
+// links returns the devices' link states.
+func (v *view) links() []status.Device {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return slices.Clone(v.devices)
+}
