@@ -20,8 +20,9 @@ import (
 // cap makes mosquitto drop QoS 1 messages it already acknowledged), and,
 // when the test runs as root, no switch to the mosquitto user (which could
 // not write into the test's temporary directory).
-func mosquittoConf(t *testing.T) string {
-	dir := t.TempDir()
+// It returns the configuration lines and the persistence directory.
+func mosquittoConf(t *testing.T) (conf, dir string) {
+	dir = t.TempDir()
 	lines := []string{
 		"persistence true",
 		"persistence_location " + dir + "/",
@@ -32,7 +33,7 @@ func mosquittoConf(t *testing.T) string {
 	if u, err := user.Current(); err == nil && u.Uid == "0" {
 		lines = append(lines, "user root")
 	}
-	return strings.Join(lines, "\n") + "\n"
+	return strings.Join(lines, "\n") + "\n", dir
 }
 
 // mosquitto adapts mqtttest.Mosquitto to Broker.
@@ -108,7 +109,8 @@ func TestFleetMosquitto(t *testing.T) {
 	if os.Getenv("FLEET_BROKER") != "" {
 		t.Skip("FLEET_BROKER is set: TestFleetExternal runs against it instead")
 	}
-	m := mqtttest.StartMosquittoConf(t, mosquittoConf(t))
+	conf, _ := mosquittoConf(t)
+	m := mqtttest.StartMosquittoConf(t, conf)
 	cfg := envConfig(t)
 	cfg.Restart = mosquitto{t: t, m: m}
 	cfg.NoGate = os.Getenv("FLEET_NOGATE") == "1"

@@ -46,6 +46,8 @@ type Outage struct {
 	// without), Reconnected how long after its start every lane was
 	// connected again (the uplink's backoff).
 	Noticed, Down, Resubscribed, Reconnected time.Duration
+	// Gated says the lanes were kept out until the consumers were back.
+	Gated bool
 }
 
 // Err is nil when the delivery contract held: every stored alert arrived
@@ -125,8 +127,12 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if o := r.Outage; o != nil {
 		row("broker crash", "killed at %v of the shift with %d publications unacked; every lane noticed in %v; down %v",
 			o.At.Round(time.Second), o.InFlight, o.Noticed.Round(time.Millisecond), o.Down.Round(time.Millisecond))
-		row("after the restart", "consumers subscribed again after %v, every lane back after %v",
-			o.Resubscribed.Round(time.Millisecond), o.Reconnected.Round(time.Millisecond))
+		if o.Gated {
+			row("after the restart", "consumers subscribed again after %v (lanes held at the gate until then), every lane back after %v",
+				o.Resubscribed.Round(time.Millisecond), o.Reconnected.Round(time.Millisecond))
+		} else {
+			row("after the restart", "no gate: every lane back after %v, racing the consumers' new subscriptions", o.Reconnected.Round(time.Millisecond))
+		}
 	}
 	row("throughput", "%.1f alerts/s end to end (peak %d in one second)", r.Rate(), r.PeakRate())
 	row("latency", "store to first arrival: p50 %v, p95 %v, p99 %v, max %v",

@@ -154,7 +154,7 @@ func crash(ctx context.Context, cfg Config, clk *clock, f *fleet, cpu *cpuMeter)
 	if err := sleep(ctx, clk.until(ShiftStart.Add(cfg.OutageAt))); err != nil {
 		return nil, err
 	}
-	out := &Outage{At: clk.now().Sub(ShiftStart)}
+	out := &Outage{At: clk.now().Sub(ShiftStart), Gated: f.gate != nil}
 	if fz, ok := cfg.Restart.(Freezer); ok {
 		if err := fz.Freeze(); err != nil {
 			return out, fmt.Errorf("fleet: freeze broker: %w", err)
