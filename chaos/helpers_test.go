@@ -1,0 +1,341 @@
+package chaos
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/demo"
+	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/sim"
+)
+
+// childEnv names the JSON config the child agent runs.
+const childEnv = "TILLWATCH_CHAOS_CHILD"
+
+func TestMain(m *testing.M) {
+	if p := os.Getenv(childEnv); p != "" {
+		os.Exit(runChild(p))
+	}
+	os.Exit(m.Run())
+}
+
+// runChild is the agent process: it logs JSON to stderr (the parent reads
+// the "alert" lines, written only once the alert is durable in the
+// outbox) and stops cleanly on SIGTERM.
+func runChild(path string) int {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Error("read config", "error", err)
+		return 3
+	}
+	var cfg configs.Config
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		log.Error("decode config", "error", err)
+		return 3
+	}
+	ag, err := agent.New(&cfg, agent.Options{Log: log, Version: "chaos"})
+	if err != nil {
+		log.Error("agent", "error", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	// Never outlive a lost parent.
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if err := ag.Run(ctx); err != nil {
+		log.Error("agent stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// lane is a simulated lane and an agent config for it.
+type lane struct {
+	wires *sim.Wires
+	cfg   *configs.Config
+	path  string // the config as JSON, for children
+}
+
+func newLane(t *testing.T, broker string, dataDir string) *lane {
+	t.Helper()
+	wires, err := sim.OpenWires()
+	if err != nil {
+		t.Skipf("no ptys here: %v", err)
+	}
+	t.Cleanup(func() { wires.Close() })
+	dir := t.TempDir()
+	cfg := demo.Config(dir, broker, wires)
+	cfg.Capture, cfg.HTTP.Address, cfg.LogLevel = "", "", "info"
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	cfg.MQTT.HealthInterval = time.Second
+	l := &lane{wires: wires, cfg: cfg, path: filepath.Join(dir, "config.json")}
+	l.save(t)
+	return l
+}
+
+func (l *lane) save(t *testing.T) {
+	t.Helper()
+	b, err := json.Marshal(l.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(l.path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// play plays shift on the lane's wires in the background.
+func (l *lane) play(t *testing.T, ctx context.Context, shift []sim.Action) <-chan error {
+	t.Helper()
+	writes, err := sim.Compile(shift)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- (&sim.Player{Out: l.wires.Writer}).Play(ctx, writes) }()
+	return done
+}
+
+// ledger collects what the agents said they detected (durably) and what
+// the subscriber received.
+type ledger struct {
+	mu       sync.Mutex
+	detected map[string]string   // id -> kind
+	received map[string][]string // id -> incident/state of each delivery
+	byInc    map[string]map[string]bool
+	health   []agent.HealthMessage
+	bad      []string
+}
+
+func newLedger() *ledger {
+	return &ledger{detected: map[string]string{}, received: map[string][]string{}, byInc: map[string]map[string]bool{}}
+}
+
+// onMessage is the broker-side subscription to the lane's topics.
+func (g *ledger) onMessage(topic string, payload []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if filepath.Base(topic) == "health" {
+		var h agent.HealthMessage
+		if err := json.Unmarshal(payload, &h); err != nil {
+			g.bad = append(g.bad, fmt.Sprintf("health %s: %v", payload, err))
+			return
+		}
+		g.health = append(g.health, h)
+		return
+	}
+	var a detect.Alert
+	if err := json.Unmarshal(payload, &a); err != nil || a.ID == "" {
+		g.bad = append(g.bad, fmt.Sprintf("%s: %s (%v)", topic, payload, err))
+		return
+	}
+	key := a.Incident + "/" + string(a.State)
+	g.received[a.ID] = append(g.received[a.ID], key)
+	if g.byInc[key] == nil {
+		g.byInc[key] = map[string]bool{}
+	}
+	g.byInc[key][a.ID] = true
+}
+
+func (g *ledger) subscribe(t *testing.T, b *mqttbroker.Broker) {
+	t.Helper()
+	for _, f := range []string{demo.AlertFilter, "tillwatch/v1/+/+/health"} {
+		if err := b.Subscribe(f, g.onMessage); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// missing returns the detected ids not received yet.
+func (g *ledger) missing() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []string
+	for id := range g.detected {
+		if len(g.received[id]) == 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (g *ledger) counts() (detected, received, deliveries int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, ds := range g.received {
+		deliveries += len(ds)
+	}
+	return len(g.detected), len(g.received), deliveries
+}
+
+func (g *ledger) lastHealth() (agent.HealthMessage, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.health) == 0 {
+		return agent.HealthMessage{}, false
+	}
+	return g.health[len(g.health)-1], true
+}
+
+// check fails the test unless every detected alert arrived and every
+// incident state arrived under one id only.
+func (g *ledger) check(t *testing.T) {
+	t.Helper()
+	if m := g.missing(); len(m) > 0 {
+		t.Errorf("%d detected alerts never reached the subscriber: %v", len(m), m)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for key, ids := range g.byInc {
+		if len(ids) > 1 {
+			t.Errorf("incident %s delivered under %d ids: %v", key, len(ids), ids)
+		}
+	}
+	for id, ds := range g.received {
+		for _, d := range ds[1:] {
+			if d != ds[0] {
+				t.Errorf("id %s delivered for different incidents: %v", id, ds)
+			}
+		}
+	}
+	if len(g.bad) > 0 {
+		t.Errorf("undecodable messages: %v", g.bad)
+	}
+}
+
+// child is one agent process.
+type child struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// start runs the agent as a child process reading l's config; its "alert"
+// log lines go into g.detected.
+func start(t *testing.T, l *lane, g *ledger) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+l.path)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, done: make(chan error, 1)}
+	scanned := make(chan struct{})
+	go func() {
+		defer close(scanned)
+		g.scan(t, stderr)
+	}()
+	go func() {
+		<-scanned
+		c.done <- cmd.Wait()
+	}()
+	return c
+}
+
+// scan reads a child's JSON log.
+func (g *ledger) scan(t *testing.T, r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Msg   string `json:"msg"`
+			Level string `json:"level"`
+			ID    string `json:"id"`
+			Kind  string `json:"kind"`
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) != nil {
+			continue // a line torn by SIGKILL
+		}
+		switch {
+		case line.Msg == "alert" && line.ID != "":
+			g.mu.Lock()
+			g.detected[line.ID] = line.Kind
+			g.mu.Unlock()
+		case line.Level == "ERROR" && testing.Verbose():
+			t.Logf("child: %s", sc.Bytes())
+		}
+	}
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (c *child) kill(t *testing.T) {
+	t.Helper()
+	_ = c.cmd.Process.Signal(syscall.SIGKILL)
+	<-c.done
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (c *child) stop(t *testing.T) {
+	t.Helper()
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Errorf("agent exit: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		_ = c.cmd.Process.Kill()
+		t.Errorf("agent did not stop within 30s of SIGTERM")
+	}
+}
+
+// waitFor polls cond until it holds or timeout passes.
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// alertShift is a busy shift that raises an alert about every second: n
+// checkouts, each an under-charge (amount_mismatch, critical), a card
+// sale whose receipt never comes (payment_without_receipt, critical) or a
+// cash receipt never cut (print_failed, warning).
+func alertShift(n int) []sim.Action {
+	acts := []sim.Action{{At: 0, EnableStatus: true}}
+	items := []sim.Item{{Name: "GROCERIES", Amount: 12000}}
+	for i := range n {
+		at := 500*time.Millisecond + time.Duration(i)*time.Second
+		trace := fmt.Sprintf("%06d", 200+i)
+		no := fmt.Sprintf("%04d", 1000+i)
+		pan := fmt.Sprintf("622588EEEEEE%04d", 1000+i)
+		switch i % 3 {
+		case 0: // keyed 12.00 for 120.00
+			acts = append(acts,
+				sim.Action{At: at, Sale: &sim.CardSale{Requested: 1200, Currency: 156, Trace: trace, ReceiptNo: no, AuthCode: "A" + trace, PAN: pan, Terminal: "52523535"}},
+				sim.Action{At: at + 300*time.Millisecond, Print: &sim.Receipt{Number: no, Items: items, Tenders: []sim.Tender{{Kind: "card", Amount: 12000}}}})
+		case 1: // no receipt at all
+			acts = append(acts, sim.Action{At: at, Sale: &sim.CardSale{Requested: 4500, Currency: 156, Trace: trace, ReceiptNo: no, AuthCode: "A" + trace, PAN: pan, Terminal: "52523535"}})
+		case 2: // a cash receipt never cut
+			acts = append(acts, sim.Action{At: at, Print: &sim.Receipt{Number: no, Items: []sim.Item{{Name: "BREAD", Amount: 450}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 500}}, NoCut: true}})
+		}
+	}
+	return acts
+}
