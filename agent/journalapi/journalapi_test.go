@@ -1,0 +1,166 @@
+package journalapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/receipt"
+)
+
+func TestParseAmount(t *testing.T) {
+	for _, c := range []struct {
+		in, cur string
+		want    int64
+		err     bool
+	}{
+		{"68.00", "CNY", 6800, false}, {"68", "CNY", 6800, false}, {"68.5", "EUR", 6850, false},
+		{".5", "EUR", 50, false}, {"-1.05", "EUR", -105, false}, {"1500", "CLP", 1500, false},
+		{"1.234", "KWD", 1234, false}, {"68.001", "CNY", 0, true}, {"15.5", "CLP", 0, true},
+		{"", "EUR", 0, true}, {"1,50", "EUR", 0, true}, {"abc", "", 0, true}, {"7", "", 700, false},
+	} {
+		got, err := ParseAmount(c.in, c.cur)
+		if (err != nil) != c.err || got != c.want {
+			t.Errorf("ParseAmount(%q, %q) = %d, %v; want %d, error %v", c.in, c.cur, got, err, c.want, c.err)
+		}
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	q, err := ParseQuery(url.Values{"date": {"2026-11-22"}, "amount": {"68.00"}, "last4": {"4771"}, "type": {"payment, receipt"}}, "CNY", shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.From.Equal(at("2026-11-22 00:00:00")) || !q.To.Equal(at("2026-11-23 00:00:00")) || *q.Amount != 6800 || q.Last4 != "4771" || len(q.Types) != 2 {
+		t.Fatalf("query %+v", q)
+	}
+	for _, bad := range []url.Values{
+		{"date": {"22.11.2026"}}, {"date": {"2026-11-22"}, "from": {"2026-11-22 10:00"}},
+		{"last4": {"47"}}, {"from": {"yesterday"}}, {"limit": {"-1"}}, {"amount": {"1.234"}},
+	} {
+		if _, err := ParseQuery(bad, "CNY", shanghai); err == nil {
+			t.Errorf("ParseQuery(%v): no error", bad)
+		}
+	}
+}
+
+// TestSearchTableAndShow: the CLI's table and show forms (golden).
+func TestSearchTableAndShow(t *testing.T) {
+	j, ids := openJournal(t, day())
+	q, err := ParseQuery(url.Values{"date": {"2026-11-22"}, "amount": {"68.00"}}, "CNY", shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Search(j, q, "CNY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []Row
+	for _, e := range res.Entries {
+		rows = append(rows, e.Row)
+	}
+	var b bytes.Buffer
+	if err := WriteTable(&b, rows, shanghai); err != nil {
+		t.Fatal(err)
+	}
+	q.Amount, q.Last4 = nil, "1111"
+	res, _ = Search(j, q, "CNY")
+	if len(res.Entries) != 3 {
+		t.Errorf("last4 1111: %d entries, want 3 (declined, sale, refund)", len(res.Entries))
+	}
+	for _, id := range []string{ids[2], ids[1], ids[9]} {
+		e, err := Get(j, id, "CNY")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Show(e, shanghai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString("\n" + s)
+	}
+	if strings.Contains(b.String(), "6222021234564771") {
+		t.Fatal("a full card number in the output")
+	}
+	golden(t, "search_show.txt", b.Bytes())
+}
+
+// TestCopyIsReprint: the copy decodes to the same lines under a COPY /
+// 副本 header, and every builtin receipt profile marks it a reprint, so
+// detection never counts it as a receipt.
+func TestCopyIsReprint(t *testing.T) {
+	orig := day()[2].(*drivers.Receipt)
+	en := &drivers.Receipt{Lines: []drivers.Line{{Text: "TILLWATCH MART", Bold: true, Align: "center"}, {Text: "RECEIPT 0042"},
+		{Text: "TOTAL                  20.40", Underline: true}, {Text: "VISA                   20.40", Inverse: true}, {Text: "Grüße", Align: "right"}}}
+	for _, c := range []struct {
+		name    string
+		r       *drivers.Receipt
+		p       Printer
+		header  string
+		profile string
+	}{
+		{"gbk", orig, Printer{Chinese: true}, CopyHeaderChinese, "cn-supermarket"},
+		{"gbk-generic", orig, Printer{Chinese: true}, CopyHeaderChinese, "generic"},
+		{"cp858", en, Printer{CodePage: "cp858"}, CopyHeader, "en-retail"},
+		{"cp437-on-chinese", en, Printer{Chinese: true}, CopyHeader, "restaurant"},
+		{"chinese-lines-plain-printer", orig, Printer{}, CopyHeader, "generic"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			job, err := Copy(c.r, c.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prof, err := receipt.Builtin(c.profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := escpos.New(escpos.Options{ChineseDefault: c.p.Chinese, CodePage: c.p.CodePage, Fields: prof})
+			evs := dec.Feed(drivers.Chunk{Time: at("2026-11-22 15:00:00"), Data: job})
+			evs = append(evs, dec.Flush(at("2026-11-22 15:01:00"))...)
+			if len(evs) != 1 {
+				t.Fatalf("%d events from the copy, want 1 receipt", len(evs))
+			}
+			got := evs[0].(*drivers.Receipt)
+			if !got.Reprint || !got.Cut {
+				t.Fatalf("copy decoded as reprint=%v cut=%v", got.Reprint, got.Cut)
+			}
+			if got.Lines[0].Text != c.header || !got.Lines[0].DoubleHeight {
+				t.Fatalf("first line %+v, want the header %q", got.Lines[0], c.header)
+			}
+			for i, l := range c.r.Lines {
+				g := got.Lines[i+1]
+				if c.name != "chinese-lines-plain-printer" && g.Text != l.Text {
+					t.Errorf("line %d: %q, want %q", i, g.Text, l.Text)
+				}
+				if g.Bold != l.Bold || g.Align != l.Align || g.Underline != l.Underline || g.Inverse != l.Inverse {
+					t.Errorf("line %d style %+v, want %+v", i, g, l)
+				}
+			}
+		})
+	}
+	if _, err := Copy(en, Printer{CodePage: "ebcdic"}); err == nil {
+		t.Fatal("unknown code page: no error")
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	j, _ := openJournal(t, day())
+	s, err := Summarize(j, "shop", "lane-1", "2026-11-22", "", shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(s, "", "  ")
+	golden(t, "summary.json", append(b, '\n'))
+	if s.Receipts != (Total{3, 6800 + 5550 + 1200}) || s.Reprints != 1 || s.Tenders[drivers.TenderCard] != (Total{2, 6800 + 3550}) ||
+		s.Tenders[drivers.TenderCash] != (Total{2, 3500}) || s.Sales != (Total{2, 6800 + 3550}) || s.Refunds != (Total{1, 3550}) ||
+		s.Declined != 1 || len(s.Settlements) != 1 || s.Currency != "CNY" {
+		t.Fatalf("summary %s", b)
+	}
+	if s.ID != SummaryID("shop", "lane-1", "2026-11-22") || s.ID == SummaryID("shop", "lane-1", "2026-11-21") {
+		t.Fatal("summary id not derived from lane and day")
+	}
+}

@@ -1,0 +1,134 @@
+package journalapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// Total is a count and a sum in minor units.
+type Total struct {
+	Count  int   `json:"count"`
+	Amount int64 `json:"amount"`
+}
+
+func (t *Total) add(v int64) { t.Count++; t.Amount += v }
+
+// Summary is a lane's day: the register's receipts per tender kind and the
+// terminal's approved payments, plus the terminal's own settlements.
+type Summary struct {
+	ID       string    `json:"id"`
+	Site     string    `json:"site"`
+	Lane     string    `json:"lane"`
+	Day      string    `json:"day"` // local date, YYYY-MM-DD
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Currency string    `json:"currency,omitempty"`
+	// Receipts are the register's receipts that carry an amount, copies
+	// left out; Reprints counts the copies.
+	Receipts Total                        `json:"receipts"`
+	Reprints int                          `json:"reprints"`
+	Tenders  map[drivers.TenderKind]Total `json:"tenders"`
+	// Card payments the terminal approved, by type.
+	Sales   Total `json:"card_sales"`
+	Refunds Total `json:"card_refunds"`
+	Voids   Total `json:"card_voids"`
+	// Declined counts declined or aborted attempts.
+	Declined int `json:"declined"`
+	// Settlements are the terminal's end-of-day totals seen that day.
+	Settlements []Settlement `json:"settlements,omitempty"`
+}
+
+// Settlement is one terminal settlement in a summary.
+type Settlement struct {
+	Time       time.Time `json:"time"`
+	Device     string    `json:"device,omitempty"`
+	TerminalID string    `json:"terminal_id,omitempty"`
+	Count      int       `json:"count"`
+	Total      int64     `json:"total"`
+	Currency   string    `json:"currency,omitempty"`
+}
+
+// SummaryID is the summary's message id: the same for a lane and day
+// whenever it is computed, so the outbox publishes it once.
+func SummaryID(site, lane, day string) string {
+	h := sha256.Sum256([]byte("settlement\x00" + site + "\x00" + lane + "\x00" + day))
+	return hex.EncodeToString(h[:8])
+}
+
+// Summarize reads the journal for the local day (YYYY-MM-DD in loc);
+// currency names amounts when the events do not.
+func Summarize(j *journal.Journal, site, lane, day, currency string, loc *time.Location) (*Summary, error) {
+	from, to, err := Day(day, loc)
+	if err != nil {
+		return nil, err
+	}
+	s := &Summary{
+		ID: SummaryID(site, lane, day), Site: site, Lane: lane, Day: day, From: from, To: to,
+		Currency: currency, Tenders: map[drivers.TenderKind]Total{},
+	}
+	err = j.Range(from, to, func(_ string, ev drivers.Event) error {
+		switch v := ev.(type) {
+		case *drivers.Receipt:
+			s.receipt(v)
+		case *drivers.Payment:
+			s.payment(v)
+		case *drivers.Settlement:
+			s.Settlements = append(s.Settlements, Settlement{Time: v.Time, Device: v.Device, TerminalID: v.TerminalID, Count: v.Count, Total: v.Total, Currency: v.Currency})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("journalapi: summary of %s: %w", day, err)
+	}
+	return s, nil
+}
+
+func (s *Summary) receipt(r *drivers.Receipt) {
+	if r.Reprint {
+		s.Reprints++
+		return
+	}
+	amount := r.Due
+	if amount == nil {
+		amount = r.Total
+	}
+	if amount == nil && len(r.Tenders) == 0 {
+		return // not a sale: a report, a slip, a test page
+	}
+	var a int64
+	if amount != nil {
+		a = *amount
+	}
+	s.Receipts.add(a)
+	for _, t := range r.Tenders {
+		tt := s.Tenders[t.Kind]
+		tt.add(t.Amount)
+		s.Tenders[t.Kind] = tt
+	}
+	if s.Currency == "" {
+		s.Currency = r.Currency
+	}
+}
+
+func (s *Summary) payment(p *drivers.Payment) {
+	if p.Result != drivers.Approved {
+		s.Declined++
+		return
+	}
+	switch p.Type {
+	case drivers.PaySale, drivers.PayCapture:
+		s.Sales.add(p.Amount)
+	case drivers.PayRefund:
+		s.Refunds.add(p.Amount)
+	case drivers.PayVoid:
+		s.Voids.add(p.Amount)
+	}
+	if s.Currency == "" {
+		s.Currency = p.Currency
+	}
+}
