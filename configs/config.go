@@ -1,6 +1,9 @@
 package configs
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Config is one lane's agent configuration: who it is, where it keeps its
 // data, where it sends alerts, which devices it listens to and how it
@@ -31,6 +34,22 @@ type Config struct {
 	HTTP HTTP `yaml:"http"`
 	// HomeAssistant configures Home Assistant MQTT discovery.
 	HomeAssistant HomeAssistant `yaml:"homeassistant"`
+	// Remote configures remote commands over MQTT (off by default).
+	Remote Remote `yaml:"remote"`
+}
+
+// RemoteCommands are the commands remote.allow may list.
+var RemoteCommands = []string{"ping", "status", "journal_search"}
+
+// Remote configures remote commands: with Enabled, the agent subscribes
+// to {topic_prefix}/{site}/{lane}/cmd/+ and answers the commands in Allow
+// (see docs/remote.md for the broker ACL it expects).
+type Remote struct {
+	// Enabled turns remote commands on (default false).
+	Enabled bool `yaml:"enabled"`
+	// Allow lists the commands answered (default all of RemoteCommands);
+	// the others get a "not allowed" reply.
+	Allow []string `yaml:"allow"`
 }
 
 // Outbox bounds the alert outbox; see package buffer for the shedding
@@ -254,6 +273,7 @@ func Default() *Config {
 		Outbox:        Outbox{MaxBytes: 64 << 20, MaxAge: 720 * time.Hour, MinFreeBytes: 32 << 20},
 		Detect:        DefaultDetect(),
 		HomeAssistant: HomeAssistant{Prefix: "homeassistant"},
+		Remote:        Remote{Allow: slices.Clone(RemoteCommands)},
 	}
 }
 

@@ -104,6 +104,7 @@ func TestDefaults(t *testing.T) {
 		Outbox:        def.Outbox,
 		HTTP:          HTTP{Address: DefaultHTTPAddress},
 		HomeAssistant: def.HomeAssistant,
+		Remote:        def.Remote,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got  %+v\nwant %+v", cfg, want)

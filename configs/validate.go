@@ -144,6 +144,9 @@ func (d *decoder) validate(c *Config, dir string) {
 	d.validateOutbox(&c.Outbox)
 	d.validateHTTP(&c.HTTP)
 	d.validateHomeAssistant(&c.HomeAssistant)
+	for i, cmd := range c.Remote.Allow {
+		d.enum(fmt.Sprintf("remote.allow[%d]", i), cmd, RemoteCommands)
+	}
 }
 
 func (d *decoder) validateOutbox(o *Outbox) {
