@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -119,11 +120,18 @@ func (l *lane) play(t *testing.T, ctx context.Context, shift []sim.Action) <-cha
 // the subscriber received.
 type ledger struct {
 	mu       sync.Mutex
-	detected map[string]string   // id -> kind
+	detected map[string]string   // id -> severity
 	received map[string][]string // id -> incident/state of each delivery
 	byInc    map[string]map[string]bool
 	health   []agent.HealthMessage
 	bad      []string
+	shedSelf int // "alert shed" log lines: alerts refused by the capacity
+}
+
+func (g *ledger) selfShed() int64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return int64(g.shedSelf)
 }
 
 func newLedger() *ledger {
@@ -203,6 +211,13 @@ func (g *ledger) check(t *testing.T) {
 	if m := g.missing(); len(m) > 0 {
 		t.Errorf("%d detected alerts never reached the subscriber: %v", len(m), m)
 	}
+	g.check2(t)
+}
+
+// check2 fails the test if an incident state arrived under two ids, an id
+// for two incidents, or a message did not decode.
+func (g *ledger) check2(t *testing.T) {
+	t.Helper()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for key, ids := range g.byInc {
@@ -263,7 +278,7 @@ func (g *ledger) scan(t *testing.T, r io.Reader) {
 			Msg   string `json:"msg"`
 			Level string `json:"level"`
 			ID    string `json:"id"`
-			Kind  string `json:"kind"`
+			Sev   string `json:"severity"`
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(sc.Bytes(), &line) != nil {
@@ -272,7 +287,11 @@ func (g *ledger) scan(t *testing.T, r io.Reader) {
 		switch {
 		case line.Msg == "alert" && line.ID != "":
 			g.mu.Lock()
-			g.detected[line.ID] = line.Kind
+			g.detected[line.ID] = line.Sev
+			g.mu.Unlock()
+		case strings.HasPrefix(line.Msg, "alert shed"):
+			g.mu.Lock()
+			g.shedSelf++
 			g.mu.Unlock()
 		case line.Level == "ERROR" && testing.Verbose():
 			t.Logf("child: %s", sc.Bytes())
