@@ -344,36 +344,68 @@ func (q *Queue) dropUnreadable(bad []unreadable) error {
 // pending (already done, shed or expired) only refreshes the memory; it is
 // not an error. Done is allowed on a full disk.
 func (q *Queue) Done(id string) error {
+	return q.DoneAll([]string{id})
+}
+
+// maxDoneAll bounds the ids of one DoneAll transaction.
+const maxDoneAll = 1024
+
+// DoneAll is Done for many ids with one fsync per up to 1024 ids: an uplink
+// settling a window of acks at once drains at a multiple of the disk's
+// fsync rate.
+func (q *Queue) DoneAll(ids []string) error {
 	if q.err != nil {
 		return q.err
 	}
-	if id == "" {
-		return fmt.Errorf("buffer: queue %s: done: empty id", q.name)
+	for _, id := range ids {
+		if id == "" {
+			return fmt.Errorf("buffer: queue %s: done: empty id", q.name)
+		}
 	}
 	if err := q.db.enter(); err != nil {
 		return fmt.Errorf("buffer: queue %s: done: %w", q.name, err)
 	}
 	defer q.db.leave()
-	err := q.db.commit.do(func(b *batch) ([]write, error) {
-		ws := []write{q.memory(id)}
-		it, err := b.txn.Get(cat(q.pIndex, []byte(id)))
-		switch {
-		case errors.Is(err, badger.ErrKeyNotFound):
+	// A Done is up to 5 writes; stay inside one transaction's budget.
+	per := int(min(maxDoneAll, max(1, q.db.commit.maxCount/6)))
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), per)]
+		ids = ids[len(part):]
+		err := q.db.commit.do(func(b *batch) ([]write, error) {
+			var ws []write
+			for _, id := range part {
+				rm, err := q.done(b, id)
+				if err != nil {
+					return nil, err
+				}
+				ws = append(ws, rm...)
+			}
 			return ws, nil
-		case err != nil:
-			return nil, err
-		}
-		idx, err := it.ValueCopy(nil)
+		})
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("buffer: queue %s: done %d: %w", q.name, len(part), err)
 		}
-		rm, err := q.remove(b, id, idx)
-		return append(ws, rm...), err
-	})
-	if err != nil {
-		return fmt.Errorf("buffer: queue %s: done: %w", q.name, err)
 	}
 	return nil
+}
+
+// done plans Done of one id.
+func (q *Queue) done(b *batch, id string) ([]write, error) {
+	ws := []write{q.memory(id)}
+	ik := cat(q.pIndex, []byte(id))
+	it, err := b.txn.Get(ik)
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		return ws, nil
+	case err != nil:
+		return nil, err
+	}
+	idx, err := it.ValueCopy(nil)
+	if err != nil {
+		return nil, err
+	}
+	rm, err := q.remove(b, id, idx)
+	return append(ws, rm...), err
 }
 
 // remove plans the deletion of pending entry id with index value idx and

@@ -268,3 +268,32 @@ func TestQueueRandomOps(t *testing.T) {
 	}
 	t.Logf("stats after random ops: %+v", st)
 }
+
+// TestQueueDoneAll settles more ids than fit in one transaction of a
+// small memtable, unknown and repeated ids included.
+func TestQueueDoneAll(t *testing.T) {
+	opts := DefaultOptions()
+	opts.MemTableSize = 1 << 20
+	db, dir := openTest(t, "", opts)
+	q := db.Queue("outbox")
+	var all []string
+	for i := range 2500 {
+		id := fmt.Sprintf("c%05d", i)
+		if _, err := q.Put(id, ClassCritical, entry100); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, id)
+	}
+	ids := append(append([]string{"never-put"}, all[:2000]...), all[0])
+	if err := q.DoneAll(ids); err != nil {
+		t.Fatal(err)
+	}
+	db = reopen(t, db, dir, opts)
+	q = db.Queue("outbox")
+	if st := checkConsistent(t, q); st.Depth != 500 {
+		t.Fatalf("depth %d after DoneAll of 2000, want 500", st.Depth)
+	}
+	if stored, err := q.Put(all[1999], ClassCritical, entry100); stored || err != nil {
+		t.Fatalf("a delivered id was stored again: %v, %v", stored, err)
+	}
+}

@@ -50,15 +50,29 @@ func (s *session) drain(ctx context.Context) error {
 		}
 		select {
 		case a := <-acks:
-			if f, ok := inflight[a.id]; ok && f.tok == a.f.tok {
-				delete(inflight, a.id)
+			// Settle every ack already in: one outbox write (one fsync)
+			// for the whole window instead of one per message.
+			batch := []ack{a}
+		more:
+			for len(batch) < cap(acks) {
+				select {
+				case a := <-acks:
+					batch = append(batch, a)
+				default:
+					break more
+				}
 			}
-			ok, err := s.settle(a.id, a.f)
+			for _, a := range batch {
+				if f, ok := inflight[a.id]; ok && f.tok == a.f.tok {
+					delete(inflight, a.id)
+				}
+			}
+			ok, err := s.settleAll(batch)
 			if err != nil {
 				s.outboxFailed(err)
 				retry = time.After(outboxRetry)
 			}
-			if !ok { // it is pending again, older than the backlog: reread
+			if !ok { // some are pending again, older than the backlog: reread
 				backlog, dirty = nil, true
 			}
 		case <-s.u.ob.Changed():
@@ -159,8 +173,7 @@ func (s *session) overdue(inflight map[string]flight) error {
 // epoch), which is still up. Otherwise the entry stays and is published
 // again. ok reports deletion.
 func (s *session) settle(id string, f flight) (ok bool, err error) {
-	if terr := f.tok.Error(); terr != nil || f.epoch != s.u.epoch.Load() || !s.c.IsConnectionOpen() {
-		s.u.log.Debug("uplink: not acked on this connection, will publish again", "id", id, "error", terr)
+	if !s.delivered(id, f) {
 		return false, nil
 	}
 	if err := s.u.ob.Done(id); err != nil {
@@ -174,6 +187,61 @@ func (s *session) settle(id string, f flight) (ok bool, err error) {
 		}
 	})
 	return true, nil
+}
+
+// batchDoner is implemented by outboxes that delete many entries in one
+// write (*buffer.Queue).
+type batchDoner interface {
+	DoneAll(ids []string) error
+}
+
+// settleAll is settle for a batch of acks with one outbox write; ok
+// reports that every entry was deleted.
+func (s *session) settleAll(batch []ack) (ok bool, err error) {
+	bd, can := s.u.ob.(batchDoner)
+	if !can || len(batch) == 1 {
+		ok = true
+		for _, a := range batch {
+			done, err := s.settle(a.id, a.f)
+			if err != nil {
+				return false, err
+			}
+			ok = ok && done
+		}
+		return ok, nil
+	}
+	ok = true
+	ids := make([]string, 0, len(batch))
+	var acked, dead uint64
+	for _, a := range batch {
+		if !s.delivered(a.id, a.f) {
+			ok = false
+			continue
+		}
+		ids = append(ids, a.id)
+		if a.f.dead {
+			dead++
+		} else {
+			acked++
+		}
+	}
+	if len(ids) == 0 {
+		return ok, nil
+	}
+	if err := bd.DoneAll(ids); err != nil {
+		return false, fmt.Errorf("uplink: delete %d delivered: %w", len(ids), err)
+	}
+	s.u.count(func(st *Stats) { st.Acked += acked; st.DeadLettered += dead })
+	return ok, nil
+}
+
+// delivered reports whether f's PUBACK counts (see settle).
+func (s *session) delivered(id string, f flight) bool {
+	if terr := f.tok.Error(); terr != nil || f.epoch != s.u.epoch.Load() || !s.c.IsConnectionOpen() {
+		s.u.log.Debug("uplink: not acked on this connection, will publish again", "id", id, "error", terr)
+		return false
+	}
+	return true
 }
 
 // stop ends the connection cleanly: retained offline status, settle what
