@@ -26,6 +26,10 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 	if err != nil {
 		return nil, err
 	}
+	subs, err := a.remoteSubscriptions()
+	if err != nil {
+		return nil, err
+	}
 	id := m.ClientID
 	if id == "" {
 		id = "tillwatch-" + a.cfg.Site + "-" + a.cfg.Lane
@@ -38,6 +42,7 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 		KeepAlive:   m.KeepAlive, ConnectTimeout: 10 * time.Second,
 		BackoffMin: 500 * time.Millisecond, BackoffMax: 30 * time.Second,
 		HealthTopic: HealthTopic(a.cfg), HealthEvery: m.HealthInterval, Health: a.healthPayload,
+		Subscribe: subs,
 	}, a.outbox, a.log.With("part", "uplink")), nil
 }
 

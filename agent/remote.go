@@ -1,0 +1,35 @@
+package agent
+
+import (
+	"fmt"
+
+	"github.com/tillwatch/tillwatch/agent/remote"
+	"github.com/tillwatch/tillwatch/agent/uplink"
+	"github.com/tillwatch/tillwatch/configs"
+)
+
+// CommandPrefix is tillwatch/v1/{site}/{lane}: remote commands arrive on
+// its cmd/+ and replies go under it.
+func CommandPrefix(cfg *configs.Config) string {
+	return fmt.Sprintf("%s/%s/%s", prefix(cfg), cfg.Site, cfg.Lane)
+}
+
+// remoteSubscriptions returns the uplink subscription of remote commands
+// when remote.enabled, else none (the agent subscribes to nothing).
+func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
+	rc := a.cfg.Remote
+	if !rc.Enabled {
+		return nil, nil
+	}
+	h, err := remote.New(remote.Config{
+		Prefix: CommandPrefix(a.cfg), Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
+		Status:  func() any { return a.Snapshot() },
+		Journal: a.journal,
+		Log:     a.log.With("part", "remote"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agent: %w", err)
+	}
+	a.log.Info("remote commands on", "filter", h.Filter(), "allow", rc.Allow)
+	return []uplink.Subscription{h.Subscription()}, nil
+}
