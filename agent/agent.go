@@ -56,6 +56,8 @@ type Agent struct {
 	ready  chan struct{} // closed once every device's link was up
 	upSeen map[string]bool
 
+	jrun *journalRun // reprint injectors, journal API, retention and summaries (journalapi.go); set by Run
+
 	hold held // alerts the outbox refused (disk full); under mu
 	// fullSince and fullLogged track a full disk (core goroutine only).
 	fullSince, fullLogged time.Time
@@ -136,6 +138,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	a.jrun = a.newJournalRun(srv)
 	a.mu.Lock()
 	a.up, a.running = up, true
 	a.mu.Unlock()
@@ -147,7 +150,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(a.cfg.Devices)+4) // one per goroutine started below
+	errc := make(chan error, len(a.cfg.Devices)+5) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -164,8 +167,9 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	}
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
 	start("outbox upkeep", a.upkeep)
+	start("journal upkeep", a.jrun.upkeep)
 	for _, d := range a.cfg.Devices {
-		runner := a.linkFor(d)
+		runner := a.jrun.inject(d, a.linkFor(d))
 		start("link "+d.Name, func(ctx context.Context) error { return runner.Run(ctx, a.mail) })
 	}
 	a.log.Info("agent running", "site", a.cfg.Site, "lane", a.cfg.Lane, "devices", len(a.cfg.Devices), "broker", a.cfg.MQTT.Broker)

@@ -28,6 +28,8 @@ type Summary struct {
 	From     time.Time `json:"from"`
 	To       time.Time `json:"to"`
 	Currency string    `json:"currency,omitempty"`
+	// Partial says the day was not over when the summary was made.
+	Partial bool `json:"partial,omitempty"`
 	// Receipts are the register's receipts that carry an amount, copies
 	// left out; Reprints counts the copies.
 	Receipts Total                        `json:"receipts"`

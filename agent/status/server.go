@@ -56,6 +56,10 @@ func New(src Source, opts Options) *Server {
 	return s
 }
 
+// Mount lets register add routes (the journal API) to the server's mux;
+// call it before Serve.
+func (s *Server) Mount(register func(*http.ServeMux)) { register(s.mux) }
+
 // Handler is the server's HTTP handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.mux }
 

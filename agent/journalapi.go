@@ -1,0 +1,233 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/journalapi"
+	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/agent/uplink"
+	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/link"
+)
+
+// Journal upkeep defaults.
+const (
+	// DefaultRetention is how long the journal keeps events (90 days).
+	DefaultRetention = 90 * 24 * time.Hour
+	// DefaultSummaryAt is when, after midnight local time, the previous
+	// day's settlement summary is published.
+	DefaultSummaryAt = 5 * time.Minute
+	// reprintQuiet is how long the register must have been silent before
+	// a copy goes to the printer; reprintWait bounds the wait for it.
+	reprintQuiet = 500 * time.Millisecond
+	reprintWait  = 10 * time.Second
+)
+
+// journalRun is the journal's part of a running agent: reprint injectors
+// per bridged device, the API and the daily upkeep.
+type journalRun struct {
+	a         *Agent
+	injectors map[string]*link.Injector // device name -> injector (bridges only)
+	loc       *time.Location
+	retention time.Duration
+	summaryAt time.Duration // after local midnight
+}
+
+// newJournalRun prepares injectors for every bridged device and mounts
+// the journal API on srv (when the listener is on).
+func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
+	jr := &journalRun{a: a, injectors: map[string]*link.Injector{}, loc: time.Local,
+		retention: DefaultRetention, summaryAt: DefaultSummaryAt}
+	for _, d := range a.cfg.Devices {
+		if canWrite(d.Link) {
+			jr.injectors[d.Name] = &link.Injector{}
+		}
+	}
+	if srv != nil {
+		h := &journalapi.Handler{
+			Journal: a.journal, Currency: a.currency(), Location: jr.loc, Site: a.cfg.Site, Lane: a.cfg.Lane,
+			Reprint: jr.reprint, Publish: jr.publish, Log: a.log.With("part", "journal api"), Now: a.opts.Now,
+		}
+		srv.Mount(h.Register)
+	}
+	return jr
+}
+
+// canWrite says whether a link can write toward its device: bridges can, a
+// tap (a read-only Y-cable) cannot.
+func canWrite(l configs.Link) bool {
+	return l.Type == configs.TypeTCP || l.Type == configs.TypeUSBLP || l.Mode == configs.ModeBridge
+}
+
+// currency is the lane's currency: the terminal's, else the first device's.
+func (a *Agent) currency() string {
+	cur := ""
+	for _, d := range a.cfg.Devices {
+		if d.Role == configs.RoleTerminal && d.Currency != "" {
+			return d.Currency
+		}
+		if cur == "" {
+			cur = d.Currency
+		}
+	}
+	return cur
+}
+
+// inject gives a bridge runner its device's injector.
+func (jr *journalRun) inject(d configs.Device, r runner) runner {
+	in := jr.injectors[d.Name]
+	switch l := r.(type) {
+	case *link.Bridge:
+		l.Inject = in
+	case *link.TCPBridge:
+		l.Inject = in
+	case *link.USBLP:
+		l.Inject = in
+	}
+	return r
+}
+
+// reprint sends a copy of rc to the printer it came from (or the lane's
+// only printer).
+func (jr *journalRun) reprint(ctx context.Context, id string, rc *drivers.Receipt) error {
+	d, err := jr.printerFor(rc.Device)
+	if err != nil {
+		return err
+	}
+	in := jr.injectors[d.Name]
+	if in == nil {
+		return fmt.Errorf("agent: %w: printer %s is on a tap (a read-only Y-cable): the agent cannot write to it; reprint from the register, or wire it as a bridge", journalapi.ErrCannotReprint, d.Name)
+	}
+	job, err := journalapi.Copy(rc, journalapi.Printer{CodePage: d.CodePage, Chinese: d.ChineseDefault || strings.HasPrefix(d.ReceiptProfile, "cn-")})
+	if err != nil {
+		return fmt.Errorf("agent: reprint %s: %w", id, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, reprintWait)
+	defer cancel()
+	err = in.Inject(ctx, job, reprintQuiet)
+	if errors.Is(err, link.ErrHostSending) {
+		return fmt.Errorf("agent: %w: the register kept printing for %s; try again: %w", journalapi.ErrPrinterBusy, reprintWait, err)
+	}
+	if err != nil {
+		return fmt.Errorf("agent: reprint %s on %s: %w", id, d.Name, err)
+	}
+	jr.a.log.Info("receipt reprinted", "id", id, "number", rc.Number, "printer", d.Name, "bytes", len(job))
+	return nil
+}
+
+func (jr *journalRun) printerFor(dev string) (configs.Device, error) {
+	var printers []configs.Device
+	for _, d := range jr.a.cfg.Devices {
+		if d.Role != configs.RolePrinter {
+			continue
+		}
+		if d.Name == dev {
+			return d, nil
+		}
+		printers = append(printers, d)
+	}
+	if len(printers) == 1 {
+		return printers[0], nil
+	}
+	return configs.Device{}, fmt.Errorf("agent: %w: no printer %q in the config", journalapi.ErrCannotReprint, dev)
+}
+
+// publish queues a summary on .../settlement through the outbox (QoS 1).
+// A finished day's summary has an id from lane and day, so it goes out
+// once; a summary of the day still running is marked partial and gets an
+// id of its own.
+func (jr *journalRun) publish(s *journalapi.Summary) error {
+	if now := jr.a.opts.Now(); now.Before(s.To) {
+		s.Partial = true
+		s.ID = journalapi.SummaryID(s.Site, s.Lane, s.Day+" partial "+now.UTC().Format(time.RFC3339Nano))
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("agent: encode settlement summary: %w", err)
+	}
+	msg := uplink.EncodeMessage(uplink.Message{Topic: SettlementTopic(jr.a.cfg), Payload: b})
+	added, err := jr.a.store(s.ID, buffer.ClassInfo, msg)
+	if err != nil {
+		return err
+	}
+	if added {
+		jr.a.log.Info("settlement summary queued", "day", s.Day, "id", s.ID, "receipts", s.Receipts.Count, "card_sales", s.Sales.Count, "partial", s.Partial)
+	}
+	return nil
+}
+
+// SettlementTopic is tillwatch/v1/{site}/{lane}/settlement.
+func SettlementTopic(cfg *configs.Config) string {
+	return fmt.Sprintf("%s/%s/%s/settlement", prefix(cfg), cfg.Site, cfg.Lane)
+}
+
+// upkeep prunes the journal daily and publishes the previous day's
+// summary shortly after local midnight, until ctx is done. At start it
+// does both at once (a summary already published is not sent again).
+func (jr *journalRun) upkeep(ctx context.Context) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		now := jr.a.opts.Now()
+		if err := jr.daily(now); err != nil {
+			return err
+		}
+		timer.Reset(jr.next(now).Sub(now))
+	}
+}
+
+// daily is one upkeep step at now: prune, then yesterday's summary when
+// its time has come.
+func (jr *journalRun) daily(now time.Time) error {
+	if _, err := jr.prune(now); err != nil {
+		return err
+	}
+	local := now.In(jr.loc)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, jr.loc)
+	if local.Before(midnight.Add(jr.summaryAt)) {
+		return nil
+	}
+	day := midnight.AddDate(0, 0, -1).Format(time.DateOnly)
+	s, err := journalapi.Summarize(jr.a.journal, jr.a.cfg.Site, jr.a.cfg.Lane, day, jr.a.currency(), jr.loc)
+	if err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	return jr.publish(s)
+}
+
+// next is the next upkeep time after now: the next summary time.
+func (jr *journalRun) next(now time.Time) time.Time {
+	local := now.In(jr.loc)
+	at := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, jr.loc).Add(jr.summaryAt)
+	for !at.After(local) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at
+}
+
+// prune drops journal events older than the retention and logs how many.
+func (jr *journalRun) prune(now time.Time) (int, error) {
+	if jr.retention <= 0 {
+		return 0, nil
+	}
+	n, err := jr.a.journal.Prune(now.Add(-jr.retention))
+	if err != nil {
+		return n, fmt.Errorf("agent: prune journal: %w", err)
+	}
+	if n > 0 {
+		jr.a.log.Info("journal pruned", "dropped", n, "retention", jr.retention)
+	}
+	return n, nil
+}
