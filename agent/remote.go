@@ -6,6 +6,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/remote"
 	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
 )
 
 // CommandPrefix is tillwatch/v1/{site}/{lane}: remote commands arrive on
@@ -23,7 +24,7 @@ func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
 	}
 	h, err := remote.New(remote.Config{
 		Prefix: CommandPrefix(a.cfg), Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
-		Status:  func() any { return a.Snapshot() },
+		Status:  a.remoteStatus,
 		Journal: a.journal,
 		Log:     a.log.With("part", "remote"),
 	})
@@ -32,4 +33,16 @@ func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
 	}
 	a.log.Info("remote commands on", "filter", h.Filter(), "allow", rc.Allow)
 	return []uplink.Subscription{h.Subscription()}, nil
+}
+
+// remoteStatus is the status snapshot for the status command, its cards
+// masked again at this boundary (the decoders mask them already).
+func (a *Agent) remoteStatus() any {
+	s := a.Snapshot()
+	for i := range s.Payments {
+		if s.Payments[i].Card != "" {
+			s.Payments[i].Card = drivers.MaskPAN(s.Payments[i].Card)
+		}
+	}
+	return s
 }
