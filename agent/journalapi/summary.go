@@ -4,7 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/tillwatch/tillwatch/agent/detect"
 
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/drivers"
@@ -133,4 +138,37 @@ func (s *Summary) payment(p *drivers.Payment) {
 	if s.Currency == "" {
 		s.Currency = p.Currency
 	}
+}
+
+// WriteSummary writes a summary for a person.
+func WriteSummary(w io.Writer, s *Summary) error {
+	m := func(v int64) string { return detect.FormatMoney(v, s.Currency) }
+	var b strings.Builder
+	fmt.Fprintf(&b, "settlement summary %s/%s %s", s.Site, s.Lane, s.Day)
+	if s.Partial {
+		b.WriteString(" (day not over)")
+	}
+	fmt.Fprintf(&b, "\nreceipts         %5d  %s   (copies left out: %d)\n", s.Receipts.Count, m(s.Receipts.Amount), s.Reprints)
+	kinds := make([]string, 0, len(s.Tenders))
+	for k := range s.Tenders {
+		kinds = append(kinds, string(k))
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		t := s.Tenders[drivers.TenderKind(k)]
+		fmt.Fprintf(&b, "  tender %-8s %5d  %s\n", k, t.Count, m(t.Amount))
+	}
+	fmt.Fprintf(&b, "card sales       %5d  %s\ncard refunds     %5d  %s\ncard voids       %5d  %s\ndeclined         %5d\n",
+		s.Sales.Count, m(s.Sales.Amount), s.Refunds.Count, m(s.Refunds.Amount), s.Voids.Count, m(s.Voids.Amount), s.Declined)
+	for _, st := range s.Settlements {
+		cur := st.Currency
+		if cur == "" {
+			cur = s.Currency
+		}
+		fmt.Fprintf(&b, "terminal settlement %s %s: %d transactions, %s\n", st.TerminalID, st.Time.Format(time.DateTime), st.Count, detect.FormatMoney(st.Total, cur))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("journalapi: write summary: %w", err)
+	}
+	return nil
 }

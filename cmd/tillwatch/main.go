@@ -43,6 +43,7 @@ type cli struct {
 
 	// Standalone terminals: the acquirer's statement against the journal.
 	Reconcile reconcileCmd `cmd:"" help:"Compare an acquirer's statement (CSV) with the journal; alerts as JSON Lines."`
+	Journal   journalCmd   `cmd:"" help:"The electronic journal: search, show, reprint a receipt, the daily settlement summary (works while the agent runs)."`
 }
 
 // usageError marks errors that exit with code 2 (bad usage or bad config).
