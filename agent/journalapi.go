@@ -19,10 +19,8 @@ import (
 
 // Journal upkeep defaults.
 const (
-	// DefaultRetention is how long the journal keeps events (90 days).
-	DefaultRetention = 90 * 24 * time.Hour
 	// DefaultSummaryAt is when, after midnight local time, the previous
-	// day's settlement summary is published.
+	// day's settlement summary is published (summary.at "00:05").
 	DefaultSummaryAt = 5 * time.Minute
 	// reprintQuiet is how long the register must have been silent before
 	// a copy goes to the printer; reprintWait bounds the wait for it.
@@ -38,13 +36,17 @@ type journalRun struct {
 	loc       *time.Location
 	retention time.Duration
 	summaryAt time.Duration // after local midnight
+	summaryOn bool          // the daily summary is published (summary.at set)
 }
 
 // newJournalRun prepares injectors for every bridged device and mounts
 // the journal API on srv (when the listener is on).
 func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
 	jr := &journalRun{a: a, injectors: map[string]*link.Injector{}, loc: time.Local,
-		retention: DefaultRetention, summaryAt: DefaultSummaryAt}
+		retention: a.cfg.Journal.Retention, summaryAt: DefaultSummaryAt, summaryOn: a.cfg.Summary.At != ""}
+	if at, err := a.cfg.Summary.Offset(); err == nil && jr.summaryOn {
+		jr.summaryAt = at // validated at load
+	}
 	for _, d := range a.cfg.Devices {
 		if canWrite(d.Link) {
 			jr.injectors[d.Name] = &link.Injector{}
@@ -196,7 +198,7 @@ func (jr *journalRun) daily(now time.Time) error {
 	}
 	local := now.In(jr.loc)
 	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, jr.loc)
-	if local.Before(midnight.Add(jr.summaryAt)) {
+	if !jr.summaryOn || local.Before(midnight.Add(jr.summaryAt)) {
 		return nil
 	}
 	day := midnight.AddDate(0, 0, -1).Format(time.DateOnly)

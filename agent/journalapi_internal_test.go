@@ -19,6 +19,7 @@ import (
 func TestJournalUpkeep(t *testing.T) {
 	cfg := configs.Default()
 	cfg.Site, cfg.Lane, cfg.DataDir = "shop", "lane-1", t.TempDir()
+	cfg.Summary.At = "00:05"
 	dev := configs.DefaultDevice("printer", configs.RolePrinter, "/dev/null")
 	dev.Currency = "CNY"
 	cfg.Devices = []configs.Device{dev}

@@ -36,6 +36,25 @@ type Config struct {
 	HomeAssistant HomeAssistant `yaml:"homeassistant"`
 	// Remote configures remote commands over MQTT (off by default).
 	Remote Remote `yaml:"remote"`
+	// Journal sets the electronic journal's retention.
+	Journal Journal `yaml:"journal"`
+	// Summary schedules the daily settlement summary.
+	Summary Summary `yaml:"summary"`
+}
+
+// Journal configures the electronic journal.
+type Journal struct {
+	// Retention is how long events are kept (default 2160h = 90 days; 0
+	// keeps everything). The agent prunes once a day.
+	Retention time.Duration `yaml:"retention"`
+}
+
+// Summary schedules the daily settlement summary on .../settlement.
+type Summary struct {
+	// At is the local time ("00:05", default) after which the previous
+	// day's summary is published; "" turns the daily summary off (the
+	// API still makes one on demand).
+	At string `yaml:"at"`
 }
 
 // RemoteCommands are the commands remote.allow may list.
@@ -274,6 +293,8 @@ func Default() *Config {
 		Detect:        DefaultDetect(),
 		HomeAssistant: HomeAssistant{Prefix: "homeassistant"},
 		Remote:        Remote{Allow: slices.Clone(RemoteCommands)},
+		Journal:       Journal{Retention: 90 * 24 * time.Hour},
+		Summary:       Summary{At: "00:05"},
 	}
 }
 

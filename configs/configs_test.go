@@ -105,6 +105,8 @@ func TestDefaults(t *testing.T) {
 		HTTP:          HTTP{Address: DefaultHTTPAddress},
 		HomeAssistant: def.HomeAssistant,
 		Remote:        def.Remote,
+		Journal:       def.Journal,
+		Summary:       def.Summary,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got  %+v\nwant %+v", cfg, want)

@@ -147,6 +147,24 @@ func (d *decoder) validate(c *Config, dir string) {
 	for i, cmd := range c.Remote.Allow {
 		d.enum(fmt.Sprintf("remote.allow[%d]", i), cmd, RemoteCommands)
 	}
+	if c.Journal.Retention < 0 {
+		d.fail("journal.retention", "must be >= 0 (0 = keep everything), got %s", c.Journal.Retention)
+	}
+	if _, err := c.Summary.Offset(); err != nil {
+		d.fail("summary.at", "%v", err)
+	}
+}
+
+// Offset is At as the time after local midnight; ok false when At is "".
+func (s Summary) Offset() (time.Duration, error) {
+	if s.At == "" {
+		return 0, nil
+	}
+	t, err := time.Parse("15:04", s.At)
+	if err != nil {
+		return 0, fmt.Errorf("%q: want a local time HH:MM (e.g. 00:05), or \"\" for no daily summary", s.At)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
 func (d *decoder) validateOutbox(o *Outbox) {
