@@ -12,6 +12,7 @@ import (
 // unless the currency has none or three).
 func Decimals(currency string) int {
 	s := detect.FormatMoney(1, currency) // "EUR 0.01", "JPY 1", "KWD 0.001"
+	s = s[strings.LastIndexByte(s, ' ')+1:]
 	_, frac, ok := strings.Cut(s, ".")
 	if !ok {
 		return 0
