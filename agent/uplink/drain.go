@@ -67,6 +67,12 @@ func (s *session) drain(ctx context.Context) error {
 					delete(inflight, a.id)
 				}
 			}
+			// Refill the window from the backlog (newer entries, no
+			// outbox read) before the fsync, so acks pile up meanwhile
+			// and the next settle covers more of them.
+			if retry == nil && s.c.IsConnectionOpen() {
+				backlog = s.publish(sctx, &wg, backlog, inflight, acks)
+			}
 			ok, err := s.settleAll(batch)
 			if err != nil {
 				s.outboxFailed(err)
