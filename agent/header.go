@@ -37,7 +37,8 @@ func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
 		if info.Profile != "" {
 			d.ReceiptProfile = info.Profile
 		}
-		if info.CodePage != "" {
+		d.Printer = info.Printer
+		if info.CodePage != "" || info.Printer != "" {
 			d.CodePage = info.CodePage
 		}
 		d.ChineseDefault = info.ChineseDefault

@@ -79,7 +79,12 @@ func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
 		if err != nil {
 			return nil, err
 		}
+		printer, err := escpos.PrinterByName(d.Printer)
+		if err != nil {
+			return nil, err
+		}
 		dec := escpos.New(escpos.Options{
+			Printer:        printer,
 			CodePage:       d.CodePage,
 			ChineseDefault: d.ChineseDefault,
 			JobTimeout:     dt.CutTimeout,

@@ -472,7 +472,7 @@ func TestHeaderFor(t *testing.T) {
 	}
 	got := HeaderFor(cfg)
 	want := &Header{Capture: Version, Site: "store-042", Lane: "lane-3", Devices: map[string]DeviceInfo{
-		"printer":  {Role: "printer", Protocol: "escpos", Profile: "generic", CodePage: "cp437", ChineseDefault: true, Currency: "CNY"},
+		"printer":  {Role: "printer", Protocol: "escpos", Profile: "generic", Printer: "epson", CodePage: "cp437", ChineseDefault: true, Currency: "CNY"},
 		"terminal": {Role: "terminal", Protocol: "zvt", Framing: "auto", Currency: "EUR"},
 	}, Detect: &DetectInfo{
 		MatchWindow: "2m0s", ReceiptWait: "1m30s", CutTimeout: "20s", StatusTimeout: "3s", DuplicateWindow: "10m0s",

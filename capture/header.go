@@ -49,6 +49,8 @@ type DeviceInfo struct {
 	Protocol string `json:"protocol"`
 	// Profile is the receipt profile (printers).
 	Profile string `json:"profile,omitempty"`
+	// Printer is the printer profile (e.g. "epson", "star-line").
+	Printer string `json:"printer,omitempty"`
 	// CodePage is the printer's power-up code table, e.g. "cp437".
 	CodePage string `json:"code_page,omitempty"`
 	// ChineseDefault says the printer starts in GBK double-byte mode.
@@ -92,7 +94,7 @@ func HeaderFor(c *configs.Config) *Header {
 		}}
 	for _, d := range c.Devices {
 		h.Devices[d.Name] = DeviceInfo{
-			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, CodePage: d.CodePage,
+			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, Printer: d.Printer, CodePage: d.CodePage,
 			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency, Template: d.Template,
 		}
 	}

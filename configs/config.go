@@ -159,8 +159,14 @@ type Device struct {
 	// ReceiptProfile (escpos only) is a builtin profile name or the path
 	// of a YAML profile; default "generic". IsProfilePath tells which.
 	ReceiptProfile string `yaml:"receipt_profile"`
-	// CodePage (escpos only) is the printer's power-up code table:
-	// cp437 (default), cp850, cp858, cp866 or cp1252.
+	// Printer (escpos only) is the printer profile: how the model numbers
+	// its ESC t code tables, its double-byte set, Chinese power-on mode,
+	// Star Line Mode and clone commands (`tillwatch profile list`);
+	// default "epson".
+	Printer string `yaml:"printer"`
+	// CodePage (escpos only) overrides the printer's power-up code table:
+	// cp437 (the default without a printer profile), cp850, cp858, cp866,
+	// cp1252 and the other tables `tillwatch profile list` names.
 	CodePage string `yaml:"code_page"`
 	// ChineseDefault (escpos only) says the printer powers up in Chinese
 	// (GBK double-byte) mode.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/receipt"
 	"github.com/tillwatch/tillwatch/drivers/template"
 )
 
@@ -23,7 +26,7 @@ func IsProfilePath(profile string) bool {
 
 // escposOnly and zvtOnly are the device keys that belong to one protocol.
 var (
-	escposOnly = []string{"receipt_profile", "code_page", "chinese_default"}
+	escposOnly = []string{"receipt_profile", "printer", "code_page", "chinese_default"}
 	zvtOnly    = []string{"framing", "charset"}
 )
 
@@ -100,13 +103,23 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 		}
 		if IsProfilePath(dev.ReceiptProfile) {
 			d.existing(p+".receipt_profile", &dev.ReceiptProfile, dir)
-		} else if !deviceName.MatchString(dev.ReceiptProfile) {
-			d.fail(p+".receipt_profile", "%q is neither a builtin profile name nor a .yaml path", dev.ReceiptProfile)
+		} else {
+			d.enum(p+".receipt_profile", dev.ReceiptProfile, receipt.BuiltinNames())
 		}
-		if dev.CodePage == "" {
-			dev.CodePage = "cp437"
+		printers := slices.Sorted(maps.Keys(escpos.BuiltinPrinters()))
+		if dev.Printer != "" {
+			d.enum(p+".printer", dev.Printer, printers)
 		}
-		d.enum(p+".code_page", dev.CodePage, codePages)
+		if dev.CodePage == "" && dev.Printer == "" {
+			dev.CodePage = "cp437" // a printer profile brings its own power-on table
+		}
+		switch strings.ToLower(dev.CodePage) {
+		case "":
+		case "gbk", "gb2312", "gb18030", "big5", "shift-jis", "sjis", "euc-kr":
+			d.fail(p+".code_page", "%q is a double-byte set, not a code table: set printer (e.g. epson with chinese_default: true for GBK, epson-big5, epson-japan, epson-korea)", dev.CodePage)
+		default:
+			d.enum(p+".code_page", dev.CodePage, slices.Sorted(slices.Values(escpos.CodePages())))
+		}
 		d.slipProfile(p, dev, "none", dir)
 		return
 	}

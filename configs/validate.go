@@ -25,7 +25,6 @@ var (
 	schemes     = []string{"tcp", "ssl", "tls", "mqtt", "mqtts", "ws", "wss"}
 	roles       = []string{RolePrinter, RoleTerminal}
 	protocols   = map[string][]string{RolePrinter: {"escpos"}, RoleTerminal: {"zvt", "transbank", "template"}}
-	codePages   = []string{"cp437", "cp850", "cp858", "cp866", "cp1252"}
 	framings    = []string{"auto", "serial", "tcp"}
 	modes       = []string{ModeTap, ModeBridge}
 	linkTypes   = []string{TypeSerial, TypeTCP, TypeUSBLP}
