@@ -58,8 +58,13 @@ dist:
 fleet:
 	$(GO) test -count=1 -timeout 2h -run '^TestFleet(Mosquitto|External)$$' -v ./fleet/
 
+# Every benchmark, printed as one table (internal/benchtable); BENCH=regexp
+# selects. Includes the store-and-forward numbers: durable enqueue
+# (buffer), draining 100,000 alerts to mosquitto vs bare paho
+# (agent/uplink), alert latency and idle RSS/CPU (chaos).
+BENCH ?= .
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -timeout 60m $(PKGS) | $(GO) run ./internal/benchtable
 
 # Runs every fuzz target for FUZZTIME each (CI: briefly; by hand: FUZZTIME=10m).
 fuzz:

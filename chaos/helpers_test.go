@@ -245,7 +245,7 @@ type child struct {
 
 // start runs the agent as a child process reading l's config; its "alert"
 // log lines go into g.detected.
-func start(t *testing.T, l *lane, g *ledger) *child {
+func start(t testing.TB, l *lane, g *ledger) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+l.path)
@@ -270,7 +270,7 @@ func start(t *testing.T, l *lane, g *ledger) *child {
 }
 
 // scan reads a child's JSON log.
-func (g *ledger) scan(t *testing.T, r io.Reader) {
+func (g *ledger) scan(t testing.TB, r io.Reader) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
