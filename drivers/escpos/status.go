@@ -22,10 +22,23 @@ type request struct {
 	at   time.Time
 }
 
+// answerSkew is how long an answer that arrived before its request is
+// kept for it. On a two-line tap the request and the answer come through
+// two ports read independently, so the answer can be read first.
+const answerSkew = 150 * time.Millisecond
+
+// early is a reply byte read before any request it could answer.
+type early struct {
+	b   byte
+	eot bool // a DLE EOT answer (else GS r / GS I)
+	at  time.Time
+}
+
 // statusState matches printer replies to host requests.
 type statusState struct {
 	eot      []request // DLE EOT requests, FIFO
 	buf      []request // GS r / GS I requests, FIFO
+	early    []early   // answers read before their request, oldest first
 	observed bool      // the printer -> host line is seen
 	asb      [4]byte
 	asbLen   int  // ASB bytes collected, 0 when none
@@ -46,6 +59,53 @@ func (s *statusState) request(d *Decoder, k reqKind, n byte) {
 		*q = (*q)[1:]
 	}
 	*q = append(*q, r)
+	s.matchEarly(d, k)
+}
+
+// matchEarly pairs a request just queued with an answer read shortly
+// before it, when the request is the only one of its queue (the answer
+// found the queue empty when it came).
+func (s *statusState) matchEarly(d *Decoder, k reqKind) {
+	eot := k == reqEOT
+	q := &s.buf
+	if eot {
+		q = &s.eot
+	}
+	if len(*q) != 1 {
+		return
+	}
+	for i, e := range s.early {
+		if e.eot != eot || d.now.Sub(e.at) > answerSkew {
+			continue
+		}
+		s.early = append(s.early[:i], s.early[i+1:]...)
+		r, _ := pop(q)
+		s.answer(d, r, e.b)
+		return
+	}
+}
+
+// answer reports the status a reply byte gives to its request.
+func (s *statusState) answer(d *Decoder, r request, b byte) {
+	s.observed = true
+	var st *drivers.PrinterStatus
+	if r.kind == reqEOT {
+		st = eotStatus(r.n, b)
+	} else {
+		st = gsrStatus(r, b)
+	}
+	if st != nil {
+		d.report(st)
+	}
+}
+
+// hold keeps a reply that found no request, for answerSkew.
+func (s *statusState) hold(d *Decoder, b byte, eot bool) {
+	if len(s.early) >= maxPending {
+		s.early = s.early[1:]
+		d.stats.Unsolicited++
+	}
+	s.early = append(s.early, early{b: b, eot: eot, at: d.now})
 }
 
 // pop removes and returns the oldest request of a queue.
@@ -58,8 +118,13 @@ func pop(q *[]request) (request, bool) {
 	return r, true
 }
 
-// expire turns requests older than the status timeout into NoReply.
+// expire turns requests older than the status timeout into NoReply and
+// drops early answers no request claimed in time.
 func (s *statusState) expire(d *Decoder, now time.Time) {
+	for len(s.early) > 0 && now.Sub(s.early[0].at) > answerSkew {
+		s.early = s.early[1:]
+		d.stats.Unsolicited++
+	}
 	for _, q := range []*[]request{&s.eot, &s.buf} {
 		for len(*q) > 0 && now.Sub((*q)[0].at) > d.statusTimeout {
 			r, _ := pop(q)
@@ -70,6 +135,8 @@ func (s *statusState) expire(d *Decoder, now time.Time) {
 
 // expireAll treats every pending request as unanswered (end of input).
 func (s *statusState) expireAll(d *Decoder) {
+	d.stats.Unsolicited += len(s.early)
+	s.early = nil
 	for _, q := range []*[]request{&s.eot, &s.buf} {
 		for len(*q) > 0 {
 			r, _ := pop(q)
@@ -117,12 +184,9 @@ func (d *Decoder) feedDevice(data []byte) {
 		case b == xon || b == xof:
 		case b&0x93 == 0x12: // 0xx1xx10: DLE EOT answer
 			if r, ok := pop(&s.eot); ok {
-				s.observed = true
-				if st := eotStatus(r.n, b); st != nil {
-					d.report(st)
-				}
+				s.answer(d, r, b)
 			} else {
-				d.stats.Unsolicited++
+				s.hold(d, b, true)
 			}
 		case b&0x93 == 0x10: // 0xx1xx00: first byte of an ASB
 			s.asb[0] = b
@@ -134,12 +198,9 @@ func (d *Decoder) feedDevice(data []byte) {
 			}
 		case b&0x90 == 0: // 0xx0xxxx: GS r / GS I answer
 			if r, ok := pop(&s.buf); ok {
-				s.observed = true
-				if st := gsrStatus(r, b); st != nil {
-					d.report(st)
-				}
+				s.answer(d, r, b)
 			} else {
-				d.stats.Unsolicited++
+				s.hold(d, b, false)
 			}
 		default:
 			d.stats.Unsolicited++

@@ -107,6 +107,14 @@ func TestStatus(t *testing.T) {
 			{0, host, "\x1dr\x01"},
 			{5 * time.Second, host, "A"},
 		}, want: []string{"timeout no_reply"}},
+		{name: "answer read before its request (two-line tap) is matched", observed: true, steps: []step{
+			{0, device, "\x72"},
+			{40 * ms, host, "\x10\x04\x04"},
+		}, flushAt: 10 * time.Second, want: []string{"dle_eot_4 paper_end partial"}, wantAt: []time.Duration{40 * ms}},
+		{name: "an early answer too old for the request is not matched", observed: true, steps: []step{
+			{0, device, "\x72"},
+			{500 * ms, host, "\x10\x04\x04"},
+		}, flushAt: 10 * time.Second, want: []string{"timeout no_reply"}},
 		{name: "late or unsolicited answers are counted, not matched", steps: []step{
 			{0, device, "\x12\x05"},
 		}},
@@ -141,11 +149,12 @@ func TestStatus(t *testing.T) {
 	}
 }
 
-// TestStatusCounters: unsolicited bytes and timeouts are counted.
+// TestStatusCounters: unsolicited bytes (too early to answer the later
+// requests) and timeouts are counted.
 func TestStatusCounters(t *testing.T) {
 	d := New(Options{DeviceObserved: true})
 	d.Feed(drivers.Chunk{Time: t0, Dir: device, Data: []byte("\x12\x05")})
-	d.Feed(drivers.Chunk{Time: t0, Dir: host, Data: []byte("\x10\x04\x01\x10\x04\x02")})
+	d.Feed(drivers.Chunk{Time: t0.Add(time.Second), Dir: host, Data: []byte("\x10\x04\x01\x10\x04\x02")})
 	d.FlushAll()
 	if st := d.Stats(); st.Unsolicited != 2 || st.NoReply != 2 || st.DeviceBytes != 2 {
 		t.Errorf("stats = %+v, want 2 unsolicited, 2 no reply, 2 device bytes", st)
