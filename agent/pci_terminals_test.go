@@ -1,0 +1,200 @@
+package agent_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers/template"
+	"github.com/tillwatch/tillwatch/drivers/transbank"
+	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/sim"
+)
+
+// safeBuf is a log sink shared by the agent's goroutines.
+type safeBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuf) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}
+
+func misTLV(tag uint16, v []byte) []byte {
+	return append([]byte{byte(tag >> 8), byte(tag), byte(len(v))}, v...)
+}
+
+// TestNoFullCardNumberEscapesOtherTerminals is the whole-pipeline card
+// data proof for the terminals other than ZVT (demo/pci_test.go covers
+// ZVT): Luhn-valid full card numbers and track 2 data go in on the wire of
+// a Transbank terminal, a line-log template terminal and a MIS-POS
+// template terminal; afterwards neither the Badger directory, the capture,
+// the MQTT payloads nor the agent's debug log hold any of them.
+func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	pans := map[string]string{
+		"transbank": "4111111111111111",
+		"linelog":   "5500005555555559",
+		"mispos":    "6212345678901234569", // 19 digits, Luhn-valid
+	}
+	track := pans["linelog"] + "=25121017654321098"
+
+	wires, err := sim.OpenWires()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wires.Close()
+	logs := &safeBuf{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	b, err := mqttbroker.Start("127.0.0.1:0", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var mu sync.Mutex
+	var payloads [][]byte
+	if err := b.Subscribe("tillwatch/v1/#", func(_ string, p []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		payloads = append(payloads, p)
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	cfg := configs.Default()
+	cfg.Site, cfg.Lane, cfg.DataDir = "pci", "lane-9", filepath.Join(dir, "data")
+	cfg.Capture = filepath.Join(dir, "capture.jsonl")
+	cfg.MQTT.Broker, cfg.MQTT.ClientID = b.URL(), "tillwatch-pci-lane-9"
+	cfg.Detect.ReceiptWait, cfg.Detect.MatchWindow = 2*time.Second, 5*time.Second
+	printer := configs.DefaultDevice("printer", configs.RolePrinter, wires.Path(sim.PrinterHost))
+	tbk := configs.DefaultDevice("tbk", configs.RoleTerminal, wires.Path(sim.TerminalHost))
+	tbk.Protocol, tbk.Currency, tbk.Framing = "transbank", "CLP", ""
+	logt := configs.DefaultDevice("log", configs.RoleTerminal, wires.Path(sim.TerminalDevice))
+	logt.Protocol, logt.Template, logt.Currency, logt.Framing = "template", "linelog", "CNY", ""
+	mis := configs.DefaultDevice("mis", configs.RoleTerminal, wires.Path(sim.PrinterDevice))
+	mis.Protocol, mis.Template, mis.Currency, mis.Framing = "template", "mispos", "CNY", ""
+	cfg.Devices = []configs.Device{printer, tbk, logt, mis}
+
+	ag, err := agent.New(cfg, agent.Options{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- ag.Run(ctx) }()
+	select {
+	case <-ag.Ready():
+	case err := <-done:
+		t.Fatalf("agent stopped: %v", err)
+	}
+
+	write := func(w sim.Wire, data []byte) {
+		t.Helper()
+		if _, err := wires.Writer(w).Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Transbank: a sale answer whose last-4 field carries a full number.
+	write(sim.TerminalHost, transbank.Frame([]byte(fmt.Sprintf(
+		"0210|00|597029414300|IT750050|ABC123|162529|9000|03|3000|%s|000142|CR|003000|3000000000000000000|VI|07042026|084918||||", pans["transbank"]))))
+	// Line log: a sale with the full card, a track 2 line and the number in free text.
+	write(sim.TerminalDevice, []byte(fmt.Sprintf(
+		"2026-11-22 10:15:03 TXN SALE RESP=00 AMT=128.50 AUTH=A1 TRACE=000123 TID=T1 CARD=%s\n2026-11-22 10:15:04 TRACK %s NOTE %s\n",
+		pans["linelog"], track, pans["linelog"])))
+	// MIS-POS: an approval with the full card in 9F0B.
+	tpl, err := template.Load("mispos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := append(misTLV(0x9F02, []byte{0, 0, 0, 0, 0x12, 0x50}), misTLV(0x9F0B, []byte(pans["mispos"]))...)
+	body = append(body, misTLV(0x9F0E, []byte("000777"))...)
+	body = append(body, misTLV(0x9F14, []byte("00"))...)
+	write(sim.PrinterDevice, tpl.Frame(body))
+
+	// Each approved sale has no receipt: three payment_without_receipt
+	// alerts carry the (masked) cards to MQTT.
+	waitFor(t, "three payment_without_receipt alerts", 30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, p := range payloads {
+			if bytes.Contains(p, []byte(`"kind":"payment_without_receipt"`)) {
+				n++
+			}
+		}
+		return n >= 3
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("agent: %v", err)
+	}
+
+	mu.Lock()
+	all := bytes.Join(payloads, []byte("\n"))
+	mu.Unlock()
+	// Transbank's card field is a last-4 field: a full number there keeps only its last 4.
+	for _, masked := range []string{"************1111", "550000******5559", "621234*********4569"} {
+		if !bytes.Contains(all, []byte(masked)) {
+			t.Errorf("no alert shows the masked card %s: the payloads would prove nothing", masked)
+		}
+	}
+	needles := map[string][]byte{"track 2 tail": []byte("7654321098")}
+	for name, pan := range pans {
+		needles[name+" PAN"] = []byte(pan)
+		needles[name+" PAN middle digits"] = []byte(pan[6 : len(pan)-4])
+		bcd, _ := hex.DecodeString(pan[:len(pan)/2*2])
+		needles[name+" PAN as BCD"] = bcd
+	}
+	check := func(where string, data []byte) {
+		for name, n := range needles {
+			if bytes.Contains(data, n) {
+				t.Errorf("%s found in %s", name, where)
+			}
+		}
+	}
+	check("MQTT payloads", all)
+	check("agent log", logs.Bytes())
+	if len(logs.Bytes()) == 0 {
+		t.Fatal("empty debug log: the log check would prove nothing")
+	}
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		check(strings.TrimPrefix(path, dir), data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(cfg.Capture); err != nil || fi.Size() == 0 {
+		t.Errorf("capture missing or empty: %v", err)
+	}
+}
