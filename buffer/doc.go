@@ -19,7 +19,10 @@
 //     expired within Options.DeliveredTTL (7 days), is not stored again, so
 //     re-detecting an incident after a restart does not publish it twice.
 //   - Memory of delivered ids: Done deletes the entry and remembers its id
-//     for DeliveredTTL in the same transaction.
+//     for DeliveredTTL in the same transaction; DoneAll does it for a
+//     window of acks with one fsync (the uplink settles that way).
+//     Pending reads from a head cursor, so a long drain does not step over
+//     the tombstones of every entry already delivered.
 //   - Byte capacity (Limits.MaxBytes; an entry costs len(id) + len(value) +
 //     ItemOverhead bytes). Shedding policy: to make room for a new entry
 //     of class C, Put drops info entries first, then warning entries,
