@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/internal/sysinfo"
 )
 
 // HealthTopic is tillwatch/v1/{site}/{lane}/health (retained, periodic).
@@ -115,9 +117,10 @@ func (a *Agent) HealthReport() (HealthMessage, error) {
 		}
 		h.Links[d.Name] = l
 	}
-	h.Clock.Source = clockSource
-	if ok, err := clockSynced(); err == nil {
-		h.Clock.Synchronized = &ok
+	h.Clock.Source = "unknown"
+	if c, err := sysinfo.ClockSynced(context.Background()); err == nil {
+		h.Clock.Source = c.How
+		h.Clock.Synchronized = &c.Synced
 	}
 	if h.Recovered, err = buffer.MovedAside(a.cfg.DataDir); err != nil {
 		return h, fmt.Errorf("agent: health: %w", err)
