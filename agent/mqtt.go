@@ -40,7 +40,7 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 		StatusExtra: map[string]any{"site": a.cfg.Site, "lane": a.cfg.Lane, "version": a.opts.Version},
 		Announce:    ann,
 		KeepAlive:   m.KeepAlive, ConnectTimeout: 10 * time.Second,
-		BackoffMin: 500 * time.Millisecond, BackoffMax: 30 * time.Second,
+		BackoffMin: 500 * time.Millisecond, BackoffMax: m.BackoffMax, Inflight: m.Inflight,
 		HealthTopic: HealthTopic(a.cfg), HealthEvery: m.HealthInterval, Health: a.healthPayload,
 		Subscribe: subs,
 	}, a.outbox, a.log.With("part", "uplink")), nil

@@ -124,6 +124,12 @@ type MQTT struct {
 	// HealthInterval is how often the health message is published,
 	// default 60s.
 	HealthInterval time.Duration `yaml:"health_interval"`
+	// Inflight is how many alerts may be published and not yet
+	// acknowledged at once, default 16.
+	Inflight int `yaml:"inflight"`
+	// BackoffMax caps the wait between reconnect attempts (with jitter,
+	// doubling from 500ms), default 30s.
+	BackoffMax time.Duration `yaml:"backoff_max"`
 	// TLS configures TLS for ssl, tls, mqtts and wss brokers.
 	TLS TLS `yaml:"tls"`
 }
@@ -294,6 +300,8 @@ func Default() *Config {
 			KeepAlive:   30 * time.Second,
 			// Health every minute: cheap, and a dashboard sees a stale lane.
 			HealthInterval: 60 * time.Second,
+			Inflight:       16,
+			BackoffMax:     30 * time.Second,
 		},
 		Outbox:        Outbox{MaxBytes: 64 << 20, MaxAge: 720 * time.Hour, MinFreeBytes: 32 << 20},
 		Detect:        DefaultDetect(),

@@ -95,7 +95,7 @@ func TestDefaults(t *testing.T) {
 	def := Default()
 	want := &Config{
 		Site: "s1", Lane: "l1", DataDir: abs, LogLevel: "info",
-		MQTT: MQTT{Broker: "tcp://127.0.0.1:1883", ClientID: "tillwatch-s1-l1", TopicPrefix: "tillwatch/v1", KeepAlive: 30 * time.Second, HealthInterval: def.MQTT.HealthInterval},
+		MQTT: MQTT{Broker: "tcp://127.0.0.1:1883", ClientID: "tillwatch-s1-l1", TopicPrefix: "tillwatch/v1", KeepAlive: 30 * time.Second, HealthInterval: def.MQTT.HealthInterval, Inflight: 16, BackoffMax: 30 * time.Second},
 		Devices: []Device{
 			DefaultDevice("printer", RolePrinter, "/dev/ttyUSB0"),
 			DefaultDevice("terminal", RoleTerminal, "192.168.1.20:20007"),

@@ -222,6 +222,12 @@ func (d *decoder) validateMQTT(m *MQTT, site, lane, dir string) {
 	if m.HealthInterval < time.Second {
 		d.fail("mqtt.health_interval", "must be at least 1s, got %s", m.HealthInterval)
 	}
+	if m.Inflight < 1 || m.Inflight > 1000 {
+		d.fail("mqtt.inflight", "must be between 1 and 1000, got %d", m.Inflight)
+	}
+	if m.BackoffMax < time.Second || m.BackoffMax > time.Hour {
+		d.fail("mqtt.backoff_max", "must be between 1s and 1h, got %s", m.BackoffMax)
+	}
 	d.existing("mqtt.password_file", &m.PasswordFile, dir)
 	t := &m.TLS
 	if (t.CertFile == "") != (t.KeyFile == "") {
