@@ -120,6 +120,10 @@ type Receipt struct {
 	// Ended says why the job ended: "cut", "init" (ESC @ after content),
 	// "idle" (no byte for the job timeout) or "eof".
 	Ended string `json:"ended"`
+	// Unconfirmed is set when the register asked the printer to confirm
+	// the job printed (ESC/POS GS ( H fn 48) and no confirmation came in
+	// time: the bytes reached the printer, the paper did not.
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 	// Fields found by the receipt profile; nil when not found.
 	Profile  string   `json:"profile,omitempty"`
 	Number   string   `json:"number,omitempty"`

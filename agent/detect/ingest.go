@@ -63,6 +63,9 @@ func (e *Engine) confirm(r *receipt) {
 	if !r.cut {
 		why = append(why, "job never cut (ended: "+r.ended+")")
 	}
+	if r.unconfirmed {
+		why = append(why, "the printer never confirmed it printed (no answer to GS ( H)")
+	}
 	prn := e.printer(r.dev, false)
 	if prn != nil {
 		r.printer = printerEvidence(prn.cur, len(prn.hist) > 0)

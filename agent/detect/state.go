@@ -52,24 +52,25 @@ const (
 
 // receipt is one print job the engine tracks.
 type receipt struct {
-	seq      uint64
-	id       string
-	dev      string
-	at       time.Time // the job's end (its cut)
-	start    time.Time
-	cut      bool
-	ended    string
-	reprint  bool
-	card     int64 // sum of the settled tenders; 0 when not a card receipt
-	lines    int   // number of settled tender lines
-	refund   int64 // money back to a card: minus the settled tenders when all are negative
-	currency string
-	evidence ReceiptEvidence
-	state    recState
-	failure  string          // why the job failed, for print_failed
-	printer  PrinterEvidence // printer state print_failed reports
-	pays     []*payment
-	pairing  []string // evidence ids of its amount_mismatch
+	seq         uint64
+	id          string
+	dev         string
+	at          time.Time // the job's end (its cut)
+	start       time.Time
+	cut         bool
+	ended       string
+	unconfirmed bool // the printer never confirmed it printed (GS ( H fn 48)
+	reprint     bool
+	card        int64 // sum of the settled tenders; 0 when not a card receipt
+	lines       int   // number of settled tender lines
+	refund      int64 // money back to a card: minus the settled tenders when all are negative
+	currency    string
+	evidence    ReceiptEvidence
+	state       recState
+	failure     string          // why the job failed, for print_failed
+	printer     PrinterEvidence // printer state print_failed reports
+	pays        []*payment
+	pairing     []string // evidence ids of its amount_mismatch
 }
 
 // pending reports whether a decision about r is still to come.
@@ -81,7 +82,7 @@ func (r *receipt) pending() bool {
 func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt {
 	r := &receipt{
 		seq: seq, id: id, dev: v.Device, at: v.Time, start: v.Start,
-		cut: v.Cut, ended: v.Ended, reprint: v.Reprint, currency: v.Currency,
+		cut: v.Cut, ended: v.Ended, reprint: v.Reprint, currency: v.Currency, unconfirmed: v.Unconfirmed,
 	}
 	if r.start.IsZero() || r.start.After(r.at) {
 		r.start = r.at

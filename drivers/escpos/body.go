@@ -16,6 +16,7 @@ func (d *Decoder) execBody(hdr, body []byte, at int64, truncated bool) {
 		d.graphics()
 		d.item(Item{Offset: at, Kind: KindImage, Command: "GS ( A", Note: "test print", Truncated: truncated})
 	case hdr[0] == gs && hdr[1] == '(' && hdr[2] == 'H' && len(body) >= 2 && body[0] == 48:
+		d.askProof()
 		d.item(Item{Offset: at, Kind: KindStatusRequest, Command: "GS ( H 48", Note: "print completion (process id " + safeASCII(body[2:]) + ")"})
 	case hdr[0] == esc && hdr[1] == '(' && hdr[2] == 'A':
 		d.item(Item{Offset: at, Kind: KindBeep, Command: "ESC ( A"})

@@ -17,6 +17,8 @@ type Decoder struct {
 	opts          Options
 	jobTimeout    time.Duration
 	statusTimeout time.Duration
+	proofTimeout  time.Duration
+	heldProof     time.Time // when the held receipt's confirmation was asked for; zero: none pending
 	ps            *printerSetup
 
 	// framing of the host stream
@@ -63,6 +65,10 @@ func New(opts Options) *Decoder {
 	}
 	if d.statusTimeout <= 0 {
 		d.statusTimeout = DefaultStatusTimeout
+	}
+	d.proofTimeout = opts.ProofTimeout
+	if d.proofTimeout <= 0 {
+		d.proofTimeout = DefaultProofTimeout
 	}
 	d.ps = setup(opts)
 	d.st.observed = opts.DeviceObserved
@@ -113,6 +119,9 @@ func (d *Decoder) FlushAll() []drivers.Event {
 			d.endBody(true)
 		}
 	}
+	if d.held != nil && !d.heldProof.IsZero() && d.st.observed {
+		d.held.Unconfirmed = true // the input ended before the printer confirmed
+	}
 	d.releaseHeld()
 	if d.job != nil {
 		d.endJob("eof", false, d.job.last)
@@ -130,7 +139,14 @@ func (d *Decoder) Stats() Stats {
 
 // expire ends what timed out by now.
 func (d *Decoder) expire(now time.Time) {
-	if d.held != nil && now.Sub(d.held.Time) > kickWindow {
+	switch {
+	case d.held == nil:
+	case !d.heldProof.IsZero():
+		if now.Sub(d.heldProof) > d.proofTimeout {
+			d.held.Unconfirmed = d.st.observed
+			d.releaseHeld()
+		}
+	case now.Sub(d.held.Time) > kickWindow:
 		d.releaseHeld()
 	}
 	if d.job != nil && now.Sub(d.job.last) > d.jobTimeout {

@@ -14,6 +14,7 @@ type job struct {
 	text     bool // some line holds visible text
 	graphics bool
 	kick     bool
+	proofAt  time.Time // GS ( H fn 48 asked to confirm the job printed; zero: not asked
 	unknown  int
 	items    []Item
 }
@@ -112,6 +113,7 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 	if cut {
 		d.held = r
 		d.det.held = j.items
+		d.heldProof = j.proofAt
 		return
 	}
 	d.finish(r, j.items)
@@ -121,7 +123,7 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 func (d *Decoder) releaseHeld() {
 	if d.held != nil {
 		r, items := d.held, d.det.held
-		d.held, d.det.held = nil, nil
+		d.held, d.det.held, d.heldProof = nil, nil, time.Time{}
 		d.finish(r, items)
 	}
 }

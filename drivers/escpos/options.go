@@ -12,6 +12,9 @@ import (
 const (
 	DefaultJobTimeout    = 20 * time.Second
 	DefaultStatusTimeout = 3 * time.Second
+	// DefaultProofTimeout is how long a job whose register asked for a
+	// print confirmation (GS ( H fn 48) waits for it.
+	DefaultProofTimeout = 5 * time.Second
 )
 
 // Bounds that keep memory flat whatever the input.
@@ -53,6 +56,11 @@ type Options struct {
 	// device direction is known to be observed: DeviceObserved is set, or
 	// a status answer or ASB has been seen.
 	StatusTimeout time.Duration
+	// ProofTimeout is how long a cut receipt whose register asked for a
+	// print confirmation (GS ( H fn 48) waits for the printer's answer
+	// before it is reported Unconfirmed (default 5s). Only when the
+	// printer -> host line is observed.
+	ProofTimeout time.Duration
 	// DeviceObserved says the link also carries the printer -> host line.
 	DeviceObserved bool
 	// Fields, when set, fills a receipt's number, total, due and tenders

@@ -27,6 +27,9 @@ func Render(r *drivers.Receipt) string {
 	if r.DrawerKick {
 		b.WriteString("--- drawer kick ---\n")
 	}
+	if r.Unconfirmed {
+		b.WriteString("--- NOT CONFIRMED: the printer never answered GS ( H ---\n")
+	}
 	return b.String()
 }
 
@@ -83,6 +86,9 @@ func RenderDetail(det Detail, width int) string {
 	}
 	if r != nil && !r.Cut {
 		b.WriteString("--- NOT CUT (" + r.Ended + ") ---\n")
+	}
+	if r != nil && r.Unconfirmed {
+		b.WriteString("--- NOT CONFIRMED: the printer never answered GS ( H ---\n")
 	}
 	if r != nil {
 		if f := fieldsLine(r); f != "" {

@@ -44,6 +44,7 @@ type statusState struct {
 	asbLen   int  // ASB bytes collected, 0 when none
 	block    bool // inside a block reply ("_", "=", "7" ... NUL)
 	blockLen int
+	blockID  byte                             // the block reply's first byte
 	last     map[string]drivers.PrinterStatus // last emitted per Via
 	noReply  bool                             // the last emitted status was NoReply
 }
@@ -178,6 +179,9 @@ func (d *Decoder) feedDevice(data []byte) {
 			}
 		case s.block:
 			s.blockLen++
+			if s.blockLen == 1 && s.blockID == 0x37 && b == 0x22 { // "7" '"': GS ( H fn 48 answer
+				d.proofAnswered()
+			}
 			if b == nul || s.blockLen > 80 {
 				s.block = false
 			}
@@ -192,7 +196,7 @@ func (d *Decoder) feedDevice(data []byte) {
 			s.asb[0] = b
 			s.asbLen = 1
 		case b == 0x5F || b == 0x3D || b == 0x37: // block replies
-			s.block, s.blockLen = true, 0
+			s.block, s.blockLen, s.blockID = true, 0, b
 			if b == 0x5F && len(s.buf) > 0 && s.buf[0].kind == reqGSI {
 				pop(&s.buf)
 			}
@@ -271,4 +275,23 @@ func gsrStatus(r request, b byte) *drivers.PrinterStatus {
 			PaperNearEnd: b&0x03 != 0, PaperEnd: b&0x0C != 0}
 	}
 	return nil
+}
+
+// askProof notes a GS ( H fn 48 request: the printer answers once
+// everything before it has printed. It covers the open job, or the cut
+// receipt still held when the request follows the cut.
+func (d *Decoder) askProof() {
+	switch {
+	case d.job != nil && d.job.proofAt.IsZero():
+		d.job.proofAt = d.now
+	case d.job == nil && d.held != nil && d.heldProof.IsZero():
+		d.heldProof = d.now
+	}
+}
+
+// proofAnswered releases the held receipt the printer just confirmed.
+func (d *Decoder) proofAnswered() {
+	if d.held != nil && !d.heldProof.IsZero() {
+		d.releaseHeld()
+	}
 }
