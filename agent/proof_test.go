@@ -58,7 +58,7 @@ func TestPrintProofThroughTheAgent(t *testing.T) {
 	ws := []sim.Write{
 		{At: 0, Wire: sim.PrinterHost, Data: job("0001")},
 		{At: 800 * time.Millisecond, Wire: sim.PrinterDevice, Data: []byte("\x37\x220001\x00")}, // printed
-		{At: 2 * time.Second, Wire: sim.PrinterHost, Data: job("0002")},                        // never confirmed
+		{At: 2 * time.Second, Wire: sim.PrinterHost, Data: job("0002")},                         // never confirmed
 	}
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, ws); err != nil {
 		t.Fatal(err)
