@@ -136,7 +136,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	// After the last action, wait out the receipt window so a late alert
 	// (a missing receipt for the last sale) would still show.
-	err = collect(ctx, o, sub, playDone, cfg.Detect.ReceiptWait+time.Second, res, say)
+	err = collect(ctx, o, sub, playDone, cfg.Detect.ReceiptWait+cfg.Detect.ClockSkew+time.Second, res, say)
 	res.Duration = time.Since(start)
 	return res, errors.Join(err, stop())
 }
