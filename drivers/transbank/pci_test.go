@@ -33,8 +33,9 @@ func containsAny(s string, subs ...string) bool {
 // JSON).
 func TestPCINoFullPAN(t *testing.T) {
 	for _, pan := range fullPANs {
-		if !luhn([]byte(pan)) {
-			t.Fatalf("%s is not Luhn-valid", pan)
+		b := []byte(pan)
+		if drivers.MaskTextPANs(b); string(b) == pan {
+			t.Fatalf("%s is not Luhn-valid (MaskTextPANs left it)", pan)
 		}
 		nd := needles(pan)
 		for _, sep := range []string{"=", "D"} {
