@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/template"
 	"github.com/tillwatch/tillwatch/drivers/transbank"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/pcitest"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -161,39 +161,17 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 			t.Errorf("no alert shows the masked card %s: the payloads would prove nothing", masked)
 		}
 	}
-	needles := map[string][]byte{"track 2 tail": []byte("7654321098")}
+	needles := pcitest.Needles{"track 2 tail": []byte("7654321098")}
 	for name, pan := range pans {
 		needles[name+" PAN"] = []byte(pan)
 		needles[name+" PAN middle digits"] = []byte(pan[6 : len(pan)-4])
 		bcd, _ := hex.DecodeString(pan[:len(pan)/2*2])
 		needles[name+" PAN as BCD"] = bcd
 	}
-	check := func(where string, data []byte) {
-		for name, n := range needles {
-			if bytes.Contains(data, n) {
-				t.Errorf("%s found in %s", name, where)
-			}
-		}
-	}
-	check("MQTT payloads", all)
-	check("agent log", logs.Bytes())
 	if len(logs.Bytes()) == 0 {
 		t.Fatal("empty debug log: the log check would prove nothing")
 	}
-	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		check(strings.TrimPrefix(path, dir), data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pcitest.Find(t, needles, dir, map[string][]byte{"MQTT payloads": all, "agent log": logs.Bytes()})
 	if fi, err := os.Stat(cfg.Capture); err != nil || fi.Size() == 0 {
 		t.Errorf("capture missing or empty: %v", err)
 	}

@@ -3,7 +3,9 @@ package agent
 import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/template"
+	"github.com/tillwatch/tillwatch/drivers/transbank"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
 
@@ -19,15 +21,19 @@ type streamRedactor interface {
 type redactors map[string]streamRedactor
 
 // newRedactors picks each device's redactor by protocol. Add a case here
-// for every terminal protocol that can carry a card number.
+// for every protocol that can carry a card number: printers too, since
+// some registers print one in full.
 func newRedactors(devs []configs.Device) redactors {
 	r := redactors{}
 	for _, d := range devs {
 		switch d.Protocol {
+		case "escpos":
+			r[d.Name] = escpos.NewRedactor()
 		case "zvt":
 			r[d.Name] = zvt.NewRedactor()
+		case "transbank":
+			r[d.Name] = transbank.NewRedactor()
 		case "template":
-			// Transbank needs none: its link carries the last 4 digits only.
 			t, err := template.Load(d.Template)
 			if err != nil {
 				r[d.Name] = dropAll{} // configs checked it; never write what cannot be checked

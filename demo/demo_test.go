@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/capture"
+	"github.com/tillwatch/tillwatch/internal/pcitest"
 )
 
 // checkDemoAlerts asserts the exact alerts of the demo shift.
@@ -134,37 +135,21 @@ func replayIDs(t *testing.T, path string) []string {
 	return ids
 }
 
-// noCardData fails if any full card number appears in the files under dir
-// or in the given blobs.
+// noCardData fails if any full card number appears, in ASCII or as BCD,
+// in the blobs or in what the agent left under dir (files, decoded
+// captures, the journal read through Badger).
 func noCardData(t *testing.T, pans []string, dir string, blobs ...[]byte) {
 	t.Helper()
-	check := func(where string, b []byte) {
-		for _, p := range pans {
-			if bytes.Contains(b, []byte(p)) {
-				t.Errorf("full card number %s found in %s", p, where)
-			}
-			if bcd := packBCD(p); bytes.Contains(b, bcd) {
-				t.Errorf("full card number %s (BCD) found in %s", p, where)
-			}
-		}
+	n := pcitest.Needles{}
+	for _, p := range pans {
+		n["full card number "+p] = []byte(p)
+		n["full card number "+p+" (BCD)"] = packBCD(p)
 	}
+	named := map[string][]byte{}
 	for i, b := range blobs {
-		check("blob "+string(rune('0'+i)), b)
+		named[fmt.Sprintf("blob %d", i)] = b
 	}
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		check(path, b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pcitest.Find(t, n, dir, named)
 }
 
 // packBCD packs a digit string as BCD (two digits a byte, F-padded), the

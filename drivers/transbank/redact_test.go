@@ -1,0 +1,49 @@
+package transbank
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+func TestRedactor(t *testing.T) {
+	pan := "4111111111111111"
+	sale := Frame([]byte("0210|00|597029414300|IT750050|ABC123|162529|9000|03|3000|" + pan + "|000142|CR|003000|3000000000000000000|VI|07042026|084918||||"))
+	stx := FrameWithSTX([]byte("0210|00|597029414300|IT750050|ABC123|162529|9000|03|3000|" + pan + "=2512101765|000143|CR|003000|3000000000000000000|VI|07042026|084918||||"))
+	stream := append(append(append([]byte{ACK}, sale...), ACK), stx...)
+	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	decode := func(b []byte) []drivers.Event {
+		d := New(Options{})
+		evs := d.Feed(drivers.Chunk{Time: t0, Dir: drivers.FromDevice, Data: b})
+		return append(evs, d.Flush(t0)...)
+	}
+	want := decode(stream)
+	if len(want) != 2 {
+		t.Fatalf("the plain stream decodes to %d events, want 2", len(want))
+	}
+	for cut := 0; cut <= len(stream); cut += 7 {
+		r := NewRedactor()
+		out := append(r.Redact(drivers.FromDevice, stream[:cut]), r.Redact(drivers.FromDevice, stream[cut:])...)
+		if bytes.Contains(out, []byte(pan)) || bytes.Contains(out, []byte("2512101765")) {
+			t.Fatalf("split at %d: card data left: %q", cut, out)
+		}
+		// The second frame's last-4 field holds track data, which the plain
+		// decoder cuts differently; the first must decode the same.
+		if got := decode(out); len(got) != len(want) || !reflect.DeepEqual(got[0], want[0]) {
+			t.Fatalf("split at %d: redacted stream decodes to %s, want %s", cut, js(got), js(want))
+		}
+	}
+}
+
+func js(evs []drivers.Event) string {
+	var b bytes.Buffer
+	for _, ev := range evs {
+		m, _ := drivers.Marshal(ev)
+		b.Write(m)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
