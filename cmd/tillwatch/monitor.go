@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -27,18 +28,34 @@ func (c *monitorCmd) Run(e *env) error {
 	fmt.Fprintf(e.stderr, "monitoring %s (Ctrl-C to stop; the agent must not be running on the same ports)\n", strings.Join(deviceNames(cfg, c.Devices), ", "))
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
-	return agent.Monitor(e.ctx, cfg, agent.MonitorOptions{Devices: c.Devices, Raw: c.Hex, Log: newLogger(e.stderr, "warn")}, func(it agent.MonitorItem) {
-		if c.JSON {
-			if it.Event != nil {
-				_ = enc.Encode(map[string]any{"device": it.Device, "type": it.Event.EventType(), "event": it.Event})
-			}
-			if it.Chunk != nil {
-				_ = enc.Encode(map[string]any{"device": it.Device, "type": "bytes", "from": it.Chunk.Dir.String(), "time": it.Chunk.Time, "hex": hex.EncodeToString(it.Chunk.Data)})
-			}
+	// A reader that went away (monitor | head) ends the monitor with the
+	// write error instead of decoding on into nowhere.
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	var writeErr error
+	write := func(err error) {
+		if err != nil && writeErr == nil {
+			writeErr = fmt.Errorf("monitor: write: %w", err)
+			cancel()
+		}
+	}
+	err = agent.Monitor(ctx, cfg, agent.MonitorOptions{Devices: c.Devices, Raw: c.Hex, Log: newLogger(e.stderr, "warn")}, func(it agent.MonitorItem) {
+		if !c.JSON {
+			_, err := fmt.Fprint(e.stdout, formatItem(it))
+			write(err)
 			return
 		}
-		fmt.Fprint(e.stdout, formatItem(it))
+		if it.Event != nil {
+			write(enc.Encode(map[string]any{"device": it.Device, "type": it.Event.EventType(), "event": it.Event}))
+		}
+		if it.Chunk != nil {
+			write(enc.Encode(map[string]any{"device": it.Device, "type": "bytes", "from": it.Chunk.Dir.String(), "time": it.Chunk.Time, "hex": hex.EncodeToString(it.Chunk.Data)}))
+		}
 	})
+	if writeErr != nil {
+		return writeErr
+	}
+	return err
 }
 
 // formatItem renders a monitored item for a person.
