@@ -248,10 +248,8 @@ func TestRemoteCommandsMosquittoACL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	acl, err := filepath.Abs(filepath.Join("testdata", "remote.acl"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// mosquitto run as root reads the ACL as its own user: a copy it can reach.
+	acl := mqtttest.ReadableCopy(t, filepath.Join("testdata", "remote.acl"))
 	m := mqtttest.StartMosquittoConf(t, "acl_file "+acl+"\n")
 	a := startRemoteLane(t, m.URL(), "lane-a", "lane-a", configs.Remote{Enabled: true, Allow: configs.RemoteCommands})
 	pingOnly := startRemoteLane(t, m.URL(), "lane-b", "lane-b", configs.Remote{Enabled: true, Allow: []string{"ping"}})

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -22,7 +23,9 @@ type Mosquitto struct {
 	bin  string
 	conf string
 	cmd  *exec.Cmd
-	out  *strings.Builder
+	out  *syncBuffer
+	// exited is closed when the running process ends.
+	exited chan struct{}
 }
 
 // Find returns the mosquitto binary, or "" when it is not installed.
@@ -72,10 +75,29 @@ func StartMosquittoConf(t testing.TB, extra string) *Mosquitto {
 	t.Cleanup(func() {
 		if m.cmd != nil {
 			_ = m.cmd.Process.Kill()
-			_ = m.cmd.Wait()
+			<-m.exited
 		}
 	})
 	return m
+}
+
+// syncBuffer is mosquitto's output: written by exec's copying goroutine,
+// read by a failing test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // Pid is the process id of the running mosquitto, 0 while it is stopped.
@@ -92,18 +114,27 @@ func (m *Mosquitto) URL() string { return "tcp://" + m.Addr }
 // Start (re)starts the process and waits until it accepts connections.
 func (m *Mosquitto) Start(t testing.TB) {
 	t.Helper()
-	m.out = &strings.Builder{}
+	m.out = &syncBuffer{}
 	m.cmd = exec.Command(m.bin, "-c", m.conf)
 	m.cmd.Stdout, m.cmd.Stderr = m.out, m.out
 	if err := m.cmd.Start(); err != nil {
 		t.Fatalf("start mosquitto: %v", err)
 	}
+	cmd, exited := m.cmd, make(chan struct{})
+	m.exited = exited
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := net.Dial("tcp", m.Addr)
 		if err == nil {
 			_ = c.Close()
 			return
+		}
+		select {
+		case <-exited: // a bad config or an unreadable file: say so now, not after the deadline
+			t.Fatalf("mosquitto exited before listening (%v):\n%s", waitErr, m.out.String())
+		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("mosquitto not listening on %s: %v\n%s", m.Addr, err, m.out.String())
@@ -118,6 +149,6 @@ func (m *Mosquitto) Stop(t testing.TB) {
 	if err := m.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	_ = m.cmd.Wait() // killed: a non-nil exit status is expected
+	<-m.exited // killed: a non-nil exit status is expected
 	m.cmd = nil
 }
