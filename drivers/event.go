@@ -106,6 +106,29 @@ type Line struct {
 	Underline    bool   `json:"underline,omitempty"`
 	Inverse      bool   `json:"inverse,omitempty"`
 	Align        string `json:"align,omitempty"` // "", "center", "right"
+	// Source is "ocr" for a line recognised from a printed image, "" for
+	// text the register sent as text.
+	Source string `json:"source,omitempty"`
+	// Confidence is how sure the recogniser is of an "ocr" line, 0 to 1.
+	Confidence float64 `json:"confidence,omitempty"`
+}
+
+// Recognition sums up the lines of a receipt recognised from printed
+// images (driver-printed receipts).
+type Recognition struct {
+	// Engine names the recogniser ("glyphs <dictionary>", "tesseract 5.3.0").
+	Engine string `json:"engine"`
+	// Lines and Glyphs count what was recognised; Unknown counts glyphs
+	// no recogniser could read (shown as U+FFFD, never guessed).
+	Lines   int `json:"lines"`
+	Glyphs  int `json:"glyphs"`
+	Unknown int `json:"unknown,omitempty"`
+	// Confidence is the lowest line confidence, 0 to 1.
+	Confidence float64 `json:"confidence"`
+	// AmountsUnsure says a line holding digits could not be read with
+	// confidence: the receipt's amounts may be missing (the profile reads
+	// no amount from such a line).
+	AmountsUnsure bool `json:"amounts_unsure,omitempty"`
 }
 
 // Receipt is one print job: from ESC @ or the first printed byte to the cut
@@ -135,6 +158,9 @@ type Receipt struct {
 	Reprint  bool     `json:"reprint,omitempty"`
 	// Unknown counts commands the decoder did not know and skipped.
 	Unknown int `json:"unknown,omitempty"`
+	// Recognised is set when some lines were recognised from printed
+	// images (Line.Source "ocr").
+	Recognised *Recognition `json:"recognised,omitempty"`
 }
 
 // EventType implements Event.

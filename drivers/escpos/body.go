@@ -39,20 +39,14 @@ func (d *Decoder) graphicsFunction(hdr, body []byte, at int64, truncated bool) {
 		cmd = "GS 8 L"
 	}
 	switch fn := body[1]; fn {
-	case 112: // store raster data in the print buffer: a bx by c xL xH yL yH d
+	case 112: // stored in the graphics buffer (streamed, see startStored)
 		d.graphics()
-		it := Item{Offset: at, Kind: KindImage, Command: cmd, Note: "raster", Truncated: truncated}
-		if len(body) >= 10 {
-			it.Width, it.Height = int(le16(body, 6)), int(le16(body, 8))
-		}
-		d.item(it)
-	case 113: // store column data in the print buffer
+	case 113: // store column data in the print buffer: not assembled
 		d.graphics()
-		d.item(Item{Offset: at, Kind: KindImage, Command: cmd, Note: "column", Truncated: truncated})
+		d.item(Item{Offset: at, Kind: KindImage, Command: cmd, Note: "column graphics (not read)", Truncated: truncated})
 	case 50: // print the buffered graphics
-		d.graphics()
+		d.printStored(cmd)
 	case 69, 85: // print NV / download graphics kc1 kc2 x y
-		d.graphics()
 		note := "NV graphics"
 		if fn == 85 {
 			note = "download graphics"
@@ -60,7 +54,7 @@ func (d *Decoder) graphicsFunction(hdr, body []byte, at int64, truncated bool) {
 		if len(body) >= 4 {
 			note += " " + safeASCII(body[2:4])
 		}
-		d.item(Item{Offset: at, Kind: KindImage, Command: cmd, Note: note})
+		d.logo(cmd, note)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
 )
 
 // kickWindow is how long a cut receipt waits for a drawer kick that
@@ -44,6 +45,9 @@ type Decoder struct {
 	st      statusState
 	page    pageState
 	det     detailState
+	ras     rasterState
+	// onImage, when set, sees every recognised image (the Redactor).
+	onImage func(*raster.Bitmap, raster.Result)
 }
 
 // bodyState is the body of a command being captured for execBody.
@@ -115,6 +119,9 @@ func (d *Decoder) FlushAll() []drivers.Event {
 	if d.cmdLen > 0 || d.skip > 0 || d.inNUL || d.glyphs > 0 {
 		d.stats.Truncated++
 		d.cmdLen, d.skip, d.inNUL, d.glyphs = 0, 0, false, 0
+		if d.ras.img.kind != imgNone {
+			d.endImage()
+		}
 		if d.body.open {
 			d.endBody(true)
 		}
@@ -166,9 +173,15 @@ func (d *Decoder) feedHost(data []byte) {
 			if d.body.open {
 				d.capture(data[i : i+n])
 			}
+			if d.ras.img.kind != imgNone {
+				d.ras.img.feed(d, data[i:i+n])
+			}
 			d.skip -= int64(n)
 			i += n
 			d.hostOff += int64(n)
+			if d.skip == 0 && d.ras.img.kind != imgNone {
+				d.endImage()
+			}
 			if d.skip == 0 && d.body.open && d.glyphs == 0 {
 				d.endBody(false)
 			}
@@ -256,6 +269,9 @@ func (d *Decoder) commandByte(b byte) bool {
 		d.glyphs, d.glyphY = f.n, f.y
 	}
 	d.exec(p[:f.hdr])
+	if d.ras.img.kind != imgNone && (f.kind != bodyCount || f.n == 0) {
+		d.endImage()
+	}
 	capture := f.capture
 	if !d.opts.Detail && capture > peekLen {
 		capture = 0
@@ -311,7 +327,9 @@ func (d *Decoder) control(b byte) {
 			return // second half of CR LF / LF CR
 		}
 		d.openJob()
-		d.text.endLine(d)
+		if !d.feedDots(d.ras.spacing) {
+			d.text.endLine(d)
+		}
 		d.text.eol = b
 	case ff:
 		d.text.eol = 0
@@ -343,6 +361,9 @@ func (d *Decoder) control(b byte) {
 // printable adds a text byte to the current line.
 func (d *Decoder) printable(b byte) {
 	d.text.eol = 0
+	if d.ras.std.seg != nil && !d.page.on {
+		d.closeImage() // the image prints above this text
+	}
 	d.openJob()
 	d.text.add(d, b)
 }

@@ -6,6 +6,7 @@ import "github.com/tillwatch/tillwatch/drivers"
 const (
 	KindLine          = "line"
 	KindImage         = "image"
+	KindLogo          = "logo"
 	KindBarcode       = "barcode"
 	Kind2D            = "2d"
 	KindCut           = "cut"

@@ -66,7 +66,7 @@ func TestDetail(t *testing.T) {
 		{"raster image with size", Options{}, "\x1dv0\x00\x02\x00\x03\x00" + strings.Repeat("\xff", 6) + "\x1dV\x00",
 			"R image:16x3 cut(full)"},
 		{"ESC * 24-dot", Options{}, "\x1b*\x21\x02\x00" + strings.Repeat("\x00", 6) + "\n\x1dV\x00",
-			"R image:2x24 line: cut(full)"},
+			"R image:2x24 cut(full)"},
 		{"GS ( L raster to buffer then print", Options{}, "\x1d(L\x0c\x000p0\x01\x01\x31\x08\x00\x02\x00\xff\xff\x1d(L\x02\x0002\x1dV\x00",
 			"R image:8x2 cut(full)"},
 		{"QR payload", Options{}, "A\n" + qr + "\x1dV\x00", "R line:A 2d:QR=https://x.cn cut(full)"},

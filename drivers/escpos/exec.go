@@ -1,5 +1,7 @@
 package escpos
 
+import "github.com/tillwatch/tillwatch/drivers/raster"
+
 // exec applies a complete command header p (its body, if any, is skipped
 // or captured by the framing state machine and seen by execBody).
 func (d *Decoder) exec(p []byte) {
@@ -75,16 +77,29 @@ func (d *Decoder) execESC(p []byte) {
 			d.text.chinese = true
 		}
 	case '*':
-		d.graphics()
-		dots := int(le16(p, 3))
-		h := 8
-		if p[2] == 32 || p[2] == 33 {
-			h = 24
-		}
-		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "ESC *", Width: dots, Height: h})
+		d.beginBand(p)
 		return
+	case '3':
+		d.ras.spacing = int(n)
+	case '2':
+		d.ras.spacing = defaultSpacing
+	case 'W': // page mode print area x y dx dy
+		d.page.areaX, d.page.areaY = int(le16(p, 2)), int(le16(p, 4))
+	case '$':
+		if d.page.on {
+			d.page.x, d.page.ras.x = int(le16(p, 2)), 0
+		}
+	case 'J': // print and feed n dots
+		if !d.feedDots(int(n)) {
+			d.text.flushLine(d)
+		}
+	case 'd': // print and feed n lines
+		if !d.feedDots(int(n) * d.ras.spacing) {
+			d.text.flushLine(d)
+		}
 	case 'L': // page mode
 		d.text.flushLine(d)
+		d.closeImage()
 		d.page.on = true
 	case 'S': // back to standard mode: the page is thrown away
 		if d.page.on {
@@ -180,21 +195,28 @@ func (d *Decoder) execGS(p []byte) {
 		s.doubleHeight = n&0x07 != 0
 	case 'B':
 		s.inverse = n&1 != 0
+	case 'L': // left margin, dots
+		d.ras.left = min(int(le16(p, 2)), raster.MaxWidth)
+	case '$': // page mode: absolute vertical position
+		if d.page.on {
+			d.page.ras.y = d.page.areaY + int(le16(p, 2))
+		}
 	case 'v':
-		d.graphics()
-		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "GS v 0", Width: int(le16(p, 4)) * 8, Height: int(le16(p, 6))})
+		d.beginRaster(p)
 		return
 	case '*':
 		d.openJob() // define downloaded bit image: printed by GS /
 		return
 	case '/':
-		d.graphics()
-		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "GS /", Note: "downloaded bit image"})
+		d.logo("GS /", "downloaded bit image")
 		return
 	case 'k':
 		d.graphics()
 		return
 	case '(', '8':
+		if p[2] == 'L' {
+			d.beginGraphics() // raster data streams into the graphics buffer
+		}
 		return // decided on the body (execBody)
 	}
 	d.openJob()
@@ -207,8 +229,7 @@ func (d *Decoder) execFS(p []byte) {
 	case '.':
 		d.text.chinese = false
 	case 'p':
-		d.graphics()
-		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: "FS p", Note: "NV image " + itoa(p[2])})
+		d.logo("FS p", "NV image "+itoa(p[2]))
 		return
 	case '(':
 		return // settings only; nothing prints
@@ -270,8 +291,19 @@ func (d *Decoder) initialise() {
 // resetModes restores the power-on modes.
 func (d *Decoder) resetModes() {
 	d.text.style = style{}
+	d.ras.spacing, d.ras.left = defaultSpacing, 0
 	d.text.table = d.ps.init
 	d.text.chinese = d.ps.chinese
+}
+
+// logo records a stored image (NV logo, downloaded image): the decoder
+// never saw its dots, so it is a logo, not text.
+func (d *Decoder) logo(cmd, note string) {
+	if d.ras.std.seg != nil && !d.page.on {
+		d.closeImage()
+	}
+	d.graphics()
+	d.item(Item{Offset: d.cmdAt, Kind: KindLogo, Command: cmd, Note: note})
 }
 
 // graphics marks the open job as holding an image.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
 )
 
 // FuzzDecode feeds arbitrary bytes: no panic, and the same events whole,
@@ -73,6 +74,34 @@ func FuzzStatus(f *testing.F) {
 			if s, ok := e.(*drivers.PrinterStatus); ok && s.NoReply && s.Time.Before(t0) {
 				t.Fatalf("NoReply before any request: %v", s.Time)
 			}
+		}
+	})
+}
+
+// FuzzRaster feeds image commands: no panic, images within bounds, and
+// the same assembled images (the fake recogniser hashes their dots)
+// whole and split at a point the input chooses.
+func FuzzRaster(f *testing.F) {
+	f.Add([]byte("\x1b3\x18\x1b*\x21\x02\x00\x80\x00\x01\xff\xff\xff\n\x1b*\x00\x01\x00\x80\n\x1dV\x00"), uint16(9))
+	f.Add([]byte("\x1dv0\x03\x02\x00\x02\x00\xa0\x50\x0f\xf0A\n\x1dv0\x00\xff\xff\xff\xff\x01"), uint16(3))
+	f.Add([]byte("\x1d(L\x0b\x000p0\x01\x02\x31\x02\x00\x01\x00\xc0\x1d(L\x02\x0002\x1bL\x1bW\x04\x00\x01\x00\x40\x00\x40\x00\x1b$\x02\x00\x1d$\x03\x00\x1dv0\x00\x01\x00\x01\x00\x80\x0c"), uint16(20))
+	f.Add([]byte("\x1d8L\x0b\x00\x00\x000p0\x02\x02\x31\x01\x00\x01\x00\x80\x1d(L\x02\x0002\x1cp\x01\x00\x1bJ\x05\x1dL\x08\x00"), uint16(1))
+	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
+		if len(data) > 1<<14 {
+			return
+		}
+		whole := &fakeRecognizer{}
+		evs, _ := decodeBytes(Options{Recognizer: whole, Detail: true}, data)
+		want := marshalAll(t, evs)
+		for _, b := range whole.seen {
+			if b.W > raster.MaxWidth || b.H > raster.MaxHeight {
+				t.Fatalf("image %dx%d over bounds", b.W, b.H)
+			}
+		}
+		cut := int(split) % (len(data) + 1)
+		two, _ := decodeChunks(Options{Recognizer: &fakeRecognizer{}, Detail: true}, [][]byte{data[:cut], data[cut:]})
+		if got := marshalAll(t, two); !slices.Equal(got, want) {
+			t.Fatalf("split at %d differs from whole", cut)
 		}
 	})
 }

@@ -17,6 +17,7 @@ type job struct {
 	proofAt  time.Time // GS ( H fn 48 asked to confirm the job printed; zero: not asked
 	unknown  int
 	items    []Item
+	recog    *drivers.Recognition // lines recognised from images, nil when none
 }
 
 // hasContent reports whether the job would print something a person sees.
@@ -77,6 +78,7 @@ func (d *Decoder) cut(cmd, mode string) {
 	if d.text.started {
 		d.text.endLine(d) // text before the cut prints before it
 	}
+	d.closeImage()
 	d.item(Item{Offset: d.cmdAt, Kind: KindCut, Command: cmd, Note: mode})
 	d.job.last = d.now
 	d.endJob("cut", true, d.now)
@@ -89,6 +91,7 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 	if d.text.started {
 		d.text.endLine(d)
 	}
+	d.closeImage()
 	if len(d.page.lines) > 0 { // a page never printed
 		d.cancelPage()
 	}
@@ -109,6 +112,7 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 		GraphicsOnly: j.graphics && !j.text,
 		Ended:        ended,
 		Unknown:      j.unknown,
+		Recognised:   j.recog,
 	}
 	if cut {
 		d.held = r
@@ -131,7 +135,7 @@ func (d *Decoder) releaseHeld() {
 // finish fills the profile fields and returns the receipt.
 func (d *Decoder) finish(r *drivers.Receipt, items []Item) {
 	if d.opts.Fields != nil {
-		d.opts.Fields.Extract(r)
+		extract(d.opts.Fields, r)
 	}
 	d.stats.Jobs++
 	d.flushLoose()

@@ -67,6 +67,11 @@ type Options struct {
 	// from its lines before the receipt is returned. receipt.Profile
 	// implements it.
 	Fields FieldExtractor
+	// Recognizer, when set, reads the text of printed images (a
+	// driver-printed receipt): each image the job prints is recognised
+	// where it stands among the text lines, and its lines carry Source
+	// "ocr" and a confidence. It must be deterministic.
+	Recognizer Recognizer
 	// Detail makes the decoder keep what each receipt holds beyond its
 	// lines (images, barcode and 2D code payloads, cuts, drawer kicks,
 	// status requests, unknown commands with offsets) for TakeDetails.

@@ -1,0 +1,294 @@
+package escpos
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// defaultSpacing is the power-on line spacing in dots (ESC 2: 1/6 inch at
+// 180 dpi).
+const defaultSpacing = 30
+
+// Recognizer reads text lines in a page image. It must be deterministic
+// (the same image gives the same lines) so that replay decides like the
+// live agent. drivers/glyphs and drivers/tesseract implement it.
+type Recognizer interface {
+	Recognize(img *raster.Bitmap) raster.Result
+}
+
+// rasterPos is where the next image dots go on a canvas: the current image
+// segment of the job (standard mode) or the page (page mode).
+type rasterPos struct {
+	seg   *raster.Bitmap // nil until an image prints
+	at    int64          // host offset of the first image command on it
+	cmd   string         // that command's name
+	cmds  int            // image commands drawn on it
+	y     int            // top of the current print line
+	x     int            // column of the next ESC * band on the line
+	bandH int            // tallest band on the current line, 0 when none
+	extW  int            // extent of the images drawn (as declared, bounded), dots
+	extH  int
+}
+
+// extend grows the declared extent by an image at x0, y0 of w x h dots.
+func (p *rasterPos) extend(x0, y0, w, h int) {
+	p.extW = max(p.extW, min(x0+w, raster.MaxWidth))
+	p.extH = max(p.extH, min(y0+h, raster.MaxHeight))
+}
+
+// rasterState joins the image commands of a job into page images: ESC *
+// bands side by side and line after line, GS v 0 and printed GS ( L
+// graphics below each other, until text, a cut or the end of the job
+// closes the image. A closed image is recognised (Options.Recognizer)
+// where it stands among the job's text lines.
+type rasterState struct {
+	spacing int // line spacing in dots (ESC 3 n; ESC 2 and ESC @ restore 30)
+	left    int // left margin in dots (GS L)
+	std     rasterPos
+	img     imgCmd
+	stored  *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, printed by fn 50)
+	storedW int            // its declared width in dots
+}
+
+// pos returns the active canvas position.
+func (d *Decoder) pos() *rasterPos {
+	if d.page.on {
+		return &d.page.ras
+	}
+	return &d.ras.std
+}
+
+// canvas returns the active canvas, opening it (and the job) as needed.
+func (d *Decoder) canvas(cmd string) *rasterPos {
+	d.graphics()
+	p := d.pos()
+	if p.seg == nil {
+		p.seg, p.at, p.cmd, p.cmds = raster.New(), d.cmdAt, cmd, 0
+		p.y, p.x, p.bandH = 0, 0, 0
+		if d.page.on {
+			p.y = d.page.areaY
+		}
+	}
+	p.cmds++
+	return p
+}
+
+// beginRaster starts GS v 0 m xL xH yL yH: rows of x bytes.
+func (d *Decoder) beginRaster(p []byte) {
+	m := p[3]
+	if m >= '0' {
+		m -= '0'
+	}
+	xb, rows := int(le16(p, 4)), int(le16(p, 6))
+	c := d.canvas("GS v 0")
+	d.endBand(c)
+	d.ras.img = imgCmd{kind: imgRows, unit: xb, units: rows, sx: scale2(m&1 != 0), sy: scale2(m&2 != 0),
+		x0: d.ras.left + d.xOrigin(), y0: c.y, dst: c.seg, buf: d.ras.img.buf[:0]}
+	c.extend(d.ras.img.x0, c.y, min(xb, keepBytes)*8*d.ras.img.sx, d.ras.img.height())
+}
+
+// beginBand starts ESC * m nL nH: a band of N columns of 8 or 24 dots.
+func (d *Decoder) beginBand(p []byte) {
+	m := p[2]
+	unit, sx, sy := 1, 2, 3 // m 0: 8-dot single density (60 x 90 dpi)
+	switch m {
+	case 1:
+		sx = 1
+	case 32:
+		unit, sy = 3, 1
+	case 33:
+		unit, sx, sy = 3, 1, 1
+	}
+	c := d.canvas("ESC *")
+	d.ras.img = imgCmd{kind: imgColumns, unit: unit, units: int(le16(p, 3)), sx: sx, sy: sy,
+		x0: d.ras.left + d.xOrigin() + c.x, y0: c.y, dst: c.seg, buf: d.ras.img.buf[:0]}
+	c.extend(d.ras.img.x0, c.y, d.ras.img.units*sx, d.ras.img.height())
+}
+
+// beginGraphics starts a GS ( L / GS 8 L body: its head decides.
+func (d *Decoder) beginGraphics() {
+	d.ras.img = imgCmd{kind: imgGraphics, buf: d.ras.img.buf[:0]}
+}
+
+// startStored turns a GS ( L fn 112 head (m fn a bx by c xL xH yL yH)
+// into rows stored in the graphics buffer.
+func (d *Decoder) startStored(c *imgCmd) {
+	h := c.head
+	if d.ras.stored == nil {
+		d.ras.stored = raster.New()
+	}
+	c.kind, c.unit, c.units = imgRows, (int(le16(h[:], 6))+7)/8, int(le16(h[:], 8))
+	c.sx, c.sy = scale2(h[3] == 2), scale2(h[4] == 2)
+	d.ras.storedW = max(d.ras.storedW, min(int(le16(h[:], 6)), raster.MaxWidth)*c.sx)
+	c.x0, c.y0, c.dst, c.store = 0, 0, d.ras.stored, true
+}
+
+// printStored prints the graphics buffer (GS ( L fn 50) on the canvas.
+func (d *Decoder) printStored(cmd string) {
+	s, w := d.ras.stored, d.ras.storedW
+	d.ras.stored, d.ras.storedW = nil, 0
+	c := d.canvas(cmd)
+	d.endBand(c)
+	if s == nil {
+		return
+	}
+	x0 := d.ras.left + d.xOrigin()
+	c.extend(x0, c.y, w, s.H)
+	for y := 0; y < s.H; y++ {
+		c.seg.OrRow(x0, c.y+y, s.Row(y), 1)
+	}
+	c.y += s.H
+}
+
+// endImage finishes the image command whose data just ended.
+func (d *Decoder) endImage() {
+	c := &d.ras.img
+	if c.kind == imgNone || c.store || c.dst == nil {
+		c.kind = imgNone
+		return
+	}
+	p := d.pos()
+	if p.seg == c.dst {
+		switch c.kind {
+		case imgRows:
+			p.y += c.height()
+			p.x = 0
+		case imgColumns:
+			p.x += c.units * c.sx
+			p.bandH = max(p.bandH, c.height())
+		}
+		p.seg.Grow(p.y)
+	}
+	c.kind, c.dst = imgNone, nil
+}
+
+// endBand ends a line that holds ESC * bands: the paper moves by the line
+// spacing, or by the band when the spacing is smaller (bands never
+// overlap on paper).
+func (d *Decoder) endBand(p *rasterPos) {
+	if p.bandH > 0 {
+		p.y += max(d.ras.spacing, p.bandH)
+		p.seg.Grow(p.y)
+	}
+	p.x, p.bandH = 0, 0
+}
+
+// feedLines moves the paper by n dots between images (LF, ESC J, ESC d
+// on an image). It reports false when no image is open, so that the
+// caller treats the feed as text.
+func (d *Decoder) feedDots(n int) bool {
+	p := d.pos()
+	if p.seg == nil || d.text.started || len(d.text.run) > 0 {
+		return false
+	}
+	if p.bandH > 0 {
+		d.endBand(p)
+		n -= d.ras.spacing
+	}
+	if n > 0 {
+		p.y = min(p.y+n, raster.MaxHeight)
+		p.seg.Grow(p.y)
+	}
+	return true
+}
+
+// xOrigin is where ESC $ put the print position, in dots.
+func (d *Decoder) xOrigin() int {
+	if d.page.on {
+		return d.page.areaX + d.page.x
+	}
+	return 0
+}
+
+// closeImage ends the standard-mode image before text prints, at a cut,
+// ESC @ and the end of the job: it is recognised and its lines join the
+// job here, in print order.
+func (d *Decoder) closeImage() {
+	p := &d.ras.std
+	if p.seg == nil {
+		return
+	}
+	d.endBand(p)
+	img := *p
+	*p = rasterPos{}
+	d.recognise(&img)
+}
+
+// recognise reads a closed image and adds its lines to the open job.
+func (d *Decoder) recognise(p *rasterPos) {
+	seg, at := p.seg, p.at
+	note := ""
+	if p.cmds > 1 {
+		note = itoa8(p.cmds) + " commands"
+	}
+	d.item(Item{Offset: at, Kind: KindImage, Command: p.cmd, Width: p.extW, Height: p.extH, Note: note})
+	if d.opts.Recognizer == nil || seg.Empty() {
+		return
+	}
+	res := d.opts.Recognizer.Recognize(seg)
+	if d.onImage != nil {
+		d.onImage(seg, res)
+	}
+	if d.job == nil {
+		d.openJob()
+	}
+	rec := d.job.recog
+	if rec == nil {
+		rec = &drivers.Recognition{Engine: res.Engine, Confidence: 1}
+		d.job.recog = rec
+	}
+	for _, rl := range res.Lines {
+		text := strings.TrimRight(rl.Text, " ")
+		if hasLongDigitRun(text) {
+			text = maskPANs(text)
+		}
+		l := drivers.Line{Text: text, Source: "ocr", Confidence: round2(rl.Confidence), Bold: rl.Bold}
+		rec.Lines++
+		rec.Glyphs += rl.Glyphs
+		rec.Unknown += rl.Unknown
+		rec.Confidence = min(rec.Confidence, l.Confidence)
+		if rl.Unsure() && strings.ContainsFunc(text, isDigitOrUnknown) {
+			rec.AmountsUnsure = true
+		}
+		if d.jobLine(l) && d.opts.Detail {
+			d.item(Item{Offset: at, Kind: KindLine, Line: &l})
+		}
+	}
+}
+
+func isDigitOrUnknown(r rune) bool { return r >= '0' && r <= '9' || r == utf8.RuneError }
+
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+
+// itoa8 formats a count.
+func itoa8(n int) string { return strconv.Itoa(n) }
+
+// extract fills the profile fields. Digits of recognised lines that were
+// not read with confidence are hidden from the profile, so no amount is
+// ever read from a guess.
+func extract(f FieldExtractor, r *drivers.Receipt) {
+	if r.Recognised == nil || !r.Recognised.AmountsUnsure {
+		f.Extract(r)
+		return
+	}
+	lines := r.Lines
+	safe := make([]drivers.Line, len(lines))
+	copy(safe, lines)
+	for i, l := range safe {
+		if l.Source == "ocr" && l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError) {
+			safe[i].Text = strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return utf8.RuneError
+				}
+				return r
+			}, l.Text)
+		}
+	}
+	r.Lines = safe
+	f.Extract(r)
+	r.Lines = lines
+}
