@@ -17,12 +17,12 @@ const (
 // of the declared length is read and dropped by the framing.
 type imgCmd struct {
 	kind  imgKind
-	unit  int   // bytes per row or per column
-	units int   // rows or columns expected
-	done  int   // units complete
-	got   int   // bytes of the current unit seen
+	unit  int    // bytes per row or per column
+	units int    // rows or columns expected
+	done  int    // units complete
+	got   int    // bytes of the current unit seen
 	buf   []byte // the current unit, at most keepBytes
-	x0    int   // where the image's top left dot goes
+	x0    int    // where the image's top left dot goes
 	y0    int
 	sx    int // each source dot is sx dots wide and sy dots tall
 	sy    int
