@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/status"
 )
 
@@ -86,8 +88,28 @@ func (a *Agent) newStatus() (*status.Server, net.Listener, error) {
 	a.mu.Lock()
 	a.http = ln.Addr()
 	a.mu.Unlock()
+	guard, err := a.apiGuard()
+	if err != nil {
+		_ = ln.Close()
+		return nil, nil, err
+	}
 	a.log.Info("status page", "url", "http://"+ln.Addr().String()+"/")
-	return status.New(a, status.Options{Log: a.log.With("part", "status")}), ln, nil
+	return status.New(a, status.Options{Log: a.log.With("part", "status"), Guard: guard.Wrap}), ln, nil
+}
+
+// apiGuard is the local API's gate: the Host names it answers to
+// (http.allowed_hosts and a name in http.address) and the token of
+// state-changing calls, kept in data_dir for the CLI.
+func (a *Agent) apiGuard() (*apiguard.Guard, error) {
+	tok, err := apiguard.LoadOrCreate(a.cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("agent: local API token: %w", err)
+	}
+	g := &apiguard.Guard{Token: tok, Hosts: a.cfg.HTTP.AllowedHosts}
+	if host, _, err := net.SplitHostPort(a.cfg.HTTP.Address); err == nil && host != "" && net.ParseIP(host) == nil {
+		g.Hosts = append(slices.Clip(g.Hosts), host)
+	}
+	return g, nil
 }
 
 // StatusAddr is the status listener's address once Run opened it ("" when

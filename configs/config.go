@@ -94,6 +94,10 @@ type HTTP struct {
 	// default it to DefaultHTTPAddress; Default leaves it off, so that
 	// programs and tests that build configs bind nothing unasked.
 	Address string `yaml:"address"`
+	// AllowedHosts are host names (no port) under which the listener may
+	// be reached besides loopback names and IP addresses (the Host header
+	// of any other name is refused: DNS rebinding).
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // HomeAssistant configures Home Assistant MQTT discovery: each lane shows

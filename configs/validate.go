@@ -179,6 +179,11 @@ func (d *decoder) validateOutbox(o *Outbox) {
 }
 
 func (d *decoder) validateHTTP(h *HTTP) {
+	for i, name := range h.AllowedHosts {
+		if name == "" || net.ParseIP(name) == nil && strings.ContainsAny(name, ":/ *") {
+			d.fail(fmt.Sprintf("http.allowed_hosts[%d]", i), "%q: must be a host name without port or scheme (e.g. lane-3.shop.lan)", name)
+		}
+	}
 	if h.Address == "" {
 		return
 	}

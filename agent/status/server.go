@@ -22,6 +22,9 @@ type Options struct {
 	Log *slog.Logger
 	// Location is the page's time zone; default time.Local.
 	Location *time.Location
+	// Guard wraps every route (Host, cross-site and token checks; see
+	// agent/apiguard); default none.
+	Guard func(http.Handler) http.Handler
 }
 
 // Server answers /healthz, /metrics and the status page from a Source.
@@ -60,8 +63,14 @@ func New(src Source, opts Options) *Server {
 // call it before Serve.
 func (s *Server) Mount(register func(*http.ServeMux)) { register(s.mux) }
 
-// Handler is the server's HTTP handler (for tests and embedding).
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler is the server's HTTP handler, behind Options.Guard (for tests
+// and embedding).
+func (s *Server) Handler() http.Handler {
+	if s.opts.Guard == nil {
+		return s.mux
+	}
+	return s.opts.Guard(s.mux)
+}
 
 // Listen opens the listener for addr ("127.0.0.1:9109"; port 0 picks a
 // free one), so that a busy port is an error at start, not later.
@@ -77,7 +86,7 @@ func Listen(addr string) (net.Listener, error) {
 // for requests in flight) and returns nil; it closes ln.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

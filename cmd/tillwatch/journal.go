@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/agent/journalapi"
 	"github.com/tillwatch/tillwatch/agent/reconcile"
@@ -70,6 +71,10 @@ type journalClient struct {
 	base     string // http://127.0.0.1:9109, "" when the listener is off
 	http     *http.Client
 	currency string
+	// token is the agent's API token from data_dir ("" when unreadable:
+	// tokenErr says why); state-changing calls need it.
+	token    string
+	tokenErr error
 }
 
 func newJournalClient(path string) (*journalClient, error) {
@@ -78,6 +83,7 @@ func newJournalClient(path string) (*journalClient, error) {
 		return nil, usageError{err}
 	}
 	c := &journalClient{cfg: cfg, http: &http.Client{Timeout: 30 * time.Second}}
+	c.token, c.tokenErr = apiguard.Read(cfg.DataDir)
 	for _, d := range cfg.Devices {
 		if c.currency == "" || d.Role == configs.RoleTerminal && d.Currency != "" {
 			c.currency = d.Currency
@@ -108,6 +114,9 @@ func (c *journalClient) call(ctx context.Context, method, path string, out any) 
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("journal: %w on %s: %w", errNoAgent, c.base, err)
@@ -120,6 +129,9 @@ func (c *journalClient) call(ctx context.Context, method, path string, out any) 
 	if res.StatusCode == http.StatusNotFound && len(b) > 0 && b[0] != '{' {
 		// An older agent without the journal API.
 		return fmt.Errorf("journal: %w: the agent on %s has no journal API", errNoAgent, c.base)
+	}
+	if res.StatusCode == http.StatusUnauthorized && c.tokenErr != nil {
+		return fmt.Errorf("journal: the agent on %s wants its API token, and this user cannot read it (run as the agent's user or root): %w", c.base, c.tokenErr)
 	}
 	if res.StatusCode != http.StatusOK {
 		var ae struct{ Error string }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -271,5 +273,100 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestLocalAPIRefusesWebPages: a running agent's local API answers the CLI
+// and refuses what a web page in the register PC's browser could send: a
+// DNS-rebound Host (journal search and /status.json), a cross-site POST,
+// and a POST without the token from data_dir (which the CLI sends).
+func TestLocalAPIRefusesWebPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the agent on ptys")
+	}
+	wires, err := sim.OpenWires()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wires.Close() })
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	cfgPath := laneConfig(t, dir, addr, "tap", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
+	cfg, err := configs.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, err := agent.New(cfg, agent.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Tick: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ag.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	<-ag.Ready()
+
+	tok, err := os.ReadFile(filepath.Join(cfg.DataDir, "api-token"))
+	if err != nil {
+		t.Fatalf("the agent keeps no API token in its data_dir: %v", err)
+	}
+	if fi, _ := os.Stat(filepath.Join(cfg.DataDir, "api-token")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("api-token mode %v, want 0600", fi.Mode().Perm())
+	}
+	day := url.Values{"date": {"2026-11-22"}}.Encode()
+	do := func(method, path, host string, hdr map[string]string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, "http://"+addr+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	rebind := map[string]string{"Origin": "http://rebind.attacker.example:" + strings.Split(addr, ":")[1]}
+	for _, tc := range []struct {
+		name, method, path, host string
+		hdr                      map[string]string
+		want                     int
+	}{
+		{"search, rebound", "GET", "/api/journal/search?" + day, "rebind.attacker.example", rebind, 403},
+		{"status.json, rebound", "GET", "/status.json", "rebind.attacker.example", rebind, 403},
+		{"status page, rebound", "GET", "/", "rebind.attacker.example", nil, 403},
+		{"search, cross-site fetch", "GET", "/api/journal/search?" + day, addr,
+			map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, 403},
+		{"publish, cross-site form", "POST", "/api/settlement?" + day, addr,
+			map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
+				"Authorization": "Bearer " + strings.TrimSpace(string(tok))}, 403},
+		{"publish, no token", "POST", "/api/settlement?" + day, addr, nil, 401},
+		{"reprint, no token", "POST", "/api/journal/0123456789abcdef0123456789abcdef/reprint", addr, nil, 401},
+		{"publish with the token", "POST", "/api/settlement?" + day, addr,
+			map[string]string{"Authorization": "Bearer " + strings.TrimSpace(string(tok))}, 200},
+		{"search, loopback", "GET", "/api/journal/search?" + day, addr, nil, 200},
+		{"healthz by name", "GET", "/healthz", "localhost", nil, 200},
+	} {
+		if code, body := do(tc.method, tc.path, tc.host, tc.hdr); code != tc.want {
+			t.Errorf("%s: %s %s Host %s: %d %s, want %d", tc.name, tc.method, tc.path, tc.host, code, body, tc.want)
+		}
+	}
+	// The CLI reads the token and keeps working.
+	code, out, errs := runCLI(t, "journal", "summary", "-c", cfgPath, "--date", "2026-11-22", "--publish")
+	if code != 0 || !strings.Contains(out, "queued for MQTT") {
+		t.Fatalf("summary --publish: %d %s %s", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "journal", "search", "-c", cfgPath, "--date", "2026-11-22")
+	if code != 0 || !strings.Contains(errs, "from the running agent") {
+		t.Fatalf("search: %d %s", code, errs)
 	}
 }
