@@ -55,7 +55,21 @@ type Alert struct {
 	Delta    *int64           `json:"delta,omitempty"` // terminal minus register, minor units
 	Currency string           `json:"currency,omitempty"`
 	Device   string           `json:"device,omitempty"`
+	// Confidence says how sure a pairing of a receipt with a payment of
+	// another amount is (amount_mismatch only): high, medium or low.
+	Confidence Confidence `json:"confidence,omitempty"`
 }
+
+// Confidence grades how sure an amount_mismatch is that its receipt and
+// payment belong to one checkout.
+type Confidence string
+
+// Confidences.
+const (
+	High   Confidence = "high"
+	Medium Confidence = "medium"
+	Low    Confidence = "low"
+)
 
 // PaymentEvidence is the payment an alert is about. Card is masked.
 type PaymentEvidence struct {

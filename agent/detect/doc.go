@@ -41,6 +41,9 @@
 //   - A void cancels the latest open sale with its receipt number or
 //     trace; a sale already matched keeps its receipt.
 //   - Reprinted receipts never match a payment.
+//   - A receipt is paired with a sale of another amount (amount_mismatch)
+//     only when they may be one checkout: pairing.go says when not; the
+//     mismatch grades its confidence (high, medium, low).
 //   - payment_without_receipt reports the first printer fault in force
 //     between the approval and the decision (the likely cause), else the
 //     printer's current state.

@@ -25,6 +25,7 @@ type Engine struct {
 	links    []*link     // sorted by device name
 	roles    map[string]string
 	ledger   ledger
+	order    laneOrder // whether the lane prints receipts before or after payments
 	first    time.Time // the first event's time: what came before was not seen
 	seen     map[string]time.Time
 	out      []Alert

@@ -136,7 +136,28 @@ func shiftWant(seed uint64, n int) ([]drivers.Event, map[string]int) {
 	var evs []drivers.Event
 	want := map[string]int{}
 	var leftovers []time.Duration // approved sales that never get a receipt
-	add := func(ev ...drivers.Event) { evs = append(evs, ev...) }
+	lastCard := -time.Hour        // when the last card checkout that got its receipt began
+	add := func(ev ...drivers.Event) {
+		evs = append(evs, ev...)
+		var first time.Duration = -1
+		for _, e := range ev {
+			switch v := e.(type) {
+			case *drivers.PrinterStatus:
+				if v.PaperEnd {
+					return // the job fails: not a checkout with its receipt
+				}
+			case *drivers.Payment:
+				if v.Result == drivers.Approved && (first < 0 || v.Time.Sub(t0) < first) {
+					first = v.Time.Sub(t0)
+				}
+			}
+		}
+		for _, e := range ev {
+			if r, ok := e.(*drivers.Receipt); ok && r.Cut && len(r.Tenders) > 0 && r.Tenders[0].Kind == drivers.TenderCard && first >= 0 {
+				lastCard = max(lastCard, first)
+			}
+		}
+	}
 	add(status(-30*sec, nil))
 	for i := range n {
 		at := time.Duration(i) * 40 * sec
@@ -149,13 +170,14 @@ func shiftWant(seed uint64, n int) ([]drivers.Event, map[string]int) {
 		case k < 70: // cash sale
 			add(rcpt(at+2*sec, no, cash(amt)))
 		case k < 75: // receipt first
-			add(rcpt(at, no, card(amt)), sale(at+8*sec, amt, tr))
 			// An earlier sale still without receipt is paired at print
-			// time, and released when this receipt's own sale arrives.
-			if slices.ContainsFunc(leftovers, func(l time.Duration) bool { return at-l <= 120*sec }) {
+			// time, and released when this receipt's own sale arrives;
+			// not when a whole card checkout lies in between.
+			if slices.ContainsFunc(leftovers, func(l time.Duration) bool { return at-l <= 120*sec && lastCard < l }) {
 				want["amount_mismatch/raised"]++
 				want["amount_mismatch/resolved"]++
 			}
+			add(rcpt(at, no, card(amt)), sale(at+8*sec, amt, tr))
 		case k < 78: // under-charge
 			add(sale(at, amt/10+1, tr), rcpt(at+2*sec, no, card(amt)))
 			want["amount_mismatch/raised"]++

@@ -52,6 +52,12 @@ func (e *Engine) candidates(r *receipt) []*payment {
 	return c
 }
 
+// relatedCandidates returns the candidates that may be a receipt's
+// payment (see related), nearest first.
+func (e *Engine) relatedCandidates(r *receipt) []*payment {
+	return slices.DeleteFunc(e.candidates(r), func(p *payment) bool { return !e.related(r, p) })
+}
+
 // matchReceipt matches an open receipt if an exact set of candidates
 // exists; it reports whether it did.
 func (e *Engine) matchReceipt(r *receipt) bool {
@@ -63,6 +69,7 @@ func (e *Engine) matchReceipt(r *receipt) bool {
 	for _, p := range set {
 		p.state, p.rec = payMatched, r
 	}
+	e.noteMatch(r, set)
 	return true
 }
 

@@ -40,7 +40,7 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 		return nil
 	}
 	r := t.rec
-	cands := e.candidates(r)
+	cands := e.relatedCandidates(r)
 	if t.on == onClose {
 		// A sale younger than ReceiptWait may still meet its own receipt.
 		closeAt := r.at.Add(e.cfg.window())
@@ -82,16 +82,18 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 	}
 	r.pairing = ids
 	ev := r.evidence
+	conf, doubt := e.pairConfidence(r, group, sum, len(cands))
 	return []finding{{
 		alert: Alert{
 			Kind: KindAmountMismatch, Severity: Critical, State: Raised, Time: last,
 			Summary: paid + " but " + receiptName(r) + " shows card " + FormatMoney(r.card, cur) +
-				": " + how + " by " + FormatMoney(max(delta, -delta), cur) + ".",
-			Payment:  paymentEvidence(&first.ev),
-			Receipt:  &ev,
-			Delta:    &delta,
-			Currency: cur,
-			Device:   first.ev.Device,
+				": " + how + " by " + FormatMoney(max(delta, -delta), cur) + "." + doubt,
+			Payment:    paymentEvidence(&first.ev),
+			Receipt:    &ev,
+			Delta:      &delta,
+			Currency:   cur,
+			Device:     first.ev.Device,
+			Confidence: conf,
 		},
 		evidence: ids,
 	}}

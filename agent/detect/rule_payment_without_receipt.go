@@ -51,6 +51,9 @@ func (e *Engine) undecidedReceipt(p *payment) (time.Time, bool) {
 		if r.card <= 0 || r.reprint || !e.within(r.at, p.at) {
 			continue
 		}
+		if r.state == recOpen && !e.equal(r.card, p.ev.Amount) && !e.related(r, p) {
+			continue // it cannot be this sale's receipt (see related)
+		}
 		var at time.Time
 		switch r.state {
 		case recPending:

@@ -18,7 +18,7 @@ func (receiptWithoutPayment) check(e *Engine, t trigger) []finding {
 	r := t.rec
 	var summary string
 	switch {
-	case r.state == recOpen && len(e.candidates(r)) == 0:
+	case r.state == recOpen && len(e.relatedCandidates(r)) == 0:
 		summary = upperFirst(receiptName(r)) + " printed at " + clock(r.at) + " shows card " + FormatMoney(r.card, r.currency) +
 			" but the terminal approved no payment within " + e.cfg.window().String() + "."
 	case r.state == recRefundOpen:

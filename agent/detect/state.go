@@ -64,6 +64,7 @@ type receipt struct {
 	card        int64 // sum of the settled tenders; 0 when not a card receipt
 	lines       int   // number of settled tender lines
 	refund      int64 // money back to a card: minus the settled tenders when all are negative
+	money       bool  // it has a total, an amount due or a tender line: a checkout's receipt
 	currency    string
 	evidence    ReceiptEvidence
 	state       recState
@@ -83,6 +84,7 @@ func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt
 	r := &receipt{
 		seq: seq, id: id, dev: v.Device, at: v.Time, start: v.Start,
 		cut: v.Cut, ended: v.Ended, reprint: v.Reprint, currency: v.Currency, unconfirmed: v.Unconfirmed,
+		money: v.Total != nil || v.Due != nil || len(v.Tenders) > 0,
 	}
 	if r.start.IsZero() || r.start.After(r.at) {
 		r.start = r.at
