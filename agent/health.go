@@ -94,7 +94,7 @@ func (a *Agent) newStatus() (*status.Server, net.Listener, error) {
 		return nil, nil, err
 	}
 	a.log.Info("status page", "url", "http://"+ln.Addr().String()+"/")
-	return status.New(a, status.Options{Log: a.log.With("part", "status"), Guard: guard.Wrap}), ln, nil
+	return status.New(a, status.Options{Log: a.log.With("part", "status"), Guard: guard.Wrap, Location: a.cfg.Location()}), ln, nil
 }
 
 // apiGuard is the local API's gate: the Host names it answers to

@@ -42,7 +42,7 @@ type journalRun struct {
 // newJournalRun prepares injectors for every bridged device and mounts
 // the journal API on srv (when the listener is on).
 func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
-	jr := &journalRun{a: a, injectors: map[string]*link.Injector{}, loc: time.Local,
+	jr := &journalRun{a: a, injectors: map[string]*link.Injector{}, loc: a.cfg.Location(),
 		retention: a.cfg.Journal.Retention, summaryAt: DefaultSummaryAt, summaryOn: a.cfg.Summary.At != ""}
 	if at, err := a.cfg.Summary.Offset(); err == nil && jr.summaryOn {
 		jr.summaryAt = at // validated at load
@@ -224,7 +224,10 @@ func (jr *journalRun) prune(now time.Time) (int, error) {
 	if jr.retention <= 0 {
 		return 0, nil
 	}
-	n, err := jr.a.journal.Prune(now.Add(-jr.retention))
+	// Whole days in the lane's time zone are kept: the cut is at the
+	// lane's midnight on or before now minus the retention.
+	c := now.Add(-jr.retention).In(jr.loc)
+	n, err := jr.a.journal.Prune(time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, jr.loc))
 	if err != nil {
 		return n, fmt.Errorf("agent: prune journal: %w", err)
 	}

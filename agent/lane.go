@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
@@ -25,6 +26,8 @@ type Lane struct {
 	decoders map[string]drivers.Decoder
 	lastSeen map[string]time.Time
 	engine   *detect.Engine
+	lang     words.Lang     // the language of alert summaries
+	loc      *time.Location // the lane's time zone
 }
 
 // IdleGap is how long a device's line must be quiet before its decoder is
@@ -34,7 +37,8 @@ const IdleGap = time.Second
 
 // NewLane builds the decoders and the detector a config describes.
 func NewLane(cfg *configs.Config) (*Lane, error) {
-	l := &Lane{decoders: map[string]drivers.Decoder{}, lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg))}
+	l := &Lane{decoders: map[string]drivers.Decoder{}, lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg)),
+		lang: words.Of(cfg.Locale), loc: cfg.Location()}
 	for _, d := range cfg.Devices {
 		dec, err := newDecoder(d, cfg.Detect)
 		if err != nil {
@@ -206,14 +210,24 @@ func (l *Lane) Observe(evs []drivers.Event) []detect.Alert {
 		alerts = append(alerts, l.engine.Advance(ev.When())...)
 		alerts = append(alerts, l.engine.Observe(ev)...)
 	}
-	return alerts
+	return l.say(alerts)
 }
 
 // Advance moves the detector's clock and returns the alerts that fell due.
-func (l *Lane) Advance(now time.Time) []detect.Alert { return l.engine.Advance(now) }
+func (l *Lane) Advance(now time.Time) []detect.Alert { return l.say(l.engine.Advance(now)) }
 
 // Finish ends input: every pending window expires now.
-func (l *Lane) Finish() []detect.Alert { return l.engine.Flush() }
+func (l *Lane) Finish() []detect.Alert { return l.say(l.engine.Flush()) }
+
+// say writes each alert's summary in the lane's language and time zone
+// (package words): the one text the outbox, replay, channels, the video
+// feed and the status page carry.
+func (l *Lane) say(alerts []detect.Alert) []detect.Alert {
+	for i := range alerts {
+		words.Localize(&alerts[i], l.lang, l.loc)
+	}
+	return alerts
+}
 
 // Resume prepares the detector to take over after a restart from events
 // replayed from the journal starting at from; see detect.Engine.Resume.

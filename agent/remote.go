@@ -24,9 +24,10 @@ func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
 	}
 	h, err := remote.New(remote.Config{
 		Prefix: CommandPrefix(a.cfg), Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
-		Status:  a.remoteStatus,
-		Journal: a.journal,
-		Log:     a.log.With("part", "remote"),
+		Status:   a.remoteStatus,
+		Journal:  a.journal,
+		Location: a.cfg.Location(),
+		Log:      a.log.With("part", "remote"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)

@@ -19,6 +19,14 @@ type Config struct {
 	DataDir string `yaml:"data_dir"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
+	// Locale is the lane's language for alert texts, channels, the video
+	// feed and the status page: zh-CN, en or de ("" = the system's
+	// language, English when it is none of these).
+	Locale string `yaml:"locale"`
+	// TimeZone is the lane's IANA time zone (e.g. Asia/Shanghai): clock
+	// times in alert texts, the day boundary of summaries and journal
+	// retention ("" = the system's).
+	TimeZone string `yaml:"time_zone"`
 	// Capture, when set, is the path of a capture file (JSON Lines, see
 	// package capture) that records every byte of every link.
 	Capture string `yaml:"capture"`
@@ -40,6 +48,22 @@ type Config struct {
 	Journal Journal `yaml:"journal"`
 	// Summary schedules the daily settlement summary.
 	Summary Summary `yaml:"summary"`
+}
+
+// Locales are the languages Locale may name.
+var Locales = []string{"zh-CN", "en", "de"}
+
+// Location is the lane's time zone: TimeZone, or the system's (time.Local)
+// when it is empty or cannot be loaded (Load and Parse refuse a bad one).
+func (c *Config) Location() *time.Location {
+	if c == nil || c.TimeZone == "" {
+		return time.Local
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.Local
+	}
+	return loc
 }
 
 // Journal configures the electronic journal.

@@ -134,6 +134,14 @@ func (d *decoder) validate(c *Config, dir string) {
 		c.DataDir = filepath.Join(dir, c.DataDir)
 	}
 	d.enum("log_level", c.LogLevel, logLevels)
+	if c.Locale != "" {
+		d.enum("locale", c.Locale, Locales)
+	}
+	if c.TimeZone != "" {
+		if _, err := time.LoadLocation(c.TimeZone); err != nil {
+			d.fail("time_zone", "%q: not an IANA time zone such as Asia/Shanghai or Europe/Berlin (%v)", c.TimeZone, err)
+		}
+	}
 	if c.Capture != "" && !filepath.IsAbs(c.Capture) {
 		c.Capture = filepath.Join(dir, c.Capture)
 	}

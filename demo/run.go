@@ -13,6 +13,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/sim"
@@ -37,6 +38,8 @@ type Options struct {
 	Tweak func(*configs.Config)
 	// Timeout bounds the whole run; default 55s.
 	Timeout time.Duration
+	// Locale is the lane's language (zh-CN, en, de); default the system's.
+	Locale string
 }
 
 // Result is what a demo run saw.
@@ -85,6 +88,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	defer wires.Close()
 	cfg := Config(o.Dir, broker, wires)
+	cfg.Locale = o.Locale
 	if o.Tweak != nil {
 		o.Tweak(cfg)
 	}
@@ -136,14 +140,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	// After the last action, wait out the receipt window so a late alert
 	// (a missing receipt for the last sale) would still show.
-	err = collect(ctx, o, sub, playDone, cfg.Detect.ReceiptWait+cfg.Detect.ClockSkew+time.Second, res, say)
+	show := func(al detect.Alert) string { return Format(al, words.Of(cfg.Locale), cfg.Location()) }
+	err = collect(ctx, o, sub, playDone, cfg.Detect.ReceiptWait+cfg.Detect.ClockSkew+time.Second, res, say, show)
 	res.Duration = time.Since(start)
 	return res, errors.Join(err, stop())
 }
 
 // collect prints alerts as they arrive until every expected kind is there
 // and the shift is over.
-func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan error, settle time.Duration, res *Result, say func(string, ...any)) error {
+func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan error, settle time.Duration, res *Result, say func(string, ...any), show func(detect.Alert) string) error {
 	want := slices.Clone(o.Expect)
 	var grace <-chan time.Time
 	for {
@@ -163,7 +168,7 @@ func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan er
 				continue
 			}
 			res.Alerts = append(res.Alerts, m.Alert)
-			say("%s", Format(m.Alert))
+			say("%s", show(m.Alert))
 			key := m.Alert.Kind
 			if m.Alert.State == detect.Resolved {
 				key += "/resolved"
@@ -183,11 +188,17 @@ func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan er
 	}
 }
 
-// Format renders an alert for a person.
-func Format(al detect.Alert) string {
-	return fmt.Sprintf("  >> ALERT %-8s %-24s %s/%s  %s\n           id %s, happened %s",
-		strings.ToUpper(string(al.Severity)), al.Kind, al.Site, al.Lane, al.Summary,
-		al.ID, al.Time.Local().Format("15:04:05.000"))
+// Format renders an alert for a person: a resolved alert as RESOLVED
+// (never with the severity it had while raised), its title in lang, the
+// summary as the lane wrote it, times in loc with the zone.
+func Format(al detect.Alert, lang words.Lang, loc *time.Location) string {
+	head := "ALERT " + strings.ToUpper(string(al.Severity))
+	if al.State == detect.Resolved {
+		head = "RESOLVED"
+	}
+	return fmt.Sprintf("  >> %-14s %-28s %s/%s  %s\n           %s, id %s, happened %s",
+		head, words.Title(al.Kind, al.State, lang), al.Site, al.Lane, al.Summary,
+		al.Kind, al.ID, al.Time.In(loc).Format("15:04:05.000 MST"))
 }
 
 func (o *Options) defaults() {

@@ -58,6 +58,9 @@ type Alert struct {
 	// Confidence says how sure a pairing of a receipt with a payment of
 	// another amount is (amount_mismatch only): high, medium or low.
 	Confidence Confidence `json:"confidence,omitempty"`
+	// Cashier is who rang the receipt, as the receipt printed it, when
+	// the receipt profile finds one.
+	Cashier string `json:"cashier,omitempty"`
 }
 
 // Confidence grades how sure an amount_mismatch is that its receipt and

@@ -30,7 +30,7 @@ func (d pageData) Clock(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.In(d.loc).Format("2006-01-02 15:04:05")
+	return t.In(d.loc).Format("2006-01-02 15:04:05 MST")
 }
 
 // Ago says how long before the snapshot t was.

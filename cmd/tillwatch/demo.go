@@ -12,11 +12,12 @@ type demoCmd struct {
 	Dir    string `type:"path" help:"Where to keep the demo's database and capture (default: a new temp dir)."`
 	Broker string `help:"Use this MQTT broker URL instead of the embedded one (e.g. tcp://127.0.0.1:1883)."`
 	Log    bool   `help:"Show the agent's own log (info level) on stderr."`
+	Lang   string `placeholder:"LANG" enum:",zh-CN,en,de" default:"" help:"The lane's language for alert texts: zh-CN, en or de (default: the system's)."`
 }
 
 func (c *demoCmd) Run(e *env) error {
 	fmt.Fprintln(e.stdout, "tillwatch demo: a simulated checkout lane, the agent, an MQTT broker and a subscriber, all in this process.")
-	o := demo.Options{Dir: c.Dir, Broker: c.Broker, Out: e.stdout}
+	o := demo.Options{Dir: c.Dir, Broker: c.Broker, Out: e.stdout, Locale: c.Lang}
 	if c.Log {
 		o.Log = newLogger(e.stderr, "info")
 	}

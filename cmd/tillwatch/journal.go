@@ -186,7 +186,7 @@ func (s *journalSearchCmd) Run(e *env) error {
 		v.Set(journalapi.ParamType, joinComma(s.Type))
 	}
 	v.Set(journalapi.ParamLimit, strconv.Itoa(s.Limit))
-	q, err := journalapi.ParseQuery(v, c.currency, time.Local)
+	q, err := journalapi.ParseQuery(v, c.currency, c.cfg.Location())
 	if err != nil {
 		return usageError{err}
 	}
@@ -216,7 +216,7 @@ func (s *journalSearchCmd) Run(e *env) error {
 	for i, en := range res.Entries {
 		rows[i] = en.Row
 	}
-	return journalapi.WriteTable(e.stdout, rows, time.Local)
+	return journalapi.WriteTable(e.stdout, rows, c.cfg.Location())
 }
 
 func joinComma(list []string) string {
@@ -252,7 +252,7 @@ func (s *journalShowCmd) Run(e *env) error {
 	if s.JSON {
 		return json.NewEncoder(e.stdout).Encode(en)
 	}
-	text, err := journalapi.Show(en, time.Local)
+	text, err := journalapi.Show(en, c.cfg.Location())
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (s *journalSummaryCmd) Run(e *env) error {
 	if day == "" {
 		day = time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
 	}
-	if _, _, err := journalapi.Day(day, time.Local); err != nil {
+	if _, _, err := journalapi.Day(day, c.cfg.Location()); err != nil {
 		return usageError{err}
 	}
 	method := http.MethodGet
@@ -303,7 +303,7 @@ func (s *journalSummaryCmd) Run(e *env) error {
 			return fmt.Errorf("journal summary --publish needs the running agent (it owns the outbox): %w", err)
 		}
 		err = c.local(func(j *journal.Journal) error {
-			res.Summary, err = journalapi.Summarize(j, c.cfg.Site, c.cfg.Lane, day, c.currency, time.Local)
+			res.Summary, err = journalapi.Summarize(j, c.cfg.Site, c.cfg.Lane, day, c.currency, c.cfg.Location())
 			return err
 		})
 	}

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
 )
@@ -14,6 +16,8 @@ import (
 type replayCmd struct {
 	Config   string   `short:"c" type:"path" placeholder:"FILE" help:"Config adding rules and profiles; without it the capture header names each device's protocol."`
 	Captures []string `arg:"" name:"CAPTURE" type:"existingfile" help:"Capture files (JSON Lines) to replay, merged by time."`
+	Lang     string   `placeholder:"LANG" help:"Language of the alert summaries (zh-CN, en, de) instead of the config's locale."`
+	TZ       string   `name:"tz" placeholder:"ZONE" help:"Time zone of the clock times in summaries (IANA name) instead of the config's time_zone."`
 }
 
 func (r *replayCmd) Run(e *env) error {
@@ -51,6 +55,18 @@ func (r *replayCmd) Run(e *env) error {
 			return usageError{fmt.Errorf("replay: %s: %w", r.Captures[0], err)}
 		}
 		cfg = c
+	}
+	if r.Lang != "" {
+		if _, err := words.Parse(r.Lang); err != nil {
+			return usageError{fmt.Errorf("replay: --lang: %w", err)}
+		}
+		cfg.Locale = r.Lang
+	}
+	if r.TZ != "" {
+		if _, err := time.LoadLocation(r.TZ); err != nil {
+			return usageError{fmt.Errorf("replay: --tz %q: %w", r.TZ, err)}
+		}
+		cfg.TimeZone = r.TZ
 	}
 	lane, err := agent.NewLane(cfg)
 	if err != nil {

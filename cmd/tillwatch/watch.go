@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/internal/subscribe"
 )
 
@@ -33,6 +34,8 @@ type watchCmd struct {
 	ClientID string        `help:"MQTT client id (default tillwatch-watch-HOST-PID)."`
 	Username string        `help:"MQTT username; the password comes from TILLWATCH_MQTT_PASSWORD."`
 	CAFile   string        `type:"existingfile" help:"PEM CA certificates to trust for ssl:// and wss:// instead of the system's."`
+	Lang     string        `placeholder:"LANG" help:"Write titles and summaries in this language (zh-CN, en, de) instead of the lane's own."`
+	TZ       string        `name:"tz" placeholder:"ZONE" help:"Time zone of the TIME column and of re-written summaries (IANA name; default the system's)."`
 }
 
 func (c *watchCmd) Run(e *env) error {
@@ -71,6 +74,9 @@ func (c *watchCmd) Run(e *env) error {
 	}
 	defer w.Close()
 	out := newWatchPrinter(e.stdout, e.stderr, c.JSON)
+	if out.loc, out.lang, err = c.words(); err != nil {
+		return err
+	}
 	if !c.JSON {
 		fmt.Fprintf(e.stderr, "watching %s on %s (Ctrl-C to stop)\n", c.Prefix, opts.Broker)
 	}
@@ -127,6 +133,26 @@ func (c *watchCmd) loop(ctx context.Context, w *subscribe.Watcher, out *watchPri
 	}
 }
 
+// words reads --tz and --lang.
+func (c *watchCmd) words() (*time.Location, words.Lang, error) {
+	loc := time.Local
+	if c.TZ != "" {
+		l, err := time.LoadLocation(c.TZ)
+		if err != nil {
+			return nil, "", usageError{fmt.Errorf("watch: --tz %q: %w", c.TZ, err)}
+		}
+		loc = l
+	}
+	if c.Lang == "" {
+		return loc, "", nil
+	}
+	l, err := words.Parse(c.Lang)
+	if err != nil {
+		return nil, "", usageError{fmt.Errorf("watch: --lang: %w", err)}
+	}
+	return loc, l, nil
+}
+
 func (c *watchCmd) options() (subscribe.Options, error) {
 	o := subscribe.Options{
 		Broker: c.Broker, ClientID: c.ClientID, Username: c.Username, Password: os.Getenv("TILLWATCH_MQTT_PASSWORD"),
@@ -156,13 +182,15 @@ type watchPrinter struct {
 	w, errw io.Writer
 	json    bool
 	header  bool
+	loc     *time.Location // of the TIME column and re-written summaries
+	lang    words.Lang     // "" keeps the lane's summaries
 }
 
 func newWatchPrinter(w, errw io.Writer, asJSON bool) *watchPrinter {
 	return &watchPrinter{w: w, errw: errw, json: asJSON}
 }
 
-const watchRow = "%-8s  %-24s  %-8s  %-23s  %-8s  %s\n"
+const watchRow = "%-12s  %-24s  %-8s  %-23s  %-8s  %s\n"
 
 func (p *watchPrinter) head() {
 	if !p.header {
@@ -186,7 +214,15 @@ func (p *watchPrinter) alert(m subscribe.Message) error {
 	if when.IsZero() {
 		when = a.Time
 	}
-	_, err := fmt.Fprintf(p.w, watchRow, when.Local().Format("15:04:05"), a.Site+"/"+a.Lane, a.Severity, a.Kind, a.State, summaryOf(a))
+	lang := p.lang
+	if lang != "" {
+		words.Localize(a, lang, p.loc)
+	}
+	badge := string(a.Severity)
+	if a.State == detect.Resolved {
+		badge = string(detect.Resolved) // a cleared fault is not critical
+	}
+	_, err := fmt.Fprintf(p.w, watchRow, p.clock(when), a.Site+"/"+a.Lane, badge, a.Kind, a.State, summaryOf(a))
 	return err
 }
 
@@ -204,7 +240,16 @@ func (p *watchPrinter) status(m subscribe.Message) {
 	if when.IsZero() {
 		when = time.Now()
 	}
-	fmt.Fprintf(p.w, watchRow, when.Local().Format("15:04:05"), m.Site+"/"+m.Lane, "", "status", st.State, note)
+	fmt.Fprintf(p.w, watchRow, p.clock(when), m.Site+"/"+m.Lane, "", "status", st.State, note)
+}
+
+// clock is a time of day in the watcher's zone, the zone shown.
+func (p *watchPrinter) clock(t time.Time) string {
+	loc := p.loc
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("15:04:05 MST")
 }
 
 func summaryOf(a *detect.Alert) string {

@@ -1,0 +1,68 @@
+package words
+
+import "github.com/tillwatch/tillwatch/agent/detect"
+
+var de = book{
+	titles: map[string]string{
+		detect.KindPaymentWithoutReceipt: "Karte bezahlt, kein Beleg",
+		detect.KindAmountMismatch:        "Falscher Betrag abgebucht",
+		detect.KindPartialApproval:       "Karte nur teilweise genehmigt",
+		detect.KindDuplicateCharge:       "Karte doppelt belastet",
+		detect.KindRefundWithoutSale:     "Erstattung ohne Verkauf",
+		detect.KindReceiptWithoutPayment: "Kartenbeleg ohne Zahlung",
+		detect.KindPrintFailed:           "Beleg nicht gedruckt",
+		detect.KindPrinterFault:          "Druckerstörung",
+		detect.KindDeviceOffline:         "Gerät offline",
+		detect.KindSettlementMismatch:    "Tagesabschluss weicht ab",
+	},
+	resolved: "Behoben: ",
+	raised: map[string]string{
+		detect.KindPaymentWithoutReceipt: "Kartenzahlung {amount} um {time}{trace} genehmigt, aber kein Beleg gedruckt; Drucker: {cause}.",
+		detect.KindAmountMismatch:        "Kartenzahlung {amount} um {ptime}{trace}, aber {receipt} zeigt Karte {rcard}: {how} um {delta}.",
+		detect.KindPartialApproval:       "Kartenzahlung um {time}{trace} nur über {amount} von {requested} genehmigt: {rest} fehlen noch.",
+		detect.KindDuplicateCharge:       "Karte {card} zweimal mit {amount} belastet; die Buchung um {time}{trace} hat keinen Beleg.",
+		detect.KindRefundWithoutSale:     "{Refund} über {amount} um {time}{trace} ohne Verkauf oder Erstattungsbeleg an der Kasse.",
+		detect.KindReceiptWithoutPayment: "{Receipt} von {time} zeigt Karte {rcard}, aber das Terminal hat keine Zahlung genehmigt.",
+		detect.KindPrintFailed:           "{Receipt}{rcardnote} um {time} nicht gedruckt: {failure}.",
+		detect.KindPrinterFault:          "Drucker ({device}): {cause} seit {time}.",
+		detect.KindDeviceOffline:         "{device} offline seit {time}: bis es zurück ist, ist nichts davon zu sehen.",
+		detect.KindSettlementMismatch:    "Tagesabschluss des Terminals um {time} weicht um {delta} vom Journal ab: {moreless} auf dem Terminal.",
+	},
+	cleared: map[string]string{
+		detect.KindAmountMismatch:  "Behoben: Kartenzahlung {amount} um {time}{trace} ergänzt {receipt} (Karte {rcard}).",
+		detect.KindDuplicateCharge: "Behoben: die doppelte Belastung von {amount} auf Karte {card} wurde um {time} zurückgenommen.",
+		detect.KindPrinterFault:    "Behoben: Drucker ({device}) ist seit {time} wieder in Ordnung.",
+		detect.KindDeviceOffline:   "Behoben: {device} ist seit {time} wieder online.",
+	},
+	linkDown: map[string]string{
+		detect.KindPaymentWithoutReceipt: " Die Druckerverbindung war unterbrochen: der Beleg kann ungesehen gedruckt worden sein.",
+		detect.KindReceiptWithoutPayment: " Die Terminalverbindung war unterbrochen: die Zahlung kann ungesehen sein.",
+		detect.KindRefundWithoutSale:     " Eine Verbindung war unterbrochen: Verkauf oder Beleg können ungesehen sein.",
+		detect.KindSettlementMismatch:    " Die Terminalverbindung war unterbrochen: im Journal können Zahlungen fehlen.",
+	},
+	causes: causeWords{
+		paperEnd: "Papier leer", coverOpen: "Deckel offen", cutter: "Schneidefehler",
+		unrecoverable: "nicht behebbarer Fehler", autoRecoverable: "behebbarer Fehler", err: "Fehler",
+		noReply: "keine Antwort auf eine Statusabfrage", offline: "offline", nearEnd: "Papier fast leer",
+		unknown: "Status nie gesehen", none: "kein Fehler gemeldet",
+		notCut: "der Beleg wurde nie abgeschnitten", unconfirmed: "der Drucker hat den Druck nie bestätigt",
+	},
+	labels:   labelsDE,
+	trace:    " (Trace {v})",
+	cashier:  " Kassierer: {v}.",
+	receiptN: "Beleg {v}",
+	receipt0: "der Beleg",
+	refund:   "Kartenerstattung",
+	void:     "Kartenstorno",
+	under:    "zu wenig abgebucht",
+	over:     "zu viel abgebucht",
+	more:     "mehr",
+	less:     "weniger",
+	states:   map[detect.State]string{detect.Raised: "offen", detect.Resolved: "behoben"},
+	sevs:     map[detect.Severity]string{detect.Critical: "kritisch", detect.Warning: "Warnung", detect.Info: "Info"},
+	list:     ", ",
+	doubt: map[detect.Confidence]string{
+		detect.Medium: " Wahrscheinlich ein Einkauf, aber nicht sicher.",
+		detect.Low:    " Möglicherweise kein gemeinsamer Einkauf: Beleg und Zahlung können von verschiedenen Kunden sein.",
+	},
+}

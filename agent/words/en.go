@@ -1,0 +1,68 @@
+package words
+
+import "github.com/tillwatch/tillwatch/agent/detect"
+
+var en = book{
+	titles: map[string]string{
+		detect.KindPaymentWithoutReceipt: "Card paid, no receipt",
+		detect.KindAmountMismatch:        "Wrong amount charged",
+		detect.KindPartialApproval:       "Card approved only in part",
+		detect.KindDuplicateCharge:       "Card charged twice",
+		detect.KindRefundWithoutSale:     "Refund without a sale",
+		detect.KindReceiptWithoutPayment: "Card receipt, no payment",
+		detect.KindPrintFailed:           "Receipt did not print",
+		detect.KindPrinterFault:          "Printer problem",
+		detect.KindDeviceOffline:         "Device offline",
+		detect.KindSettlementMismatch:    "End-of-day totals differ",
+	},
+	resolved: "Resolved: ",
+	raised: map[string]string{
+		detect.KindPaymentWithoutReceipt: "Card payment {amount} approved at {time}{trace} but no receipt printed; printer: {cause}.",
+		detect.KindAmountMismatch:        "Card payment {amount} approved at {ptime}{trace} but {receipt} shows card {rcard}: {how} by {delta}.",
+		detect.KindPartialApproval:       "Card payment approved only {amount} of {requested} at {time}{trace}: {rest} still to pay.",
+		detect.KindDuplicateCharge:       "Card {card} charged {amount} twice; the charge at {time}{trace} has no receipt.",
+		detect.KindRefundWithoutSale:     "{Refund} of {amount} at {time}{trace} has no sale or refund receipt at the register.",
+		detect.KindReceiptWithoutPayment: "{Receipt} printed at {time} shows card {rcard} but the terminal approved no payment.",
+		detect.KindPrintFailed:           "{Receipt}{rcardnote} ending {time} did not print: {failure}.",
+		detect.KindPrinterFault:          "Printer ({device}): {cause} since {time}.",
+		detect.KindDeviceOffline:         "{device} offline since {time}: nothing it says is seen until it is back.",
+		detect.KindSettlementMismatch:    "Terminal end-of-day at {time} differs from the journal by {delta}: {moreless} on the terminal.",
+	},
+	cleared: map[string]string{
+		detect.KindAmountMismatch:  "Resolved: card payment {amount} at {time}{trace} completes {receipt} (card {rcard}).",
+		detect.KindDuplicateCharge: "Resolved: the duplicate charge of {amount} on card {card} was undone at {time}.",
+		detect.KindPrinterFault:    "Resolved: the printer ({device}) is OK again since {time}.",
+		detect.KindDeviceOffline:   "Resolved: {device} is back online since {time}.",
+	},
+	linkDown: map[string]string{
+		detect.KindPaymentWithoutReceipt: " The printer link was down: the receipt may have printed unseen.",
+		detect.KindReceiptWithoutPayment: " The terminal link was down: the payment may have gone unseen.",
+		detect.KindRefundWithoutSale:     " A link was down: the sale or receipt may have gone unseen.",
+		detect.KindSettlementMismatch:    " The terminal link was down: payments may be missing from the journal.",
+	},
+	causes: causeWords{
+		paperEnd: "out of paper", coverOpen: "cover open", cutter: "cutter error",
+		unrecoverable: "unrecoverable error", autoRecoverable: "recoverable error", err: "error",
+		noReply: "no answer to a status request", offline: "offline", nearEnd: "paper running low",
+		unknown: "state never seen", none: "no fault reported",
+		notCut: "the job was never cut", unconfirmed: "the printer never confirmed it",
+	},
+	labels:   labelsEN,
+	trace:    " (trace {v})",
+	cashier:  " Cashier: {v}.",
+	receiptN: "receipt {v}",
+	receipt0: "the receipt",
+	refund:   "card refund",
+	void:     "card void",
+	under:    "under-charged",
+	over:     "over-charged",
+	more:     "more",
+	less:     "less",
+	states:   map[detect.State]string{detect.Raised: "raised", detect.Resolved: "resolved"},
+	sevs:     map[detect.Severity]string{detect.Critical: "critical", detect.Warning: "warning", detect.Info: "info"},
+	list:     ", ",
+	doubt: map[detect.Confidence]string{
+		detect.Medium: " Likely one checkout, but not certain.",
+		detect.Low:    " Possibly not one checkout: the receipt and the payment may be different customers'.",
+	},
+}

@@ -1,0 +1,68 @@
+package words
+
+import "github.com/tillwatch/tillwatch/agent/detect"
+
+var zh = book{
+	titles: map[string]string{
+		detect.KindPaymentWithoutReceipt: "刷卡成功未出票",
+		detect.KindAmountMismatch:        "刷卡金额不符",
+		detect.KindPartialApproval:       "部分授权",
+		detect.KindDuplicateCharge:       "重复扣款",
+		detect.KindRefundWithoutSale:     "无原交易退款",
+		detect.KindReceiptWithoutPayment: "有刷卡小票无交易",
+		detect.KindPrintFailed:           "小票打印失败",
+		detect.KindPrinterFault:          "打印机故障",
+		detect.KindDeviceOffline:         "设备离线",
+		detect.KindSettlementMismatch:    "对账不平",
+	},
+	resolved: "已解除：",
+	raised: map[string]string{
+		detect.KindPaymentWithoutReceipt: "{time}{trace} 刷卡成功 {amount}，但未打印小票；打印机：{cause}。",
+		detect.KindAmountMismatch:        "{ptime}{trace} 刷卡 {amount}，但{receipt} 的刷卡金额为 {rcard}：{how} {delta}。",
+		detect.KindPartialApproval:       "{time}{trace} 刷卡仅授权 {amount}（应付 {requested}）：还差 {rest}。",
+		detect.KindDuplicateCharge:       "卡 {card} 被扣款 {amount} 两次；{time}{trace} 的那笔没有小票。",
+		detect.KindRefundWithoutSale:     "{time}{trace} {Refund} {amount}，收银系统中没有对应的销售或退款小票。",
+		detect.KindReceiptWithoutPayment: "{time} 打印的{receipt} 显示刷卡 {rcard}，但终端没有批准任何交易。",
+		detect.KindPrintFailed:           "{receipt}{rcardnote}于 {time} 未打印成功：{failure}。",
+		detect.KindPrinterFault:          "打印机（{device}）：{cause}，自 {time} 起。",
+		detect.KindDeviceOffline:         "{device} 自 {time} 起离线：恢复前看不到它的任何数据。",
+		detect.KindSettlementMismatch:    "终端 {time} 的日结与流水相差 {delta}：终端{moreless}。",
+	},
+	cleared: map[string]string{
+		detect.KindAmountMismatch:  "已解除：{time}{trace} 刷卡 {amount}，补齐{receipt}（刷卡 {rcard}）。",
+		detect.KindDuplicateCharge: "已解除：卡 {card} 的重复扣款 {amount} 已于 {time} 撤销。",
+		detect.KindPrinterFault:    "已解除：打印机（{device}）自 {time} 起恢复正常。",
+		detect.KindDeviceOffline:   "已解除：{device} 自 {time} 起重新在线。",
+	},
+	linkDown: map[string]string{
+		detect.KindPaymentWithoutReceipt: "打印机连接曾中断：小票可能已打印但未被看到。",
+		detect.KindReceiptWithoutPayment: "终端连接曾中断：交易可能未被看到。",
+		detect.KindRefundWithoutSale:     "连接曾中断：销售或小票可能未被看到。",
+		detect.KindSettlementMismatch:    "终端连接曾中断：流水中可能缺少交易。",
+	},
+	causes: causeWords{
+		paperEnd: "缺纸", coverOpen: "纸仓盖打开", cutter: "切刀故障",
+		unrecoverable: "不可恢复错误", autoRecoverable: "可自动恢复错误", err: "错误",
+		noReply: "状态查询无应答", offline: "离线", nearEnd: "纸将用完",
+		unknown: "状态未知", none: "未报告故障",
+		notCut: "小票未切纸", unconfirmed: "打印机未确认打印",
+	},
+	labels:   labelsZH,
+	trace:    "（流水号 {v}）",
+	cashier:  "收银员：{v}。",
+	receiptN: "小票 {v}",
+	receipt0: "小票",
+	refund:   "刷卡退款",
+	void:     "刷卡撤销",
+	under:    "少刷",
+	over:     "多刷",
+	more:     "多",
+	less:     "少",
+	states:   map[detect.State]string{detect.Raised: "未解除", detect.Resolved: "已解除"},
+	sevs:     map[detect.Severity]string{detect.Critical: "严重", detect.Warning: "警告", detect.Info: "提示"},
+	list:     "、",
+	doubt: map[detect.Confidence]string{
+		detect.Medium: "很可能是同一笔交易，但不确定。",
+		detect.Low:    "可能不是同一笔交易：小票和刷卡可能属于不同顾客。",
+	},
+}
