@@ -156,6 +156,9 @@ type Receipt struct {
 	Change   *int64   `json:"change,omitempty"`
 	Currency string   `json:"currency,omitempty"` // ISO 4217 alpha, e.g. "CNY"
 	Reprint  bool     `json:"reprint,omitempty"`
+	// Cashier is who rang the receipt, as it printed (masked like any
+	// text), when the profile has cashier labels and finds one.
+	Cashier string `json:"cashier,omitempty"`
 	// Unknown counts commands the decoder did not know and skipped.
 	Unknown int `json:"unknown,omitempty"`
 	// Recognised is set when some lines were recognised from printed

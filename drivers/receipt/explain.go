@@ -32,6 +32,8 @@ func (f field) String(kind drivers.TenderKind) string {
 		return "reprint"
 	case fNotReprint:
 		return "not-reprint"
+	case fCashier:
+		return "cashier"
 	}
 	return "?"
 }

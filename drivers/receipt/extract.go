@@ -25,6 +25,7 @@ const (
 	fTender
 	fReprint
 	fNotReprint
+	fCashier
 )
 
 // matcher is one compiled label.
@@ -63,6 +64,7 @@ func (p *Profile) compile() []matcher {
 	add(fDue, "", L.Due)
 	add(fTendered, "", L.Tendered)
 	add(fChange, "", L.Change)
+	add(fCashier, "", L.Cashier)
 	kinds := make([]string, 0, len(p.Tenders))
 	for k := range p.Tenders {
 		kinds = append(kinds, string(k))
@@ -162,8 +164,33 @@ func firstNumber(s string) (string, bool) {
 	return strings.TrimRight(m[1], "."), true
 }
 
-// Extract fills r.Profile, Number, Total, Due, Tenders, Change, Currency
-// and Reprint from r.Lines. It first clears them, so it can run again.
+// maxCashier bounds a cashier's name, in runes.
+const maxCashier = 32
+
+// cashierName returns who rang the receipt from the text after a cashier
+// label: "：001 张三" is "001 张三", "Anna   Kasse 3" is "Anna" (a wide gap
+// ends the name). A digit run long enough to be a card number is masked.
+func cashierName(s string) (string, bool) {
+	s = strings.TrimLeft(s, " \t:：#.-=")
+	for _, gap := range []string{"  ", "\t", "　"} {
+		if i := strings.Index(s, gap); i >= 0 {
+			s = s[:i]
+		}
+	}
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > maxCashier {
+		s = strings.TrimSpace(string(r[:maxCashier]))
+	}
+	if s == "" {
+		return "", false
+	}
+	b := []byte(s)
+	drivers.MaskTextPANs(b)
+	return string(b), true
+}
+
+// Extract fills r.Profile, Number, Total, Due, Tenders, Change, Currency,
+// Cashier and Reprint from r.Lines. It first clears them, so it can run again.
 // Total, due and change take the last line that has them; the number takes
 // the first; every tender line is a tender. Due defaults to the total.
 func (p *Profile) Extract(r *drivers.Receipt) {
@@ -172,7 +199,7 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 		ms = p.compile()
 	}
 	r.Profile, r.Currency = p.Name, p.Currency
-	r.Number, r.Total, r.Due, r.Change, r.Tenders, r.Reprint = "", nil, nil, nil, nil, false
+	r.Number, r.Total, r.Due, r.Change, r.Tenders, r.Reprint, r.Cashier = "", nil, nil, nil, nil, false, ""
 	for _, l := range r.Lines {
 		p.extractLine(ms, r, l.Text, nil)
 	}
@@ -215,6 +242,13 @@ func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string, not
 			n, ok := firstNumber(text[h.end:end])
 			if ok && r.Number == "" {
 				r.Number = n
+			}
+			tell(n)
+			continue
+		case fCashier:
+			n, ok := cashierName(text[h.end:end])
+			if ok && r.Cashier == "" {
+				r.Cashier = n
 			}
 			tell(n)
 			continue

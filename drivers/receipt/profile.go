@@ -49,6 +49,9 @@ type Labels struct {
 	Due       []string `yaml:"due"`
 	Tendered  []string `yaml:"tendered"`
 	Change    []string `yaml:"change"`
+	// Cashier labels the line naming who rang the receipt (收银员,
+	// Cashier, Kassierer); its value is the rest of the line.
+	Cashier []string `yaml:"cashier"`
 }
 
 // Reprint says which lines mark a reprint: any of Markers, unless the
