@@ -50,7 +50,9 @@
 //   - A refund receipt is a receipt whose settled tenders are all
 //     negative; it matches an approved terminal refund or void of that
 //     amount in the window. A void of a sale that never had a receipt needs
-//     none.
+//     none. A refund receipt and a terminal refund of other amounts in the
+//     window are paired (amount_mismatch on the refund) when the first of
+//     them runs out of time: rule_amount_mismatch_refund.go.
 //   - Clock skew widens every cross-device comparison: the match window,
 //     the receipt wait, "before the receipt", link-down spans and the end
 //     of a settlement period.

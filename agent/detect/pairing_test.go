@@ -126,3 +126,52 @@ func coupon(at time.Duration) *drivers.Receipt {
 		Lines: []drivers.Line{{Text: "10% OFF YOUR NEXT VISIT"}},
 	}
 }
+
+// TestRefundPairing: a terminal refund and a register refund receipt of
+// other amounts are one return (amount_mismatch on the refund, delta =
+// terminal - register as magnitudes) unless another checkout lies between.
+func TestRefundPairing(t *testing.T) {
+	ok := status(-60*sec, nil)
+	sold := []step{obs(ok), obs(sale(-60*sec, 5800, "000470")), obs(rcpt(-58*sec, "0050", card(5800)))}
+	tests := []struct {
+		name  string
+		steps []step
+		want  []string
+		delta int64
+		conf  Confidence
+	}{
+		{name: "over-refund, receipt first",
+			steps: append(slices.Clone(sold), obs(rcpt(0, "0051", card(-5800))), obs(refund(10*sec, 58000, "000481")), adv(10*time.Minute)),
+			want:  []string{"amount_mismatch/raised"}, delta: 52200, conf: High},
+		{name: "under-refund, terminal first",
+			steps: append(slices.Clone(sold), obs(refund(0, 580, "000481")), obs(rcpt(10*sec, "0051", card(-5800))), adv(10*time.Minute)),
+			want:  []string{"amount_mismatch/raised"}, delta: -5220, conf: High},
+		{name: "void of a receipted sale for less than the refund receipt",
+			steps: append(slices.Clone(sold), obs(void(0, 5000, "000481", "000470")), obs(rcpt(10*sec, "0051", card(-5800))), adv(10*time.Minute)),
+			want:  []string{"amount_mismatch/raised"}, delta: -800, conf: High},
+		{name: "exact refund needs nothing",
+			steps: append(slices.Clone(sold), obs(rcpt(0, "0051", card(-5800))), obs(refund(10*sec, 5800, "000481")), adv(10*time.Minute))},
+		{name: "another checkout between a refund receipt and a later refund",
+			steps: append(slices.Clone(sold), obs(rcpt(0, "0051", card(-5800))), obs(rcpt(20*sec, "0052", cash(1000))), obs(refund(40*sec, 1990, "000481")), adv(10*time.Minute)),
+			want:  []string{"receipt_without_payment/raised", "refund_without_sale/raised"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := run(New(Config{Site: "s1", Lane: "l1"}), tc.steps)
+			if k := kinds(got); !slices.Equal(k, tc.want) {
+				for _, a := range got {
+					t.Log(a.Summary)
+				}
+				t.Fatalf("alerts = %v, want %v", k, tc.want)
+			}
+			for _, a := range got {
+				if a.Kind != KindAmountMismatch {
+					continue
+				}
+				if a.Delta == nil || *a.Delta != tc.delta || a.Confidence != tc.conf || a.Payment == nil || a.Receipt == nil {
+					t.Errorf("delta %v confidence %q, want %d %q: %+v", a.Delta, a.Confidence, tc.delta, tc.conf, a)
+				}
+			}
+		})
+	}
+}

@@ -17,6 +17,7 @@ const (
 	rtSettled                // needs no receipt: voided an unreceipted sale, or undid a duplicate charge
 	rtOrphan                 // names a sale the journal does not have
 	rtClosed                 // its wait is over without a receipt
+	rtPaired                 // paired with a refund receipt of another amount (amount_mismatch)
 )
 
 // refundTx is an approved refund or void on the terminal: money going back

@@ -33,8 +33,11 @@ import (
 type amountMismatch struct{}
 
 func (m amountMismatch) check(e *Engine, t trigger) []finding {
-	if t.on == onPayment {
+	switch {
+	case t.on == onPayment:
 		return m.reconsider(e, t.pay)
+	case t.on == onRefundDue || (t.on == onClose && t.rec.state == recRefundOpen):
+		return m.refund(e, t)
 	}
 	if (t.on != onReceipt && t.on != onClose) || t.rec.state != recOpen {
 		return nil

@@ -48,6 +48,7 @@ const (
 	recClosed                        // its window closed with nothing to pair
 	recRefundOpen                    // printed refund receipt waiting for its terminal refund
 	recRefundMatched                 // refund receipt matched to a terminal refund or void
+	recRefundPaired                  // refund receipt paired with a terminal refund of another amount
 )
 
 // receipt is one print job the engine tracks.
