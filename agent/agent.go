@@ -46,6 +46,7 @@ type Agent struct {
 	stats   Stats
 	up      *uplink.Uplink // set by Run
 	running bool           // Run's core loop is on
+	stopped <-chan struct{} // closed when Run is stopping (its context is done); set by Run
 	view    *view          // what the status page shows
 	http    net.Addr       // the status listener, once Run opened it
 
@@ -139,16 +140,16 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		return err
 	}
 	a.jrun = a.newJournalRun(srv)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	a.mu.Lock()
-	a.up, a.running = up, true
+	a.up, a.running, a.stopped = up, true, ctx.Done()
 	a.mu.Unlock()
 	defer func() {
 		a.mu.Lock()
 		a.running = false
 		a.mu.Unlock()
 	}()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var wg sync.WaitGroup
 	errc := make(chan error, len(a.cfg.Devices)+5) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
@@ -212,12 +213,13 @@ func (a *Agent) core(ctx context.Context) error {
 func (a *Agent) step(items []input, now time.Time) error {
 	var evs []drivers.Event
 	var chunks, nbytes int
+	var links []input // noted once the view has them: Ready means /healthz sees the links up
 	for _, in := range items {
 		if a.capture != nil {
 			a.capture.record(in)
 		}
 		if in.link != nil {
-			a.noteLink(in.dev, in.link)
+			links = append(links, in)
 			in.link.SetSource(in.dev)
 			evs = append(evs, in.link)
 			continue
@@ -245,6 +247,9 @@ func (a *Agent) step(items []input, now time.Time) error {
 	}
 	a.view.events(evs)
 	a.view.beat(now)
+	for _, in := range links {
+		a.noteLink(in.dev, in.link)
+	}
 	alerts := a.lane.Observe(evs)
 	alerts = append(alerts, a.lane.Advance(now)...)
 	a.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"strconv"
 	"time"
 
@@ -43,8 +44,10 @@ func (a *Agent) Snapshot() status.Snapshot {
 // probeEvery bounds how often Health writes to the database.
 const probeEvery = time.Second
 
-// Health implements status.Source: nil while the core loop goes round and
-// the database takes a write.
+// Health implements status.Source: nil while the lane works: the core loop
+// goes round, every device's link is up and the database takes a write.
+// A lane whose printer or terminal is missing does not work, whatever the
+// agent itself is doing.
 func (a *Agent) Health() error {
 	now := a.opts.Now()
 	a.mu.Lock()
@@ -57,7 +60,22 @@ func (a *Agent) Health() error {
 	if stall := max(10*a.opts.Tick, 5*time.Second); now.Sub(s.Heartbeat) > stall {
 		return fmt.Errorf("agent: core loop stalled: last round %s ago", now.Sub(s.Heartbeat).Round(time.Second))
 	}
-	return a.probeDB(now)
+	var why []string
+	for _, d := range s.Devices {
+		switch d.LinkState() {
+		case status.LinkUnknown:
+			why = append(why, d.Name+" link not up yet")
+		case status.LinkDown:
+			why = append(why, fmt.Sprintf("%s link down (%s)", d.Name, d.Reason))
+		}
+	}
+	if err := a.probeDB(now); err != nil {
+		why = append(why, strings.TrimPrefix(err.Error(), "agent: "))
+	}
+	if len(why) > 0 {
+		return errors.New("agent: " + strings.Join(why, "; "))
+	}
+	return nil
 }
 
 // probeDB writes a key (at most once per probeEvery) to prove the

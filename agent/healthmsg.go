@@ -67,6 +67,10 @@ type HealthBuffer struct {
 	FreeBytes int64 `json:"free_bytes"`
 }
 
+// ReasonAgentStopped is every link's reason in the health message a clean
+// stop leaves retained: nobody watches the devices any more.
+const ReasonAgentStopped = "agent stopped"
+
 // HealthLink is one device's link state.
 type HealthLink struct {
 	State  string    `json:"state"`
@@ -104,16 +108,21 @@ func (a *Agent) HealthReport() (HealthMessage, error) {
 	a.mu.Lock()
 	h.Buffer.Held, h.Buffer.MemoryShed = len(a.hold.items), a.hold.dropped
 	h.LastAlert = a.stats.LastAlert
-	up := a.up
+	up, stopped := a.up, a.stopped
 	a.mu.Unlock()
 	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
+	stopping := false
+	if stopped != nil {
+		select {
+		case <-stopped:
+			stopping = true // the uplink's last message at a clean stop
+		default:
+		}
+	}
 	for _, d := range a.view.links() {
-		l := HealthLink{State: "unknown"}
-		if d.Seen {
-			l = HealthLink{State: "down", Since: d.Since, Reason: d.Reason}
-			if d.Up {
-				l.State = "up"
-			}
+		l := HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason}
+		if stopping {
+			l = HealthLink{State: status.LinkDown, Since: now.UTC(), Reason: ReasonAgentStopped}
 		}
 		h.Links[d.Name] = l
 	}

@@ -70,6 +70,24 @@ type Device struct {
 	Bytes    int       `json:"bytes"`
 }
 
+// Link states, as /healthz and the health topic name them.
+const (
+	LinkUp      = "up"
+	LinkDown    = "down"
+	LinkUnknown = "unknown" // no link event yet
+)
+
+// LinkState is the device's link state: LinkUp, LinkDown or LinkUnknown.
+func (d Device) LinkState() string {
+	switch {
+	case !d.Seen:
+		return LinkUnknown
+	case d.Up:
+		return LinkUp
+	}
+	return LinkDown
+}
+
 // Receipt is a printed (or attempted) receipt, as the page lists it.
 type Receipt struct {
 	Time     time.Time `json:"time"`

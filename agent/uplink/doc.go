@@ -64,6 +64,9 @@
 // messages do not go through the outbox: they describe the present, and a
 // lost one is replaced by the next, so the first one after an outage
 // reports what the outage cost (buffer depth, oldest age, shed counts).
+// A clean stop publishes one more, before the offline status, so that the
+// retained message describes the stopped lane (Health is called after the
+// context of Run is done).
 //
 // # Subscriptions
 //

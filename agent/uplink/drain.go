@@ -250,9 +250,14 @@ func (s *session) delivered(id string, f flight) bool {
 	return true
 }
 
-// stop ends the connection cleanly: retained offline status, settle what
-// is already acked, DISCONNECT (so the broker drops the last will).
+// stop ends the connection cleanly: a last retained health message (so
+// the retained one does not go on saying the links are up), retained
+// offline status, settle what is already acked, DISCONNECT (so the broker
+// drops the last will).
 func (s *session) stop(inflight map[string]flight) {
+	if s.cfg.HealthTopic != "" && s.cfg.Health != nil {
+		s.publishHealth() // its PUBACK comes before the status's: brokers ack in order
+	}
 	if s.cfg.StatusTopic != "" {
 		// Brokers ack in order, so once this PUBACK is in, the entries
 		// published before it have usually been acked and are settled

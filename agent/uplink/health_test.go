@@ -65,3 +65,29 @@ func TestHealthConfig(t *testing.T) {
 		t.Fatalf("default health interval %v, %v", c.HealthEvery, err)
 	}
 }
+
+// TestHealthAtCleanStop: a clean stop publishes a last retained health
+// message (Health called after Run's context is done), so the retained one
+// no longer describes the running lane.
+func TestHealthAtCleanStop(t *testing.T) {
+	b := startBroker(t, "127.0.0.1:0")
+	q := openQueue(t)
+	var stopping atomic.Bool
+	cfg := testConfig(b.URL())
+	cfg.HealthTopic = healthTopic
+	cfg.HealthEvery = time.Hour
+	cfg.Health = func() ([]byte, error) {
+		return fmt.Appendf(nil, `{"stopping":%t}`, stopping.Load()), nil
+	}
+	sub := subscribe(t, b.URL(), "sub", healthTopic)
+	u := startUplink(t, cfg, q)
+	if m := sub.next(t); m.payload != `{"stopping":false}` {
+		t.Fatalf("first health %s", m.payload)
+	}
+	stopping.Store(true)
+	u.stop(t)
+	late := subscribe(t, b.URL(), "late", healthTopic)
+	if m := late.next(t); !m.retained || m.payload != `{"stopping":true}` {
+		t.Fatalf("retained health after a clean stop: %+v, want the one made at stop", m)
+	}
+}
