@@ -44,11 +44,11 @@ type Agent struct {
 
 	mu      sync.Mutex
 	stats   Stats
-	up      *uplink.Uplink // set by Run
-	running bool           // Run's core loop is on
+	up      *uplink.Uplink  // set by Run
+	running bool            // Run's core loop is on
 	stopped <-chan struct{} // closed when Run is stopping (its context is done); set by Run
-	view    *view          // what the status page shows
-	http    net.Addr       // the status listener, once Run opened it
+	view    *view           // what the status page shows
+	http    net.Addr        // the status listener, once Run opened it
 
 	probeMu  sync.Mutex // Health's database probe
 	probeAt  time.Time

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/apiguard"
