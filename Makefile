@@ -8,7 +8,8 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test demo lint cross dist bench fuzz clean scenarios fleet
+
+.PHONY: all build test demo lint race cross dist bench fuzz clean scenarios fleet
 
 all: lint test build
 
@@ -17,6 +18,12 @@ build:
 
 test:
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+# The race detector over every package that owns goroutines (CI runs it).
+# Lists them by what they start (plus agent/... and buffer, whose libraries own
+# goroutines), so a new package with a goroutine is included.
+race:
+	$(GO) test -race -count=1 -timeout 20m ./agent/... ./buffer/... $$(grep -rlE --include='*.go' --exclude='*_test.go' '\<go (func|[A-Za-z_.]+[(])' . | xargs -n1 dirname | sort -u)
 
 demo: build
 	./$(BIN) demo

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
@@ -57,8 +58,13 @@ type Result struct {
 func Run(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
 	o.defaults()
+	// The simulator's notes and the subscriber's alerts are printed from
+	// two goroutines; one lock keeps their lines whole and o.Out unshared.
+	var outMu sync.Mutex
 	say := func(format string, args ...any) {
 		if o.Out != nil {
+			outMu.Lock()
+			defer outMu.Unlock()
 			fmt.Fprintf(o.Out, format+"\n", args...)
 		}
 	}
