@@ -11,6 +11,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/rawlog"
 	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
@@ -41,6 +42,7 @@ type Agent struct {
 	lane    *Lane
 	mail    *mailbox
 	capture *captureSink
+	raw     *rawlog.Log // raw input held until the decoders settle (rawinput.go)
 
 	mu      sync.Mutex
 	stats   Stats
@@ -94,7 +96,7 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 	a := &Agent{
 		cfg: cfg, opts: opts, log: opts.Log, db: db,
 		journal: journal.New(db), outbox: db.Queue("outbox"),
-		lane: lane, mail: newMailbox(), view: newView(cfg, opts.Now()),
+		lane: lane, mail: newMailbox(), raw: rawlog.New(db, rawDevices(cfg.Devices)), view: newView(cfg, opts.Now()),
 		ready: make(chan struct{}), upSeen: map[string]bool{},
 	}
 	if cfg.Capture != "" {
@@ -128,6 +130,9 @@ func (a *Agent) Stats() Stats {
 // lost.
 func (a *Agent) Run(ctx context.Context) (err error) {
 	defer func() { err = errors.Join(err, a.Close()) }()
+	if err := a.recoverInput(); err != nil {
+		return err
+	}
 	if err := a.rebuild(); err != nil {
 		return err
 	}
@@ -227,6 +232,7 @@ func (a *Agent) step(items []input, now time.Time) error {
 		chunks++
 		nbytes += len(in.chunk.Data)
 		a.view.data(in.dev, in.chunk)
+		a.raw.Add(in.dev, in.chunk)
 		got, err := a.lane.Feed(in.dev, in.chunk)
 		if err != nil {
 			return err
@@ -237,13 +243,8 @@ func (a *Agent) step(items []input, now time.Time) error {
 		a.capture.flush()
 	}
 	evs = append(evs, a.lane.Idle(now)...)
-	if len(evs) > 0 {
-		if _, err := a.journal.Append(evs...); errors.Is(err, buffer.ErrDiskFull) {
-			// Detection goes on from memory; outbox.go explains.
-			a.diskFull("journal", err)
-		} else if err != nil {
-			return fmt.Errorf("agent: journal: %w", err)
-		}
+	if err := a.commitStep(evs); err != nil {
+		return err
 	}
 	a.view.events(evs)
 	a.view.beat(now)

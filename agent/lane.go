@@ -182,6 +182,13 @@ func (l *Lane) Idle(now time.Time) []drivers.Event {
 	return evs
 }
 
+// Settled reports whether dev's decoder holds nothing pending (see
+// drivers.Settler); false for a decoder that cannot tell.
+func (l *Lane) Settled(dev string) bool {
+	s, ok := l.decoders[dev].(drivers.Settler)
+	return ok && s.Settled()
+}
+
 // flushAller is a decoder that can close everything at end of input.
 type flushAller interface{ FlushAll() []drivers.Event }
 

@@ -79,3 +79,14 @@ func makeRaw(f *os.File) error {
 	t.Cc[unix.VTIME] = 0
 	return unix.IoctlSetTermios(fd, unix.TCSETS, t)
 }
+
+// Unread returns how many bytes written to a wire the agent has not read
+// yet (the slave's input queue), so a test can tell when the agent has
+// read something.
+func (w *Wires) Unread(id Wire) (int, error) {
+	n, err := unix.IoctlGetInt(int(w.slaves[id].Fd()), unix.TIOCINQ)
+	if err != nil {
+		return 0, fmt.Errorf("sim: unread bytes on %s: %w", w.slaves[id].Name(), err)
+	}
+	return n, nil
+}

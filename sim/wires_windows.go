@@ -31,3 +31,6 @@ func (w *Wires) Close() error { return nil }
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// Unread is always 0: there are no wires on Windows.
+func (w *Wires) Unread(Wire) (int, error) { return 0, nil }

@@ -57,6 +57,25 @@ func (j *Journal) Append(evs ...drivers.Event) ([]string, error) {
 	return ids, nil
 }
 
+// AppendTo adds evs to b, to be stored when b commits (with whatever else
+// b holds, in one synced write). Event ids are b.Keys() after the commit,
+// hex-encoded, in order, after the keys of earlier PutSeq writes in b.
+func (j *Journal) AppendTo(b *buffer.Batch, evs ...drivers.Event) error {
+	kvs := make([]buffer.KV, len(evs))
+	for i, ev := range evs {
+		if ev == nil {
+			return fmt.Errorf("journal: append: event %d is nil", i)
+		}
+		v, err := drivers.Marshal(masked(ev))
+		if err != nil {
+			return fmt.Errorf("journal: append: %w", err)
+		}
+		kvs[i] = buffer.KV{Key: timeKey(ev.When()), Value: v}
+	}
+	b.PutSeq(j.store, kvs)
+	return nil
+}
+
 // Range calls fn for every event with from <= When() < to, ascending by
 // time and, for equal times, by append order. A zero to means no upper
 // bound. An error from fn stops Range and is returned unchanged.

@@ -172,3 +172,11 @@ func itoa(n int64) string {
 	}
 	return string(b[i:])
 }
+
+// Settled implements drivers.Settler: the inner decoder's answer (false
+// for one that cannot tell). The slip memory of recent payments is
+// long-lived and does not count.
+func (d *Decoder) Settled() bool {
+	s, ok := d.inner.(drivers.Settler)
+	return ok && s.Settled()
+}

@@ -92,7 +92,8 @@ func checkCapture(t testing.TB, path string, raw []byte, check func(string, []by
 	}
 }
 
-// checkDB reads the journal and the outbox through Badger.
+// checkDB reads the journal, the outbox and the raw input kept for
+// recovery (per record and joined per device) through Badger.
 func checkDB(t testing.TB, dir string, check func(string, []byte)) {
 	db, err := buffer.Open(dir, buffer.DefaultOptions(), nil)
 	if err != nil {
@@ -107,6 +108,18 @@ func checkDB(t testing.TB, dir string, check func(string, []byte)) {
 	if err != nil {
 		t.Errorf("pcitest: %s journal: %v", dir, err)
 	}
+	var raw []byte
+	err = db.Store("raw").Scan(nil, nil, func(_, v []byte) error {
+		check(dir+" raw input record", v)
+		if len(v) > 9 {
+			raw = append(raw, v[9:]...) // after the time and direction
+		}
+		return nil
+	})
+	if err != nil {
+		t.Errorf("pcitest: %s raw input: %v", dir, err)
+	}
+	check(dir+" raw input joined", raw)
 	items, err := db.Queue("outbox").Pending(0)
 	if err != nil {
 		t.Errorf("pcitest: %s outbox: %v", dir, err)

@@ -1,0 +1,136 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/rawlog"
+	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// Raw input durability.
+//
+// A decoder holds what it read until it can decide: a cut receipt for
+// its drawer kick (2 s), a job until its cut, a terminal result until its
+// slip. Bytes count only once they are durable: every step commits the
+// raw input of the devices whose decoders still hold something
+// (rawlog, card data masked) in the same synced write as the journal
+// events of that step, and forgets a device's input once its decoder is
+// settled. After a crash recoverInput feeds what was left to the fresh
+// decoders before the detector is rebuilt, so the receipt a kill -9 caught
+// in the decoder reaches the journal and its payment finds it.
+
+// rawDevices says how each device's raw bytes are made safe to write:
+// print streams are masked as text, terminals go through their protocol's
+// redactor (a fresh one: redactors keep stream state).
+func rawDevices(devs []configs.Device) []rawlog.Device {
+	var out []rawlog.Device
+	for _, d := range devs {
+		rd := rawlog.Device{Name: d.Name}
+		if d.Protocol == "escpos" {
+			rd.Text = true
+		} else if r := newRedactors([]configs.Device{d})[d.Name]; r != nil {
+			rd.Redactor = r
+		}
+		out = append(out, rd)
+	}
+	return out
+}
+
+// commitStep makes a step durable: the raw input still needed and the
+// step's events, in one synced write. Devices whose decoders settled give
+// up their raw input in the same write.
+func (a *Agent) commitStep(evs []drivers.Event) error {
+	for _, n := range a.lane.names {
+		if a.lane.Settled(n) {
+			a.raw.Settle(n)
+		}
+	}
+	b := a.db.NewBatch()
+	a.raw.Stage(b)
+	if err := a.journal.AppendTo(b, evs...); err != nil {
+		return fmt.Errorf("agent: journal: %w", err)
+	}
+	err := b.Commit()
+	a.raw.Done(err)
+	switch {
+	case errors.Is(err, buffer.ErrDiskFull):
+		// Detection goes on from memory; outbox.go explains.
+		a.diskFull("journal", err)
+	case err != nil:
+		return fmt.Errorf("agent: journal: %w", err)
+	}
+	return nil
+}
+
+// recoverInput re-decodes the raw input a previous run left behind (it
+// was killed while a decoder held something) and journals the events
+// that were not journaled then. Events already in the journal are known
+// by device, type and time (an event's time is that of the bytes that
+// decided it, so re-decoding gives the same time).
+func (a *Agent) recoverInput() error {
+	pending, err := a.raw.Load()
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	var evs []drivers.Event
+	chunks := 0
+	for _, dev := range slices.Sorted(maps.Keys(pending)) {
+		for _, c := range pending[dev] {
+			got, err := a.lane.Feed(dev, c)
+			if err != nil {
+				return fmt.Errorf("agent: recover input: %w", err)
+			}
+			evs = append(evs, got...)
+			chunks++
+		}
+	}
+	evs = append(evs, a.lane.Idle(a.opts.Now())...)
+	fresh, err := a.unjournaled(evs)
+	if err != nil {
+		return err
+	}
+	if err := a.commitStep(fresh); err != nil {
+		return err
+	}
+	a.log.Info("input recovered after an unclean stop", "chunks", chunks, "events", len(evs), "new", len(fresh))
+	return nil
+}
+
+// unjournaled returns the events of evs not in the journal yet: the k-th
+// event of a device, type and time is new when the journal holds fewer
+// than k such events.
+func (a *Agent) unjournaled(evs []drivers.Event) ([]drivers.Event, error) {
+	type id struct {
+		dev, typ string
+		at       int64
+	}
+	have := map[id]int{}
+	seen := map[int64]bool{}
+	var fresh []drivers.Event
+	for _, ev := range evs {
+		t := ev.When()
+		if !seen[t.UnixNano()] {
+			seen[t.UnixNano()] = true
+			err := a.journal.Range(t, t.Add(time.Nanosecond), func(_ string, old drivers.Event) error {
+				have[id{old.Source(), old.EventType(), t.UnixNano()}]++
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("agent: recover input: %w", err)
+			}
+		}
+		k := id{ev.Source(), ev.EventType(), t.UnixNano()}
+		if have[k] > 0 {
+			have[k]--
+			continue
+		}
+		fresh = append(fresh, ev)
+	}
+	return fresh, nil
+}
