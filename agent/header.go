@@ -33,6 +33,7 @@ func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
 		d := configs.DefaultDevice(n, info.Role, "")
 		if info.Protocol != "" {
 			d.Protocol = info.Protocol
+			d.Currency = configs.DefaultCurrency(d.Protocol) // transbank: CLP
 		}
 		if info.Profile != "" {
 			d.ReceiptProfile = info.Profile

@@ -54,7 +54,7 @@ func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
 	}
 	if srv != nil {
 		h := &journalapi.Handler{
-			Journal: a.journal, Currency: a.currency(), Location: jr.loc, Site: a.cfg.Site, Lane: a.cfg.Lane,
+			Journal: a.journal, Currency: a.cfg.Currency(), Location: jr.loc, Site: a.cfg.Site, Lane: a.cfg.Lane,
 			Reprint: jr.reprint, Publish: jr.publish, Log: a.log.With("part", "journal api"), Now: a.opts.Now,
 		}
 		srv.Mount(h.Register)
@@ -66,20 +66,6 @@ func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
 // tap (a read-only Y-cable) cannot.
 func canWrite(l configs.Link) bool {
 	return l.Type == configs.TypeTCP || l.Type == configs.TypeUSBLP || l.Mode == configs.ModeBridge
-}
-
-// currency is the lane's currency: the terminal's, else the first device's.
-func (a *Agent) currency() string {
-	cur := ""
-	for _, d := range a.cfg.Devices {
-		if d.Role == configs.RoleTerminal && d.Currency != "" {
-			return d.Currency
-		}
-		if cur == "" {
-			cur = d.Currency
-		}
-	}
-	return cur
 }
 
 // inject gives a bridge runner its device's injector.
@@ -202,7 +188,7 @@ func (jr *journalRun) daily(now time.Time) error {
 		return nil
 	}
 	day := midnight.AddDate(0, 0, -1).Format(time.DateOnly)
-	s, err := journalapi.Summarize(jr.a.journal, jr.a.cfg.Site, jr.a.cfg.Lane, day, jr.a.currency(), jr.loc)
+	s, err := journalapi.Summarize(jr.a.journal, jr.a.cfg.Site, jr.a.cfg.Lane, day, jr.a.cfg.Currency(), jr.loc)
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}

@@ -40,7 +40,7 @@ func NewLane(cfg *configs.Config) (*Lane, error) {
 	l := &Lane{decoders: map[string]drivers.Decoder{}, lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg)),
 		lang: words.Of(cfg.Locale), loc: cfg.Location()}
 	for _, d := range cfg.Devices {
-		dec, err := newDecoder(d, cfg.Detect)
+		dec, err := newDecoder(d, cfg.Detect, cfg.Currency())
 		if err != nil {
 			return nil, fmt.Errorf("agent: device %q: %w", d.Name, err)
 		}
@@ -76,13 +76,17 @@ func DetectConfig(cfg *configs.Config) detect.Config {
 	return dc
 }
 
-func newDecoder(d configs.Device, dt configs.Detect) (drivers.Decoder, error) {
+// newDecoder builds a device's decoder; laneCurrency is the lane's
+// currency, in whose minor units receipts are read when their profile
+// names no currency.
+func newDecoder(d configs.Device, dt configs.Detect, laneCurrency string) (drivers.Decoder, error) {
 	switch d.Protocol {
 	case "escpos":
 		prof, err := loadProfile(d.ReceiptProfile)
 		if err != nil {
 			return nil, err
 		}
+		prof = prof.ForLane(laneCurrency)
 		printer, err := escpos.PrinterByName(d.Printer)
 		if err != nil {
 			return nil, err

@@ -27,6 +27,7 @@ func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
 		Status:   a.remoteStatus,
 		Journal:  a.journal,
 		Location: a.cfg.Location(),
+		Currency: a.cfg.Currency(),
 		Log:      a.log.With("part", "remote"),
 	})
 	if err != nil {

@@ -363,12 +363,13 @@ func DefaultLink(hostPort string) Link {
 // DefaultDevice returns a device of the given role with the defaults of
 // its role's default protocol filled in.
 func DefaultDevice(name, role, hostPort string) Device {
-	d := Device{Name: name, Role: role, Currency: "EUR", Link: DefaultLink(hostPort)}
+	d := Device{Name: name, Role: role, Link: DefaultLink(hostPort)}
 	switch role {
 	case RolePrinter:
 		d.Protocol, d.ReceiptProfile, d.CodePage, d.SlipProfile = "escpos", "generic", "cp437", "none"
 	case RoleTerminal:
 		d.Protocol, d.Framing, d.Charset, d.SlipProfile = "zvt", "auto", "auto", "de-en"
 	}
+	d.Currency = DefaultCurrency(d.Protocol)
 	return d
 }

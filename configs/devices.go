@@ -79,14 +79,8 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 		}
 		return
 	}
-	switch {
-	case dev.Currency != "":
-	case dev.Protocol == "transbank":
-		dev.Currency = "CLP" // Transbank is Chilean
-	case dev.Protocol == "template":
-		// the template's currency applies
-	default:
-		dev.Currency = "EUR"
+	if dev.Currency == "" {
+		dev.Currency = DefaultCurrency(dev.Protocol)
 	}
 	if dev.Currency != "" && !currency.MatchString(dev.Currency) {
 		d.fail(p+".currency", "%q is not an ISO 4217 alpha code (3 upper-case letters, e.g. EUR, CNY)", dev.Currency)

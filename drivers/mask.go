@@ -42,15 +42,3 @@ func MaskPAN(pan string) string {
 	}
 	return string(s)
 }
-
-// currencies maps ISO 4217 numeric codes seen on terminal links to alpha codes.
-var currencies = map[int]string{
-	36: "AUD", 124: "CAD", 152: "CLP", 156: "CNY", 203: "CZK", 208: "DKK",
-	344: "HKD", 348: "HUF", 392: "JPY", 410: "KRW", 446: "MOP", 578: "NOK",
-	643: "RUB", 702: "SGD", 752: "SEK", 756: "CHF", 784: "AED", 826: "GBP",
-	840: "USD", 901: "TWD", 946: "RON", 949: "TRY", 978: "EUR", 985: "PLN",
-}
-
-// CurrencyAlpha returns the ISO 4217 alpha code for a numeric code, or "" if
-// it is not known.
-func CurrencyAlpha(numeric int) string { return currencies[numeric] }

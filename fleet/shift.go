@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // ShiftStart is when every simulated shift begins: a Saturday afternoon,
@@ -132,7 +133,7 @@ func (s *shifter) addReceipt(at time.Time, total int64, tender drivers.Tender, c
 		Head:  drivers.Head{Time: at, Device: "printer"},
 		Start: at.Add(-2 * time.Second), Cut: cut, Ended: "cut", Number: num,
 		Total: &total, Due: &due, Tenders: []drivers.Tender{tender}, Currency: "EUR",
-		Lines: []drivers.Line{{Text: "RECEIPT " + num}, {Text: fmt.Sprintf("TOTAL %d.%02d", total/100, total%100)}},
+		Lines: []drivers.Line{{Text: "RECEIPT " + num}, {Text: "TOTAL " + money.Number(total, "EUR")}},
 	}
 	if !cut {
 		r.Ended = "idle"

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"time"
@@ -89,10 +90,20 @@ func Header(site, lane string, detect map[string]string) (*capture.Header, error
 		Capture: capture.Version, Site: site, Lane: lane,
 		Devices: map[string]capture.DeviceInfo{
 			PrinterName:  {Role: "printer", Protocol: "escpos", Profile: "generic"},
-			TerminalName: {Role: "terminal", Protocol: "zvt", Framing: "serial", Currency: "EUR"},
+			TerminalName: DeviceInfo("zvt", "EUR"),
 		},
 		Detect: d,
 	}, nil
+}
+
+// DeviceInfo is the capture header's entry for the simulated terminal
+// speaking protocol (zvt or transbank) in currency ("": zvt EUR, else
+// none named).
+func DeviceInfo(protocol, currency string) capture.DeviceInfo {
+	if protocol == "zvt" {
+		return capture.DeviceInfo{Role: "terminal", Protocol: "zvt", Framing: "serial", Currency: cmp.Or(currency, "EUR")}
+	}
+	return capture.DeviceInfo{Role: "terminal", Protocol: protocol, Currency: currency}
 }
 
 // Capture compiles a scenario into its capture: header and records.
@@ -108,6 +119,15 @@ func (sc *Scenario) Capture() (*capture.Header, []capture.Record, error) {
 	h, err := Header("s1", "l1", sc.Detect)
 	if err != nil {
 		return nil, nil, err
+	}
+	protocol, _, err := sc.Lane()
+	if err != nil {
+		return nil, nil, err
+	}
+	if protocol != "zvt" || sc.Currency != "" {
+		// A currency the scenario leaves out stays out of the header
+		// too, so replay's default for the protocol is what counts.
+		h.Devices[TerminalName] = DeviceInfo(protocol, sc.Currency)
 	}
 	skew := map[string]time.Duration{}
 	for k, v := range sc.Skew {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Item is one sold article.
@@ -30,6 +32,9 @@ type Receipt struct {
 	Drawer   bool // kick the cash drawer
 	Copy     bool // a reprint: marked REPRINT / 重打印
 	Refund   bool // a refund receipt: titled REFUND / 退货 (items and tenders negative)
+	// Currency (ISO 4217 alpha) sets the decimals amounts print with:
+	// "20.40" for EUR (and when empty), "8000" for CLP.
+	Currency string
 }
 
 // Total is the sum of the items.
@@ -56,13 +61,9 @@ func (r Receipt) Change() int64 {
 	return 0
 }
 
-func money(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
-}
+// money prints an amount as the register does: plain, in the currency's
+// decimals.
+func (r Receipt) money(minor int64) string { return money.Number(minor, r.Currency) }
 
 // ESCPOS renders the receipt as the bytes a register sends to the printer.
 func (r Receipt) ESCPOS() ([]byte, error) {
@@ -117,23 +118,23 @@ func (r Receipt) lines() []string {
 	}
 	ls = append(ls, "--------------------------------")
 	for _, it := range r.Items {
-		ls = append(ls, fmt.Sprintf("%-22s%10s", it.Name, money(it.Amount)))
+		ls = append(ls, fmt.Sprintf("%-22s%10s", it.Name, r.money(it.Amount)))
 	}
 	ls = append(ls, "--------------------------------")
 	if r.Discount != 0 {
-		ls = append(ls, fmt.Sprintf("%-22s%10s", "SUBTOTAL", money(r.Total())),
-			fmt.Sprintf("%-22s%10s", "DISCOUNT", money(-r.Discount)))
+		ls = append(ls, fmt.Sprintf("%-22s%10s", "SUBTOTAL", r.money(r.Total())),
+			fmt.Sprintf("%-22s%10s", "DISCOUNT", r.money(-r.Discount)))
 	}
-	ls = append(ls, fmt.Sprintf("%-22s%10s", "TOTAL", money(r.Due())))
+	ls = append(ls, fmt.Sprintf("%-22s%10s", "TOTAL", r.money(r.Due())))
 	for _, t := range r.Tenders {
 		label := "CASH"
 		if t.Kind == "card" {
 			label = "VISA"
 		}
-		ls = append(ls, fmt.Sprintf("%-22s%10s", label, money(t.Amount)))
+		ls = append(ls, fmt.Sprintf("%-22s%10s", label, r.money(t.Amount)))
 	}
 	if c := r.Change(); c > 0 {
-		ls = append(ls, fmt.Sprintf("%-22s%10s", "CHANGE", money(c)))
+		ls = append(ls, fmt.Sprintf("%-22s%10s", "CHANGE", r.money(c)))
 	}
 	return append(ls, "", "THANK YOU")
 }
@@ -148,23 +149,23 @@ func (r Receipt) chineseLines() []string {
 	}
 	ls = append(ls, "--------------------------------")
 	for _, it := range r.Items {
-		ls = append(ls, fmt.Sprintf("%s  %s", it.Name, money(it.Amount)))
+		ls = append(ls, fmt.Sprintf("%s  %s", it.Name, r.money(it.Amount)))
 	}
 	ls = append(ls, "--------------------------------",
-		"合计: "+money(r.Total()))
+		"合计: "+r.money(r.Total()))
 	if r.Discount != 0 {
-		ls = append(ls, "优惠: "+money(-r.Discount))
+		ls = append(ls, "优惠: "+r.money(-r.Discount))
 	}
-	ls = append(ls, "应收: "+money(r.Due()))
+	ls = append(ls, "应收: "+r.money(r.Due()))
 	for _, t := range r.Tenders {
 		label := "现金"
 		if t.Kind == "card" {
 			label = "银行卡"
 		}
-		ls = append(ls, label+": "+money(t.Amount))
+		ls = append(ls, label+": "+r.money(t.Amount))
 	}
 	if c := r.Change(); c > 0 {
-		ls = append(ls, "找零: "+money(c))
+		ls = append(ls, "找零: "+r.money(c))
 	}
 	return append(ls, "", "谢谢惠顾")
 }

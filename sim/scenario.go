@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"strings"
@@ -9,7 +10,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Scenario is a readable lane story (YAML) with the alerts a person
@@ -29,6 +31,13 @@ type Scenario struct {
 	About string `yaml:"about"`
 	// Start is the wall-clock time of the shift's start [2026-11-22T10:00:00Z].
 	Start time.Time `yaml:"start"`
+	// Terminal is the terminal's protocol: zvt (default) or transbank
+	// (sales only).
+	Terminal string `yaml:"terminal"`
+	// Currency is the lane's ISO 4217 alpha code [EUR; CLP for
+	// transbank]: amounts are written in its decimals ("20.40" EUR,
+	// "8000" CLP) and receipts print them so.
+	Currency string `yaml:"currency"`
 	// Detect overrides the default detection settings (config keys).
 	Detect map[string]string `yaml:"detect"`
 	// Skew shifts every record of a device ("printer", "terminal"): the
@@ -125,17 +134,29 @@ func (d *Span) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Money is an amount in minor units written as "20.40" in YAML.
-type Money int64
+// Money is an amount as a scenario writes it, in the decimals of the
+// scenario's currency: "20.40" (EUR), "8000" (CLP).
+type Money string
 
-// UnmarshalYAML implements yaml.Unmarshaler.
+// UnmarshalYAML implements yaml.Unmarshaler: a decimal number.
 func (m *Money) UnmarshalYAML(n *yaml.Node) error {
-	v, ok := receipt.ParseAmount(n.Value)
-	if !ok || !strings.Contains(n.Value, ".") {
-		return fmt.Errorf("sim: line %d: amount %q: want digits with two decimals, e.g. \"20.40\"", n.Line, n.Value)
+	if _, err := money.Parse(n.Value, "CLF"); err != nil || n.Kind != yaml.ScalarNode { // CLF: 4 decimals
+		return fmt.Errorf("sim: line %d: amount %q: want a decimal number, e.g. \"20.40\" (EUR) or \"8000\" (CLP)", n.Line, n.Value)
 	}
-	*m = Money(v)
+	*m = Money(n.Value)
 	return nil
+}
+
+// minor is the amount in minor units of cur; "" is 0.
+func (m Money) minor(cur string) (int64, error) {
+	if m == "" {
+		return 0, nil
+	}
+	v, err := money.Parse(string(m), cur)
+	if err != nil {
+		return 0, fmt.Errorf("sim: %w", err)
+	}
+	return v, nil
 }
 
 // Default card, terminal id and scenario start.
@@ -174,12 +195,41 @@ func wireCard(c string) string {
 	return strings.ReplaceAll(c, "*", "E")
 }
 
+// Lane returns the scenario's terminal protocol and currency, defaults
+// filled in (zvt; EUR, or CLP for transbank).
+func (sc *Scenario) Lane() (protocol, currency string, err error) {
+	protocol = cmp.Or(sc.Terminal, "zvt")
+	if protocol != "zvt" && protocol != "transbank" {
+		return "", "", fmt.Errorf("sim: %s: terminal %q: want zvt or transbank", sc.Name, sc.Terminal)
+	}
+	currency = cmp.Or(sc.Currency, configs.DefaultCurrency(protocol))
+	if !money.Known(currency) {
+		return "", "", fmt.Errorf("sim: %s: currency %q is not an ISO 4217 alpha code", sc.Name, sc.Currency)
+	}
+	return protocol, currency, nil
+}
+
 // Actions turns the steps into a shift.
 func (sc *Scenario) Actions() ([]Action, error) {
+	protocol, cur, err := sc.Lane()
+	if err != nil {
+		return nil, err
+	}
 	var out []Action
 	for i, s := range sc.Steps {
 		a := Action{At: time.Duration(s.At), Note: s.Note}
 		n := 0
+		var bad error
+		amount := func(m Money) int64 {
+			v, err := m.minor(cur)
+			if err != nil && bad == nil {
+				bad = err
+			}
+			return v
+		}
+		if protocol == "transbank" && (s.Refund != nil || s.Void != nil || s.EndOfDay != nil) {
+			return nil, fmt.Errorf("sim: %s step %d: a transbank lane simulates sales only", sc.Name, i)
+		}
 		if s.Status != "" {
 			n++
 			var ps PrinterState
@@ -202,12 +252,13 @@ func (sc *Scenario) Actions() ([]Action, error) {
 		}
 		if v := s.Sale; v != nil {
 			n++
-			a.Sale = &CardSale{Requested: int64(v.Amount), Approved: int64(v.Approved), Declined: v.Declined, Refused: v.Refused,
-				Trace: v.Trace, ReceiptNo: v.Receipt, AuthCode: v.Auth, PAN: wireCard(v.Card), Terminal: defaultTerminal}
+			a.Sale = &CardSale{Requested: amount(v.Amount), Approved: amount(v.Approved), Declined: v.Declined, Refused: v.Refused,
+				Currency: money.Numeric(cur), Trace: v.Trace, ReceiptNo: v.Receipt, AuthCode: v.Auth, PAN: wireCard(v.Card), Terminal: defaultTerminal,
+				Transbank: protocol == "transbank"}
 		}
 		if v := s.Print; v != nil {
 			n++
-			r, err := v.receipt()
+			r, err := v.receipt(cur)
 			if err != nil {
 				return nil, fmt.Errorf("sim: %s step %d: %w", sc.Name, i, err)
 			}
@@ -215,15 +266,15 @@ func (sc *Scenario) Actions() ([]Action, error) {
 		}
 		if v := s.Refund; v != nil {
 			n++
-			a.Refund = &CardRefund{Amount: int64(v.Amount), Trace: v.Trace, ReceiptNo: v.Receipt, PAN: wireCard(v.Card), Terminal: defaultTerminal}
+			a.Refund = &CardRefund{Amount: amount(v.Amount), Trace: v.Trace, ReceiptNo: v.Receipt, PAN: wireCard(v.Card), Terminal: defaultTerminal}
 		}
 		if v := s.Void; v != nil {
 			n++
-			a.Void = &CardVoid{Original: v.Original, Amount: int64(v.Amount), Trace: v.Trace, ReceiptNo: v.Receipt, PAN: wireCard(v.Card), Terminal: defaultTerminal}
+			a.Void = &CardVoid{Original: v.Original, Amount: amount(v.Amount), Trace: v.Trace, ReceiptNo: v.Receipt, PAN: wireCard(v.Card), Terminal: defaultTerminal}
 		}
 		if v := s.EndOfDay; v != nil {
 			n++
-			a.EndOfDay = &EndOfDay{Count: v.Count, Total: int64(v.Total), From: v.From, To: v.To, Trace: v.Trace, Terminal: defaultTerminal}
+			a.EndOfDay = &EndOfDay{Count: v.Count, Total: amount(v.Total), From: v.From, To: v.To, Trace: v.Trace, Terminal: defaultTerminal}
 		}
 		if v := s.Link; v != nil {
 			n++
@@ -235,24 +286,31 @@ func (sc *Scenario) Actions() ([]Action, error) {
 		if n != 1 {
 			return nil, fmt.Errorf("sim: %s step %d: %d actions, want exactly one", sc.Name, i, n)
 		}
+		if bad != nil {
+			return nil, fmt.Errorf("sim: %s step %d: %w", sc.Name, i, bad)
+		}
 		out = append(out, a)
 	}
 	return out, nil
 }
 
-// receipt builds the register's receipt of a print step.
-func (p *PrintStep) receipt() (*Receipt, error) {
-	r := &Receipt{Number: p.Number, Chinese: p.Chinese, Discount: int64(p.Discount), NoCut: p.NoCut,
-		Copy: p.Copy, Refund: p.Refund, Drawer: p.Drawer}
+// receipt builds the register's receipt of a print step, amounts in cur.
+func (p *PrintStep) receipt(cur string) (*Receipt, error) {
+	discount, err := p.Discount.minor(cur)
+	if err != nil {
+		return nil, err
+	}
+	r := &Receipt{Number: p.Number, Chinese: p.Chinese, Discount: discount, NoCut: p.NoCut,
+		Copy: p.Copy, Refund: p.Refund, Drawer: p.Drawer, Currency: cur}
 	for _, it := range p.Items {
-		name, amt, err := splitAmount(it)
+		name, amt, err := splitAmount(it, cur)
 		if err != nil {
 			return nil, fmt.Errorf("item %q: %w", it, err)
 		}
 		r.Items = append(r.Items, Item{Name: name, Amount: amt})
 	}
 	for _, t := range p.Tenders {
-		kind, amt, err := splitAmount(t)
+		kind, amt, err := splitAmount(t, cur)
 		if err != nil {
 			return nil, fmt.Errorf("tender %q: %w", t, err)
 		}
@@ -264,15 +322,16 @@ func (p *PrintStep) receipt() (*Receipt, error) {
 	return r, nil
 }
 
-// splitAmount splits "NAME WITH SPACES 12.34" at its last space.
-func splitAmount(s string) (string, int64, error) {
+// splitAmount splits "NAME WITH SPACES 12.34" at its last space and reads
+// the amount in cur.
+func splitAmount(s, cur string) (string, int64, error) {
 	i := strings.LastIndexByte(s, ' ')
 	if i < 0 {
 		return "", 0, fmt.Errorf("want \"NAME 12.34\"")
 	}
-	v, ok := receipt.ParseAmount(s[i+1:])
-	if !ok {
-		return "", 0, fmt.Errorf("bad amount %q", s[i+1:])
+	v, err := money.Parse(s[i+1:], cur)
+	if err != nil {
+		return "", 0, err
 	}
 	return strings.TrimSpace(s[:i]), v, nil
 }

@@ -21,6 +21,9 @@ type CardSale struct {
 	// Refused: the register refuses the approved result (84 66, e.g. it
 	// had timed out) and the terminal reverses the payment (06 1E).
 	Refused bool
+	// Transbank: the sale runs over Transbank POS Integrado (0200/0210)
+	// instead of ZVT; amounts are pesos.
+	Transbank bool
 }
 
 // ZVT serial line timing: a terminal answers a command with ACK quickly and
@@ -33,6 +36,9 @@ const (
 const ack = 0x06
 
 func (s CardSale) conversation(at time.Duration) ([]Write, error) {
+	if s.Transbank {
+		return s.transbank(at)
+	}
 	cur := s.Currency
 	if cur == 0 {
 		cur = 978

@@ -1,37 +1,11 @@
 package detect
 
 import (
-	"math"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
 )
-
-func TestFormatMoney(t *testing.T) {
-	for _, c := range []struct {
-		minor int64
-		cur   string
-		want  string
-	}{
-		{2040, "EUR", "EUR 20.40"},
-		{6800, "CNY", "CNY 68.00"},
-		{1500, "CLP", "CLP 1500"},
-		{1500, "JPY", "JPY 1500"},
-		{250000, "KRW", "KRW 250000"},
-		{5, "EUR", "EUR 0.05"},
-		{0, "EUR", "EUR 0.00"},
-		{-10800, "EUR", "EUR -108.00"},
-		{-5, "USD", "USD -0.05"},
-		{1234, "KWD", "KWD 1.234"},
-		{2040, "", "20.40"},
-		{math.MinInt64, "EUR", "EUR -92233720368547758.08"},
-	} {
-		if got := FormatMoney(c.minor, c.cur); got != c.want {
-			t.Errorf("FormatMoney(%d, %q) = %q, want %q", c.minor, c.cur, got, c.want)
-		}
-	}
-}
 
 func TestEventID(t *testing.T) {
 	a, b := sale(0, 2040, "000470"), sale(0, 2040, "000470")

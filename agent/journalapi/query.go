@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Query parameters of a search (URL and CLI flags alike).
@@ -49,15 +50,15 @@ func ParseQuery(v url.Values, currency string, loc *time.Location) (journal.Quer
 		}
 	}
 	if s := v.Get(ParamAmount); s != "" {
-		a, err := ParseAmount(s, currency)
+		a, err := money.Parse(s, currency)
 		if err != nil {
-			return q, err
+			return q, err // "money: amount ...: want a decimal like 68.00 ..."
 		}
 		q.Amount = &a
 	}
 	q.Receipt, q.Auth = strings.TrimSpace(v.Get(ParamReceipt)), strings.TrimSpace(v.Get(ParamAuth))
 	if s := strings.TrimSpace(v.Get(ParamLast4)); s != "" {
-		if len(s) != 4 || !digits(s) {
+		if len(s) != 4 || !isDigits(s) {
 			return q, fmt.Errorf("journalapi: last4 %q: want the card's last four digits", s)
 		}
 		q.Last4 = s
@@ -101,4 +102,14 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("journalapi: time %q: want RFC 3339 or 2006-01-02 15:04[:05]", s)
+}
+
+// isDigits reports whether s is ASCII digits only.
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

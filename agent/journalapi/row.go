@@ -8,10 +8,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Row is one journal entry as search shows it (and as its JSON Lines).
@@ -117,7 +117,7 @@ func WriteTable(w io.Writer, rows []Row, loc *time.Location) error {
 	for _, r := range rows {
 		amount := ""
 		if r.Amount != nil {
-			amount = detect.FormatMoney(*r.Amount, r.Currency)
+			amount = money.Format(*r.Amount, r.Currency)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.In(loc).Format(time.DateTime), r.What,
 			dash(r.Device), dash(r.Number), dash(amount), dash(r.Card), dash(r.Auth), r.ID)
@@ -155,7 +155,7 @@ func Show(e Entry, loc *time.Location) (string, error) {
 	}
 	field("what", e.What)
 	if e.Amount != nil {
-		field("amount", detect.FormatMoney(*e.Amount, e.Currency))
+		field("amount", money.Format(*e.Amount, e.Currency))
 	}
 	field("number", e.Number)
 	field("card", e.Card)
@@ -163,7 +163,7 @@ func Show(e Entry, loc *time.Location) (string, error) {
 	switch v := ev.(type) {
 	case *drivers.Payment:
 		if v.Requested != 0 && v.Requested != v.Amount {
-			field("requested", detect.FormatMoney(v.Requested, e.Currency))
+			field("requested", money.Format(v.Requested, e.Currency))
 		}
 		field("card name", v.CardName)
 		field("receipt no", v.ReceiptNo)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/drivers/money"
 
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/drivers"
@@ -142,7 +142,7 @@ func (s *Summary) payment(p *drivers.Payment) {
 
 // WriteSummary writes a summary for a person.
 func WriteSummary(w io.Writer, s *Summary) error {
-	m := func(v int64) string { return detect.FormatMoney(v, s.Currency) }
+	m := func(v int64) string { return money.Format(v, s.Currency) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "settlement summary %s/%s %s", s.Site, s.Lane, s.Day)
 	if s.Partial {
@@ -165,7 +165,7 @@ func WriteSummary(w io.Writer, s *Summary) error {
 		if cur == "" {
 			cur = s.Currency
 		}
-		fmt.Fprintf(&b, "terminal settlement %s %s: %d transactions, %s\n", st.TerminalID, st.Time.Format(time.DateTime), st.Count, detect.FormatMoney(st.Total, cur))
+		fmt.Fprintf(&b, "terminal settlement %s %s: %d transactions, %s\n", st.TerminalID, st.Time.Format(time.DateTime), st.Count, money.Format(st.Total, cur))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("journalapi: write summary: %w", err)

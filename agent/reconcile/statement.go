@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,7 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Device is the source name of the payments read from a statement.
@@ -181,10 +182,6 @@ func row(rec []string, cols map[string]int, loc *time.Location, currency string)
 	if !ok {
 		return nil, fmt.Errorf("type %q is not a sale, refund, void, preauth or capture", get("type"))
 	}
-	amount, ok := receipt.ParseAmount(strings.ReplaceAll(get("amount"), " ", ""))
-	if !ok {
-		return nil, fmt.Errorf("amount %q is not an amount", get("amount"))
-	}
 	when, err := when(get("date"), get("time"), get("datetime"), loc)
 	if err != nil {
 		return nil, err
@@ -196,6 +193,11 @@ func row(rec []string, cols map[string]int, loc *time.Location, currency string)
 	case "RMB", "人民币":
 		cur = "CNY"
 	}
+	a, ok := money.ParsePrinted(strings.ReplaceAll(get("amount"), " ", ""), cur)
+	if !ok {
+		return nil, fmt.Errorf("amount %q is not an amount in %s", get("amount"), cmp.Or(cur, "the lane's currency"))
+	}
+	amount := a.Minor
 	p := &drivers.Payment{
 		Head: drivers.Head{Time: when, Device: Device}, Type: typ, Result: drivers.Approved,
 		Amount: max(amount, -amount), Currency: cur, AuthCode: get("auth_code"), Reference: get("reference"),

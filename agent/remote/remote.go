@@ -64,6 +64,10 @@ type Config struct {
 	Status func() any
 	// Journal answers journal_search.
 	Journal Searcher
+	// Currency is the lane's currency (ISO 4217 alpha): journal_search
+	// reads its amount in this currency's minor units, as the CLI's
+	// journal search --amount does ("1500" is 1500 pesos on a CLP lane).
+	Currency string
 	// Rate and Burst bound the requests handled (token bucket); zero
 	// takes DefaultRate and DefaultBurst.
 	Rate  float64

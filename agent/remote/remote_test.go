@@ -2,12 +2,12 @@ package remote
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -105,10 +105,9 @@ func TestHandle(t *testing.T) {
 		fmt.Fprintf(&out, "== %s\n", tt.name)
 		for _, m := range msgs {
 			fmt.Fprintf(&out, "%s retain=%v\n%s\n", m.Topic, m.Retain, m.Payload)
-			for _, pan := range cardLike.FindAll(m.Payload, -1) {
-				if luhn(string(pan)) {
-					t.Errorf("%s: reply carries a full card number %s", tt.name, pan)
-				}
+			masked := bytes.Clone(m.Payload)
+			if drivers.MaskTextPANs(masked); !bytes.Equal(masked, m.Payload) {
+				t.Errorf("%s: reply carries a full card number: %s", tt.name, m.Payload)
 			}
 		}
 		if len(msgs) == 0 {
@@ -117,9 +116,6 @@ func TestHandle(t *testing.T) {
 	}
 	golden(t, "replies.golden", out.String())
 }
-
-// cardLike finds digit runs that could be a card number (not inside ids).
-var cardLike = regexp.MustCompile(`\b[0-9](?:[ -]?[0-9]){12,18}\b`)
 
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
@@ -188,7 +184,7 @@ func TestNewConfig(t *testing.T) {
 func TestSafe(t *testing.T) {
 	r := &drivers.Receipt{Lines: []drivers.Line{{Text: "PAN 4111-1111-1111-1111 EAN 4006381333931 TEL 02112345678"}}}
 	got := safe(r).(*drivers.Receipt).Lines[0].Text
-	if want := "PAN 411111******1111 EAN 4006381333931 TEL 02112345678"; got != want {
+	if want := "PAN 4111-11**-****-1111 EAN 4006381333931 TEL 02112345678"; got != want {
 		t.Errorf("safe: %q, want %q", got, want)
 	}
 	if r.Lines[0].Text == got {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Search limits.
@@ -27,8 +27,8 @@ var searchTypes = []string{"receipt", "payment", "printer_status", "settlement",
 
 // SearchArgs are journal_search's arguments. Zero fields do not filter.
 type SearchArgs struct {
-	// Amount is a decimal amount, "68.00" (two decimals, like the
-	// journal's minor units).
+	// Amount is a decimal amount in the lane's currency: "68.00" on a
+	// CNY lane, "1500" on a CLP lane (money.Parse).
 	Amount string `json:"amount,omitempty"`
 	// Date is a day in the lane's time zone, 2006-01-02. From and To
 	// (RFC 3339) bound the time instead: [From, To).
@@ -59,7 +59,7 @@ type SearchEntry struct {
 var last4Pattern = regexp.MustCompile(`^[0-9]{4}$`)
 
 // query turns the arguments into a journal query.
-func (a SearchArgs) query(loc *time.Location) (journal.Query, error) {
+func (a SearchArgs) query(loc *time.Location, currency string) (journal.Query, error) {
 	q := journal.Query{From: a.From, To: a.To, Receipt: a.Receipt, Last4: a.Last4, Auth: a.Auth, Limit: a.Limit}
 	for _, s := range []string{a.Amount, a.Date, a.Receipt, a.Auth} {
 		if len(s) > maxArg {
@@ -67,9 +67,9 @@ func (a SearchArgs) query(loc *time.Location) (journal.Query, error) {
 		}
 	}
 	if a.Amount != "" {
-		minor, ok := receipt.ParseAmount(a.Amount)
-		if !ok {
-			return q, fmt.Errorf("amount %q is not an amount", a.Amount)
+		minor, err := money.Parse(a.Amount, currency)
+		if err != nil {
+			return q, err
 		}
 		q.Amount = &minor
 	}
@@ -117,7 +117,7 @@ func (h *Handler) search(ctx context.Context, raw json.RawMessage) (any, error) 
 			return nil, fmt.Errorf("args: %w", err)
 		}
 	}
-	q, err := args.query(h.cfg.Location)
+	q, err := args.query(h.cfg.Location, h.cfg.Currency)
 	if err != nil {
 		return nil, fmt.Errorf("args: %w", err)
 	}
@@ -146,13 +146,9 @@ func (h *Handler) search(ctx context.Context, raw json.RawMessage) (any, error) 
 	return res, nil
 }
 
-// panPattern finds digit runs that could be a card number in printed text
-// (13 to 19 digits, spaces or dashes between them).
-var panPattern = regexp.MustCompile(`[0-9](?:[ -]?[0-9]){12,18}`)
-
 // safe returns ev with every card number masked: a payment's card through
 // drivers.MaskPAN (the journal stores it masked already; this is the
-// boundary check), and in receipt lines every Luhn-valid 13-19 digit run.
+// boundary check), and receipt lines through drivers.MaskTextPANs.
 func safe(ev drivers.Event) drivers.Event {
 	switch e := ev.(type) {
 	case *drivers.Payment:
@@ -165,35 +161,11 @@ func safe(ev drivers.Event) drivers.Event {
 		cp := *e
 		cp.Lines = slices.Clone(e.Lines)
 		for i := range cp.Lines {
-			cp.Lines[i].Text = panPattern.ReplaceAllStringFunc(cp.Lines[i].Text, func(s string) string {
-				if luhn(s) {
-					return drivers.MaskPAN(s)
-				}
-				return s
-			})
+			b := []byte(cp.Lines[i].Text)
+			drivers.MaskTextPANs(b)
+			cp.Lines[i].Text = string(b)
 		}
 		return &cp
 	}
 	return ev
-}
-
-// luhn reports whether the digits of s pass the Luhn check.
-func luhn(s string) bool {
-	sum, n := 0, 0
-	for i := len(s) - 1; i >= 0; i-- {
-		c := s[i]
-		if c < '0' || c > '9' {
-			continue
-		}
-		d := int(c - '0')
-		if n%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		n++
-	}
-	return n > 0 && sum%10 == 0
 }

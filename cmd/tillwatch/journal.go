@@ -82,13 +82,8 @@ func newJournalClient(path string) (*journalClient, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	c := &journalClient{cfg: cfg, http: &http.Client{Timeout: 30 * time.Second}}
+	c := &journalClient{cfg: cfg, http: &http.Client{Timeout: 30 * time.Second}, currency: cfg.Currency()}
 	c.token, c.tokenErr = apiguard.Read(cfg.DataDir)
-	for _, d := range cfg.Devices {
-		if c.currency == "" || d.Role == configs.RoleTerminal && d.Currency != "" {
-			c.currency = d.Currency
-		}
-	}
 	if a := cfg.HTTP.Address; a != "" {
 		host, port, err := net.SplitHostPort(a)
 		if err == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 type monitorCmd struct {
@@ -69,7 +70,7 @@ func formatItem(it agent.MonitorItem) string {
 		return fmt.Sprintf("%s %-8s RECEIPT\n%s\n", ts, it.Device, escpos.Render(ev))
 	case *drivers.Payment:
 		return fmt.Sprintf("%s %-8s PAYMENT %s %s %s (requested %s) card %s auth %s trace %s receipt %s\n", ts, it.Device,
-			ev.Type, strings.ToUpper(string(ev.Result)), money(ev.Amount, ev.Currency), money(ev.Requested, ev.Currency),
+			ev.Type, strings.ToUpper(string(ev.Result)), money.Format(ev.Amount, ev.Currency), money.Format(ev.Requested, ev.Currency),
 			orDash(ev.Card), orDash(ev.AuthCode), orDash(ev.Trace), orDash(ev.ReceiptNo))
 	case *drivers.PrinterStatus:
 		return fmt.Sprintf("%s %-8s PRINTER %s (via %s)\n", ts, it.Device, printerFlags(ev), orDash(ev.Via))
@@ -101,14 +102,6 @@ func printerFlags(s *drivers.PrinterStatus) string {
 		return "ok"
 	}
 	return strings.Join(f, ", ")
-}
-
-func money(minor int64, cur string) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return strings.TrimSpace(fmt.Sprintf("%s %s%d.%02d", cur, sign, minor/100, minor%100))
 }
 
 func orDash(s string) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/money"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 )
 
@@ -123,15 +124,15 @@ func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers
 }
 
 func fieldSummary(r *drivers.Receipt) string {
-	money := func(v *int64) string {
+	amount := func(v *int64) string {
 		if v == nil {
 			return "-"
 		}
-		return escpos.Minor(*v)
+		return money.Number(*v, r.Currency)
 	}
 	var ts []string
 	for _, t := range r.Tenders {
-		ts = append(ts, fmt.Sprintf("%s %s (%s)", t.Kind, escpos.Minor(t.Amount), t.Label))
+		ts = append(ts, fmt.Sprintf("%s %s (%s)", t.Kind, money.Number(t.Amount, r.Currency), t.Label))
 	}
 	tenders := "-"
 	if len(ts) > 0 {
@@ -141,7 +142,7 @@ func fieldSummary(r *drivers.Receipt) string {
 	if num == "" {
 		num = "-"
 	}
-	return fmt.Sprintf("number %s, total %s, due %s, tenders %s, change %s, reprint %v", num, money(r.Total), money(r.Due), tenders, money(r.Change), r.Reprint)
+	return fmt.Sprintf("number %s, total %s, due %s, tenders %s, change %s, reprint %v", num, amount(r.Total), amount(r.Due), tenders, amount(r.Change), r.Reprint)
 }
 
 type profileListCmd struct{}

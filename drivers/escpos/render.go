@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Render prints a receipt the way a person reads it: its lines, then how
@@ -161,17 +162,17 @@ func fieldsLine(r *drivers.Receipt) string {
 	if r.Number != "" {
 		parts = append(parts, "number "+r.Number)
 	}
-	money := func(label string, v *int64) {
+	amount := func(label string, v *int64) {
 		if v != nil {
-			parts = append(parts, label+" "+Minor(*v))
+			parts = append(parts, label+" "+money.Number(*v, r.Currency))
 		}
 	}
-	money("total", r.Total)
-	money("due", r.Due)
+	amount("total", r.Total)
+	amount("due", r.Due)
 	for _, t := range r.Tenders {
-		parts = append(parts, fmt.Sprintf("tender %s %s (%s)", t.Kind, Minor(t.Amount), t.Label))
+		parts = append(parts, fmt.Sprintf("tender %s %s (%s)", t.Kind, money.Number(t.Amount, r.Currency), t.Label))
 	}
-	money("change", r.Change)
+	amount("change", r.Change)
 	if r.Reprint {
 		parts = append(parts, "REPRINT")
 	}
@@ -183,13 +184,4 @@ func fieldsLine(r *drivers.Receipt) string {
 		name = "fields"
 	}
 	return "[" + name + ": " + strings.Join(parts, ", ") + "]"
-}
-
-// Minor formats an amount in minor units with two decimals: 6800 -> "68.00".
-func Minor(v int64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }

@@ -10,8 +10,11 @@
 // "应收金额" is due; "SUBTOTAL" is not "TOTAL"). A label's value is the
 // last amount between it and the next label on the same line, or the
 // line's last amount when the line holds a single label and nothing
-// follows it. Amounts must look like money (decimals or a currency mark),
-// so quantities, dates and times never become totals.
+// follows it. Amounts are read by package money in the minor units of the
+// profile's currency, else the lane's (ForLane). They must look like money
+// (decimals or a currency mark; on a lane whose currency has no minor
+// unit, such as CLP or JPY, plain integers too), so quantities, dates and
+// times never become totals.
 //
 // Sources: /work/shared/design/ESCPOS.md section 4 (Chinese receipt and card
 // slip labels); gopkg.in/yaml.v3 for positions in error messages.

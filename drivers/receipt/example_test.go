@@ -20,9 +20,3 @@ func ExampleProfile_Extract() {
 	fmt.Println(r.Number, *r.Total, *r.Due, r.Tenders[0].Kind, r.Tenders[0].Amount)
 	// Output: 0001 12800 12000 card 12000
 }
-
-func ExampleParseAmount() {
-	v, ok := receipt.ParseAmount("RMB 1,234.50")
-	fmt.Println(v, ok)
-	// Output: 123450 true
-}

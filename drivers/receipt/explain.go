@@ -1,10 +1,10 @@
 package receipt
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // String names a field as Finding.Field does.
@@ -78,7 +78,7 @@ func (p *Profile) Explain(r *drivers.Receipt) Explanation {
 			ex.Findings = append(ex.Findings, Finding{Line: i + 1, Text: l.Text, Field: f, Label: h.m.text, Value: v})
 		})
 		if !found {
-			if _, ok := lastMoney(asciiUpper(l.Text)); ok {
+			if _, ok := money.Last(asciiUpper(l.Text), p.amounts()); ok {
 				ex.Unclaimed = append(ex.Unclaimed, i+1)
 			}
 		}
@@ -112,13 +112,4 @@ func (ex *Explanation) markUsed(r *drivers.Receipt) {
 	for _, i := range last {
 		ex.Findings[i].Used = true
 	}
-}
-
-// formatMinor prints minor units with two decimals.
-func formatMinor(v int64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // field is what a label stands for.
@@ -137,21 +138,6 @@ func find(ms []matcher, line string) []hit {
 	return hits
 }
 
-// amountRE finds amount candidates: optional sign and currency mark,
-// digits with separators, optional trailing mark or minus.
-var amountRE = regexp.MustCompile(`[-+(]?\s*(?:RMB|CNY|USD|EUR|GBP|HKD|CHF|[¥￥$€£])?\s*-?[0-9０-９][0-9０-９,.，．']*\)?(?:\s*(?:元|圆|円|€|RMB|CNY|EUR))?-?`)
-
-// lastMoney returns the last money-like amount in s.
-func lastMoney(s string) (int64, bool) {
-	found := amountRE.FindAllString(s, -1)
-	for i := len(found) - 1; i >= 0; i-- {
-		if a, ok := parseAmount(found[i]); ok && a.money() {
-			return a.minor, true
-		}
-	}
-	return 0, false
-}
-
 // numberRE is a receipt number: letters, digits and - _ / . with a digit.
 var numberRE = regexp.MustCompile(`^[#:：.\s]*(?:NO\.?|NR\.?|№)?[#:：.\s]*([A-Za-z0-9][A-Za-z0-9\-_/.]*)`)
 
@@ -253,15 +239,15 @@ func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string, not
 			tell(n)
 			continue
 		}
-		v, ok := lastMoney(seg)
+		v, ok := money.Last(seg, p.amounts())
 		if !ok && len(hits) == 1 {
-			v, ok = lastMoney(line)
+			v, ok = money.Last(line, p.amounts())
 		}
 		if !ok {
 			tell("")
 			continue
 		}
-		tell(formatMinor(v))
+		tell(money.Number(v, p.amounts()))
 		switch h.m.field {
 		case fTotal:
 			r.Total = &v

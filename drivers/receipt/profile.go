@@ -35,6 +35,25 @@ type Profile struct {
 	Reprint Reprint `yaml:"reprint"`
 
 	matchers []matcher
+	lane     string // the lane's currency (ForLane)
+}
+
+// ForLane returns a copy of p that reads amounts in minor units of the
+// lane's currency (ISO 4217 alpha code) when the profile names no currency
+// of its own: on a CLP lane "TOTAL 8000" is 8000 pesos, not 8000.00.
+// Receipts still carry only the profile's own Currency.
+func (p *Profile) ForLane(currency string) *Profile {
+	c := *p
+	c.lane = currency
+	return &c
+}
+
+// amounts is the currency the profile reads amounts in.
+func (p *Profile) amounts() string {
+	if p.Currency != "" {
+		return p.Currency
+	}
+	return p.lane
 }
 
 // Labels lists the words that introduce each field. Subtotal, reduction,

@@ -1,12 +1,13 @@
 package slip
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // ErrNotSlip is returned by Read for text that is not a card slip.
@@ -124,7 +125,7 @@ func (s *Slip) assign(p *Profile, f field, v string) bool {
 		s.Type = p.typeOf(v)
 		return s.Type != ""
 	case fAmount:
-		n, cur, ok := amountOf(v)
+		n, cur, ok := amountOf(v, p.Currency)
 		if !ok {
 			return false
 		}
@@ -252,12 +253,14 @@ func containsAny(u string, words []string) bool {
 var currencyWords = []struct{ mark, code string }{
 	{"RMB", "CNY"}, {"CNY", "CNY"}, {"￥", "CNY"}, {"¥", "CNY"}, {"元", "CNY"},
 	{"EUR", "EUR"}, {"€", "EUR"}, {"USD", "USD"}, {"HKD", "HKD"}, {"GBP", "GBP"},
-	{"CHF", "CHF"}, {"MOP", "MOP"}, {"TWD", "TWD"},
+	{"CHF", "CHF"}, {"MOP", "MOP"}, {"TWD", "TWD"}, {"CLP", "CLP"}, {"JPY", "JPY"}, {"円", "JPY"},
+	{"KRW", "KRW"}, {"₩", "KRW"}, {"KWD", "KWD"},
 }
 
 // amountOf reads "RMB -100.00", "EUR: 1,00" or "￥100.00" as a magnitude
-// and the currency it names.
-func amountOf(v string) (int64, string, bool) {
+// in minor units of the currency it names (else of def, the profile's)
+// and that currency ("" when it names none).
+func amountOf(v, def string) (int64, string, bool) {
 	v = strings.ReplaceAll(v, ":", " ")
 	cur := ""
 	for _, c := range currencyWords {
@@ -266,10 +269,11 @@ func amountOf(v string) (int64, string, bool) {
 			break
 		}
 	}
-	n, ok := receipt.ParseAmount(v)
+	a, ok := money.ParsePrinted(v, cmp.Or(cur, def))
 	if !ok {
 		return 0, "", false
 	}
+	n := a.Minor
 	if n < 0 {
 		n = -n
 	}

@@ -49,7 +49,7 @@ type Template struct {
 	framing  FramingSpec
 	enc      encoding.Encoding // nil: UTF-8/ASCII as is
 	currency string
-	decimals int
+	decimals *int // amount.decimals; nil: the currency's
 	implied  bool
 	results  map[string]drivers.Result
 	types    map[string]drivers.PaymentType
@@ -119,7 +119,7 @@ func (c *checker) line(path string) int {
 
 // compile checks s and builds the Template.
 func (c *checker) compile(s *Spec) *Template {
-	t := &Template{Name: s.Name, framing: s.Framing, currency: s.Currency, decimals: 2, implied: s.Amount.Implied}
+	t := &Template{Name: s.Name, framing: s.Framing, currency: s.Currency, implied: s.Amount.Implied}
 	if t.Name == "" {
 		t.Name = c.file
 	}
@@ -142,7 +142,7 @@ func (c *checker) compile(s *Spec) *Template {
 		if *d < 0 || *d > 4 {
 			c.fail("amount.decimals", "must be 0..4, got %d", *d)
 		}
-		t.decimals = *d
+		t.decimals = d
 	}
 	t.results = words(c, "results", s.Results, map[string]drivers.Result{
 		"approved": drivers.Approved, "declined": drivers.Declined, "aborted": drivers.Aborted})

@@ -23,7 +23,9 @@
 //	request:    amount (remembered as the requested amount of the next payment)
 //
 // Amounts are decimal strings turned into minor units by amount.decimals
-// (12.34 with 2 decimals is 1234); amount.implied says a bare digit string
+// (12.34 with 2 decimals is 1234), by default the currency's ISO 4217
+// digits (2 for CNY and EUR, 0 for CLP and JPY, 3 for KWD; package
+// money); amount.implied says a bare digit string
 // is already in minor units (ISO 8583 style n12). results and types map
 // the device's words onto tillwatch's results and payment types.
 //

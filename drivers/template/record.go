@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // ErrField: a field value that does not fit (an amount that is not one).
@@ -19,20 +20,20 @@ func (t *Template) build(idx int, r *record, v map[string]string, at time.Time, 
 	fail := func(field string, err error) error {
 		return fmt.Errorf("template %s: records[%d]: field %s: %w", t.Name, idx, field, err)
 	}
-	amt, err := t.amount(v["amount"])
-	if err != nil {
-		return nil, fail("amount", err)
-	}
 	cur := t.currency
 	if c := strings.ToUpper(strings.TrimSpace(v["currency"])); len(c) == 3 {
 		cur = c
+	}
+	amt, err := t.amount(v["amount"], cur)
+	if err != nil {
+		return nil, fail("amount", err)
 	}
 	switch r.event {
 	case EventRequest:
 		*requested = amt
 		return nil, nil
 	case EventSettlement:
-		total, err := t.amount(v["total"])
+		total, err := t.amount(v["total"], cur)
 		if err != nil {
 			return nil, fail("total", err)
 		}
@@ -67,7 +68,7 @@ func (t *Template) build(idx int, r *record, v map[string]string, at time.Time, 
 	}
 	req := amt
 	if s := v["requested"]; s != "" {
-		if req, err = t.amount(s); err != nil {
+		if req, err = t.amount(s, cur); err != nil {
 			return nil, fail("requested", err)
 		}
 	} else if *requested > 0 {
@@ -81,36 +82,34 @@ func (t *Template) build(idx int, r *record, v map[string]string, at time.Time, 
 	return p, nil
 }
 
-// amount parses a decimal amount into minor units. "12.34", "12,34",
+// amount parses a decimal amount into minor units of cur (or of
+// amount.decimals when the template sets it): "12.34", "12,34",
 // "1,234.50", "1.234,50" and "12" (= 12.00, or 12 minor units with
-// amount.implied) are understood; a sign is ignored (the type says which
-// way money moved).
-func (t *Template) amount(s string) (int64, error) {
+// amount.implied) are understood (money.ParsePrintedDigits); a sign is
+// ignored (the type says which way money moved).
+func (t *Template) amount(s, cur string) (int64, error) {
 	s = strings.TrimLeft(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "+-")
 	if s == "" {
 		return 0, nil
 	}
-	dec := strings.LastIndexAny(s, ".,")
-	intPart, frac := s, ""
-	if dec >= 0 {
-		sep := s[dec]
-		other := byte(',')
-		if sep == ',' {
-			other = '.'
-		}
-		if strings.IndexByte(s, other) >= 0 && strings.IndexByte(s, other) < dec ||
-			strings.Count(s, string(sep)) == 1 && len(s)-dec-1 <= t.decimals && t.decimals > 0 {
-			intPart, frac = s[:dec], s[dec+1:]
-		}
-		intPart = strings.NewReplacer(".", "", ",", "").Replace(intPart)
-	} else if t.implied {
+	if t.implied && !strings.ContainsAny(s, ".,") {
 		return number(s)
 	}
-	if len(frac) > t.decimals {
-		return 0, fmt.Errorf("%d decimals, template allows %d: %w", len(frac), t.decimals, ErrField)
+	d := t.digits(cur)
+	p, ok := money.ParsePrintedDigits(s, d)
+	if !ok {
+		return 0, fmt.Errorf("%q is not an amount with at most %d decimals: %w", s, d, ErrField)
 	}
-	frac += strings.Repeat("0", t.decimals-len(frac))
-	return number(intPart + frac)
+	return p.Minor, nil
+}
+
+// digits is the number of decimals amounts in cur have: amount.decimals
+// when the template sets it, else the currency's (ISO 4217).
+func (t *Template) digits(cur string) int {
+	if t.decimals != nil {
+		return *t.decimals
+	}
+	return money.Digits(cur)
 }
 
 // number parses up to 15 decimal digits; empty is 0.

@@ -41,7 +41,7 @@ type FramingSpec struct {
 
 // AmountSpec says how amount strings become minor units.
 type AmountSpec struct {
-	Decimals *int `yaml:"decimals"` // digits after the decimal point (default 2)
+	Decimals *int `yaml:"decimals"` // digits after the decimal point (default: the currency's, ISO 4217)
 	Implied  bool `yaml:"implied"`  // a bare digit string is already minor units
 }
 

@@ -52,24 +52,29 @@ func TestErrors(t *testing.T) {
 }
 
 func TestAmount(t *testing.T) {
-	two := &Template{decimals: 2}
-	implied := &Template{decimals: 2, implied: true}
-	zero := &Template{decimals: 0}
+	two, none := 2, 0
+	eur := &Template{currency: "EUR"}
+	implied := &Template{decimals: &two, implied: true}
+	zero := &Template{decimals: &none, currency: "EUR"}
+	clp := &Template{currency: "CLP"}
+	kwd := &Template{currency: "KWD"}
 	cases := []struct {
 		t    *Template
 		in   string
 		want int64
 		err  bool
 	}{
-		{two, "12.34", 1234, false}, {two, "12,34", 1234, false}, {two, "1,234.50", 123450, false},
-		{two, "1.234,50", 123450, false}, {two, "12", 1200, false}, {two, "12.5", 1250, false},
-		{two, "1,234", 123400, false}, {two, " -7.00 ", 700, false}, {two, "", 0, false},
-		{two, "12.345.678", 1234567800, false}, {two, "1.2x", 0, true}, {two, "12.34.5", 1234500, false},
+		{eur, "12.34", 1234, false}, {eur, "12,34", 1234, false}, {eur, "1,234.50", 123450, false},
+		{eur, "1.234,50", 123450, false}, {eur, "12", 1200, false}, {eur, "12.5", 1250, false},
+		{eur, "1,234", 123400, false}, {eur, " -7.00 ", 700, false}, {eur, "", 0, false},
+		{eur, "12.345.678", 1234567800, false}, {eur, "1.2x", 0, true}, {eur, "12.34.5", 0, true},
 		{implied, "000000012850", 12850, false}, {implied, "128.50", 12850, false},
-		{zero, "8000", 8000, false}, {zero, "8.000", 8000, false}, {two, "9999999999999999", 0, true},
+		{zero, "8000", 8000, false}, {zero, "8.000", 8000, false}, {eur, "9999999999999999", 0, true},
+		// No amount.decimals: the currency's (issue 11: CLP amounts were read x100).
+		{clp, "8000", 8000, false}, {clp, "8.000", 8000, false}, {kwd, "1.250", 1250, false}, {kwd, "2", 2000, false},
 	}
 	for _, c := range cases {
-		got, err := c.t.amount(c.in)
+		got, err := c.t.amount(c.in, c.t.currency)
 		if got != c.want || (err != nil) != c.err {
 			t.Errorf("amount(%q) = %d, %v; want %d (error %v)", c.in, got, err, c.want, c.err)
 		}

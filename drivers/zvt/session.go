@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // session follows one register-terminal conversation: the register's
@@ -240,7 +241,7 @@ func currencyOf(status, request int, def string) string {
 		if n == 0 {
 			continue
 		}
-		if a := drivers.CurrencyAlpha(n); a != "" {
+		if a := money.Alpha(n); a != "" {
 			return a
 		}
 		return "" // a code we cannot name: better none than a wrong one
