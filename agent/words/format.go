@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Clock writes a time of day in loc with its zone: "11:26:25 CST". A nil
@@ -29,10 +29,7 @@ func DateTime(t time.Time, loc *time.Location) string {
 // "CNY 35.50" (en), "35,50 EUR" (de), "¥35.50" for yuan and "EUR 35.50"
 // otherwise (zh-CN). Decimals follow the currency (ISO 4217).
 func Money(minor int64, currency string, lang Lang) string {
-	s := detect.FormatMoney(minor, "") // number only
-	if currency != "" {
-		s = strings.TrimPrefix(detect.FormatMoney(minor, currency), currency+" ")
-	}
+	s := money.Number(minor, currency)
 	switch lang {
 	case DE:
 		s = strings.Replace(s, ".", ",", 1)
