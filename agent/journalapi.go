@@ -53,8 +53,9 @@ func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
 		}
 	}
 	if srv != nil {
+		dc := DetectConfig(a.cfg)
 		h := &journalapi.Handler{
-			Journal: a.journal, Currency: a.cfg.Currency(), Location: jr.loc, Site: a.cfg.Site, Lane: a.cfg.Lane,
+			Journal: a.journal, Currency: a.cfg.Currency(), Location: jr.loc, Site: a.cfg.Site, Lane: a.cfg.Lane, Detect: &dc,
 			Reprint: jr.reprint, Publish: jr.publish, Log: a.log.With("part", "journal api"), Now: a.opts.Now,
 		}
 		srv.Mount(h.Register)
@@ -189,6 +190,9 @@ func (jr *journalRun) daily(now time.Time) error {
 	}
 	day := midnight.AddDate(0, 0, -1).Format(time.DateOnly)
 	s, err := journalapi.Summarize(jr.a.journal, jr.a.cfg.Site, jr.a.cfg.Lane, day, jr.a.cfg.Currency(), jr.loc)
+	if err == nil {
+		err = journalapi.AddCashiers(jr.a.journal, s, DetectConfig(jr.a.cfg))
+	}
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}

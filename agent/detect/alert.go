@@ -98,6 +98,8 @@ type ReceiptEvidence struct {
 	CardTender *int64    `json:"card_tender,omitempty"`
 	Time       time.Time `json:"time"`
 	Cut        bool      `json:"cut"`
+
+	cashier string // Alert.Cashier carries it
 }
 
 // PrinterEvidence is the printer state at the time of an alert.

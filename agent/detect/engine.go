@@ -29,6 +29,7 @@ type Engine struct {
 	first    time.Time // the first event's time: what came before was not seen
 	seen     map[string]time.Time
 	out      []Alert
+	cashier  string // who rang the lane's last receipt that named one
 }
 
 // New returns an engine for cfg; zero fields take their defaults.
@@ -80,6 +81,9 @@ func (e *Engine) Observe(ev drivers.Event) []Alert {
 	case *drivers.Receipt:
 		if v != nil {
 			e.tick(v.Time)
+			if v.Cashier != "" && !v.Reprint {
+				e.cashier = v.Cashier
+			}
 			if id, ok := e.fresh(v); ok {
 				e.addReceipt(v, id)
 			}
@@ -281,7 +285,22 @@ func (e *Engine) emit(f finding) {
 	a.ID = alertID(a.Site, a.Lane, a.Kind, a.State, f.evidence)
 	a.Incident = alertID(a.Site, a.Lane, a.Kind, "", f.evidence)
 	a.Detected = e.clock
+	a.Cashier = e.cashierOf(&a)
 	e.out = append(e.out, a)
+}
+
+// cashierOf names who rang the checkout an alert is about: the cashier its
+// receipt printed, else, for a payment without a receipt of its own, the
+// cashier of the lane's last receipt that named one. Printer, link and
+// settlement alerts are about no checkout.
+func (e *Engine) cashierOf(a *Alert) string {
+	switch {
+	case a.Receipt != nil && a.Receipt.cashier != "":
+		return a.Receipt.cashier
+	case a.Receipt == nil && a.Payment != nil:
+		return e.cashier
+	}
+	return ""
 }
 
 // fire runs every rule on a trigger, in registration order.

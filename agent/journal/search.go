@@ -22,6 +22,9 @@ type Query struct {
 	Last4 string
 	// Auth matches a payment's auth code.
 	Auth string
+	// Cashier matches receipts whose cashier contains it (case folded):
+	// "李静" finds "007 李静". Payments name no cashier.
+	Cashier string
 	// Types lists event types ("receipt", "payment", ...); empty means
 	// receipts and payments.
 	Types []string
@@ -81,6 +84,9 @@ func (q Query) match(ev drivers.Event) bool {
 		if q.Last4 != "" || q.Auth != "" {
 			return false
 		}
+		if q.Cashier != "" && !strings.Contains(strings.ToLower(e.Cashier), strings.ToLower(q.Cashier)) {
+			return false
+		}
 		if q.Receipt != "" && e.Number != q.Receipt {
 			return false
 		}
@@ -89,6 +95,9 @@ func (q Query) match(ev drivers.Event) bool {
 		}
 		return true
 	case *drivers.Payment:
+		if q.Cashier != "" {
+			return false
+		}
 		if q.Receipt != "" && q.Receipt != e.ReceiptNo && q.Receipt != e.Trace && q.Receipt != e.Reference {
 			return false
 		}
@@ -103,7 +112,7 @@ func (q Query) match(ev drivers.Event) bool {
 		}
 		return true
 	default:
-		return q.Receipt == "" && q.Last4 == "" && q.Auth == "" && q.Amount == nil
+		return q.Receipt == "" && q.Last4 == "" && q.Auth == "" && q.Amount == nil && q.Cashier == ""
 	}
 }
 

@@ -14,7 +14,7 @@ func TestSearch(t *testing.T) {
 	due := int64(6800)
 	evs := []drivers.Event{
 		&drivers.Payment{Head: drivers.Head{Time: at("10:00:00"), Device: "terminal"}, Type: drivers.PaySale, Result: drivers.Approved, Amount: 6800, Card: "622588******4771", AuthCode: "611804", Trace: "000470", ReceiptNo: "0470"},
-		&drivers.Receipt{Head: drivers.Head{Time: at("10:00:05"), Device: "printer"}, Number: "0012", Due: &due, Total: &due, Tenders: []drivers.Tender{{Kind: drivers.TenderCard, Amount: 6800}}},
+		&drivers.Receipt{Head: drivers.Head{Time: at("10:00:05"), Device: "printer"}, Number: "0012", Cashier: "007 Li Jing", Due: &due, Total: &due, Tenders: []drivers.Tender{{Kind: drivers.TenderCard, Amount: 6800}}},
 		&drivers.Payment{Head: drivers.Head{Time: at("11:00:00"), Device: "terminal"}, Type: drivers.PaySale, Result: drivers.Approved, Amount: 1200, Card: "411111******1111", AuthCode: "222222"},
 		&drivers.PrinterStatus{Head: drivers.Head{Time: at("11:30:00"), Device: "printer"}, PaperEnd: true},
 		&drivers.Payment{Head: drivers.Head{Time: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), Device: "terminal"}, Type: drivers.PaySale, Result: drivers.Approved, Amount: 6800, Card: "622588******4771", AuthCode: "999999"},
@@ -40,6 +40,9 @@ func TestSearch(t *testing.T) {
 		{"printer status by type", Query{Types: []string{"printer_status"}}, 1, "printer_status"},
 		{"limit", Query{Limit: 2}, 2, "payment"},
 		{"nothing", Query{Auth: "000000"}, 0, ""},
+		{"cashier, part of the name, any case", Query{Cashier: "li jing"}, 1, "receipt"},
+		{"cashier by number", Query{Cashier: "007"}, 1, "receipt"},
+		{"another cashier", Query{Cashier: "Wang"}, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

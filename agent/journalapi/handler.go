@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -35,6 +36,9 @@ type Handler struct {
 	Location *time.Location
 	// Site and Lane name the summary.
 	Site, Lane string
+	// Detect, when set, is the lane's detector config: summaries then
+	// count incidents per cashier (AddCashiers).
+	Detect *detect.Config
 	// Reprint sends a receipt copy to the lane printer.
 	Reprint func(ctx context.Context, id string, r *drivers.Receipt) error
 	// Publish queues a summary for MQTT.
@@ -216,6 +220,9 @@ func (h *Handler) settlement(w http.ResponseWriter, r *http.Request) {
 		day = now().In(h.loc()).AddDate(0, 0, -1).Format(time.DateOnly)
 	}
 	s, err := Summarize(h.Journal, h.Site, h.Lane, day, h.Currency, h.loc())
+	if err == nil && h.Detect != nil {
+		err = AddCashiers(h.Journal, s, *h.Detect)
+	}
 	if err != nil {
 		h.fail(w, http.StatusBadRequest, err)
 		return

@@ -20,6 +20,7 @@ const (
 	ParamReceipt = "receipt" // receipt number, or a payment's receipt/trace/reference number
 	ParamLast4   = "last4"   // last four digits of the card
 	ParamAuth    = "auth"    // auth code
+	ParamCashier = "cashier" // who rang the receipt (part of the name)
 	ParamType    = "type"    // receipt, payment, settlement, printer_status, link (comma separated)
 	ParamLimit   = "limit"   // at most this many entries (default 100)
 )
@@ -57,6 +58,7 @@ func ParseQuery(v url.Values, currency string, loc *time.Location) (journal.Quer
 		q.Amount = &a
 	}
 	q.Receipt, q.Auth = strings.TrimSpace(v.Get(ParamReceipt)), strings.TrimSpace(v.Get(ParamAuth))
+	q.Cashier = strings.TrimSpace(v.Get(ParamCashier))
 	if s := strings.TrimSpace(v.Get(ParamLast4)); s != "" {
 		if len(s) != 4 || !isDigits(s) {
 			return q, fmt.Errorf("journalapi: last4 %q: want the card's last four digits", s)

@@ -26,6 +26,7 @@ type Row struct {
 	Card     string    `json:"card,omitempty"` // masked
 	Auth     string    `json:"auth,omitempty"`
 	Reprint  bool      `json:"reprint,omitempty"`
+	Cashier  string    `json:"cashier,omitempty"` // who rang the receipt
 	// What is a short description: "sale approved", "receipt (cut)".
 	What string `json:"what,omitempty"`
 }
@@ -60,7 +61,7 @@ func RowOf(e journal.Entry, currency string) Row {
 	r := Row{ID: e.ID, Time: e.Event.When(), Type: e.Event.EventType(), Device: e.Event.Source(), Currency: currency}
 	switch v := e.Event.(type) {
 	case *drivers.Receipt:
-		r.Number, r.Reprint = v.Number, v.Reprint
+		r.Number, r.Reprint, r.Cashier = v.Number, v.Reprint, v.Cashier
 		if v.Currency != "" {
 			r.Currency = v.Currency
 		}
@@ -119,7 +120,11 @@ func WriteTable(w io.Writer, rows []Row, loc *time.Location) error {
 		if r.Amount != nil {
 			amount = money.Format(*r.Amount, r.Currency)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.In(loc).Format(time.DateTime), r.What,
+		what := r.What
+		if r.Cashier != "" {
+			what += ", cashier " + r.Cashier
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.In(loc).Format(time.DateTime), what,
 			dash(r.Device), dash(r.Number), dash(amount), dash(r.Card), dash(r.Auth), r.ID)
 	}
 	if err := tw.Flush(); err != nil {
@@ -160,6 +165,7 @@ func Show(e Entry, loc *time.Location) (string, error) {
 	field("number", e.Number)
 	field("card", e.Card)
 	field("auth", e.Auth)
+	field("cashier", e.Cashier)
 	switch v := ev.(type) {
 	case *drivers.Payment:
 		if v.Requested != 0 && v.Requested != v.Amount {

@@ -48,6 +48,8 @@ type Summary struct {
 	Declined int `json:"declined"`
 	// Settlements are the terminal's end-of-day totals seen that day.
 	Settlements []Settlement `json:"settlements,omitempty"`
+	// Cashiers counts receipts and incidents per cashier (AddCashiers).
+	Cashiers map[string]*CashierDay `json:"cashiers,omitempty"`
 }
 
 // Settlement is one terminal settlement in a summary.
@@ -167,6 +169,7 @@ func WriteSummary(w io.Writer, s *Summary) error {
 		}
 		fmt.Fprintf(&b, "terminal settlement %s %s: %d transactions, %s\n", st.TerminalID, st.Time.Format(time.DateTime), st.Count, money.Format(st.Total, cur))
 	}
+	writeCashiers(&b, s)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("journalapi: write summary: %w", err)
 	}

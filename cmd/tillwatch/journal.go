@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/agent/journalapi"
@@ -43,6 +44,7 @@ type journalSearchCmd struct {
 	Amount  string   `placeholder:"68.00" help:"Amount in the lane's currency: a receipt's total, due or tender, a payment's amount."`
 	Receipt string   `placeholder:"N" help:"Receipt number, or a payment's receipt, trace or reference number."`
 	Last4   string   `name:"last4" placeholder:"NNNN" help:"Last four digits of the card."`
+	Cashier string   `placeholder:"NAME" help:"Receipts rung by this cashier (part of the name or number as the receipt prints it)."`
 	Auth    string   `placeholder:"CODE" help:"Auth code."`
 	Type    []string `placeholder:"TYPE" help:"Event types (receipt, payment, settlement, printer_status, link); default receipt,payment."`
 	Limit   int      `default:"100" help:"At most this many entries."`
@@ -171,7 +173,7 @@ func (s *journalSearchCmd) Run(e *env) error {
 	for k, x := range map[string]string{
 		journalapi.ParamDate: s.Date, journalapi.ParamFrom: s.From, journalapi.ParamTo: s.To,
 		journalapi.ParamAmount: s.Amount, journalapi.ParamReceipt: s.Receipt, journalapi.ParamLast4: s.Last4,
-		journalapi.ParamAuth: s.Auth,
+		journalapi.ParamAuth: s.Auth, journalapi.ParamCashier: s.Cashier,
 	} {
 		if x != "" {
 			v.Set(k, x)
@@ -299,7 +301,10 @@ func (s *journalSummaryCmd) Run(e *env) error {
 		}
 		err = c.local(func(j *journal.Journal) error {
 			res.Summary, err = journalapi.Summarize(j, c.cfg.Site, c.cfg.Lane, day, c.currency, c.cfg.Location())
-			return err
+			if err != nil {
+				return err
+			}
+			return journalapi.AddCashiers(j, res.Summary, agent.DetectConfig(c.cfg))
 		})
 	}
 	if err != nil {
