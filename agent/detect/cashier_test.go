@@ -17,7 +17,7 @@ func TestAlertCashier(t *testing.T) {
 	as := run(e, []step{
 		obs(sale(0, 1000, "000001")),
 		obs(named(rcpt(2*sec, "0001", card(10000)), "007 李静")), // under-charged: amount_mismatch
-		obs(sale(300*sec, 2500, "000002")),                      // no receipt ever
+		obs(sale(300*sec, 2500, "000002")),                     // no receipt ever
 		obs(status(301*sec, paperEnd)),
 		adv(10 * time.Minute),
 	})
