@@ -147,6 +147,11 @@ type Receipt struct {
 	// the job printed (ESC/POS GS ( H fn 48) and no confirmation came in
 	// time: the bytes reached the printer, the paper did not.
 	Unconfirmed bool `json:"unconfirmed,omitempty"`
+	// Unanswered is set when a status request the register sent during the
+	// job or right after its cut (DLE EOT, GS r: the usual "did it
+	// print?") went unanswered for the status timeout while the printer's
+	// replies could be seen: the printer may not have printed it.
+	Unanswered bool `json:"unanswered,omitempty"`
 	// Fields found by the receipt profile; nil when not found.
 	Profile  string   `json:"profile,omitempty"`
 	Number   string   `json:"number,omitempty"`

@@ -34,6 +34,10 @@ func wireSide(w Wire) (string, drivers.Direction) {
 	}
 }
 
+// lineTime is how long n bytes take on the line at lineBaud (10 bits a
+// byte), as Records paces them.
+func lineTime(n int) time.Duration { return time.Duration(n) * 10 * time.Second / lineBaud }
+
 // Records turns compiled writes into the capture records a tap on the
 // lane would have written, with synthetic times from start: each write in
 // FIFO-sized chunks paced at 9600 baud, link changes as link records. A

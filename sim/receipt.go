@@ -35,6 +35,10 @@ type Receipt struct {
 	// Currency (ISO 4217 alpha) sets the decimals amounts print with:
 	// "20.40" for EUR (and when empty), "8000" for CLP.
 	Currency string
+	// AskStatus makes the register ask "did it print?" right after the
+	// cut (GS r 1, paper sensor status): "answered" (the printer replies
+	// paper present) or "unanswered" (it never replies); "" asks nothing.
+	AskStatus string
 }
 
 // Total is the sum of the items.
@@ -88,6 +92,9 @@ func (r Receipt) ESCPOS() ([]byte, error) {
 	}
 	if !r.NoCut {
 		b.Write([]byte{0x1B, 0x64, 0x03, 0x1D, 0x56, 0x01}) // feed 3, partial cut
+	}
+	if r.AskStatus != "" {
+		b.Write([]byte{0x1D, 0x72, 0x01}) // GS r 1
 	}
 	return b.Bytes(), nil
 }

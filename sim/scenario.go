@@ -86,6 +86,9 @@ type PrintStep struct {
 	Copy     bool     `yaml:"copy"`
 	Refund   bool     `yaml:"refund"`
 	Drawer   bool     `yaml:"drawer"`
+	// AskStatus: the register asks "did it print?" after the cut (GS r
+	// 1); answered | unanswered.
+	AskStatus string `yaml:"ask_status"`
 }
 
 // RefundStep is a refund to a card on the terminal.
@@ -301,7 +304,7 @@ func (p *PrintStep) receipt(cur string) (*Receipt, error) {
 		return nil, err
 	}
 	r := &Receipt{Number: p.Number, Chinese: p.Chinese, Discount: discount, NoCut: p.NoCut,
-		Copy: p.Copy, Refund: p.Refund, Drawer: p.Drawer, Currency: cur}
+		Copy: p.Copy, Refund: p.Refund, Drawer: p.Drawer, Currency: cur, AskStatus: p.AskStatus}
 	for _, it := range p.Items {
 		name, amt, err := splitAmount(it, cur)
 		if err != nil {

@@ -79,6 +79,13 @@ func Compile(shift []Action) ([]Write, error) {
 			var b []byte
 			b, err = a.Print.ESCPOS()
 			part = []Write{{At: a.At, Wire: PrinterHost, Data: b}}
+			switch a.Print.AskStatus {
+			case "", "unanswered":
+			case "answered": // paper present, 20ms after the request went over the line
+				part = append(part, Write{At: a.At + lineTime(len(b)) + 20*time.Millisecond, Wire: PrinterDevice, Data: []byte{0x00}})
+			default:
+				err = fmt.Errorf("ask_status %q: want answered or unanswered", a.Print.AskStatus)
+			}
 		case a.Sale != nil:
 			part, err = a.Sale.conversation(a.At)
 		case a.Refund != nil:

@@ -66,6 +66,9 @@ func (e *Engine) confirm(r *receipt) {
 	if r.unconfirmed {
 		why = append(why, "the printer never confirmed it printed (no answer to GS ( H)")
 	}
+	if r.unanswered {
+		why = append(why, "the printer did not answer the register's status request")
+	}
 	prn := e.printer(r.dev, false)
 	if prn != nil {
 		r.printer = printerEvidence(prn.cur, len(prn.hist) > 0)
@@ -75,6 +78,9 @@ func (e *Engine) confirm(r *receipt) {
 			when := map[string]string{"at": "at the start of the job", "during": "during the job", "after": "right after the job"}[phase]
 			why = append(why, printerCause(r.printer)+" "+when)
 		}
+	}
+	if r.unanswered {
+		r.printer.NoReply = true // the silence the job met, whatever the state said before
 	}
 	switch {
 	case len(why) > 0:

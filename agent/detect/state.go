@@ -61,6 +61,7 @@ type receipt struct {
 	cut         bool
 	ended       string
 	unconfirmed bool // the printer never confirmed it printed (GS ( H fn 48)
+	unanswered  bool // a status request sent for it went unanswered
 	reprint     bool
 	card        int64 // sum of the settled tenders; 0 when not a card receipt
 	lines       int   // number of settled tender lines
@@ -85,7 +86,8 @@ func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt
 	r := &receipt{
 		seq: seq, id: id, dev: v.Device, at: v.Time, start: v.Start,
 		cut: v.Cut, ended: v.Ended, reprint: v.Reprint, currency: v.Currency, unconfirmed: v.Unconfirmed,
-		money: v.Total != nil || v.Due != nil || len(v.Tenders) > 0,
+		unanswered: v.Unanswered,
+		money:      v.Total != nil || v.Due != nil || len(v.Tenders) > 0,
 	}
 	if r.start.IsZero() || r.start.After(r.at) {
 		r.start = r.at

@@ -20,6 +20,8 @@ type Decoder struct {
 	statusTimeout time.Duration
 	proofTimeout  time.Duration
 	heldProof     time.Time // when the held receipt's confirmation was asked for; zero: none pending
+	heldSeq       uint64    // the held receipt's job number
+	jobSeq        uint64    // the last job number given
 	ps            *printerSetup
 
 	// framing of the host stream
@@ -129,6 +131,9 @@ func (d *Decoder) FlushAll() []drivers.Event {
 	if d.held != nil && !d.heldProof.IsZero() && d.st.observed {
 		d.held.Unconfirmed = true // the input ended before the printer confirmed
 	}
+	if d.held != nil && d.st.awaiting(d.heldSeq) {
+		d.held.Unanswered = true // the input ended before the printer answered
+	}
 	d.releaseHeld()
 	if d.job != nil {
 		d.endJob("eof", false, d.job.last)
@@ -153,6 +158,9 @@ func (d *Decoder) expire(now time.Time) {
 			d.held.Unconfirmed = d.st.observed
 			d.releaseHeld()
 		}
+	case d.st.awaiting(d.heldSeq):
+		// A status request sent for it is still unanswered: st.expire
+		// releases it when the request times out.
 	case now.Sub(d.held.Time) > kickWindow:
 		d.releaseHeld()
 	}

@@ -33,7 +33,12 @@
 // that a drawer kick sent right after the cut (the usual order) is reported
 // on the receipt it belongs to. The receipt's Time is the time of the chunk
 // that held the cut either way, never the flush time; which chunk carries
-// the kick decides DrawerKick the same way live and in replay.
+// the kick decides DrawerKick the same way live and in replay. A status
+// request (DLE EOT, GS r) sent during the job or while its receipt is held
+// keeps the receipt held until the answer comes, when the printer's replies
+// can be seen; left unanswered for StatusTimeout, the receipt comes out
+// Unanswered (the register's "did it print?" got no answer), just before
+// the NoReply status.
 //
 // Printer status: DLE EOT, GS r and GS I requests on the host side are
 // matched FIFO (per kind) to replies on the device side; ASB is recognised

@@ -15,6 +15,8 @@ type job struct {
 	graphics bool
 	kick     bool
 	proofAt  time.Time // GS ( H fn 48 asked to confirm the job printed; zero: not asked
+	seq      uint64    // numbers the job, so status requests know which job they were sent for
+	silent   bool      // a status request sent during it went unanswered
 	unknown  int
 	items    []Item
 	recog    *drivers.Recognition // lines recognised from images, nil when none
@@ -30,7 +32,8 @@ func (d *Decoder) openJob() {
 	d.releaseHeld()
 	if d.job == nil {
 		d.flushLoose()
-		d.job = &job{start: d.now}
+		d.jobSeq++
+		d.job = &job{start: d.now, seq: d.jobSeq}
 	}
 	d.job.last = d.now
 }
@@ -113,11 +116,13 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 		Ended:        ended,
 		Unknown:      j.unknown,
 		Recognised:   j.recog,
+		Unanswered:   j.silent,
 	}
 	if cut {
 		d.held = r
 		d.det.held = j.items
 		d.heldProof = j.proofAt
+		d.heldSeq = j.seq
 		return
 	}
 	d.finish(r, j.items)
@@ -127,7 +132,7 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 func (d *Decoder) releaseHeld() {
 	if d.held != nil {
 		r, items := d.held, d.det.held
-		d.held, d.det.held, d.heldProof = nil, nil, time.Time{}
+		d.held, d.det.held, d.heldProof, d.heldSeq = nil, nil, time.Time{}, 0
 		d.finish(r, items)
 	}
 }

@@ -20,6 +20,7 @@ type request struct {
 	kind reqKind
 	n    byte
 	at   time.Time
+	job  uint64 // the job it was sent during, or the held receipt it followed; 0: none
 }
 
 // answerSkew is how long an answer that arrived before its request is
@@ -52,6 +53,12 @@ type statusState struct {
 // request queues a status request.
 func (s *statusState) request(d *Decoder, k reqKind, n byte) {
 	r := request{kind: k, n: n, at: d.now}
+	switch {
+	case d.job != nil:
+		r.job = d.job.seq
+	case d.held != nil:
+		r.job = d.heldSeq
+	}
 	q := &s.buf
 	if k == reqEOT {
 		q = &s.eot
@@ -146,11 +153,40 @@ func (s *statusState) expireAll(d *Decoder) {
 	}
 }
 
+// awaiting reports whether a status request sent for job seq is still
+// unanswered while the printer's replies can be seen.
+func (s *statusState) awaiting(seq uint64) bool {
+	if !s.observed || seq == 0 {
+		return false
+	}
+	for _, q := range [][]request{s.eot, s.buf} {
+		for _, r := range q {
+			if r.job == seq {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // timedOut reports an unanswered request once per silence, and only when
-// the printer's replies can be seen at all.
+// the printer's replies can be seen at all. The job it was sent for did
+// not print as far as anyone can tell (ARCHITECTURE.md: print_failed on "a
+// status request left unanswered"): the job is marked Unanswered, and a
+// held receipt is released before the NoReply status.
 func (s *statusState) timedOut(d *Decoder, r request) {
 	if !s.observed {
 		return
+	}
+	switch {
+	case r.job == 0:
+	case d.held != nil && d.heldSeq == r.job:
+		d.held.Unanswered = true
+		if !s.awaiting(r.job) && d.heldProof.IsZero() {
+			d.releaseHeld()
+		}
+	case d.job != nil && d.job.seq == r.job:
+		d.job.silent = true
 	}
 	d.stats.NoReply++
 	if s.noReply {
