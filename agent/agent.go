@@ -136,6 +136,11 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	if err := a.rebuild(); err != nil {
 		return err
 	}
+	// From the first start on the journal knows which days were watched
+	// (day summaries of days before are not published).
+	if err := a.journal.Begin(a.opts.Now()); err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
 	up, err := a.newUplink()
 	if err != nil {
 		return err

@@ -134,7 +134,7 @@ func (jr *journalRun) printerFor(dev string) (configs.Device, error) {
 // id of its own.
 func (jr *journalRun) publish(s *journalapi.Summary) error {
 	if now := jr.a.opts.Now(); now.Before(s.To) {
-		s.Partial = true
+		s.Partial, s.Until = true, now.In(s.From.Location())
 		s.ID = journalapi.SummaryID(s.Site, s.Lane, s.Day+" partial "+now.UTC().Format(time.RFC3339Nano))
 	}
 	b, err := json.Marshal(s)
@@ -195,6 +195,10 @@ func (jr *journalRun) daily(now time.Time) error {
 	}
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
+	}
+	if s.Unwatched {
+		jr.a.log.Info("no settlement summary: the agent did not run that day", "day", day)
+		return nil
 	}
 	return jr.publish(s)
 }

@@ -86,3 +86,69 @@ func TestJournalUpkeep(t *testing.T) {
 		t.Fatalf("next upkeep %v", got)
 	}
 }
+
+// TestSummaryOfUnwatchedDay: an agent started for the first time on the
+// 23rd publishes no summary of the 22nd (it did not run that day: all
+// zeros with partial=false was a lie); one first started at 14:00 on the
+// 22nd publishes the 22nd marked partial, watched from 14:00. Restarts do
+// not move the day the agent began.
+func TestSummaryOfUnwatchedDay(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation(time.DateTime, s, cst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct {
+		name, firstStart string
+		want             int // summaries queued
+	}{
+		{"first start the next morning", "2026-11-23 00:03:00", 0},
+		{"first start in the afternoon", "2026-11-22 14:00:00", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := configs.Default()
+			cfg.Site, cfg.Lane, cfg.DataDir = "shop", "lane-1", t.TempDir()
+			cfg.Summary.At = "00:05"
+			cfg.Devices = []configs.Device{configs.DefaultDevice("printer", configs.RolePrinter, "/dev/null")}
+			a, err := New(cfg, Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			jr := a.newJournalRun(nil)
+			jr.loc = cst
+			// What Run does at its first start.
+			if err := a.journal.Begin(at(tc.firstStart)); err != nil {
+				t.Fatal(err)
+			}
+			// A later start does not move it.
+			if err := a.journal.Begin(at("2026-11-23 00:04:00")); err != nil {
+				t.Fatal(err)
+			}
+			if err := jr.daily(at("2026-11-23 00:06:00")); err != nil {
+				t.Fatal(err)
+			}
+			items, err := a.outbox.Pending(10)
+			if err != nil || len(items) != tc.want {
+				t.Fatalf("outbox: %d items, %v; want %d", len(items), err, tc.want)
+			}
+			if tc.want == 0 {
+				return
+			}
+			msg, err := uplink.DecodeMessage(items[0].Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s journalapi.Summary
+			if err := json.Unmarshal(msg.Payload, &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Day != "2026-11-22" || !s.Partial || !s.WatchedFrom.Equal(at(tc.firstStart)) || s.Unwatched {
+				t.Fatalf("summary of a day watched from %s: %s", tc.firstStart, msg.Payload)
+			}
+		})
+	}
+}

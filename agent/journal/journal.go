@@ -20,11 +20,12 @@ const storeName = "journal"
 // Journal appends and reads events. It is safe for concurrent use.
 type Journal struct {
 	store *buffer.Store
+	meta  *buffer.Store // facts about the journal (began.go)
 }
 
 // New returns the journal kept in db.
 func New(db *buffer.DB) *Journal {
-	return &Journal{store: db.Store(storeName)}
+	return &Journal{store: db.Store(storeName), meta: db.Store(metaStoreName)}
 }
 
 // Append stores evs in one synced write (concurrent appends share an

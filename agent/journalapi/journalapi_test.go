@@ -138,11 +138,43 @@ func TestSummarize(t *testing.T) {
 	b, _ := json.MarshalIndent(s, "", "  ")
 	golden(t, "summary.json", append(b, '\n'))
 	if s.Receipts != (Total{3, 6800 + 5550 + 1200}) || s.Reprints != 1 || s.Tenders[drivers.TenderCard] != (Total{2, 6800 + 3550}) ||
-		s.Tenders[drivers.TenderCash] != (Total{2, 3500}) || s.Sales != (Total{2, 6800 + 3550}) || s.Refunds != (Total{1, 3550}) ||
+		s.Tenders[drivers.TenderCash] != (Total{2, 2000 + 1200}) || s.Change != (Total{1, 300}) || s.Sales != (Total{2, 6800 + 3550}) || s.Refunds != (Total{1, 3550}) ||
 		s.Declined != 1 || len(s.Settlements) != 1 || s.Currency != "CNY" {
 		t.Fatalf("summary %s", b)
 	}
 	if s.ID != SummaryID("shop", "lane-1", "2026-11-22") || s.ID == SummaryID("shop", "lane-1", "2026-11-21") {
 		t.Fatal("summary id not derived from lane and day")
+	}
+}
+
+// TestSummarizeWatched: a day before the agent began watching is
+// unwatched; the day it began is partial, watched from then (its first
+// start, or the journal's oldest event when that is older).
+func TestSummarizeWatched(t *testing.T) {
+	j, _ := openJournal(t, day())
+	if err := j.Begin(at("2026-11-23 09:00:00")); err != nil { // first start: the journal's first event is older
+		t.Fatal(err)
+	}
+	s, err := Summarize(j, "shop", "lane-1", "2026-11-21", "", shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Partial || s.Unwatched || !s.WatchedFrom.Equal(at("2026-11-21 23:59:00")) || s.Receipts.Count != 1 {
+		t.Fatalf("the day the journal begins: %+v", s)
+	}
+	var b strings.Builder
+	if err := WriteSummary(&b, s); err != nil || !strings.Contains(b.String(), "(watched only from 23:59 CST)") {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	s, err = Summarize(j, "shop", "lane-1", "2026-11-20", "", shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Partial || !s.Unwatched || s.Receipts.Count != 0 {
+		t.Fatalf("a day before the journal: %+v", s)
+	}
+	b.Reset()
+	if err := WriteSummary(&b, s); err != nil || !strings.Contains(b.String(), "did not run that day") {
+		t.Fatalf("%v\n%s", err, b.String())
 	}
 }

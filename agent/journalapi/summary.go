@@ -33,13 +33,28 @@ type Summary struct {
 	From     time.Time `json:"from"`
 	To       time.Time `json:"to"`
 	Currency string    `json:"currency,omitempty"`
-	// Partial says the day was not over when the summary was made.
+	// Partial says the summary does not cover the whole day: the day was
+	// not over when it was made (Until), or the agent did not watch all of
+	// it (WatchedFrom, Unwatched).
 	Partial bool `json:"partial,omitempty"`
+	// Until is when a summary of a day not yet over was made.
+	Until time.Time `json:"until,omitzero"`
+	// WatchedFrom is when the journal begins, when that is within the day
+	// (the agent first ran then).
+	WatchedFrom time.Time `json:"watched_from,omitzero"`
+	// Unwatched says the journal begins after the day: the agent did not
+	// run that day and its zeros mean nothing (the daily summary is not
+	// published).
+	Unwatched bool `json:"unwatched,omitempty"`
 	// Receipts are the register's receipts that carry an amount, copies
 	// left out; Reprints counts the copies.
-	Receipts Total                        `json:"receipts"`
-	Reprints int                          `json:"reprints"`
-	Tenders  map[drivers.TenderKind]Total `json:"tenders"`
+	Receipts Total `json:"receipts"`
+	Reprints int   `json:"reprints"`
+	// Tenders are per kind, net of the change given back (Change counts
+	// the receipts that gave change and its sum), so they add up to
+	// Receipts.
+	Tenders map[drivers.TenderKind]Total `json:"tenders"`
+	Change  Total                        `json:"change"`
 	// Card payments the terminal approved, by type.
 	Sales   Total `json:"card_sales"`
 	Refunds Total `json:"card_refunds"`
@@ -94,6 +109,9 @@ func Summarize(j *journal.Journal, site, lane, day, currency string, loc *time.L
 	if err != nil {
 		return nil, fmt.Errorf("journalapi: summary of %s: %w", day, err)
 	}
+	if err := s.watched(j); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -114,7 +132,11 @@ func (s *Summary) receipt(r *drivers.Receipt) {
 		a = *amount
 	}
 	s.Receipts.add(a)
-	for _, t := range r.Tenders {
+	tenders, change := netTenders(r)
+	if change > 0 {
+		s.Change.add(change)
+	}
+	for _, t := range tenders {
 		tt := s.Tenders[t.Kind]
 		tt.add(t.Amount)
 		s.Tenders[t.Kind] = tt
@@ -147,7 +169,13 @@ func WriteSummary(w io.Writer, s *Summary) error {
 	m := func(v int64) string { return money.Format(v, s.Currency) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "settlement summary %s/%s %s", s.Site, s.Lane, s.Day)
-	if s.Partial {
+	if s.Unwatched {
+		b.WriteString(" (not watched: the agent did not run that day)")
+	}
+	if !s.WatchedFrom.IsZero() {
+		fmt.Fprintf(&b, " (watched only from %s)", s.WatchedFrom.Format("15:04 MST"))
+	}
+	if !s.Until.IsZero() {
 		b.WriteString(" (day not over)")
 	}
 	fmt.Fprintf(&b, "\nreceipts         %5d  %s   (copies left out: %d)\n", s.Receipts.Count, m(s.Receipts.Amount), s.Reprints)
@@ -159,6 +187,9 @@ func WriteSummary(w io.Writer, s *Summary) error {
 	for _, k := range kinds {
 		t := s.Tenders[drivers.TenderKind(k)]
 		fmt.Fprintf(&b, "  tender %-8s %5d  %s\n", k, t.Count, m(t.Amount))
+	}
+	if s.Change.Count > 0 {
+		fmt.Fprintf(&b, "  (change given %5d  %s, taken off the tenders)\n", s.Change.Count, m(s.Change.Amount))
 	}
 	fmt.Fprintf(&b, "card sales       %5d  %s\ncard refunds     %5d  %s\ncard voids       %5d  %s\ndeclined         %5d\n",
 		s.Sales.Count, m(s.Sales.Amount), s.Refunds.Count, m(s.Refunds.Amount), s.Voids.Count, m(s.Voids.Amount), s.Declined)
