@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/journalapi"
@@ -14,6 +13,7 @@ import (
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/link"
 )
 
@@ -94,10 +94,17 @@ func (jr *journalRun) reprint(ctx context.Context, id string, rc *drivers.Receip
 	if in == nil {
 		return fmt.Errorf("agent: %w: printer %s is on a tap (a read-only Y-cable): the agent cannot write to it; reprint from the register, or wire it as a bridge", journalapi.ErrCannotReprint, d.Name)
 	}
-	job, err := journalapi.Copy(rc, journalapi.Printer{CodePage: d.CodePage, Chinese: d.ChineseDefault || strings.HasPrefix(d.ReceiptProfile, "cn-")})
+	printer, err := escpos.PrinterByName(d.Printer)
 	if err != nil {
 		return fmt.Errorf("agent: reprint %s: %w", id, err)
 	}
+	// The printer as the lane's decoder reads it (profile, code page,
+	// Chinese mode), so the copy decodes back to the journal's lines.
+	enc, err := escpos.NewEncoder(escpos.Options{Printer: printer, CodePage: d.CodePage, ChineseDefault: d.ChineseDefault})
+	if err != nil {
+		return fmt.Errorf("agent: reprint %s: %w", id, err)
+	}
+	job := journalapi.Copy(rc, enc)
 	ctx, cancel := context.WithTimeout(ctx, reprintWait)
 	defer cancel()
 	err = in.Inject(ctx, job, reprintQuiet)
