@@ -27,6 +27,7 @@ type Stats struct {
 type Decoder struct {
 	t         *Template
 	in        [2][]byte
+	link      drivers.Exchange // ACK, NAK and noise between binary frames
 	requested int64
 	stats     Stats
 }
@@ -37,7 +38,12 @@ var _ drivers.Decoder = (*Decoder)(nil)
 func New(t *Template) *Decoder { return &Decoder{t: t} }
 
 // Stats returns the counters so far.
-func (d *Decoder) Stats() Stats { return d.stats }
+func (d *Decoder) Stats() Stats {
+	s := d.stats
+	c := d.link.Counts()
+	s.ACKs, s.NAKs, s.NoiseBytes = c.ACKs, c.NAKs, c.NoiseBytes
+	return s
+}
 
 // Feed consumes one chunk and returns the events it completed.
 func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
@@ -94,7 +100,7 @@ func (d *Decoder) drain(dir int, at time.Time, atEOF bool) []drivers.Event {
 			d.stats.LastError = err
 		case body == nil:
 			if d.t.framing.Type != FramingLines {
-				d.outside(buf[pos : pos+adv])
+				d.link.Between(dir, buf[pos:pos+adv])
 			}
 		default:
 			d.stats.Frames++
@@ -108,20 +114,6 @@ func (d *Decoder) drain(dir int, at time.Time, atEOF bool) []drivers.Event {
 	clear(buf[rest:])
 	d.in[dir] = buf[:rest]
 	return evs
-}
-
-// outside counts bytes between frames.
-func (d *Decoder) outside(b []byte) {
-	for _, c := range b {
-		switch c {
-		case ACK:
-			d.stats.ACKs++
-		case NAK:
-			d.stats.NAKs++
-		default:
-			d.stats.NoiseBytes++
-		}
-	}
 }
 
 // frame applies the first record that fits a frame body.

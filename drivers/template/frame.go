@@ -4,14 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+
+	"github.com/tillwatch/tillwatch/drivers"
 )
 
 // Control bytes.
 const (
 	STX = 0x02
 	ETX = 0x03
-	ACK = 0x06
-	NAK = 0x15
+	ACK = drivers.ACK
+	NAK = drivers.NAK
 )
 
 // Sentinel errors of the framing step. No error of this package carries

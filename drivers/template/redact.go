@@ -114,7 +114,7 @@ func (t *Template) redactBody(dir int, body []byte) {
 		ts, mapped := t.tlv[tag]
 		switch {
 		case mapped && ts.Field == "card" && ts.Format == "bcd", !mapped && tag == 0x5A:
-			maskNibbles(v)
+			drivers.MaskBCDPAN(v)
 		case mapped && ts.Field == "card":
 			maskSpan(v)
 		case !mapped && (tag == 0x56 || tag == 0x57 || tag == 0x5F20 || tag == 0x9F1F || tag == 0x9F20 || tag == 0x9F6B):
@@ -161,42 +161,4 @@ func maskSpan(b []byte) {
 			b[i] = '*'
 		}
 	}
-}
-
-// maskNibbles masks a BCD card number: E nibbles except the first 6 and
-// last 4 digits (the last 4 only for 10 digits or fewer); F is padding.
-func maskNibbles(v []byte) {
-	n := 0
-	for n < 2*len(v) && nibble(v, n) != 0x0D && nibble(v, n) != 0x0F { // E (masked) counts as a digit
-		n++
-	}
-	head := 6
-	if n <= 10 {
-		head = 0
-	}
-	for i := head; i < n-4; i++ {
-		setNibble(v, i)
-	}
-	if n < 2*len(v) && nibble(v, n) == 0x0D { // track data after the separator
-		for i := n + 1; i < 2*len(v) && nibble(v, i) != 0x0F; i++ {
-			setNibble(v, i)
-		}
-	}
-}
-
-// setNibble sets nibble i of v to E (a masked digit).
-func setNibble(v []byte, i int) {
-	if i%2 == 0 {
-		v[i/2] = 0xE0 | v[i/2]&0x0F
-	} else {
-		v[i/2] = v[i/2]&0xF0 | 0x0E
-	}
-}
-
-// nibble returns nibble i of v (high first).
-func nibble(v []byte, i int) byte {
-	if i%2 == 0 {
-		return v[i/2] >> 4
-	}
-	return v[i/2] & 0x0F
 }

@@ -3,7 +3,6 @@ package transbank
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -51,16 +50,14 @@ type Stats struct {
 type Decoder struct {
 	opts  Options
 	in    [2]stream
+	link  drivers.Exchange // ACK/NAK, retransmissions
 	sess  session
 	stats Stats
 }
 
 // stream is the reassembly state of one direction.
 type stream struct {
-	buf     []byte
-	last    uint64 // hash of the last good frame, for retransmission dedupe
-	hasLast bool
-	acked   bool // the peer ACKed the last frame
+	buf []byte
 }
 
 var _ drivers.Decoder = (*Decoder)(nil)
@@ -74,7 +71,12 @@ func New(opts Options) *Decoder {
 }
 
 // Stats returns the counters so far.
-func (d *Decoder) Stats() Stats { return d.stats }
+func (d *Decoder) Stats() Stats {
+	s := d.stats
+	c := d.link.Counts()
+	s.Frames, s.ACKs, s.NAKs, s.Retransmits, s.NoiseBytes = c.Frames, c.ACKs, c.NAKs, c.Retransmits, c.NoiseBytes
+	return s
+}
 
 // feedSlice bounds how much of a chunk is buffered at once: the buffers
 // hold at most one incomplete frame (MaxFrame) plus one slice.
@@ -99,7 +101,7 @@ func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
 
 // feed buffers one slice and decodes every frame it completes.
 func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
-	s, peer := &d.in[dir], &d.in[1-dir]
+	s := &d.in[dir]
 	s.buf = append(s.buf, data...)
 	var evs []drivers.Event
 	pos := 0
@@ -117,29 +119,12 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 			}
 			d.fail(shift(err, pos))
 		case payload == nil:
-			for _, b := range s.buf[pos : pos+adv] {
-				switch b {
-				case ACK:
-					d.stats.ACKs++
-					peer.acked = true
-				case NAK:
-					d.stats.NAKs++
-					peer.acked = false
-				default:
-					d.stats.NoiseBytes++
-				}
-			}
+			d.link.Between(dir, s.buf[pos:pos+adv])
 		default:
-			d.stats.Frames++
 			if withSTX {
 				d.stats.LRCWithSTX++
 			}
-			h := fnv.New64a()
-			h.Write(payload)
-			if sum := h.Sum64(); s.hasLast && sum == s.last && !s.acked {
-				d.stats.Retransmits++
-			} else {
-				s.last, s.hasLast, s.acked = sum, true, false
+			if d.link.Frame(dir, payload) {
 				evs = append(evs, d.message(payload, t)...)
 			}
 		}

@@ -1,13 +1,17 @@
 package transbank
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
 
 // Control bytes of the link.
 const (
 	STX = 0x02
 	ETX = 0x03
-	ACK = 0x06
-	NAK = 0x15
+	ACK = drivers.ACK
+	NAK = drivers.NAK
 )
 
 // MaxFrame bounds a frame (STX to LRC). The longest real message, a 0271

@@ -1,12 +1,14 @@
 package zvt
 
+import "github.com/tillwatch/tillwatch/drivers"
+
 // Serial transport control bytes.
 const (
-	DLE = 0x10 // data link escape
-	STX = 0x02 // start of text
-	ETX = 0x03 // end of text
-	ACK = 0x06 // positive acknowledgement byte of the serial transport
-	NAK = 0x15 // negative acknowledgement byte of the serial transport
+	DLE = 0x10        // data link escape
+	STX = 0x02        // start of text
+	ETX = 0x03        // end of text
+	ACK = drivers.ACK // positive acknowledgement byte of the serial transport
+	NAK = drivers.NAK // negative acknowledgement byte of the serial transport
 )
 
 // crcTable is CRC-16/KERMIT (reflected poly 0x8408) for one byte.

@@ -57,17 +57,15 @@ type Decoder struct {
 	opts    Options
 	framing string // FramingSerial, FramingTCP, or "" while undecided
 	in      [2]stream
+	link    drivers.Exchange // serial framing: ACK/NAK, retransmissions
 	sess    session
 	stats   Stats
 }
 
 // stream is the reassembly state of one direction.
 type stream struct {
-	buf     []byte
-	scan    frameScan
-	last    uint64 // hash of the last good frame, for retransmission dedupe
-	hasLast bool
-	acked   bool // the peer ACKed the last frame
+	buf  []byte
+	scan frameScan
 }
 
 var _ drivers.Decoder = (*Decoder)(nil)
@@ -117,6 +115,10 @@ func New(opts Options) *Decoder {
 func (d *Decoder) Stats() Stats {
 	s := d.stats
 	s.Framing = d.framing
+	c := d.link.Counts()
+	s.Frames += c.Frames
+	s.ACKs, s.NAKs, s.Retransmits = c.ACKs, c.NAKs, c.Retransmits
+	s.NoiseBytes += c.NoiseBytes
 	return s
 }
 

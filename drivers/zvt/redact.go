@@ -165,7 +165,7 @@ func redactAPDU(raw []byte) []byte {
 	err := eachBMP(data, func(tag byte, v []byte, _ int) error {
 		switch {
 		case tag == bmpPAN:
-			maskPANNibbles(v)
+			drivers.MaskBCDPAN(v)
 		case isTrack(tag):
 			fill(v, 0xEE)
 		case tag == bmpTLV:
@@ -186,40 +186,11 @@ func redactAPDU(raw []byte) []byte {
 func redactTLV(_, tag uint32, v []byte) error {
 	switch tag {
 	case 0x5A:
-		maskPANNibbles(v)
+		drivers.MaskBCDPAN(v)
 	case 0x56, 0x57, 0x5F20, 0x9F1F, 0x9F20, 0x9F6B:
 		fill(v, 0xEE)
 	}
 	return nil
-}
-
-// maskPANNibbles turns the digits of a BCD card number into E nibbles
-// except the first 6 and last 4, following drivers.MaskPAN's rules (10
-// digits or fewer keep only the last 4).
-func maskPANNibbles(v []byte) {
-	n := 0
-	for n < 2*len(v) && nibble(v, n) != 0x0F {
-		n++
-	}
-	head := 6
-	if n <= 10 || n-head < 4 {
-		head = 0
-	}
-	for i := head; i < n-4; i++ {
-		if i%2 == 0 {
-			v[i/2] = 0xE0 | v[i/2]&0x0F
-		} else {
-			v[i/2] = v[i/2]&0xF0 | 0x0E
-		}
-	}
-}
-
-// nibble returns nibble i of v (high nibble first).
-func nibble(v []byte, i int) byte {
-	if i%2 == 0 {
-		return v[i/2] >> 4
-	}
-	return v[i/2] & 0x0F
 }
 
 // fill sets every byte of v to c.

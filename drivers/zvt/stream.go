@@ -2,7 +2,6 @@ package zvt
 
 import (
 	"errors"
-	"hash/fnv"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -12,7 +11,6 @@ import (
 // It returns how many bytes were used.
 func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
 	s := &d.in[dir]
-	peer := &d.in[1-dir]
 	var evs []drivers.Event
 	for start := pos; pos < len(s.buf); {
 		if pos > start {
@@ -31,25 +29,9 @@ func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
 			}
 			d.fail(shift(err, pos))
 		case frame == nil:
-			for _, b := range s.buf[pos : pos+adv] {
-				switch b {
-				case ACK:
-					d.stats.ACKs++
-					peer.acked = true
-				case NAK:
-					d.stats.NAKs++
-					peer.acked = false
-				default:
-					d.stats.NoiseBytes++
-				}
-			}
+			d.link.Between(dir, s.buf[pos:pos+adv])
 		default:
-			d.stats.Frames++
-			h := frameHash(frame)
-			if s.hasLast && h == s.last && !s.acked {
-				d.stats.Retransmits++
-			} else {
-				s.last, s.hasLast, s.acked = h, true, false
+			if d.link.Frame(dir, frame) {
 				evs = append(evs, d.message(frame, true, dir, t)...)
 			}
 			clear(frame) // may hold card data; nothing refers to it any more
@@ -129,14 +111,6 @@ func decideFraming(b []byte) string {
 		return FramingTCP
 	}
 	return ""
-}
-
-// frameHash identifies a frame for retransmission dedupe without keeping
-// its bytes.
-func frameHash(b []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64()
 }
 
 // dirIndex maps a direction to a stream index.
