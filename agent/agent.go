@@ -11,9 +11,15 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/lane"
+	"github.com/tillwatch/tillwatch/agent/links"
+	"github.com/tillwatch/tillwatch/agent/outbox"
 	"github.com/tillwatch/tillwatch/agent/rawlog"
+	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -38,10 +44,11 @@ type Agent struct {
 	log     *slog.Logger
 	db      *buffer.DB
 	journal *journal.Journal
-	outbox  *buffer.Queue
-	lane    *Lane
-	mail    *mailbox
-	capture *captureSink
+	topics  topic.Lane
+	out     *outbox.Writer // the only writer of the outbox
+	lane    *lane.Lane
+	mail    *links.Mailbox
+	capture *capture.Sink
 	raw     *rawlog.Log // raw input held until the decoders settle (rawinput.go)
 
 	mu      sync.Mutex
@@ -49,7 +56,7 @@ type Agent struct {
 	up      *uplink.Uplink  // set by Run
 	running bool            // Run's core loop is on
 	stopped <-chan struct{} // closed when Run is stopping (its context is done); set by Run
-	view    *view           // what the status page shows
+	view    *status.View    // what the status page shows
 	http    net.Addr        // the status listener, once Run opened it
 
 	probeMu  sync.Mutex // Health's database probe
@@ -59,11 +66,7 @@ type Agent struct {
 	ready  chan struct{} // closed once every device's link was up
 	upSeen map[string]bool
 
-	jrun *journalRun // reprint injectors, journal API, retention and summaries (journalapi.go); set by Run
-
-	hold held // alerts the outbox refused (disk full); under mu
-	// fullSince and fullLogged track a full disk (core goroutine only).
-	fullSince, fullLogged time.Time
+	jrun *journalRun // reprint injectors, journal API, retention and summaries (journalrun.go); set by Run
 }
 
 // Stats are counters a person can read (demo, doctor, status page).
@@ -85,24 +88,26 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 	if opts.Tick <= 0 {
 		opts.Tick = 250 * time.Millisecond
 	}
-	lane, err := NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("agent: %w", err)
 	}
-	db, err := openDB(cfg, opts.Log)
+	db, err := outbox.Open(cfg, opts.Log)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("agent: %w", err)
 	}
+	topics := topic.New(cfg.MQTT.TopicPrefix, cfg.Site, cfg.Lane)
 	a := &Agent{
 		cfg: cfg, opts: opts, log: opts.Log, db: db,
-		journal: journal.New(db), outbox: db.Queue("outbox"),
-		lane: lane, mail: newMailbox(), raw: rawlog.New(db, rawDevices(cfg.Devices)), view: newView(cfg, opts.Now()),
+		journal: journal.New(db), topics: topics,
+		out:  outbox.New(db.Queue(outbox.QueueName), outbox.Options{Topics: topics, Log: opts.Log, Now: opts.Now}),
+		lane: ln, mail: links.NewMailbox(), raw: rawlog.New(db, rawDevices(ln, cfg.Devices)), view: status.NewView(cfg, opts.Now()),
 		ready: make(chan struct{}), upSeen: map[string]bool{},
 	}
 	if cfg.Capture != "" {
-		if a.capture, err = openCapture(cfg, opts.Log); err != nil {
+		if a.capture, err = capture.CreateSink(cfg.Capture, capture.HeaderFor(cfg), ln.Redactors(), opts.Log); err != nil {
 			db.Close()
-			return nil, err
+			return nil, fmt.Errorf("agent: %w", err)
 		}
 	}
 	return a, nil
@@ -177,10 +182,10 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		start("status", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
 	}
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
-	start("outbox upkeep", a.upkeep)
+	start("outbox upkeep", a.outboxUpkeep)
 	start("journal upkeep", a.jrun.upkeep)
 	for _, d := range a.cfg.Devices {
-		runner := a.jrun.inject(d, a.linkFor(d))
+		runner := a.jrun.inject(d, links.For(d, a.opts.Now, a.log))
 		start("link "+d.Name, func(ctx context.Context) error { return runner.Run(ctx, a.mail) })
 	}
 	a.log.Info("agent running", "site", a.cfg.Site, "lane", a.cfg.Lane, "devices", len(a.cfg.Devices), "broker", a.cfg.MQTT.Broker)
@@ -206,9 +211,9 @@ func (a *Agent) core(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			// Drain what the links delivered before the stop.
-			return a.step(a.mail.take(), a.opts.Now())
-		case <-a.mail.wake:
-			if err := a.step(a.mail.take(), a.opts.Now()); err != nil {
+			return a.step(a.mail.Take(), a.opts.Now())
+		case <-a.mail.Wake():
+			if err := a.step(a.mail.Take(), a.opts.Now()); err != nil {
 				return err
 			}
 		case <-tick.C:
@@ -220,41 +225,44 @@ func (a *Agent) core(ctx context.Context) error {
 }
 
 // step processes queued input and the passing of time.
-func (a *Agent) step(items []input, now time.Time) error {
+func (a *Agent) step(items []links.Input, now time.Time) error {
 	var evs []drivers.Event
 	var chunks, nbytes int
-	var links []input // noted once the view has them: Ready means /healthz sees the links up
+	var noted []links.Input // noted once the view has them: Ready means /healthz sees the links up
 	for _, in := range items {
-		if a.capture != nil {
-			a.capture.record(in)
-		}
-		if in.link != nil {
-			links = append(links, in)
-			in.link.SetSource(in.dev)
-			evs = append(evs, in.link)
+		if in.Link != nil {
+			if a.capture != nil {
+				a.capture.Link(in.Dev, in.Link)
+			}
+			noted = append(noted, in)
+			in.Link.SetSource(in.Dev)
+			evs = append(evs, in.Link)
 			continue
 		}
+		if a.capture != nil {
+			a.capture.Chunk(in.Dev, in.Chunk)
+		}
 		chunks++
-		nbytes += len(in.chunk.Data)
-		a.view.data(in.dev, in.chunk)
-		a.raw.Add(in.dev, in.chunk)
-		got, err := a.lane.Feed(in.dev, in.chunk)
+		nbytes += len(in.Chunk.Data)
+		a.view.Data(in.Dev, in.Chunk)
+		a.raw.Add(in.Dev, in.Chunk)
+		got, err := a.lane.Feed(in.Dev, in.Chunk)
 		if err != nil {
-			return err
+			return fmt.Errorf("agent: %w", err)
 		}
 		evs = append(evs, got...)
 	}
 	if a.capture != nil && len(items) > 0 {
-		a.capture.flush()
+		_ = a.capture.Flush() // logged once by the sink; a capture never stops the lane
 	}
 	evs = append(evs, a.lane.Idle(now)...)
 	if err := a.commitStep(evs); err != nil {
 		return err
 	}
-	a.view.events(evs)
-	a.view.beat(now)
-	for _, in := range links {
-		a.noteLink(in.dev, in.link)
+	a.view.Events(evs)
+	a.view.Beat(now)
+	for _, in := range noted {
+		a.noteLink(in.Dev, in.Link)
 	}
 	alerts := a.lane.Observe(evs)
 	alerts = append(alerts, a.lane.Advance(now)...)
@@ -313,15 +321,11 @@ func (a *Agent) rebuild() error {
 
 // enqueue stores each alert in the outbox (once per id) before it counts.
 func (a *Agent) enqueue(alerts []detect.Alert) error {
-	a.retryHeld()
+	a.out.Retry()
 	for _, al := range alerts {
-		msg, err := AlertMessage(a.cfg, al)
+		added, err := a.out.Alert(al)
 		if err != nil {
-			return err
-		}
-		added, err := a.store(al.ID, buffer.ParseClass(string(al.Severity)), uplink.EncodeMessage(msg))
-		if err != nil {
-			return err
+			return fmt.Errorf("agent: %w", err)
 		}
 		if !added {
 			continue
@@ -330,8 +334,18 @@ func (a *Agent) enqueue(alerts []detect.Alert) error {
 		a.stats.Alerts++
 		a.stats.LastAlert = al.Detected
 		a.mu.Unlock()
-		a.view.alert(al)
+		a.view.Alert(al)
 		a.log.Info("alert", "kind", al.Kind, "state", al.State, "severity", al.Severity, "id", al.ID, "summary", al.Summary)
 	}
 	return nil
+}
+
+// outboxUpkeep expires old outbox entries and logs what the outbox shed,
+// every minute (or health interval, if shorter), until ctx is done.
+func (a *Agent) outboxUpkeep(ctx context.Context) error {
+	every := time.Minute
+	if hi := a.cfg.MQTT.HealthInterval; hi > 0 && hi < every {
+		every = hi
+	}
+	return a.out.Upkeep(ctx, every, buffer.Limits{MaxBytes: a.cfg.Outbox.MaxBytes, MaxAge: a.cfg.Outbox.MaxAge})
 }

@@ -20,7 +20,7 @@ func (a *Agent) discovery() ([]uplink.Message, error) {
 	}
 	msgs, err := hass.Discovery(hass.Lane{
 		Prefix: prefix, Site: a.cfg.Site, Lane: a.cfg.Lane, Version: a.opts.Version,
-		StatusTopic: StatusTopic(a.cfg), AlertTopics: AlertTopic(a.cfg, "+"),
+		StatusTopic: a.topics.Status(), AlertTopics: a.topics.Alert("+"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)

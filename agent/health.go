@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/internal/sysinfo"
 )
 
 var _ status.Source = (*Agent)(nil)
@@ -25,8 +29,8 @@ func (a *Agent) Snapshot() status.Snapshot {
 		OutboxDepth: -1,
 		Uplink:      status.Uplink{Broker: a.cfg.MQTT.Broker},
 	}
-	a.view.fill(&s)
-	if n, err := a.outbox.Len(); err == nil {
+	a.view.Fill(&s)
+	if n, err := a.out.Queue().Len(); err == nil {
 		s.OutboxDepth = n
 	}
 	a.mu.Lock()
@@ -139,4 +143,62 @@ func (a *Agent) StatusAddr() string {
 		return ""
 	}
 	return a.http.String()
+}
+
+// HealthReport builds the current health message.
+func (a *Agent) HealthReport() (status.HealthMessage, error) {
+	now := a.opts.Now()
+	h := status.HealthMessage{Site: a.cfg.Site, Lane: a.cfg.Lane, Version: a.opts.Version, Time: now.UTC(), Links: map[string]status.HealthLink{}}
+	qs, err := a.out.Queue().Stats()
+	if err != nil {
+		return h, fmt.Errorf("agent: health: %w", err)
+	}
+	h.Buffer = status.HealthBuffer{Depth: qs.Depth, Bytes: qs.Bytes, Shed: qs.Shed, Expired: qs.Expired,
+		Unreadable: qs.Unreadable, DiskFull: qs.DiskFull, FreeBytes: a.db.Free()}
+	if !qs.Oldest.IsZero() {
+		h.Buffer.OldestAge = max(0, now.Sub(qs.Oldest).Seconds())
+	}
+	h.Buffer.Held, h.Buffer.MemoryShed = a.out.Held()
+	a.mu.Lock()
+	h.LastAlert = a.stats.LastAlert
+	up, stopped := a.up, a.stopped
+	a.mu.Unlock()
+	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
+	stopping := false
+	if stopped != nil {
+		select {
+		case <-stopped:
+			stopping = true // the uplink's last message at a clean stop
+		default:
+		}
+	}
+	for _, d := range a.view.Links() {
+		l := status.HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason}
+		if stopping {
+			l = status.HealthLink{State: status.LinkDown, Since: now.UTC(), Reason: status.ReasonAgentStopped}
+		}
+		h.Links[d.Name] = l
+	}
+	h.Clock.Source = "unknown"
+	if c, err := sysinfo.ClockSynced(context.Background()); err == nil {
+		h.Clock.Source = c.How
+		h.Clock.Synchronized = &c.Synced
+	}
+	if h.Recovered, err = buffer.MovedAside(a.cfg.DataDir); err != nil {
+		return h, fmt.Errorf("agent: health: %w", err)
+	}
+	if up != nil {
+		us := up.Stats()
+		h.Uplink = status.HealthUplink{Connects: us.Connects, Reconnects: us.Reconnects, Published: us.Published, Acked: us.Acked}
+	}
+	return h, nil
+}
+
+// healthPayload is HealthReport as JSON, for the uplink.
+func (a *Agent) healthPayload() ([]byte, error) {
+	h, err := a.HealthReport()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(h)
 }

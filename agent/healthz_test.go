@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/sim"
@@ -123,7 +124,7 @@ func TestHealthzLinksAndCleanStop(t *testing.T) {
 	stop()
 	all := health.all()
 	last := all[len(all)-1]
-	if !strings.Contains(last, `"printer":{"state":"down"`) || !strings.Contains(last, agent.ReasonAgentStopped) {
+	if !strings.Contains(last, `"printer":{"state":"down"`) || !strings.Contains(last, status.ReasonAgentStopped) {
 		t.Fatalf("last health message after a clean stop: %s", last)
 	}
 }

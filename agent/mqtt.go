@@ -1,15 +1,10 @@
 package agent
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/uplink"
-	"github.com/tillwatch/tillwatch/configs"
 )
 
 func (a *Agent) newUplink() (*uplink.Uplink, error) {
@@ -18,7 +13,7 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc, err := TLSConfig(m)
+	tc, err := uplink.TLSConfig(m)
 	if err != nil {
 		return nil, err
 	}
@@ -36,43 +31,12 @@ func (a *Agent) newUplink() (*uplink.Uplink, error) {
 	}
 	return uplink.New(uplink.Config{
 		Broker: m.Broker, ClientID: id, Username: m.Username, Password: pw, TLS: tc,
-		StatusTopic: StatusTopic(a.cfg),
+		StatusTopic: a.topics.Status(), DeadLetterTopic: a.topics.DeadLetter(),
 		StatusExtra: map[string]any{"site": a.cfg.Site, "lane": a.cfg.Lane, "version": a.opts.Version},
 		Announce:    ann,
 		KeepAlive:   m.KeepAlive, ConnectTimeout: 10 * time.Second,
 		BackoffMin: 500 * time.Millisecond, BackoffMax: m.BackoffMax, Inflight: m.Inflight,
-		HealthTopic: HealthTopic(a.cfg), HealthEvery: m.HealthInterval, Health: a.healthPayload,
+		HealthTopic: a.topics.Health(), HealthEvery: m.HealthInterval, Health: a.healthPayload,
 		Subscribe: subs,
-	}, a.outbox, a.log.With("part", "uplink")), nil
-}
-
-// TLSConfig builds the uplink's TLS settings from the config (nil for a plain
-// tcp:// broker without certificates).
-func TLSConfig(m configs.MQTT) (*tls.Config, error) {
-	t := m.TLS
-	scheme, _, _ := strings.Cut(m.Broker, "://")
-	secure := scheme == "ssl" || scheme == "tls" || scheme == "mqtts" || scheme == "wss"
-	if !secure && t.CAFile == "" && t.CertFile == "" {
-		return nil, nil
-	}
-	tc := &tls.Config{ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify, MinVersion: tls.VersionTLS12}
-	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("agent: mqtt tls ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("agent: mqtt tls ca_file %s: no PEM certificate in it", t.CAFile)
-		}
-		tc.RootCAs = pool
-	}
-	if t.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("agent: mqtt tls client certificate: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
+	}, a.out.Queue(), a.log.With("part", "uplink")), nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/agent/rawlog"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
@@ -28,13 +29,14 @@ import (
 // rawDevices says how each device's raw bytes are made safe to write:
 // print streams are masked as text, terminals go through their protocol's
 // redactor (a fresh one: redactors keep stream state).
-func rawDevices(devs []configs.Device) []rawlog.Device {
+func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 	var out []rawlog.Device
+	reds := ln.Redactors()
 	for _, d := range devs {
 		rd := rawlog.Device{Name: d.Name}
 		if d.Protocol == "escpos" {
 			rd.Text = true
-		} else if r := newRedactors([]configs.Device{d})[d.Name]; r != nil {
+		} else if r := reds[d.Name]; r != nil {
 			rd.Redactor = r
 		}
 		out = append(out, rd)
@@ -46,7 +48,7 @@ func rawDevices(devs []configs.Device) []rawlog.Device {
 // step's events, in one synced write. Devices whose decoders settled give
 // up their raw input in the same write.
 func (a *Agent) commitStep(evs []drivers.Event) error {
-	for _, n := range a.lane.names {
+	for _, n := range a.lane.Names() {
 		if a.lane.Settled(n) {
 			a.raw.Settle(n)
 		}
@@ -60,8 +62,8 @@ func (a *Agent) commitStep(evs []drivers.Event) error {
 	a.raw.Done(err)
 	switch {
 	case errors.Is(err, buffer.ErrDiskFull):
-		// Detection goes on from memory; outbox.go explains.
-		a.diskFull("journal", err)
+		// Detection goes on from memory; agent/outbox explains.
+		a.out.DiskFull("journal", err)
 	case err != nil:
 		return fmt.Errorf("agent: journal: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
@@ -123,7 +124,7 @@ type ledger struct {
 	detected map[string]string   // id -> severity
 	received map[string][]string // id -> incident/state of each delivery
 	byInc    map[string]map[string]bool
-	health   []agent.HealthMessage
+	health   []status.HealthMessage
 	bad      []string
 	shedSelf int // "alert shed" log lines: alerts refused by the capacity
 }
@@ -143,7 +144,7 @@ func (g *ledger) onMessage(topic string, payload []byte) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if filepath.Base(topic) == "health" {
-		var h agent.HealthMessage
+		var h status.HealthMessage
 		if err := json.Unmarshal(payload, &h); err != nil {
 			g.bad = append(g.bad, fmt.Sprintf("health %s: %v", payload, err))
 			return
@@ -195,11 +196,11 @@ func (g *ledger) counts() (detected, received, deliveries int) {
 	return len(g.detected), len(g.received), deliveries
 }
 
-func (g *ledger) lastHealth() (agent.HealthMessage, bool) {
+func (g *ledger) lastHealth() (status.HealthMessage, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.health) == 0 {
-		return agent.HealthMessage{}, false
+		return status.HealthMessage{}, false
 	}
 	return g.health[len(g.health)-1], true
 }

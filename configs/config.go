@@ -284,6 +284,18 @@ type Link struct {
 	StopBits int `yaml:"stop_bits"`
 }
 
+// DeviceObserved says whether the link carries what the device answers:
+// every bridge does, a tap only with a device line.
+func (l Link) DeviceObserved() bool {
+	return l.DevicePort != "" || l.Mode == ModeBridge || l.Type == TypeTCP || l.Type == TypeUSBLP
+}
+
+// CanWrite says whether the link can write toward its device: bridges can,
+// a tap (a read-only Y-cable) cannot.
+func (l Link) CanWrite() bool {
+	return l.Type == TypeTCP || l.Type == TypeUSBLP || l.Mode == ModeBridge
+}
+
 // Detect tunes the detection rules (see ARCHITECTURE.md, detection
 // semantics).
 type Detect struct {

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
 )
@@ -112,20 +112,20 @@ func replayIDs(t *testing.T, path string) []string {
 	if err != nil || h == nil {
 		t.Fatalf("capture header: %v %v", h, err)
 	}
-	cfg, err := agent.ConfigFromHeader(h)
+	cfg, err := lane.ConfigFromHeader(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lane, err := agent.NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := agent.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad capture line: %v", err) })
+	recs, err := lane.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad capture line: %v", err) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	if _, err := agent.Replay(lane, recs, func(a detect.Alert) error {
+	if _, err := lane.Replay(ln, recs, func(a detect.Alert) error {
 		ids = append(ids, a.ID)
 		return nil
 	}); err != nil {

@@ -9,8 +9,9 @@
 // (a fixed Saturday afternoon, so alert ids are the same on every run),
 // and each lane observes them as a virtual clock running Config.Speed
 // times faster than the wall clock passes it. Alerts are what the engine
-// decides, stored in the outbox exactly as the agent stores them
-// (agent.AlertMessage, uplink.EncodeMessage, PutIfAbsent by id).
+// decides, stored in the outbox exactly as the agent stores them: through
+// outbox.Writer (the alert's JSON on its kind's topic, the class of its
+// severity, so info and warnings shed before critical ones, once per id).
 //
 // Run returns a Report: what was enqueued, what each consumer received,
 // what is missing, what arrived twice and whether every copy carried the

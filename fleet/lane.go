@@ -3,23 +3,27 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/outbox"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/buffer"
-	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
 
 // lane is one simulated lane: its shift, a detector, an outbox and an
 // uplink, as the agent wires them.
 type lane struct {
-	cfg    *configs.Config // site, lane and topic prefix, for agent.AlertMessage
+	site   string
+	name   string
+	topics topic.Lane
 	events []drivers.Event
 	engine *detect.Engine
 	outbox *buffer.Queue
+	out    *outbox.Writer // the agent's writer of outbox
 	up     *uplink.Uplink
 	led    *Ledger
 }
@@ -27,12 +31,12 @@ type lane struct {
 // newLane builds lane i of cfg on db, connecting to broker.
 func newLane(cfg Config, i int, broker string, db *buffer.DB, led *Ledger) *lane {
 	site, name := LaneName(i, cfg.LanesPerSite)
-	lc := &configs.Config{Site: site, Lane: name}
+	topics := topic.New("", site, name)
 	q := db.Queue("outbox-" + site + "-" + name)
 	up := uplink.New(uplink.Config{
 		Broker:      broker,
 		ClientID:    "tillwatch-" + site + "-" + name,
-		StatusTopic: agent.StatusTopic(lc),
+		StatusTopic: topics.Status(), DeadLetterTopic: topics.DeadLetter(),
 		StatusExtra: map[string]any{"site": site, "lane": name, "version": "fleet"},
 		// The agent's own settings (agent/mqtt.go).
 		KeepAlive: 30 * time.Second, ConnectTimeout: 10 * time.Second,
@@ -40,10 +44,13 @@ func newLane(cfg Config, i int, broker string, db *buffer.DB, led *Ledger) *lane
 		Inflight: cfg.Inflight,
 	}, q, nil)
 	return &lane{
-		cfg:    lc,
+		site:   site,
+		name:   name,
+		topics: topics,
 		events: Shift(cfg, i),
 		engine: detect.New(detect.Config{Site: site, Lane: name}),
 		outbox: q,
+		out:    outbox.New(q, outbox.Options{Topics: topics, Log: slog.New(slog.DiscardHandler)}),
 		up:     up,
 		led:    led,
 	}
@@ -85,18 +92,18 @@ func (l *lane) feed(ctx context.Context, clk *clock, tick time.Duration, end tim
 	}
 }
 
-// enqueue stores each alert in the outbox as the agent does, and in the
-// ledger.
+// enqueue stores each alert through the agent's outbox writer (its
+// severity's class, once per id), and in the ledger.
 func (l *lane) enqueue(alerts []detect.Alert) error {
 	for _, al := range alerts {
-		msg, err := agent.AlertMessage(l.cfg, al)
+		msg, err := outbox.AlertMessage(l.topics, al)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
 		}
 		at := time.Now()
-		added, err := l.outbox.PutIfAbsent(al.ID, uplink.EncodeMessage(msg))
+		added, err := l.out.Put(al.ID, outbox.Class(al.Severity), msg)
 		if err != nil {
-			return fmt.Errorf("fleet: %s/%s: outbox: %w", l.cfg.Site, l.cfg.Lane, err)
+			return fmt.Errorf("fleet: %s/%s: %w", l.site, l.name, err)
 		}
 		if added {
 			l.led.Sent(al.ID, al.Kind, msg.Topic, msg.Payload, at)

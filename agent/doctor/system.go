@@ -12,8 +12,8 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/internal/sysinfo"
@@ -36,7 +36,7 @@ func checkBroker(ctx context.Context, cfg *configs.Config) Result {
 		return r
 	}
 	_ = conn.Close()
-	tc, err := agent.TLSConfig(cfg.MQTT)
+	tc, err := uplink.TLSConfig(cfg.MQTT)
 	if err != nil {
 		r.Status, r.Detail = Fail, err.Error()
 		return r

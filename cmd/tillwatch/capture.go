@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/tools"
 	"github.com/tillwatch/tillwatch/configs"
 )
 
@@ -30,15 +30,15 @@ func (c *captureCmd) Run(e *env) error {
 		defer cancel()
 	}
 	fmt.Fprintf(e.stderr, "recording %s to %s (Ctrl-C to stop; card data in terminal frames is masked)\n", strings.Join(deviceNames(cfg, c.Devices), ", "), c.Output)
-	st, err := agent.Capture(ctx, cfg, agent.CaptureOptions{
+	st, err := tools.Capture(ctx, cfg, tools.CaptureOptions{
 		Devices: c.Devices, Path: c.Output, Log: newLogger(e.stderr, "warn"),
-		Progress: func(st agent.CaptureStats) { fmt.Fprintf(e.stderr, "  %s\n", progressLine(st)) },
+		Progress: func(st tools.CaptureStats) { fmt.Fprintf(e.stderr, "  %s\n", progressLine(st)) },
 	})
 	fmt.Fprintf(e.stderr, "done: %s\nreplay it: tillwatch replay %s\n", progressLine(st), c.Output)
 	return err
 }
 
-func progressLine(st agent.CaptureStats) string {
+func progressLine(st tools.CaptureStats) string {
 	var devs []string
 	for d := range st.Links {
 		devs = append(devs, d)

@@ -12,10 +12,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/agent/journalapi"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/agent/reconcile"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
@@ -304,7 +304,7 @@ func (s *journalSummaryCmd) Run(e *env) error {
 			if err != nil {
 				return err
 			}
-			return journalapi.AddCashiers(j, res.Summary, agent.DetectConfig(c.cfg))
+			return journalapi.AddCashiers(j, res.Summary, lane.DetectConfig(c.cfg))
 		})
 	}
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/tools"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
@@ -40,7 +40,7 @@ func (c *monitorCmd) Run(e *env) error {
 			cancel()
 		}
 	}
-	err = agent.Monitor(ctx, cfg, agent.MonitorOptions{Devices: c.Devices, Raw: c.Hex, Log: newLogger(e.stderr, "warn")}, func(it agent.MonitorItem) {
+	err = tools.Monitor(ctx, cfg, tools.MonitorOptions{Devices: c.Devices, Raw: c.Hex, Log: newLogger(e.stderr, "warn")}, func(it tools.MonitorItem) {
 		if !c.JSON {
 			_, err := fmt.Fprint(e.stdout, formatItem(it))
 			write(err)
@@ -60,7 +60,7 @@ func (c *monitorCmd) Run(e *env) error {
 }
 
 // formatItem renders a monitored item for a person.
-func formatItem(it agent.MonitorItem) string {
+func formatItem(it tools.MonitorItem) string {
 	if it.Chunk != nil {
 		return fmt.Sprintf("%s %-8s %-6s %d bytes\n%s", it.Chunk.Time.Local().Format("15:04:05.000"), it.Device, it.Chunk.Dir, len(it.Chunk.Data), hex.Dump(it.Chunk.Data))
 	}

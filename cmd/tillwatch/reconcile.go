@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/agent/reconcile"
 	"github.com/tillwatch/tillwatch/configs"
 )
@@ -40,7 +40,7 @@ func (r *reconcileCmd) Run(e *env) error {
 		if err != nil {
 			return usageError{err}
 		}
-		dcfg, dir = agent.DetectConfig(cfg), cfg.DataDir
+		dcfg, dir = lane.DetectConfig(cfg), cfg.DataDir
 		for _, d := range cfg.Devices {
 			if currency == "" && d.Role == configs.RoleTerminal {
 				currency = d.Currency

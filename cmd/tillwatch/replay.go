@@ -6,8 +6,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
@@ -50,7 +50,7 @@ func (r *replayCmd) Run(e *env) error {
 		if header == nil {
 			return usageError{fmt.Errorf("replay: %s has no header naming its devices; pass -c CONFIG", r.Captures[0])}
 		}
-		c, err := agent.ConfigFromHeader(header)
+		c, err := lane.ConfigFromHeader(header)
 		if err != nil {
 			return usageError{fmt.Errorf("replay: %s: %w", r.Captures[0], err)}
 		}
@@ -68,16 +68,16 @@ func (r *replayCmd) Run(e *env) error {
 		}
 		cfg.TimeZone = r.TZ
 	}
-	lane, err := agent.NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		return usageError{err}
 	}
-	records, err := agent.ReadCaptures(readers, func(err error) { fmt.Fprintf(e.stderr, "tillwatch: replay: %v (skipped)\n", err) })
+	records, err := lane.ReadCaptures(readers, func(err error) { fmt.Fprintf(e.stderr, "tillwatch: replay: %v (skipped)\n", err) })
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(e.stdout)
-	st, err := agent.Replay(lane, records, func(al detect.Alert) error { return enc.Encode(al) })
+	st, err := lane.Replay(ln, records, func(al detect.Alert) error { return enc.Encode(al) })
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/sim"
@@ -27,18 +27,18 @@ func busyEvents(tb testing.TB, n int, offset time.Duration) []drivers.Event {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg, err := agent.ConfigFromHeader(h)
+	cfg, err := lane.ConfigFromHeader(h)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lane, err := agent.NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	var evs []drivers.Event
 	for _, r := range sim.Records(ws, sim.DefaultStart.Add(offset), nil) {
-		evs = append(evs, lane.Idle(r.Time)...)
-		got, err := lane.Feed(r.Dev, drivers.Chunk{Time: r.Time, Dir: r.Dir, Data: r.Data})
+		evs = append(evs, ln.Idle(r.Time)...)
+		got, err := ln.Feed(r.Dev, drivers.Chunk{Time: r.Time, Dir: r.Dir, Data: r.Data})
 		if err != nil {
 			tb.Fatal(err)
 		}

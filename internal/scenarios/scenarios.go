@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/sim"
 )
@@ -89,7 +89,7 @@ func ReplayFile(path string) ([]detect.Alert, error) {
 		return nil, fmt.Errorf("scenarios: %s: %w", path, err)
 	}
 	var bad error
-	recs, err := agent.ReadCaptures([]*capture.Reader{rd}, func(e error) { bad = errors.Join(bad, e) })
+	recs, err := lane.ReadCaptures([]*capture.Reader{rd}, func(e error) { bad = errors.Join(bad, e) })
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %s: %w", path, err)
 	}
@@ -101,16 +101,16 @@ func ReplayFile(path string) ([]detect.Alert, error) {
 
 // Replay runs records through a fresh lane built from the header.
 func Replay(h *capture.Header, recs []capture.Record) ([]detect.Alert, error) {
-	cfg, err := agent.ConfigFromHeader(h)
+	cfg, err := lane.ConfigFromHeader(h)
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
-	lane, err := agent.NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
 	var out []detect.Alert
-	if _, err := agent.Replay(lane, recs, func(a detect.Alert) error { out = append(out, a); return nil }); err != nil {
+	if _, err := lane.Replay(ln, recs, func(a detect.Alert) error { out = append(out, a); return nil }); err != nil {
 		return nil, fmt.Errorf("scenarios: replay: %w", err)
 	}
 	return out, nil

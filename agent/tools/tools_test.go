@@ -1,4 +1,4 @@
-package agent_test
+package tools_test
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/lane"
+	"github.com/tillwatch/tillwatch/agent/tools"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
@@ -42,11 +43,11 @@ func TestMonitorDecodesLiveTraffic(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var mu sync.Mutex
-	var items []agent.MonitorItem
+	var items []tools.MonitorItem
 	up := map[string]bool{}
 	done := make(chan error, 1)
 	go func() {
-		done <- agent.Monitor(ctx, cfg, agent.MonitorOptions{Raw: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(it agent.MonitorItem) {
+		done <- tools.Monitor(ctx, cfg, tools.MonitorOptions{Raw: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(it tools.MonitorItem) {
 			mu.Lock()
 			defer mu.Unlock()
 			items = append(items, it)
@@ -55,7 +56,7 @@ func TestMonitorDecodesLiveTraffic(t *testing.T) {
 			}
 		})
 	}()
-	count := func(f func(agent.MonitorItem) bool) int {
+	count := func(f func(tools.MonitorItem) bool) int {
 		mu.Lock()
 		defer mu.Unlock()
 		n := 0
@@ -70,8 +71,8 @@ func TestMonitorDecodesLiveTraffic(t *testing.T) {
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, toolShift(t)); err != nil {
 		t.Fatal(err)
 	}
-	isPayment := func(it agent.MonitorItem) bool { _, ok := it.Event.(*drivers.Payment); return ok }
-	isReceipt := func(it agent.MonitorItem) bool { _, ok := it.Event.(*drivers.Receipt); return ok }
+	isPayment := func(it tools.MonitorItem) bool { _, ok := it.Event.(*drivers.Payment); return ok }
+	isReceipt := func(it tools.MonitorItem) bool { _, ok := it.Event.(*drivers.Receipt); return ok }
 	waitFor(t, "a payment and a receipt", 15*time.Second, func() bool { return count(isPayment) == 1 && count(isReceipt) == 1 })
 	cancel()
 	if err := <-done; err != nil {
@@ -85,7 +86,7 @@ func TestMonitorDecodesLiveTraffic(t *testing.T) {
 			t.Errorf("raw chunk of %s carries the full card number in BCD", it.Device)
 		}
 	}
-	if count(func(it agent.MonitorItem) bool { return it.Chunk != nil }) == 0 {
+	if count(func(it tools.MonitorItem) bool { return it.Chunk != nil }) == 0 {
 		t.Error("Raw: no raw chunks reported")
 	}
 }
@@ -102,12 +103,12 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var mu sync.Mutex
-	var last agent.CaptureStats
+	var last tools.CaptureStats
 	done := make(chan error, 1)
 	go func() {
-		_, err := agent.Capture(ctx, cfg, agent.CaptureOptions{Path: path, Every: 50 * time.Millisecond,
+		_, err := tools.Capture(ctx, cfg, tools.CaptureOptions{Path: path, Every: 50 * time.Millisecond,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Progress: func(st agent.CaptureStats) {
+			Progress: func(st tools.CaptureStats) {
 				mu.Lock()
 				defer mu.Unlock()
 				last = st
@@ -116,7 +117,7 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 			}})
 		done <- err
 	}()
-	stats := func() agent.CaptureStats { mu.Lock(); defer mu.Unlock(); return last }
+	stats := func() tools.CaptureStats { mu.Lock(); defer mu.Unlock(); return last }
 	waitFor(t, "both links up", 10*time.Second, func() bool { s := stats(); return s.Links["printer"] && s.Links["terminal"] })
 	ws := toolShift(t)
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, ws); err != nil {
@@ -151,7 +152,7 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 	if err != nil || h == nil || h.Devices["terminal"].Protocol != "zvt" {
 		t.Fatalf("header %+v, %v", h, err)
 	}
-	recs, err := agent.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad line: %v", err) })
+	recs, err := lane.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad line: %v", err) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,11 +161,11 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 			t.Fatal("capture holds the full card number in BCD")
 		}
 	}
-	rcfg, err := agent.ConfigFromHeader(h)
+	rcfg, err := lane.ConfigFromHeader(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lane, err := agent.NewLane(rcfg)
+	ln, err := lane.New(rcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,11 +174,11 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 		if r.Link != "" {
 			continue
 		}
-		evs, err := lane.Feed(r.Dev, drivers.Chunk{Time: r.Time, Dir: r.Dir, Data: r.Data})
+		evs, err := ln.Feed(r.Dev, drivers.Chunk{Time: r.Time, Dir: r.Dir, Data: r.Data})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, ev := range append(evs, lane.Idle(r.Time)...) {
+		for _, ev := range append(evs, ln.Idle(r.Time)...) {
 			switch ev := ev.(type) {
 			case *drivers.Payment:
 				pays++
@@ -189,12 +190,24 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 			}
 		}
 	}
-	for _, ev := range lane.EndOfInput(time.Now()) {
+	for _, ev := range ln.EndOfInput(time.Now()) {
 		if _, ok := ev.(*drivers.Receipt); ok {
 			rcpts++
 		}
 	}
 	if pays != 1 || rcpts != 1 {
 		t.Errorf("replay of the capture: %d payments, %d receipts; want 1 and 1", pays, rcpts)
+	}
+}
+
+// waitFor polls cond until it holds or timeout passes.
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -1,4 +1,4 @@
-package agent
+package status
 
 import (
 	"cmp"
@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
-	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -21,17 +20,17 @@ const (
 	viewAlerts   = 20
 )
 
-// view keeps the recent state the status page shows. The core goroutine
+// View keeps the recent state the status page shows. The core goroutine
 // writes it; HTTP handlers read snapshots of it. It is a read-only window
 // on the pipeline: nothing in it feeds detection.
-type view struct {
+type View struct {
 	mu        sync.Mutex
 	started   time.Time
 	heartbeat time.Time
-	devices   []status.Device
-	receipts  []status.Receipt
-	payments  []status.Payment
-	alerts    []status.Alert
+	devices   []Device
+	receipts  []Receipt
+	payments  []Payment
+	alerts    []Alert
 	byKind    map[string]int
 	// awaiting are approved sales with no receipt seen yet, until the
 	// detector's receipt_wait has passed.
@@ -41,12 +40,13 @@ type view struct {
 }
 
 type awaited struct {
-	pay    status.Window
+	pay    Window
 	amount int64
 }
 
-func newView(cfg *configs.Config, now time.Time) *view {
-	v := &view{started: now, heartbeat: now, byKind: map[string]int{}, receiptWait: cfg.Detect.ReceiptWait, currency: map[string]string{}}
+// NewView starts an empty view of cfg's lane at now.
+func NewView(cfg *configs.Config, now time.Time) *View {
+	v := &View{started: now, heartbeat: now, byKind: map[string]int{}, receiptWait: cfg.Detect.ReceiptWait, currency: map[string]string{}}
 	for _, k := range []string{
 		detect.KindPaymentWithoutReceipt, detect.KindAmountMismatch, detect.KindPartialApproval,
 		detect.KindDuplicateCharge, detect.KindRefundWithoutSale, detect.KindReceiptWithoutPayment,
@@ -55,22 +55,22 @@ func newView(cfg *configs.Config, now time.Time) *view {
 		v.byKind[k] = 0 // every kind has a series from the start
 	}
 	for _, d := range cfg.Devices {
-		v.devices = append(v.devices, status.Device{Name: d.Name, Role: d.Role, Protocol: d.Protocol, Port: portText(d.Link)})
+		v.devices = append(v.devices, Device{Name: d.Name, Role: d.Role, Protocol: d.Protocol, Port: portText(d.Link)})
 		v.currency[d.Name] = d.Currency
 	}
 	return v
 }
 
-// beat records a round of the core loop.
-func (v *view) beat(now time.Time) {
+// Beat records a round of the core loop.
+func (v *View) Beat(now time.Time) {
 	v.mu.Lock()
 	v.heartbeat = now
 	v.awaiting = slices.DeleteFunc(v.awaiting, func(w awaited) bool { return now.After(w.pay.Deadline) })
 	v.mu.Unlock()
 }
 
-// data records bytes read from a device.
-func (v *view) data(dev string, c drivers.Chunk) {
+// Data records bytes read from a device.
+func (v *View) Data(dev string, c drivers.Chunk) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if d := v.device(dev); d != nil {
@@ -81,7 +81,7 @@ func (v *view) data(dev string, c drivers.Chunk) {
 	}
 }
 
-func (v *view) device(name string) *status.Device {
+func (v *View) device(name string) *Device {
 	for i := range v.devices {
 		if v.devices[i].Name == name {
 			return &v.devices[i]
@@ -90,8 +90,8 @@ func (v *view) device(name string) *status.Device {
 	return nil
 }
 
-// events records link changes, receipts and payments.
-func (v *view) events(evs []drivers.Event) {
+// Events records link changes, receipts and payments.
+func (v *View) Events(evs []drivers.Event) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, ev := range evs {
@@ -108,9 +108,9 @@ func (v *view) events(evs []drivers.Event) {
 	}
 }
 
-func (v *view) receipt(e *drivers.Receipt) {
+func (v *View) receipt(e *drivers.Receipt) {
 	cur := cmp.Or(e.Currency, v.currency[e.Device])
-	r := status.Receipt{Time: e.Time, Device: e.Device, Number: e.Number, Cut: e.Cut, Ended: e.Ended, Lines: len(e.Lines), Currency: cur}
+	r := Receipt{Time: e.Time, Device: e.Device, Number: e.Number, Cut: e.Cut, Ended: e.Ended, Lines: len(e.Lines), Currency: cur}
 	if e.Total != nil {
 		r.Total = detect.FormatMoney(*e.Total, cur)
 	}
@@ -124,8 +124,8 @@ func (v *view) receipt(e *drivers.Receipt) {
 	v.receipts = prepend(v.receipts, r, viewReceipts)
 }
 
-func (v *view) payment(e *drivers.Payment) {
-	p := status.Payment{Time: e.Time, Device: e.Device, Type: string(e.Type), Result: string(e.Result),
+func (v *View) payment(e *drivers.Payment) {
+	p := Payment{Time: e.Time, Device: e.Device, Type: string(e.Type), Result: string(e.Result),
 		Amount: detect.FormatMoney(e.Amount, cmp.Or(e.Currency, v.currency[e.Device])), Card: e.Card, Trace: e.Trace}
 	v.payments = prepend(v.payments, p, viewPayments)
 	if e.Type == drivers.PaySale && e.Result == drivers.Approved {
@@ -134,23 +134,23 @@ func (v *view) payment(e *drivers.Payment) {
 			what += " (trace " + e.Trace + ")"
 		}
 		v.awaiting = append(v.awaiting, awaited{
-			pay:    status.Window{What: what, Opened: e.Time, Deadline: e.Time.Add(v.receiptWait)},
+			pay:    Window{What: what, Opened: e.Time, Deadline: e.Time.Add(v.receiptWait)},
 			amount: e.Amount,
 		})
 	}
 }
 
-// alert records an alert stored in the outbox.
-func (v *view) alert(al detect.Alert) {
+// Alert records an alert stored in the outbox.
+func (v *View) Alert(al detect.Alert) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.byKind[al.Kind]++
-	v.alerts = prepend(v.alerts, status.Alert{ID: al.ID, Kind: al.Kind, Severity: string(al.Severity), State: string(al.State),
+	v.alerts = prepend(v.alerts, Alert{ID: al.ID, Kind: al.Kind, Severity: string(al.Severity), State: string(al.State),
 		Time: al.Time, Detected: al.Detected, Summary: al.Summary}, viewAlerts)
 }
 
-// fill copies the view into s.
-func (v *view) fill(s *status.Snapshot) {
+// Fill copies the view into s.
+func (v *View) Fill(s *Snapshot) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	s.Started, s.Heartbeat = v.started, v.heartbeat
@@ -165,7 +165,7 @@ func (v *view) fill(s *status.Snapshot) {
 	for _, w := range v.awaiting {
 		s.Windows = append(s.Windows, w.pay)
 	}
-	slices.SortStableFunc(s.Windows, func(a, b status.Window) int { return a.Deadline.Compare(b.Deadline) })
+	slices.SortStableFunc(s.Windows, func(a, b Window) int { return a.Deadline.Compare(b.Deadline) })
 }
 
 // prepend puts x first and keeps at most n.
@@ -201,4 +201,11 @@ func portText(l configs.Link) string {
 		sep = " <-> "
 	}
 	return join(l.HostPort, sep, l.DevicePort)
+}
+
+// Links returns the devices' link states.
+func (v *View) Links() []Device {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return slices.Clone(v.devices)
 }

@@ -5,15 +5,8 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/remote"
 	"github.com/tillwatch/tillwatch/agent/uplink"
-	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
-
-// CommandPrefix is tillwatch/v1/{site}/{lane}: remote commands arrive on
-// its cmd/+ and replies go under it.
-func CommandPrefix(cfg *configs.Config) string {
-	return fmt.Sprintf("%s/%s/%s", prefix(cfg), cfg.Site, cfg.Lane)
-}
 
 // remoteSubscriptions returns the uplink subscription of remote commands
 // when remote.enabled, else none (the agent subscribes to nothing).
@@ -23,7 +16,7 @@ func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
 		return nil, nil
 	}
 	h, err := remote.New(remote.Config{
-		Prefix: CommandPrefix(a.cfg), Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
+		Prefix: a.topics.Base(), Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
 		Status:   a.remoteStatus,
 		Journal:  a.journal,
 		Location: a.cfg.Location(),

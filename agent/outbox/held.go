@@ -1,4 +1,4 @@
-package agent
+package outbox
 
 import (
 	"slices"
@@ -18,7 +18,7 @@ type heldAlert struct {
 }
 
 // held keeps alerts the outbox could not store, oldest first, and counts
-// those it had to drop. Only the core goroutine uses it.
+// those it had to drop. Writer.mu guards it.
 type held struct {
 	items   []heldAlert
 	dropped buffer.ShedCounts

@@ -1,4 +1,4 @@
-package agent
+package lane
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // It lets `tillwatch replay` run without a config file.
 func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
 	if len(h.Devices) == 0 {
-		return nil, fmt.Errorf("agent: capture header names no devices")
+		return nil, fmt.Errorf("lane: capture header names no devices")
 	}
 	cfg := configs.Default()
 	if h.Site != "" {
@@ -80,12 +80,12 @@ func applyDetect(d *configs.Detect, in *capture.DetectInfo) error {
 		}
 		v, err := time.ParseDuration(f.s)
 		if err != nil || v < 0 {
-			return fmt.Errorf("agent: capture header detect.%s: bad duration %q", f.name, f.s)
+			return fmt.Errorf("lane: capture header detect.%s: bad duration %q", f.name, f.s)
 		}
 		*f.dst = v
 	}
 	if in.AmountTolerance < 0 {
-		return fmt.Errorf("agent: capture header detect.amount_tolerance: negative")
+		return fmt.Errorf("lane: capture header detect.amount_tolerance: negative")
 	}
 	d.AmountTolerance = in.AmountTolerance
 	if len(in.Settles) > 0 {

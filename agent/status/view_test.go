@@ -1,11 +1,10 @@
-package agent
+package status
 
 import (
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
-	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -19,15 +18,15 @@ func TestView(t *testing.T) {
 	}
 	cfg.Devices[0].Currency = "CNY"
 	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	v := newView(cfg, t0)
-	snap := func() status.Snapshot { var s status.Snapshot; v.fill(&s); return s }
+	v := NewView(cfg, t0)
+	snap := func() Snapshot { var s Snapshot; v.Fill(&s); return s }
 
-	v.events([]drivers.Event{&drivers.Link{Head: drivers.Head{Time: t0, Device: "printer"}, Up: true}})
-	v.data("printer", drivers.Chunk{Time: t0.Add(time.Second), Data: []byte("abc")})
+	v.Events([]drivers.Event{&drivers.Link{Head: drivers.Head{Time: t0, Device: "printer"}, Up: true}})
+	v.Data("printer", drivers.Chunk{Time: t0.Add(time.Second), Data: []byte("abc")})
 	pay := func(at time.Duration, amount int64) *drivers.Payment {
 		return &drivers.Payment{Head: drivers.Head{Time: t0.Add(at), Device: "terminal"}, Type: drivers.PaySale, Result: drivers.Approved, Amount: amount, Currency: "CNY", Trace: "000001"}
 	}
-	v.events([]drivers.Event{pay(2*time.Second, 1000), pay(3*time.Second, 2500)})
+	v.Events([]drivers.Event{pay(2*time.Second, 1000), pay(3*time.Second, 2500)})
 	s := snap()
 	if d := s.Devices[0]; !d.Up || !d.Seen || d.Bytes != 3 || !d.LastData.Equal(t0.Add(time.Second)) {
 		t.Errorf("printer: %+v", d)
@@ -39,7 +38,7 @@ func TestView(t *testing.T) {
 		t.Fatalf("windows: %+v", s.Windows)
 	}
 	total := int64(2500)
-	v.events([]drivers.Event{&drivers.Receipt{Head: drivers.Head{Time: t0.Add(4 * time.Second), Device: "printer"}, Number: "0001", Total: &total,
+	v.Events([]drivers.Event{&drivers.Receipt{Head: drivers.Head{Time: t0.Add(4 * time.Second), Device: "printer"}, Number: "0001", Total: &total,
 		Tenders: []drivers.Tender{{Kind: drivers.TenderCard, Amount: 2500}}, Cut: true}})
 	s = snap()
 	if len(s.Windows) != 1 || s.Windows[0].Opened != t0.Add(2*time.Second) {
@@ -48,12 +47,12 @@ func TestView(t *testing.T) {
 	if r := s.Receipts[0]; r.Total != "CNY 25.00" || r.Tenders != "card 25.00" || r.Number != "0001" {
 		t.Errorf("receipt (currency from the device config): %+v", r)
 	}
-	v.beat(t0.Add(13 * time.Second))
+	v.Beat(t0.Add(13 * time.Second))
 	if s = snap(); len(s.Windows) != 0 || !s.Heartbeat.Equal(t0.Add(13*time.Second)) {
 		t.Errorf("after the deadline: %+v", s.Windows)
 	}
 	for i := range 25 {
-		v.alert(detect.Alert{ID: string(rune('a' + i)), Kind: detect.KindPrintFailed})
+		v.Alert(detect.Alert{ID: string(rune('a' + i)), Kind: detect.KindPrintFailed})
 	}
 	s = snap()
 	if len(s.Alerts) != viewAlerts || s.Alerts[0].ID != string(rune('a'+24)) || s.AlertsByKind[detect.KindPrintFailed] != 25 || s.AlertsByKind[detect.KindSettlementMismatch] != 0 {

@@ -1,22 +1,10 @@
-package agent
+package status
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"slices"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/buffer"
-	"github.com/tillwatch/tillwatch/configs"
-	"github.com/tillwatch/tillwatch/internal/sysinfo"
 )
-
-// HealthTopic is tillwatch/v1/{site}/{lane}/health (retained, periodic).
-func HealthTopic(cfg *configs.Config) string {
-	return fmt.Sprintf("%s/%s/%s/health", prefix(cfg), cfg.Site, cfg.Lane)
-}
 
 // HealthMessage is the payload of the health topic: how the lane's
 // store-and-forward is doing. It is published right after every connect
@@ -90,69 +78,4 @@ type HealthUplink struct {
 	Reconnects uint64 `json:"reconnects"`
 	Published  uint64 `json:"published"`
 	Acked      uint64 `json:"acked"`
-}
-
-// HealthReport builds the current health message.
-func (a *Agent) HealthReport() (HealthMessage, error) {
-	now := a.opts.Now()
-	h := HealthMessage{Site: a.cfg.Site, Lane: a.cfg.Lane, Version: a.opts.Version, Time: now.UTC(), Links: map[string]HealthLink{}}
-	qs, err := a.outbox.Stats()
-	if err != nil {
-		return h, fmt.Errorf("agent: health: %w", err)
-	}
-	h.Buffer = HealthBuffer{Depth: qs.Depth, Bytes: qs.Bytes, Shed: qs.Shed, Expired: qs.Expired,
-		Unreadable: qs.Unreadable, DiskFull: qs.DiskFull, FreeBytes: a.db.Free()}
-	if !qs.Oldest.IsZero() {
-		h.Buffer.OldestAge = max(0, now.Sub(qs.Oldest).Seconds())
-	}
-	a.mu.Lock()
-	h.Buffer.Held, h.Buffer.MemoryShed = len(a.hold.items), a.hold.dropped
-	h.LastAlert = a.stats.LastAlert
-	up, stopped := a.up, a.stopped
-	a.mu.Unlock()
-	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
-	stopping := false
-	if stopped != nil {
-		select {
-		case <-stopped:
-			stopping = true // the uplink's last message at a clean stop
-		default:
-		}
-	}
-	for _, d := range a.view.links() {
-		l := HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason}
-		if stopping {
-			l = HealthLink{State: status.LinkDown, Since: now.UTC(), Reason: ReasonAgentStopped}
-		}
-		h.Links[d.Name] = l
-	}
-	h.Clock.Source = "unknown"
-	if c, err := sysinfo.ClockSynced(context.Background()); err == nil {
-		h.Clock.Source = c.How
-		h.Clock.Synchronized = &c.Synced
-	}
-	if h.Recovered, err = buffer.MovedAside(a.cfg.DataDir); err != nil {
-		return h, fmt.Errorf("agent: health: %w", err)
-	}
-	if up != nil {
-		us := up.Stats()
-		h.Uplink = HealthUplink{Connects: us.Connects, Reconnects: us.Reconnects, Published: us.Published, Acked: us.Acked}
-	}
-	return h, nil
-}
-
-// healthPayload is HealthReport as JSON, for the uplink.
-func (a *Agent) healthPayload() ([]byte, error) {
-	h, err := a.HealthReport()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(h)
-}
-
-// links returns the devices' link states.
-func (v *view) links() []status.Device {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return slices.Clone(v.devices)
 }

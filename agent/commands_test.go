@@ -16,6 +16,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/demo"
@@ -117,9 +118,9 @@ func newOperator(t *testing.T, broker, user string) *operator {
 // send publishes a command to lane.
 func (o *operator) send(t *testing.T, lane *remoteLane, cmd, payload string) {
 	t.Helper()
-	topic := agent.CommandPrefix(lane.cfg) + "/cmd/" + cmd
-	if tok := o.c.Publish(topic, 1, false, payload); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("publish %s: %v", topic, tok.Error())
+	tp := topic.New("", lane.cfg.Site, lane.cfg.Lane).Base() + "/cmd/" + cmd
+	if tok := o.c.Publish(tp, 1, false, payload); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("publish %s: %v", tp, tok.Error())
 	}
 }
 
@@ -171,7 +172,7 @@ func TestRemoteCommands(t *testing.T) {
 // (ping only) and off (remote disabled).
 func remoteCases(t *testing.T, op *operator, a, pingOnly, off *remoteLane) {
 	const wait = 15 * time.Second
-	pa := agent.CommandPrefix(a.cfg)
+	pa := topic.New("", a.cfg.Site, a.cfg.Lane).Base()
 
 	op.send(t, a, "ping", `{"id":"p1"}`)
 	topic, r, _ := op.reply(t, "p1", wait)
@@ -264,7 +265,7 @@ func TestRemoteCommandsMosquittoACL(t *testing.T) {
 		t.Fatalf("intruder connect: %v", tok.Error())
 	}
 	defer intruder.Disconnect(50)
-	if tok := intruder.Publish(agent.CommandPrefix(a.cfg)+"/cmd/ping", 1, false, `{"id":"x1"}`); !tok.WaitTimeout(10 * time.Second) {
+	if tok := intruder.Publish(topic.New("", a.cfg.Site, a.cfg.Lane).Base()+"/cmd/ping", 1, false, `{"id":"x1"}`); !tok.WaitTimeout(10 * time.Second) {
 		t.Fatal("intruder publish not acked")
 	}
 	if _, r, _ := op.reply(t, "x1", 3*time.Second); r != nil {

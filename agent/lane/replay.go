@@ -1,4 +1,4 @@
-package agent
+package lane
 
 import (
 	"errors"
@@ -84,7 +84,7 @@ func ReadCaptures(readers []*capture.Reader, bad func(error)) ([]capture.Record,
 					bad(err)
 					continue
 				}
-				return nil, fmt.Errorf("agent: read capture: %w", err)
+				return nil, fmt.Errorf("lane: read capture: %w", err)
 			}
 			all = append(all, r)
 		}

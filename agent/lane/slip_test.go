@@ -1,10 +1,10 @@
-package agent_test
+package lane_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
@@ -20,18 +20,18 @@ func TestTerminalSlipIsNoPrintJob(t *testing.T) {
 		{Name: "printer", Role: configs.RolePrinter, Protocol: "escpos"},
 		{Name: "terminal", Role: configs.RoleTerminal, Protocol: "zvt", Framing: "tcp", Currency: "EUR", SlipProfile: "de-en"},
 	}
-	lane, err := agent.NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)
 	slipText := zvt.PrintTextBlock(2, []byte("KUNDENBELEG"), []byte("KAUF"), []byte("SUMME"), []byte("EUR: 1,00"),
 		[]byte("Trace#: 004001"), []byte("Autorisierungscode:367655"))
-	evs, err := lane.Feed("terminal", drivers.Chunk{Time: t0, Dir: drivers.FromDevice, Data: slipText})
+	evs, err := ln.Feed("terminal", drivers.Chunk{Time: t0, Dir: drivers.FromDevice, Data: slipText})
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs = append(evs, lane.EndOfInput(t0.Add(time.Second))...)
+	evs = append(evs, ln.EndOfInput(t0.Add(time.Second))...)
 	var rs int
 	for _, ev := range evs {
 		if r, ok := ev.(*drivers.Receipt); ok {
@@ -44,9 +44,9 @@ func TestTerminalSlipIsNoPrintJob(t *testing.T) {
 	if rs != 1 {
 		t.Fatalf("receipts = %d, want 1: %v", rs, evs)
 	}
-	alerts := lane.Observe(evs)
-	alerts = append(alerts, lane.Advance(t0.Add(time.Hour))...)
-	alerts = append(alerts, lane.Finish()...)
+	alerts := ln.Observe(evs)
+	alerts = append(alerts, ln.Advance(t0.Add(time.Hour))...)
+	alerts = append(alerts, ln.Finish()...)
 	for _, a := range alerts {
 		t.Errorf("alert from a terminal slip: %s %s", a.Kind, a.Summary)
 	}
@@ -60,7 +60,7 @@ func TestPrinterSlipBecomesPayment(t *testing.T) {
 	cfg := configs.Default()
 	cfg.Devices = []configs.Device{{Name: "printer", Role: configs.RolePrinter, Protocol: "escpos",
 		ChineseDefault: true, Currency: "CNY", SlipProfile: "unionpay"}}
-	lane, err := agent.NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,13 +74,13 @@ func TestPrinterSlipBecomesPayment(t *testing.T) {
 	t0 := time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)
 	var evs []drivers.Event
 	for i := range 2 { // merchant and customer copy
-		got, err := lane.Feed("printer", drivers.Chunk{Time: t0.Add(time.Duration(i) * 3 * time.Second), Dir: drivers.FromHost, Data: job})
+		got, err := ln.Feed("printer", drivers.Chunk{Time: t0.Add(time.Duration(i) * 3 * time.Second), Dir: drivers.FromHost, Data: job})
 		if err != nil {
 			t.Fatal(err)
 		}
 		evs = append(evs, got...)
 	}
-	evs = append(evs, lane.EndOfInput(t0.Add(10*time.Second))...)
+	evs = append(evs, ln.EndOfInput(t0.Add(10*time.Second))...)
 	var pays []*drivers.Payment
 	for _, ev := range evs {
 		switch v := ev.(type) {
@@ -98,8 +98,8 @@ func TestPrinterSlipBecomesPayment(t *testing.T) {
 	if p := pays[0]; p.Type != drivers.PaySale || p.Amount != 12850 || p.Card != "622588******4321" || p.Source() != "printer" {
 		t.Errorf("payment = %+v", p)
 	}
-	alerts := lane.Observe(evs)
-	alerts = append(alerts, lane.Finish()...)
+	alerts := ln.Observe(evs)
+	alerts = append(alerts, ln.Finish()...)
 	kinds := map[string]int{}
 	for _, a := range alerts {
 		kinds[a.Kind]++

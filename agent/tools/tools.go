@@ -1,4 +1,4 @@
-package agent
+package tools
 
 import (
 	"context"
@@ -9,13 +9,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/lane"
+	"github.com/tillwatch/tillwatch/agent/links"
+	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
-
-// The technician's tools (monitor, capture) open a config's links without
-// the journal, detector or uplink. A device's port can be open in one
-// process only: stop the agent first (or use its `capture:` setting).
 
 // selectDevices returns the config's devices named in names (all when
 // names is empty), or an error naming the unknown one.
@@ -31,7 +30,7 @@ func selectDevices(cfg *configs.Config, names []string) ([]configs.Device, error
 			for _, d := range cfg.Devices {
 				known = append(known, d.Name)
 			}
-			return nil, fmt.Errorf("agent: no device %q in the config (devices: %v)", n, known)
+			return nil, fmt.Errorf("tools: no device %q in the config (devices: %v)", n, known)
 		}
 		out = append(out, cfg.Devices[i])
 	}
@@ -41,15 +40,14 @@ func selectDevices(cfg *configs.Config, names []string) ([]configs.Device, error
 // pump runs the links of devs and calls handle with what they delivered,
 // from one goroutine, until ctx is done; tick (if non-nil) is called every
 // interval with the current time.
-func pump(ctx context.Context, devs []configs.Device, log *slog.Logger, interval time.Duration, handle func([]input, time.Time) error) error {
-	a := &Agent{opts: Options{Now: time.Now, Log: log}, log: log}
-	mail := newMailbox()
+func pump(ctx context.Context, devs []configs.Device, log *slog.Logger, interval time.Duration, handle func([]links.Input, time.Time) error) error {
+	mail := links.NewMailbox()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	errc := make(chan error, len(devs))
 	for _, d := range devs {
-		r := a.linkFor(d)
+		r := links.For(d, time.Now, log)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -67,8 +65,8 @@ loop:
 		select {
 		case <-ctx.Done():
 			break loop
-		case <-mail.wake:
-			if err = handle(mail.take(), time.Now()); err != nil {
+		case <-mail.Wake():
+			if err = handle(mail.Take(), time.Now()); err != nil {
 				break loop
 			}
 		case now := <-tick.C:
@@ -84,7 +82,7 @@ loop:
 	for e := range errc {
 		errs = append(errs, e)
 	}
-	if rest := mail.take(); len(rest) > 0 {
+	if rest := mail.Take(); len(rest) > 0 {
 		errs = append(errs, handle(rest, time.Now()))
 	}
 	return errors.Join(errs...)
@@ -117,34 +115,34 @@ func Monitor(ctx context.Context, cfg *configs.Config, o MonitorOptions, fn func
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	lane, err := NewLane(cfg)
+	ln, err := lane.New(cfg)
 	if err != nil {
 		return err
 	}
-	red := newRedactors(devs)
-	return pump(ctx, devs, o.Log, 500*time.Millisecond, func(items []input, now time.Time) error {
+	red := ln.Redactors()
+	return pump(ctx, devs, o.Log, 500*time.Millisecond, func(items []links.Input, now time.Time) error {
 		for _, in := range items {
-			if in.link != nil {
-				in.link.SetSource(in.dev)
-				fn(MonitorItem{Device: in.dev, Event: in.link})
+			if in.Link != nil {
+				in.Link.SetSource(in.Dev)
+				fn(MonitorItem{Device: in.Dev, Event: in.Link})
 				continue
 			}
 			if o.Raw {
-				c := in.chunk
-				c.Data = red.redact(in.dev, c.Dir, c.Data)
+				c := in.Chunk
+				c.Data = red.Redact(in.Dev, c.Dir, c.Data)
 				if len(c.Data) > 0 {
-					fn(MonitorItem{Device: in.dev, Chunk: &c})
+					fn(MonitorItem{Device: in.Dev, Chunk: &c})
 				}
 			}
-			evs, err := lane.Feed(in.dev, in.chunk)
+			evs, err := ln.Feed(in.Dev, in.Chunk)
 			if err != nil {
 				return err
 			}
 			for _, ev := range evs {
-				fn(MonitorItem{Device: in.dev, Event: ev})
+				fn(MonitorItem{Device: in.Dev, Event: ev})
 			}
 		}
-		for _, ev := range lane.Idle(now) {
+		for _, ev := range ln.Idle(now) {
 			fn(MonitorItem{Device: ev.Source(), Event: ev})
 		}
 		return nil
@@ -185,25 +183,28 @@ func Capture(ctx context.Context, cfg *configs.Config, o CaptureOptions) (Captur
 	}
 	sub := *cfg
 	sub.Devices = devs
-	sub.Capture = o.Path
-	sink, err := openCapture(&sub, o.Log)
+	ln, err := lane.New(&sub)
+	if err != nil {
+		return st, err
+	}
+	sink, err := capture.CreateSink(o.Path, capture.HeaderFor(&sub), ln.Redactors(), o.Log)
 	if err != nil {
 		return st, err
 	}
 	last := time.Now()
-	err = pump(ctx, devs, o.Log, o.Every, func(items []input, now time.Time) error {
+	err = pump(ctx, devs, o.Log, o.Every, func(items []links.Input, now time.Time) error {
 		for _, in := range items {
-			sink.record(in)
 			st.Records++
-			if in.link != nil {
-				st.Links[in.dev] = in.link.Up
+			if in.Link != nil {
+				sink.Link(in.Dev, in.Link)
+				st.Links[in.Dev] = in.Link.Up
 				continue
 			}
-			st.Bytes[in.dev] += len(in.chunk.Data)
+			sink.Chunk(in.Dev, in.Chunk)
+			st.Bytes[in.Dev] += len(in.Chunk.Data)
 		}
-		sink.flush()
-		if sink.failed {
-			return errors.New("agent: capture: writing the file failed (disk full?)")
+		if err := sink.Flush(); err != nil {
+			return err
 		}
 		if o.Progress != nil && now.Sub(last) >= o.Every {
 			last = now

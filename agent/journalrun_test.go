@@ -51,7 +51,7 @@ func TestJournalUpkeep(t *testing.T) {
 	if err := jr.daily(at("2026-11-23 00:01:00")); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := a.outbox.Len(); n != 0 {
+	if n, _ := a.out.Queue().Len(); n != 0 {
 		t.Fatalf("summary queued before its time: %d", n)
 	}
 	if n, err := a.journal.Prune(at("2026-08-25 00:00:00")); err != nil || n != 0 {
@@ -66,7 +66,7 @@ func TestJournalUpkeep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items, err := a.outbox.Pending(10)
+	items, err := a.out.Queue().Pending(10)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("outbox: %d items, %v; want one summary", len(items), err)
 	}

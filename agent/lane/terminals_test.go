@@ -1,4 +1,4 @@
-package agent
+package lane
 
 import (
 	"os"
@@ -21,7 +21,7 @@ func TestLaneTransbankAndTemplate(t *testing.T) {
 	mp := configs.DefaultDevice("mis", configs.RoleTerminal, "/dev/null")
 	mp.Protocol, mp.Template, mp.Currency = "template", "mispos", ""
 	cfg.Devices = []configs.Device{tb, mp}
-	lane, err := NewLane(cfg)
+	lane, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestLaneTransbankAndTemplate(t *testing.T) {
 	if p := evs[0].(*drivers.Payment); p.Device != "tbk" || p.Amount != 9000 || p.Currency != "CLP" || p.ReceiptNo != "142" {
 		t.Errorf("transbank payment %+v", *p)
 	}
-	mis, err := os.ReadFile("../drivers/template/testdata/mispos/input")
+	mis, err := os.ReadFile("../../drivers/template/testdata/mispos/input")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,19 +46,24 @@ func TestLaneTransbankAndTemplate(t *testing.T) {
 		t.Errorf("mispos payment %+v", *p)
 	}
 
-	red := newRedactors(cfg.Devices)
+	red := lane.Redactors()
 	if _, ok := red["tbk"]; !ok {
 		t.Error("transbank has no redactor (a full number in its last-4 field would reach captures)")
 	}
 	line := []byte("TXN SALE RESP=00 AMT=1.00 CARD=4111111111111111\n")
 	lc := cfg.Devices[1]
 	lc.Name, lc.Template = "log", "linelog"
-	red = newRedactors([]configs.Device{lc})
-	if out := string(red.redact("log", drivers.FromDevice, line)); strings.Contains(out, "4111111111111111") || !strings.Contains(out, "411111******1111") {
+	cfg.Devices = []configs.Device{lc}
+	logLane, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := string(logLane.Redactors().Redact("log", drivers.FromDevice, line)); strings.Contains(out, "4111111111111111") || !strings.Contains(out, "411111******1111") {
 		t.Errorf("linelog capture not redacted: %q", out)
 	}
 	lc.Template = "/nonexistent/t.yaml"
-	if out := newRedactors([]configs.Device{lc}).redact("log", drivers.FromDevice, line); len(out) != 0 {
-		t.Errorf("a template that cannot load let bytes through: %q", out)
+	cfg.Devices = []configs.Device{lc}
+	if _, err := New(cfg); err == nil {
+		t.Error("a template that cannot load built a lane (its link would be captured unredacted)")
 	}
 }

@@ -1,4 +1,4 @@
-package agent
+package lane
 
 import (
 	"fmt"
@@ -9,12 +9,6 @@ import (
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/receipt"
-	"github.com/tillwatch/tillwatch/drivers/slip"
-	"github.com/tillwatch/tillwatch/drivers/template"
-	"github.com/tillwatch/tillwatch/drivers/transbank"
-	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
 
 // Lane is the pure part of the pipeline: one decoder per device and the
@@ -22,12 +16,13 @@ import (
 // chunks with their times and tell it when time passes. It is not safe for
 // concurrent use.
 type Lane struct {
-	names    []string
-	decoders map[string]drivers.Decoder
-	lastSeen map[string]time.Time
-	engine   *detect.Engine
-	lang     words.Lang     // the language of alert summaries
-	loc      *time.Location // the lane's time zone
+	names     []string
+	decoders  map[string]drivers.Decoder
+	redactors map[string]func() Redactor // devices whose protocol can carry card data
+	lastSeen  map[string]time.Time
+	engine    *detect.Engine
+	lang      words.Lang     // the language of alert summaries
+	loc       *time.Location // the lane's time zone
 }
 
 // IdleGap is how long a device's line must be quiet before its decoder is
@@ -35,17 +30,25 @@ type Lane struct {
 // 9600 baud arrives in many chunks, so Flush only runs between messages.
 const IdleGap = time.Second
 
-// NewLane builds the decoders and the detector a config describes.
-func NewLane(cfg *configs.Config) (*Lane, error) {
-	l := &Lane{decoders: map[string]drivers.Decoder{}, lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg)),
-		lang: words.Of(cfg.Locale), loc: cfg.Location()}
+// New builds the decoders, redactors and the detector a config describes.
+// Each device's protocol settings (a terminal template, a profile) are read
+// once, here.
+func New(cfg *configs.Config) (*Lane, error) {
+	l := &Lane{
+		decoders: map[string]drivers.Decoder{}, redactors: map[string]func() Redactor{},
+		lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg)),
+		lang: words.Of(cfg.Locale), loc: cfg.Location(),
+	}
 	for _, d := range cfg.Devices {
-		dec, err := newDecoder(d, cfg.Detect, cfg.Currency())
+		p, err := openProtocol(d, cfg)
 		if err != nil {
-			return nil, fmt.Errorf("agent: device %q: %w", d.Name, err)
+			return nil, fmt.Errorf("lane: device %q: %w", d.Name, err)
 		}
 		l.names = append(l.names, d.Name)
-		l.decoders[d.Name] = dec
+		l.decoders[d.Name] = p.decoder
+		if p.redactor != nil {
+			l.redactors[d.Name] = p.redactor
+		}
 	}
 	slices.Sort(l.names)
 	return l, nil
@@ -76,86 +79,8 @@ func DetectConfig(cfg *configs.Config) detect.Config {
 	return dc
 }
 
-// newDecoder builds a device's decoder; laneCurrency is the lane's
-// currency, in whose minor units receipts are read when their profile
-// names no currency.
-func newDecoder(d configs.Device, dt configs.Detect, laneCurrency string) (drivers.Decoder, error) {
-	switch d.Protocol {
-	case "escpos":
-		prof, err := loadProfile(d.ReceiptProfile)
-		if err != nil {
-			return nil, err
-		}
-		prof = prof.ForLane(laneCurrency)
-		printer, err := escpos.PrinterByName(d.Printer)
-		if err != nil {
-			return nil, err
-		}
-		dec := escpos.New(escpos.Options{
-			Printer:        printer,
-			CodePage:       d.CodePage,
-			ChineseDefault: d.ChineseDefault,
-			JobTimeout:     dt.CutTimeout,
-			StatusTimeout:  dt.StatusTimeout,
-			DeviceObserved: deviceObserved(d.Link),
-			Fields:         prof,
-		})
-		// Card slips printed by the register become payments (a lane
-		// whose terminal has no link; configs rejects it otherwise).
-		sp, err := loadSlip(d.SlipProfile)
-		if err != nil || sp == nil {
-			return dec, err
-		}
-		return slip.NewDecoder(dec, sp), nil
-	case "zvt":
-		// The terminal's slips (06 D3) complete results the link left
-		// incomplete.
-		sp, err := loadSlip(d.SlipProfile)
-		if err != nil {
-			return nil, err
-		}
-		return zvt.New(zvt.Options{Framing: d.Framing, Currency: d.Currency, Charset: d.Charset, Slip: sp}), nil
-	case "transbank":
-		return transbank.New(transbank.Options{Currency: d.Currency}), nil
-	case "template":
-		t, err := template.Load(d.Template)
-		if err != nil {
-			return nil, err
-		}
-		if d.Currency != "" {
-			t = t.WithCurrency(d.Currency)
-		}
-		return template.New(t), nil
-	default:
-		return nil, fmt.Errorf("protocol %q has no decoder yet", d.Protocol)
-	}
-}
-
-// loadSlip opens a slip profile; "" and "none" mean none.
-func loadSlip(name string) (*slip.Profile, error) {
-	if name == "" || name == "none" {
-		return nil, nil
-	}
-	p, err := slip.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("slip profile: %w", err)
-	}
-	return p, nil
-}
-
-func loadProfile(name string) (*receipt.Profile, error) {
-	if name == "" {
-		name = "generic"
-	}
-	if p, err := receipt.Builtin(name); err == nil {
-		return p, nil
-	}
-	p, err := receipt.Load(name)
-	if err != nil {
-		return nil, fmt.Errorf("receipt profile: %w", err)
-	}
-	return p, nil
-}
+// Names are the lane's device names, sorted.
+func (l *Lane) Names() []string { return slices.Clone(l.names) }
 
 // Feed decodes one chunk of a device and stamps the events with the device
 // name. Unknown devices are an error (a capture naming a device the config
@@ -163,7 +88,7 @@ func loadProfile(name string) (*receipt.Profile, error) {
 func (l *Lane) Feed(dev string, c drivers.Chunk) ([]drivers.Event, error) {
 	dec, ok := l.decoders[dev]
 	if !ok {
-		return nil, fmt.Errorf("agent: no device %q configured", dev)
+		return nil, fmt.Errorf("lane: no device %q configured", dev)
 	}
 	if c.Time.After(l.lastSeen[dev]) {
 		l.lastSeen[dev] = c.Time

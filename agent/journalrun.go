@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/journalapi"
+	"github.com/tillwatch/tillwatch/agent/lane"
+	"github.com/tillwatch/tillwatch/agent/links"
 	"github.com/tillwatch/tillwatch/agent/status"
-	"github.com/tillwatch/tillwatch/agent/uplink"
-	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
@@ -48,12 +48,12 @@ func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
 		jr.summaryAt = at // validated at load
 	}
 	for _, d := range a.cfg.Devices {
-		if canWrite(d.Link) {
+		if d.Link.CanWrite() {
 			jr.injectors[d.Name] = &link.Injector{}
 		}
 	}
 	if srv != nil {
-		dc := DetectConfig(a.cfg)
+		dc := lane.DetectConfig(a.cfg)
 		h := &journalapi.Handler{
 			Journal: a.journal, Currency: a.cfg.Currency(), Location: jr.loc, Site: a.cfg.Site, Lane: a.cfg.Lane, Detect: &dc,
 			Reprint: jr.reprint, Publish: jr.publish, Log: a.log.With("part", "journal api"), Now: a.opts.Now,
@@ -63,14 +63,8 @@ func (a *Agent) newJournalRun(srv *status.Server) *journalRun {
 	return jr
 }
 
-// canWrite says whether a link can write toward its device: bridges can, a
-// tap (a read-only Y-cable) cannot.
-func canWrite(l configs.Link) bool {
-	return l.Type == configs.TypeTCP || l.Type == configs.TypeUSBLP || l.Mode == configs.ModeBridge
-}
-
 // inject gives a bridge runner its device's injector.
-func (jr *journalRun) inject(d configs.Device, r runner) runner {
+func (jr *journalRun) inject(d configs.Device, r links.Runner) links.Runner {
 	in := jr.injectors[d.Name]
 	switch l := r.(type) {
 	case *link.Bridge:
@@ -148,20 +142,14 @@ func (jr *journalRun) publish(s *journalapi.Summary) error {
 	if err != nil {
 		return fmt.Errorf("agent: encode settlement summary: %w", err)
 	}
-	msg := uplink.EncodeMessage(uplink.Message{Topic: SettlementTopic(jr.a.cfg), Payload: b})
-	added, err := jr.a.store(s.ID, buffer.ClassInfo, msg)
+	added, err := jr.a.out.Settlement(s.ID, b)
 	if err != nil {
-		return err
+		return fmt.Errorf("agent: %w", err)
 	}
 	if added {
 		jr.a.log.Info("settlement summary queued", "day", s.Day, "id", s.ID, "receipts", s.Receipts.Count, "card_sales", s.Sales.Count, "partial", s.Partial)
 	}
 	return nil
-}
-
-// SettlementTopic is tillwatch/v1/{site}/{lane}/settlement.
-func SettlementTopic(cfg *configs.Config) string {
-	return fmt.Sprintf("%s/%s/%s/settlement", prefix(cfg), cfg.Site, cfg.Lane)
 }
 
 // upkeep prunes the journal daily and publishes the previous day's
@@ -198,7 +186,7 @@ func (jr *journalRun) daily(now time.Time) error {
 	day := midnight.AddDate(0, 0, -1).Format(time.DateOnly)
 	s, err := journalapi.Summarize(jr.a.journal, jr.a.cfg.Site, jr.a.cfg.Lane, day, jr.a.cfg.Currency(), jr.loc)
 	if err == nil {
-		err = journalapi.AddCashiers(jr.a.journal, s, DetectConfig(jr.a.cfg))
+		err = journalapi.AddCashiers(jr.a.journal, s, lane.DetectConfig(jr.a.cfg))
 	}
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
