@@ -131,7 +131,7 @@ func TestSummaryOfUnwatchedDay(t *testing.T) {
 			if err := jr.daily(at("2026-11-23 00:06:00")); err != nil {
 				t.Fatal(err)
 			}
-			items, err := a.outbox.Pending(10)
+			items, err := a.out.Queue().Pending(10)
 			if err != nil || len(items) != tc.want {
 				t.Fatalf("outbox: %d items, %v; want %d", len(items), err, tc.want)
 			}
