@@ -35,7 +35,12 @@
 // Choices where the sources leave room:
 //   - A receipt job counts as printed StatusGrace after its cut, when no
 //     fault was in force at its start, reported during it or reported less
-//     than StatusGrace after it. Until then it matches nothing.
+//     than StatusGrace after it. Until then it matches nothing. A job that
+//     surely failed (never cut, unconfirmed, unanswered, faulted at its
+//     start or during it) is decided when it arrives, one failed by a fault
+//     within StatusGrace when that fault arrives: decisions wait for
+//     evidence, never for a window that can no longer change them.
+//     Engine.Deadline says when the next decision falls due.
 //   - Partial printer statuses (DLE EOT n) update exactly the flags of
 //     their class; a "no reply" status adds NoReply to the known flags.
 //   - A void cancels the latest open sale with its receipt number or

@@ -35,23 +35,52 @@ func (e *Engine) addPayment(v *drivers.Payment, id string) {
 	e.fire(trigger{on: onPayment, pay: p})
 }
 
-// addReceipt takes in a print job; it is decided once StatusGrace is over.
-// Receipts from a terminal (its card slips) are not the register's
-// receipts and are ignored.
+// addReceipt takes in a print job. A job that surely failed (never cut,
+// unconfirmed, unanswered, or its printer faulted at its start or during
+// it) is decided at once; any other once StatusGrace is over, since a
+// fault reported until then still fails it. Receipts from a terminal (its
+// card slips) are not the register's receipts and are ignored.
 func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
 	if e.role(v.Device) == RoleTerminal {
 		return
 	}
 	e.learnRole(v.Device, RolePrinter)
-	e.recs = append(e.recs, newReceipt(&e.cfg, v, id, e.next()))
+	r := newReceipt(&e.cfg, v, id, e.next())
+	e.recs = append(e.recs, r)
+	if e.surelyFailed(r) {
+		e.confirm(r)
+	}
 }
 
-// addStatus updates a printer's state.
+// surelyFailed reports whether a job that just arrived failed whatever
+// comes later.
+func (e *Engine) surelyFailed(r *receipt) bool {
+	if !r.cut || r.unconfirmed || r.unanswered {
+		return true
+	}
+	p := e.printer(r.dev, false)
+	if p == nil {
+		return false
+	}
+	_, _, ok := p.firstFault(r.start, r.at, r.at.Add(time.Nanosecond))
+	return ok
+}
+
+// addStatus updates a printer's state. A fault fails at once the jobs of
+// that printer still within StatusGrace that it falls in.
 func (e *Engine) addStatus(v *drivers.PrinterStatus, id string) {
 	e.learnRole(v.Device, RolePrinter)
 	p := e.printer(v.Device, true)
 	p.apply(v)
 	e.fire(trigger{on: onStatus, prn: p, status: v, statusID: id})
+	if !p.cur.Fault() {
+		return
+	}
+	for _, r := range e.recs {
+		if r.state == recPending && r.dev == v.Device && !v.Time.Before(r.start) && v.Time.Before(r.at.Add(e.cfg.StatusGrace)) {
+			e.confirm(r)
+		}
+	}
 }
 
 // confirm decides a job once no fault can fail it any more: a job that was

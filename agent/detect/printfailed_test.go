@@ -24,3 +24,60 @@ func TestUnansweredJobFails(t *testing.T) {
 		t.Errorf("print_failed = %+v, want a warning with printer no_reply", pf)
 	}
 }
+
+// TestFailedJobDecidedAtOnce: a job whose failure is certain is decided
+// when the evidence arrives, not StatusGrace later (ARCHITECTURE.md: the
+// windows bound waiting), with the id it always had.
+func TestFailedJobDecidedAtOnce(t *testing.T) {
+	tests := []struct {
+		name    string
+		steps   []step
+		decided time.Duration
+	}{
+		{name: "never cut", steps: []step{obs(status(-60*sec, nil)), obs(uncut(rcpt(2*sec, "0004", cash(500)), "idle"))}, decided: 2 * sec},
+		{name: "paper end during the job", steps: []step{obs(status(-60*sec, nil)), obs(status(sec, paperEnd)), obs(rcpt(2*sec, "0005", card(3550)))}, decided: 2 * sec},
+		{name: "paper end right after the cut", steps: []step{obs(status(-60*sec, nil)), obs(rcpt(2*sec, "0005", card(3550))), obs(status(3500*time.Millisecond, paperEnd))}, decided: 3500 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(Config{Site: "s1", Lane: "l1"})
+			var got []Alert
+			for _, s := range tc.steps {
+				got = append(got, e.Observe(s.ev)...)
+			}
+			i := slices.IndexFunc(got, func(a Alert) bool { return a.Kind == KindPrintFailed })
+			if i < 0 {
+				t.Fatalf("no print_failed on arrival: %v", kinds(got))
+			}
+			if !got[i].Detected.Equal(t0.Add(tc.decided)) {
+				t.Errorf("decided at %v, want %v", got[i].Detected.Sub(t0), tc.decided)
+			}
+			// The same events with a coarse clock decide the same ids.
+			later := run(New(Config{Site: "s1", Lane: "l1"}), append(slices.Clone(tc.steps), adv(time.Minute)))
+			j := slices.IndexFunc(later, func(a Alert) bool { return a.Kind == KindPrintFailed })
+			if j < 0 || later[j].ID != got[i].ID {
+				t.Errorf("ids differ: at once %s, ticked %v", got[i].ID, ids(later))
+			}
+		})
+	}
+}
+
+// TestDeadline: the next decision's time, for a caller's one timer.
+func TestDeadline(t *testing.T) {
+	e := New(DefaultConfig())
+	if _, ok := e.Deadline(); ok {
+		t.Fatal("deadline with nothing pending")
+	}
+	e.Observe(sale(0, 2040, "000470"))
+	if at, ok := e.Deadline(); !ok || !at.Equal(t0.Add(92*sec)) {
+		t.Fatalf("deadline %v %v, want the receipt wait (90s + 2s skew)", at.Sub(t0), ok)
+	}
+	e.Observe(rcpt(3*sec, "0042", card(2040)))
+	if at, ok := e.Deadline(); !ok || !at.Equal(t0.Add(6*sec)) {
+		t.Fatalf("deadline %v %v, want the job's grace (3s after its cut)", at.Sub(t0), ok)
+	}
+	e.Advance(t0.Add(6 * sec))
+	if at, ok := e.Deadline(); ok {
+		t.Fatalf("deadline %v after the sale matched its receipt", at.Sub(t0))
+	}
+}
