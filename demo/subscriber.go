@@ -9,6 +9,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/internal/connfail"
 )
 
 // Received is one MQTT message an alert subscriber got.
@@ -31,10 +32,16 @@ type Subscriber struct {
 // AlertFilter subscribes to every lane's alerts.
 const AlertFilter = "tillwatch/v1/+/+/alert/#"
 
-// Subscribe connects to broker and subscribes to filter.
+// Subscribe connects to broker and subscribes to filter; it retries the
+// first connection for 10s and then says why it failed.
 func Subscribe(broker, clientID, filter string) (*Subscriber, error) {
+	return subscribe(broker, clientID, filter, 10*time.Second)
+}
+
+func subscribe(broker, clientID, filter string, wait time.Duration) (*Subscriber, error) {
 	s := &Subscriber{ch: make(chan Received, 1024)}
-	opts := mqtt.NewClientOptions().AddBroker(broker).SetClientID(clientID).
+	var why connfail.Record
+	opts := mqtt.NewClientOptions().AddBroker(broker).SetClientID(clientID).SetConnectionNotificationHandler(why.Handler).
 		SetCleanSession(true).SetAutoReconnect(true).SetConnectRetry(true).
 		SetConnectRetryInterval(200 * time.Millisecond).SetMaxReconnectInterval(time.Second).
 		SetOrderMatters(true)
@@ -44,9 +51,13 @@ func Subscribe(broker, clientID, filter string) (*Subscriber, error) {
 	})
 	s.client = mqtt.NewClient(opts)
 	tok := s.client.Connect()
-	if !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+	if !tok.WaitTimeout(wait) {
 		s.client.Disconnect(0)
-		return nil, fmt.Errorf("demo: subscriber connect %s: %v", broker, tok.Error())
+		return nil, fmt.Errorf("demo: subscriber: %w", why.Timeout(broker, wait))
+	}
+	if err := tok.Error(); err != nil {
+		s.client.Disconnect(0)
+		return nil, fmt.Errorf("demo: subscriber: connect %s: %w", broker, err)
 	}
 	return s, nil
 }

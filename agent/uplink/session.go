@@ -161,6 +161,7 @@ func (s *session) run(ctx context.Context) (up time.Duration, err error) {
 		}
 	})
 	s.u.log.Info("uplink: connected", "epoch", s.u.epoch.Load())
+	s.u.down.connected(s.u.log, since)
 	if err := s.announce(ctx, since); err != nil {
 		s.abort()
 		return time.Since(since), err

@@ -2,6 +2,7 @@ package uplink
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -68,6 +69,8 @@ type Uplink struct {
 	epoch     atomic.Uint64
 	connected atomic.Bool
 
+	down unreachable // Run's goroutine only
+
 	mu    sync.Mutex // guards stats
 	stats Stats
 }
@@ -78,7 +81,7 @@ func New(cfg Config, ob Outbox, log *slog.Logger) *Uplink {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Uplink{cfg: cfg, ob: ob, log: log, ackTimeout: defaultAckTimeout}
+	return &Uplink{cfg: cfg, ob: ob, log: log, ackTimeout: defaultAckTimeout, down: unreachable{every: warnEvery}}
 }
 
 // Connected reports whether a connection to the broker is up, its online
@@ -124,7 +127,10 @@ func (u *Uplink) Run(ctx context.Context) error {
 			bo.reset()
 		}
 		d := bo.next()
-		u.log.Info("uplink: reconnecting", "in", d.Round(time.Millisecond), "error", err)
+		if err == nil {
+			err = errors.New("uplink: connection ended")
+		}
+		u.down.failed(u.log, err, d, time.Now())
 		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/internal/connfail"
 )
 
 // DefaultPrefix is the contract's first topic levels.
@@ -110,7 +112,8 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		subs[status] = 1
 	}
 	subErr := make(chan error, 1)
-	co := mqtt.NewClientOptions().AddBroker(opts.Broker).SetClientID(opts.ClientID).
+	var why connfail.Record
+	co := mqtt.NewClientOptions().AddBroker(opts.Broker).SetClientID(opts.ClientID).SetConnectionNotificationHandler(why.Handler).
 		SetUsername(opts.Username).SetPassword(opts.Password).SetTLSConfig(opts.TLS).
 		SetCleanSession(true).SetAutoReconnect(true).SetConnectRetry(true).
 		SetConnectRetryInterval(500 * time.Millisecond).SetMaxReconnectInterval(10 * time.Second).
@@ -128,6 +131,7 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		}()
 	})
 	w.client = mqtt.NewClient(co)
+	started := time.Now()
 	tok := w.client.Connect()
 	ctx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
 	defer cancel()
@@ -139,7 +143,10 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		}
 	case <-ctx.Done():
 		w.Close()
-		return nil, fmt.Errorf("subscribe: connect %s: %w", opts.Broker, ctx.Err())
+		if why.Err() == nil && errors.Is(ctx.Err(), context.Canceled) {
+			return nil, fmt.Errorf("subscribe: connect %s: %w", opts.Broker, ctx.Err())
+		}
+		return nil, fmt.Errorf("subscribe: %w", why.Timeout(opts.Broker, time.Since(started).Round(100*time.Millisecond)))
 	}
 	select {
 	case err := <-subErr:
