@@ -1,23 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
-	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/agent/journalapi"
-	"github.com/tillwatch/tillwatch/agent/lane"
-	"github.com/tillwatch/tillwatch/agent/reconcile"
-	"github.com/tillwatch/tillwatch/buffer"
+	"github.com/tillwatch/tillwatch/agent/journalclient"
 	"github.com/tillwatch/tillwatch/configs"
 )
 
@@ -66,106 +60,17 @@ type journalSummaryCmd struct {
 	Publish bool   `help:"Also publish it on .../settlement (needs the running agent)."`
 }
 
-// journalClient reaches a lane's journal: the agent's API, else the data
-// directory.
-type journalClient struct {
-	cfg      *configs.Config
-	base     string // http://127.0.0.1:9109, "" when the listener is off
-	http     *http.Client
-	currency string
-	// token is the agent's API token from data_dir ("" when unreadable:
-	// tokenErr says why); state-changing calls need it.
-	token    string
-	tokenErr error
-}
-
-func newJournalClient(path string) (*journalClient, error) {
+// newJournalClient loads the config and returns its lane's journal client.
+func newJournalClient(path string) (*journalclient.Client, *configs.Config, error) {
 	cfg, err := configs.Load(path)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, nil, usageError{err}
 	}
-	c := &journalClient{cfg: cfg, http: &http.Client{Timeout: 30 * time.Second}, currency: cfg.Currency()}
-	c.token, c.tokenErr = apiguard.Read(cfg.DataDir)
-	if a := cfg.HTTP.Address; a != "" {
-		host, port, err := net.SplitHostPort(a)
-		if err == nil {
-			if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-				host = "127.0.0.1"
-			}
-			c.base = "http://" + net.JoinHostPort(host, port)
-		}
-	}
-	return c, nil
-}
-
-// errNoAgent says no agent answered on the API address.
-var errNoAgent = errors.New("no agent answers")
-
-// call does one API request and decodes a 200 answer into out. An agent
-// that does not answer is errNoAgent; an error answer is its message.
-func (c *journalClient) call(ctx context.Context, method, path string, out any) error {
-	if c.base == "" {
-		return fmt.Errorf("journal: %w (http.address is off in %s)", errNoAgent, "the config")
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, nil)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("journal: %w on %s: %w", errNoAgent, c.base, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("journal: read the agent's answer: %w", err)
-	}
-	if res.StatusCode == http.StatusNotFound && len(b) > 0 && b[0] != '{' {
-		// An older agent without the journal API.
-		return fmt.Errorf("journal: %w: the agent on %s has no journal API", errNoAgent, c.base)
-	}
-	if res.StatusCode == http.StatusUnauthorized && c.tokenErr != nil {
-		return fmt.Errorf("journal: the agent on %s wants its API token, and this user cannot read it (run as the agent's user or root): %w", c.base, c.tokenErr)
-	}
-	if res.StatusCode != http.StatusOK {
-		var ae struct{ Error string }
-		if json.Unmarshal(b, &ae) == nil && ae.Error != "" {
-			return fmt.Errorf("journal: the agent answered %d: %s", res.StatusCode, ae.Error)
-		}
-		return fmt.Errorf("journal: the agent answered %s", res.Status)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("journal: the agent's answer: %w", err)
-	}
-	return nil
-}
-
-// local opens the journal in data_dir (when no agent runs).
-func (c *journalClient) local(fn func(j *journal.Journal) error) error {
-	j, db, err := reconcile.OpenJournal(c.cfg.DataDir)
-	if errors.Is(err, buffer.ErrLocked) {
-		return fmt.Errorf("journal: the agent holds %s but its API did not answer on %s (is http.address the agent's?): %w", c.cfg.DataDir, c.base, err)
-	}
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	defer db.Close()
-	return fn(j)
-}
-
-// source tells where an answer came from (stderr).
-func (c *journalClient) source(viaAgent bool) string {
-	if viaAgent {
-		return "from the running agent on " + c.base
-	}
-	return "from the journal in " + c.cfg.DataDir + " (no agent running)"
+	return journalclient.New(cfg), cfg, nil
 }
 
 func (s *journalSearchCmd) Run(e *env) error {
-	c, err := newJournalClient(s.Config)
+	c, cfg, err := newJournalClient(s.Config)
 	if err != nil {
 		return err
 	}
@@ -183,23 +88,15 @@ func (s *journalSearchCmd) Run(e *env) error {
 		v.Set(journalapi.ParamType, joinComma(s.Type))
 	}
 	v.Set(journalapi.ParamLimit, strconv.Itoa(s.Limit))
-	q, err := journalapi.ParseQuery(v, c.currency, c.cfg.Location())
+	q, err := journalapi.ParseQuery(v, c.Currency(), cfg.Location())
 	if err != nil {
 		return usageError{err}
 	}
-	var res journalapi.SearchResult
-	err = c.call(e.ctx, http.MethodGet, "/api/journal/search?"+v.Encode(), &res)
-	via := err == nil
-	if errors.Is(err, errNoAgent) {
-		err = c.local(func(j *journal.Journal) error {
-			res, err = journalapi.Search(j, q, c.currency)
-			return err
-		})
-	}
+	res, via, err := c.Search(e.ctx, v, q)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "journal: %d entries %s\n", len(res.Entries), c.source(via))
+	fmt.Fprintf(e.stderr, "journal: %d entries %s\n", len(res.Entries), c.Source(via))
 	if s.JSON {
 		enc := json.NewEncoder(e.stdout)
 		for _, en := range res.Entries {
@@ -213,7 +110,7 @@ func (s *journalSearchCmd) Run(e *env) error {
 	for i, en := range res.Entries {
 		rows[i] = en.Row
 	}
-	return journalapi.WriteTable(e.stdout, rows, c.cfg.Location())
+	return journalapi.WriteTable(e.stdout, rows, cfg.Location())
 }
 
 func joinComma(list []string) string {
@@ -228,28 +125,21 @@ func joinComma(list []string) string {
 }
 
 func (s *journalShowCmd) Run(e *env) error {
-	c, err := newJournalClient(s.Config)
+	c, cfg, err := newJournalClient(s.Config)
 	if err != nil {
 		return err
 	}
 	if _, err := journal.Time(s.ID); err != nil {
 		return usageError{fmt.Errorf("journal show: %q is not a journal id (32 hex digits, as search shows them)", s.ID)}
 	}
-	var en journalapi.Entry
-	err = c.call(e.ctx, http.MethodGet, "/api/journal/"+url.PathEscape(s.ID), &en)
-	if errors.Is(err, errNoAgent) {
-		err = c.local(func(j *journal.Journal) error {
-			en, err = journalapi.Get(j, s.ID, c.currency)
-			return err
-		})
-	}
+	en, err := c.Get(e.ctx, s.ID)
 	if err != nil {
 		return err
 	}
 	if s.JSON {
 		return json.NewEncoder(e.stdout).Encode(en)
 	}
-	text, err := journalapi.Show(en, c.cfg.Location())
+	text, err := journalapi.Show(en, cfg.Location())
 	if err != nil {
 		return err
 	}
@@ -258,16 +148,15 @@ func (s *journalShowCmd) Run(e *env) error {
 }
 
 func (s *journalReprintCmd) Run(e *env) error {
-	c, err := newJournalClient(s.Config)
+	c, _, err := newJournalClient(s.Config)
 	if err != nil {
 		return err
 	}
 	if _, err := journal.Time(s.ID); err != nil {
 		return usageError{fmt.Errorf("journal reprint: %q is not a journal id (32 hex digits, as search shows them)", s.ID)}
 	}
-	var res journalapi.ReprintResult
-	err = c.call(e.ctx, http.MethodPost, "/api/journal/"+url.PathEscape(s.ID)+"/reprint", &res)
-	if errors.Is(err, errNoAgent) {
+	res, err := c.Reprint(e.ctx, s.ID)
+	if errors.Is(err, journalclient.ErrNoAgent) {
 		return fmt.Errorf("journal reprint needs the running agent (it owns the printer's link): %w; start it with tillwatch run -c %s", err, s.Config)
 	}
 	if err != nil {
@@ -278,7 +167,7 @@ func (s *journalReprintCmd) Run(e *env) error {
 }
 
 func (s *journalSummaryCmd) Run(e *env) error {
-	c, err := newJournalClient(s.Config)
+	c, cfg, err := newJournalClient(s.Config)
 	if err != nil {
 		return err
 	}
@@ -286,26 +175,12 @@ func (s *journalSummaryCmd) Run(e *env) error {
 	if day == "" {
 		day = time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
 	}
-	if _, _, err := journalapi.Day(day, c.cfg.Location()); err != nil {
+	if _, _, err := journalapi.Day(day, cfg.Location()); err != nil {
 		return usageError{err}
 	}
-	method := http.MethodGet
-	if s.Publish {
-		method = http.MethodPost
-	}
-	var res journalapi.SummaryResult
-	err = c.call(e.ctx, method, "/api/settlement?"+url.Values{journalapi.ParamDate: {day}}.Encode(), &res)
-	if errors.Is(err, errNoAgent) {
-		if s.Publish {
-			return fmt.Errorf("journal summary --publish needs the running agent (it owns the outbox): %w", err)
-		}
-		err = c.local(func(j *journal.Journal) error {
-			res.Summary, err = journalapi.Summarize(j, c.cfg.Site, c.cfg.Lane, day, c.currency, c.cfg.Location())
-			if err != nil {
-				return err
-			}
-			return journalapi.AddCashiers(j, res.Summary, lane.DetectConfig(c.cfg))
-		})
+	res, err := c.Summary(e.ctx, day, s.Publish)
+	if s.Publish && errors.Is(err, journalclient.ErrNoAgent) {
+		return fmt.Errorf("journal summary --publish needs the running agent (it owns the outbox): %w", err)
 	}
 	if err != nil {
 		return err
