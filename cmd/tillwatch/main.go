@@ -40,6 +40,9 @@ type cli struct {
 	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
 	Watch   watchCmd   `cmd:"" help:"Subscribe to a fleet's alerts and lane statuses: deduplicated, filtered, as a table or JSON Lines; optionally forwarded to a webhook."`
 	Version versionCmd `cmd:"" help:"Print the version."`
+	Help    helpCmd    `cmd:"" help:"Show the verbs, or help for one verb (tillwatch help journal search)."`
+
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
 
 	// Standalone terminals: the acquirer's statement against the journal.
 	Reconcile reconcileCmd `cmd:"" help:"Compare an acquirer's statement (CSV) with the journal; alerts as JSON Lines."`
@@ -72,19 +75,24 @@ func main() {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c cli
 	exited := -1
+	if len(args) > 0 && args[0] == "help" {
+		// "tillwatch help VERB..." is "tillwatch VERB... --help".
+		args = append(append([]string(nil), args[1:]...), "--help")
+	}
 	parser, err := kong.New(&c,
 		kong.Name("tillwatch"),
 		kong.Description("Detects card payments without receipts, wrong amounts and failed prints at a checkout lane."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 		kong.UsageOnError(),
+		kong.Vars{"version": "tillwatch " + version},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "tillwatch: %v\n", err)
 		return exitRuntime
 	}
 	kctx, err := parser.Parse(args)
-	if exited >= 0 { // --help
+	if exited >= 0 { // --help, --version
 		return exited
 	}
 	if err != nil {
@@ -104,6 +112,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 type versionCmd struct{}
+
+// helpCmd is only in the grammar so that the verb list shows it: run
+// rewrites "help VERB..." to "VERB... --help" before parsing.
+type helpCmd struct {
+	Verb []string `arg:"" optional:"" help:"The verb (and sub-verb)."`
+}
+
+func (helpCmd) Run(*env) error { return nil }
 
 func (versionCmd) Run(e *env) error {
 	_, err := fmt.Fprintf(e.stdout, "tillwatch %s\n", version)

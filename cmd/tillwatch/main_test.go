@@ -25,6 +25,10 @@ func TestCLI(t *testing.T) {
 	}{
 		{name: "version", args: []string{"version"}, code: 0, stdout: []string{"tillwatch "}},
 		{name: "help", args: []string{"--help"}, code: 0, stdout: []string{"run", "demo", "replay", "decode"}},
+		{name: "help verb", args: []string{"help"}, code: 0, stdout: []string{"run", "demo", "replay", "decode", "help"}},
+		{name: "help for a verb", args: []string{"help", "journal", "search"}, code: 0, stdout: []string{"--last4", "--amount"}},
+		{name: "help for an unknown verb", args: []string{"help", "frobnicate"}, code: 2, stderr: []string{"frobnicate"}},
+		{name: "--version", args: []string{"--version"}, code: 0, stdout: []string{"tillwatch dev"}},
 		{name: "unknown verb", args: []string{"frobnicate"}, code: 2, stderr: []string{"unexpected argument frobnicate"}},
 		{name: "run without config", args: []string{"run"}, code: 2, stderr: []string{"missing flags: --config"}},
 		{name: "run with a bad config names file, line and field", args: []string{"run", "-c", "testdata/bad.yaml"}, code: 2,
