@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
 
-.PHONY: all build test demo lint race cross dist bench fuzz clean scenarios fleet
+.PHONY: all build test demo lint race cross dist bench fuzz clean scenarios fleet raster-corpus
 
 all: lint test build
 
@@ -85,6 +85,11 @@ fuzz:
 # Precision and recall per alert kind over testdata/scenarios and a 10,000-checkout clean shift.
 scenarios:
 	$(GO) run ./internal/scenarios/report -dir testdata/scenarios
+
+# Regenerates testdata/raster (driver-printed receipts with known text) from Debian's
+# fonts-noto-cjk, fonts-wqy-zenhei and fonts-arphic-uming; see testdata/raster/README.md.
+raster-corpus:
+	$(GO) run ./internal/rastercorpus -out testdata/raster
 
 clean:
 	rm -rf bin dist

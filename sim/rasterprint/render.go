@@ -1,0 +1,149 @@
+// Package rasterprint prints receipts the way a Windows or Android printer
+// driver does: it renders each text line with a TrueType/OpenType font
+// into a one-bit page image (no anti-aliasing, like GDI on a thermal
+// driver) and sends the page as ESC/POS GS v 0 raster commands or as
+// 24-dot ESC * bands. The raster corpus generator, tests and the
+// simulated lane use it; it is pure Go (golang.org/x/image/font/opentype).
+package rasterprint
+
+import (
+	"fmt"
+	"image"
+	"os"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// Font is a typeface at one size, with its bold face (nil: bold is drawn
+// by smearing the regular face one dot to the right, as GDI does for a
+// font without a bold style).
+type Font struct {
+	Name string
+	Size int // pixel size (em height in dots)
+	face font.Face
+	bold font.Face
+}
+
+// LoadFont opens a .ttf, .otf or .ttc file (the index-th face of a
+// collection) at size dots per em. boldPath may be "".
+func LoadFont(name, path string, index int, boldPath string, size int) (*Font, error) {
+	face, err := openFace(path, index, size)
+	if err != nil {
+		return nil, err
+	}
+	f := &Font{Name: name, Size: size, face: face}
+	if boldPath != "" {
+		if f.bold, err = openFace(boldPath, index, size); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// ParseFont uses font bytes already in memory (e.g. golang.org/x/image's
+// Go fonts) for tests that must not depend on system fonts.
+func ParseFont(name string, data, bold []byte, size int) (*Font, error) {
+	f := &Font{Name: name, Size: size}
+	var err error
+	if f.face, err = faceOf(data, 0, size); err != nil {
+		return nil, err
+	}
+	if bold != nil {
+		if f.bold, err = faceOf(bold, 0, size); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+func openFace(path string, index, size int) (font.Face, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("rasterprint: %w", err)
+	}
+	face, err := faceOf(data, index, size)
+	if err != nil {
+		return nil, fmt.Errorf("rasterprint: %s: %w", path, err)
+	}
+	return face, nil
+}
+
+func faceOf(data []byte, index, size int) (font.Face, error) {
+	one, err := extractFace(data, index)
+	if err != nil {
+		return nil, err
+	}
+	f, err := opentype.Parse(one)
+	if err != nil {
+		return nil, err
+	}
+	return opentype.NewFace(f, &opentype.FaceOptions{Size: float64(size), DPI: 72, Hinting: font.HintingFull})
+}
+
+// Line is one printed line: Left at the left margin, Right flush right
+// (amounts), or Center centred; Bold prints it in the bold face.
+type Line struct {
+	Left, Right, Center string
+	Bold                bool
+}
+
+// Text is the line as a person reads it, parts joined by a space.
+func (l Line) Text() string {
+	s := l.Left
+	if l.Center != "" {
+		s = l.Center
+	}
+	if l.Right != "" {
+		if s != "" {
+			s += " "
+		}
+		s += l.Right
+	}
+	return s
+}
+
+// Render draws the lines on a page width dots wide, with margin dots
+// left and right and a line pitch of 1.25 em.
+func Render(f *Font, lines []Line, width, margin int) *raster.Bitmap {
+	pitch := f.Size * 5 / 4
+	out := raster.New()
+	for i, l := range lines {
+		img := image.NewAlpha(image.Rect(0, 0, width, pitch))
+		face := f.face
+		if l.Bold && f.bold != nil {
+			face = f.bold
+		}
+		base := fixed.I(f.Size)
+		draw1 := func(s string, x fixed.Int26_6) {
+			d := font.Drawer{Dst: img, Src: image.Opaque, Face: face, Dot: fixed.Point26_6{X: x, Y: base}}
+			d.DrawString(s)
+		}
+		adv := func(s string) fixed.Int26_6 { return font.MeasureString(face, s) }
+		switch {
+		case l.Center != "":
+			draw1(l.Center, (fixed.I(width)-adv(l.Center))/2)
+		case l.Left != "":
+			draw1(l.Left, fixed.I(margin))
+		}
+		if l.Right != "" {
+			draw1(l.Right, fixed.I(width-margin)-adv(l.Right))
+		}
+		y0 := i * pitch
+		for y := 0; y < pitch; y++ {
+			for x := 0; x < width; x++ {
+				if img.AlphaAt(x, y).A >= 0x80 {
+					out.Set(x, y0+y)
+					if l.Bold && f.bold == nil {
+						out.Set(x+1, y0+y)
+					}
+				}
+			}
+		}
+		out.Grow(y0 + pitch)
+	}
+	return out
+}
