@@ -267,19 +267,33 @@ func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
 // itoa8 formats a count.
 func itoa8(n int) string { return strconv.Itoa(n) }
 
-// extract fills the profile fields. Digits of recognised lines that were
-// not read with confidence are hidden from the profile, so no amount is
-// ever read from a guess.
+// unsureExtractor is a FieldExtractor that can leave out the fields of
+// lines read without confidence (receipt.Profile).
+type unsureExtractor interface {
+	ExtractUnsure(r *drivers.Receipt, unsure func(i int) bool)
+}
+
+// extract fills the profile fields. A field whose line was recognised
+// without confidence is left unset: no amount is ever read from a guess.
 func extract(f FieldExtractor, r *drivers.Receipt) {
 	if r.Recognised == nil || !r.Recognised.AmountsUnsure {
 		f.Extract(r)
 		return
 	}
+	unsure := func(i int) bool {
+		l := r.Lines[i]
+		return l.Source == "ocr" && (l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError))
+	}
+	if u, ok := f.(unsureExtractor); ok {
+		u.ExtractUnsure(r, unsure)
+		return
+	}
+	// Any other extractor sees the digits of unsure lines hidden.
 	lines := r.Lines
 	safe := make([]drivers.Line, len(lines))
 	copy(safe, lines)
 	for i, l := range safe {
-		if l.Source == "ocr" && l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError) {
+		if unsure(i) {
 			safe[i].Text = strings.Map(func(r rune) rune {
 				if r >= '0' && r <= '9' {
 					return utf8.RuneError

@@ -4,8 +4,9 @@
 // Debian's fonts-noto-cjk, fonts-wqy-zenhei and fonts-arphic-uming.
 //
 // For every font (Noto Sans CJK SC, WenQuanYi Zen Hei, AR PL UMing) and
-// size (20, 24, 28, 32 dots), a Chinese and an English receipt are
-// printed for learning (two seeds) and one for testing (another seed), on
+// size (20, 24, 28, 32 dots), Chinese and English receipts are printed:
+// a calibration print (every article, label and digit, regular and bold)
+// and two receipts for learning, and one receipt for testing, on
 // 384- or 576-dot paper, as GS v 0 raster or 24-dot ESC * bands. Each
 // .bin (the print stream) has a .txt beside it (the text as printed, one
 // line per line) and manifest.json lists them all.
@@ -42,7 +43,7 @@ type Entry struct {
 	Width int    `json:"width"`
 	Mode  string `json:"mode"`
 	Lang  string `json:"lang"`
-	Role  string `json:"role"` // "learn" or "test"
+	Role  string `json:"role"` // "calibration", "learn" or "test"
 }
 
 func main() {
@@ -69,15 +70,17 @@ func run(dir string) error {
 			width := []int{576, 384}[si%2]
 			for li, lang := range []string{"zh", "en"} {
 				mode := []rasterprint.Mode{rasterprint.GSv0, rasterprint.ESCStar}[(si+li)%2]
-				for _, role := range []string{"learn", "learn", "test"} {
+				for _, role := range []string{"calibration", "learn", "learn", "test"} {
 					seed++
-					sale := rasterprint.SampleSale(seed, lang == "zh")
-					lines := sale.Lines()
-					page := rasterprint.Render(f, lines, width, 8)
+					lines := rasterprint.SampleSale(seed, lang == "zh").Lines()
+					if role == "calibration" {
+						lines = rasterprint.Calibration(lang == "zh")
+					}
+					page, printed := rasterprint.Render(f, lines, width, 8)
 					name := fmt.Sprintf("%s-%d-%d-%s-%s-%s%d", fs.name, size, width, mode, lang, role, seed)
 					var txt strings.Builder
-					for _, l := range lines {
-						txt.WriteString(l.Text() + "\n")
+					for _, l := range printed {
+						txt.WriteString(l + "\n")
 					}
 					if err := os.WriteFile(filepath.Join(dir, name+".bin"), rasterprint.Encode(page, width, mode), 0o644); err != nil {
 						return err

@@ -93,3 +93,29 @@ func (s Sale) Lines() []Line {
 	}
 	return append(ls, Line{Center: w[10]})
 }
+
+// Calibration lays out a test print for learning a driver's font: every
+// article, every label and tender, and every digit in regular and bold,
+// in the receipt's layout. A technician prints it once from the register
+// and types (or confirms) its text.
+func Calibration(chinese bool) []Line {
+	s := Sale{Chinese: chinese, Number: "20261234567890", Tender: "card"}
+	goods := enGoods
+	if chinese {
+		goods = cnGoods
+	}
+	for i, g := range goods {
+		s.Items = append(s.Items, Sold{Name: g, Qty: 1 + i%3, Price: int64(i*123457%99990 + 10)})
+	}
+	ls := s.Lines()
+	body := ls[:len(ls)-1]
+	w := map[bool][]string{
+		true:  {"合计", "应收", "现金", "找零", "微信", "优惠"},
+		false: {"TOTAL", "AMOUNT DUE", "CASH", "CHANGE", "WECHAT PAY", "DISCOUNT"},
+	}[chinese]
+	extra := []Line{
+		{Left: w[0], Right: "1234567.89", Bold: true}, {Left: w[1], Right: "9876543.20", Bold: true},
+		{Left: w[5], Right: "-0.56"}, {Left: w[2], Right: "1234567.89"}, {Left: w[3], Right: "9876543.20"}, {Left: w[4], Right: "0.00"},
+	}
+	return append(append(body, extra...), ls[len(ls)-1])
+}

@@ -107,11 +107,28 @@ func (l Line) Text() string {
 }
 
 // Render draws the lines on a page width dots wide, with margin dots
-// left and right and a line pitch of 1.25 em.
-func Render(f *Font, lines []Line, width, margin int) *raster.Bitmap {
+// left and right and a line pitch of 1.25 em. A line whose amount does
+// not fit beside its text prints the amount on a line of its own, as
+// registers do on narrow paper. It returns the page and its printed
+// lines as text.
+func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string) {
 	pitch := f.Size * 5 / 4
 	out := raster.New()
-	for i, l := range lines {
+	var wrapped []Line
+	for _, l := range lines {
+		face := f.face
+		if l.Bold && f.bold != nil {
+			face = f.bold
+		}
+		if l.Left != "" && l.Right != "" && font.MeasureString(face, l.Left+l.Right)+fixed.I(f.Size/2+2*margin) > fixed.I(width) {
+			wrapped = append(wrapped, Line{Left: l.Left, Bold: l.Bold}, Line{Right: l.Right, Bold: l.Bold})
+			continue
+		}
+		wrapped = append(wrapped, l)
+	}
+	texts := make([]string, len(wrapped))
+	for i, l := range wrapped {
+		texts[i] = l.Text()
 		img := image.NewAlpha(image.Rect(0, 0, width, pitch))
 		face := f.face
 		if l.Bold && f.bold != nil {
@@ -145,5 +162,5 @@ func Render(f *Font, lines []Line, width, margin int) *raster.Bitmap {
 		}
 		out.Grow(y0 + pitch)
 	}
-	return out
+	return out, texts
 }

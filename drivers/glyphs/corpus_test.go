@@ -1,0 +1,106 @@
+package glyphs
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/ocrscore"
+)
+
+const corpusDir = "../../testdata/raster"
+
+var loadCorpus = sync.OnceValues(func() ([]ocrscore.Receipt, error) { return ocrscore.Load(corpusDir) })
+
+// learned returns one dictionary per corpus font, learned from its
+// calibration and learn receipts (a lane learns its one driver's font).
+func learned(t testing.TB) (map[string]*Dict, []ocrscore.Receipt) {
+	t.Helper()
+	l := learnOnce()
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	for _, s := range l.skipped {
+		t.Error(s)
+	}
+	return l.dicts, l.rs
+}
+
+type learnt struct {
+	dicts   map[string]*Dict
+	rs      []ocrscore.Receipt
+	skipped []string
+	err     error
+}
+
+var learnOnce = sync.OnceValue(func() learnt {
+	rs, err := loadCorpus()
+	if err != nil {
+		return learnt{err: err}
+	}
+	samples := map[string][]Sample{}
+	for _, r := range rs {
+		if r.Role != "test" {
+			samples[r.Font] = append(samples[r.Font], Sample{Name: r.File, Image: r.Image, Lines: r.Text})
+		}
+	}
+	l := learnt{dicts: map[string]*Dict{}, rs: rs}
+	for font, ss := range samples {
+		d := New(font)
+		rep := d.Learn(ss)
+		if len(rep.Skipped) > len(ss) {
+			l.skipped = append(l.skipped, fmt.Sprintf("%s: %d lines could not be learned: %v", font, len(rep.Skipped), rep.Skipped))
+		}
+		l.dicts[font] = d
+	}
+	return l
+})
+
+// TestCorpusFields reads the corpus's test receipts (never learned from)
+// with the dictionary of their font: an amount is read exactly or not at
+// all (the receipt then says its amounts are unsure), never wrongly; and
+// nearly all are read.
+func TestCorpusFields(t *testing.T) {
+	dicts, rs := learned(t)
+	var s ocrscore.Score
+	for _, r := range rs {
+		if r.Role != "test" {
+			continue
+		}
+		got := s.Decode(r, dicts[r.Font])
+		s.Add(r, got)
+		if got.Recognised == nil {
+			t.Errorf("%s: no recognised lines", r.File)
+		}
+	}
+	for _, m := range s.Misses {
+		t.Log(m)
+	}
+	t.Logf("%d receipts: characters %.2f%%, fields %.2f%% (%d of %d, %d wrong)", s.Receipts, s.CharAccuracy(), s.FieldAccuracy(), s.Right, s.Fields, s.Wrong)
+	if s.Wrong > 0 {
+		t.Errorf("%d amounts read wrongly: a recogniser may miss an amount, never guess one", s.Wrong)
+	}
+	if s.FieldAccuracy() < 75 {
+		t.Errorf("field accuracy %.1f%%, was over 75%%", s.FieldAccuracy())
+	}
+}
+
+// BenchmarkCorpusGlyphs reports the dictionary path on the corpus's test
+// receipts: character and field accuracy and milliseconds per receipt
+// (decoding included). Targets: fields 100% for learned fonts, <= 50 ms.
+func BenchmarkCorpusGlyphs(b *testing.B) {
+	dicts, rs := learned(b)
+	var s ocrscore.Score
+	for b.Loop() {
+		s = ocrscore.Score{}
+		for _, r := range rs {
+			if r.Role == "test" {
+				s.Add(r, s.Decode(r, dicts[r.Font]))
+			}
+		}
+	}
+	b.ReportMetric(s.CharAccuracy(), "char_%")
+	b.ReportMetric(s.FieldAccuracy(), "field_%(target_100)")
+	b.ReportMetric(float64(s.Wrong), "wrong_fields")
+	b.ReportMetric(s.MsPerReceipt(), "ms/receipt(target_50)")
+}

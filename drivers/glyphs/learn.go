@@ -1,0 +1,486 @@
+package glyphs
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// Sample is a printed page image and its known text, one string per
+// printed line (blank lines are skipped).
+type Sample struct {
+	Name  string
+	Image *raster.Bitmap
+	Lines []string
+}
+
+// Report says what learning did.
+type Report struct {
+	Samples, Lines int
+	// Skipped lists lines (or whole samples) that could not be lined up
+	// with their text, and why.
+	Skipped []string
+	// New counts glyphs added; Unsure lists every glyph learning is not
+	// sure of (also marked in the file).
+	New    int
+	Unsure []*Glyph
+}
+
+// observation is one glyph seen while learning.
+type observation struct {
+	box   image.Rectangle
+	bits  string
+	pos   int
+	text  string
+	multi bool // cut from several pieces, or two characters in one piece
+	space bool // a space before it in the text
+	lineH int  // height of its line
+}
+
+// widthSample is how wide a character was on a line of some height.
+type widthSample struct{ lineH, w int }
+
+// widthIndex collects the widths of single characters seen so far.
+func widthIndex(obs map[string][]observation) map[string][]widthSample {
+	ws := map[string][]widthSample{}
+	for _, os := range obs {
+		for _, o := range os {
+			if !o.multi {
+				ws[o.text] = append(ws[o.text], widthSample{o.lineH, o.box.Dx()})
+			}
+		}
+	}
+	return ws
+}
+
+// widthCost is what a box of width w for text costs given the widths its
+// characters had on lines of about the same height: 0 when unknown.
+func (d *Dict) widthCost(text string, w, lineH int) float64 {
+	sum := 0.0
+	for _, r := range text {
+		var v []float64
+		for _, s := range d.widths[string(r)] {
+			if s.lineH*5 >= lineH*4 && s.lineH*4 <= lineH*5 {
+				v = append(v, float64(s.w))
+			}
+		}
+		if len(v) == 0 {
+			return 0
+		}
+		sum += median(v)
+	}
+	return 3 * math.Abs(float64(w)-sum) / math.Max(sum, 4)
+}
+
+func (o observation) key() string { return key(o.box.Dx(), o.box.Dy(), o.pos, o.bits) }
+
+// Learn adds what the samples show to the dictionary. Each line is lined
+// up with its text (which runs of pieces are which character) using the
+// glyphs known so far, twice over, so that glyphs learned late help lines
+// read early. A piece pattern seen as different texts keeps the most
+// frequent and is marked unsure.
+func (d *Dict) Learn(samples []Sample) Report {
+	var rep Report
+	type lineJob struct {
+		s    *Sample
+		l    raster.TextLine
+		text string
+		ref  string
+	}
+	var jobs []lineJob
+	for i := range samples {
+		s := &samples[i]
+		rep.Samples++
+		var texts []string
+		for _, t := range s.Lines {
+			if strings.TrimSpace(t) != "" {
+				texts = append(texts, strings.TrimSpace(t))
+			}
+		}
+		lines := raster.Lines(s.Image)
+		if len(lines) != len(texts) {
+			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: the image has %d lines of print, the text %d: not learned", s.Name, len(lines), len(texts)))
+			continue
+		}
+		for j, l := range lines {
+			jobs = append(jobs, lineJob{s, l, texts[j], fmt.Sprintf("%s line %d", s.Name, j+1)})
+		}
+	}
+	// Easy lines first: where the pieces and the characters are about as
+	// many, the lining up is nearly certain and anchors the rest.
+	slices.SortStableFunc(jobs, func(a, b lineJob) int {
+		return abs(len(a.l.Pieces)-countChars(a.text)) - abs(len(b.l.Pieces)-countChars(b.text))
+	})
+	before := d.Len()
+	orig := d.clone()
+	var obs map[string][]observation
+	var gaps []gapSample
+	const passes = 3
+	for pass := 0; pass < passes; pass++ {
+		d.widths = widthIndex(obs)
+		obs, gaps = map[string][]observation{}, nil
+		var skipped []string
+		for _, j := range jobs {
+			os, gs, err := d.align(j.s.Image, j.l, j.text)
+			if err != nil {
+				skipped = append(skipped, j.ref+": "+err.Error())
+				continue
+			}
+			gaps = append(gaps, gs...)
+			for _, o := range os {
+				k := key(o.box.Dx(), o.box.Dy(), o.pos, o.bits)
+				obs[k] = append(obs[k], o)
+				if pass == 0 && d.exact[k] == nil {
+					d.add(&Glyph{Text: o.text, W: o.box.Dx(), H: o.box.Dy(), Pos: o.pos, Bits: o.bits, Seen: 1, L: -1, R: -1})
+				}
+			}
+		}
+		if pass == passes-1 {
+			rep.Skipped = append(rep.Skipped, skipped...)
+		}
+		*d = *orig.clone() // this pass's readings guide the next one
+		d.commit(obs, pass == passes-1)
+	}
+	rep.Lines = len(jobs)
+	d.fitBearings(gaps)
+	d.checkWidths()
+	rep.New = d.Len() - before
+	for _, g := range d.glyphs {
+		if g.Unsure != "" {
+			rep.Unsure = append(rep.Unsure, g)
+		}
+	}
+	return rep
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// countChars counts the characters of a line that print (not spaces).
+func countChars(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// checkWidths marks glyphs much wider or narrower than the other glyphs
+// of the same text and height: a piece of a neighbour was taken with it.
+func (d *Dict) checkWidths() {
+	type group struct {
+		text string
+		h    int
+	}
+	ws := map[group][]float64{}
+	for _, g := range d.glyphs {
+		ws[group{g.Text, g.H / 3}] = append(ws[group{g.Text, g.H / 3}], float64(g.W))
+	}
+	for _, g := range d.glyphs {
+		v := ws[group{g.Text, g.H / 3}]
+		if len(v) < 3 || g.Unsure != "" {
+			continue
+		}
+		m := median(append([]float64(nil), v...))
+		if float64(g.W) > 1.5*m+2 || float64(g.W) < m/1.5-2 {
+			g.Unsure = fmt.Sprintf("%d dots wide where %q is usually %.0f", g.W, g.Text, m)
+		}
+	}
+}
+
+// clone copies the dictionary (glyphs included).
+func (d *Dict) clone() *Dict {
+	c := New(d.name)
+	c.Space, c.bearing = d.Space, d.bearing
+	for _, g := range d.glyphs {
+		cp := *g
+		c.add(&cp)
+	}
+	return c
+}
+
+// commit turns observations into glyphs. final marks the unsure ones.
+func (d *Dict) commit(obs map[string][]observation, final bool) {
+	keys := make([]string, 0, len(obs))
+	for k := range obs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		os := obs[k]
+		count := map[string]int{}
+		multi := 0
+		for _, o := range os {
+			count[o.text]++
+			if o.multi {
+				multi++
+			}
+		}
+		texts := make([]string, 0, len(count))
+		for t := range count {
+			texts = append(texts, t)
+		}
+		slices.SortFunc(texts, func(a, b string) int {
+			if count[a] != count[b] {
+				return count[b] - count[a]
+			}
+			return strings.Compare(a, b)
+		})
+		o := os[0]
+		g := &Glyph{Text: texts[0], W: o.box.Dx(), H: o.box.Dy(), Pos: o.pos, Bits: o.bits, Seen: len(os), L: -1, R: -1}
+		if old := d.exact[k]; old != nil && final {
+			g.Seen += old.Seen // learned before, from other receipts
+		}
+		if final {
+			switch {
+			case len(texts) > 1:
+				var parts []string
+				for _, t := range texts {
+					parts = append(parts, fmt.Sprintf("%q %d times", t, count[t]))
+				}
+				g.Unsure = "seen as " + strings.Join(parts, ", ")
+			case multi == len(os) && len(os) < 2:
+				g.Unsure = "cut from several pieces (or several characters in one) once only"
+			}
+		}
+		d.add(g)
+	}
+}
+
+// gapSample is the gap between two glyphs read next to each other.
+type gapSample struct {
+	a, b  string // their keys
+	gap   int    // dots between their ink
+	h     int    // the taller one's height
+	space bool   // the text has a space there
+}
+
+// spaceThreshold picks the gap ratio that best tells spaces from the gaps
+// between letters.
+// fitBearings learns each glyph's bearings, the white it keeps on its
+// left (L) and right (R): with whole-dot advances, the gap between two
+// glyphs with no space between them is R of the first plus L of the
+// second. Then a gap reads as a space when it exceeds that by Space times
+// the glyph height: the threshold halfway between what letters and what
+// spaces leave.
+func (d *Dict) fitBearings(gs []gapSample) {
+	left, right := map[string]float64{}, map[string]float64{}
+	var all []float64
+	for _, g := range gs {
+		if !g.space {
+			all = append(all, float64(g.gap)/2)
+		}
+	}
+	if len(all) == 0 {
+		return
+	}
+	def := median(all)
+	get := func(m map[string]float64, k string) float64 {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		return def
+	}
+	for range 6 {
+		rs, ls := map[string][]float64{}, map[string][]float64{}
+		for _, g := range gs {
+			if g.space {
+				continue
+			}
+			rs[g.a] = append(rs[g.a], float64(g.gap)-get(left, g.b))
+			ls[g.b] = append(ls[g.b], float64(g.gap)-get(right, g.a))
+		}
+		for k, v := range rs {
+			right[k] = median(v)
+		}
+		for k, v := range ls {
+			left[k] = median(v)
+		}
+	}
+	for _, g := range d.glyphs {
+		g.L, g.R = int(math.Round(get(left, g.key()))), int(math.Round(get(right, g.key())))
+	}
+	d.bearing = int(math.Round(def))
+	var sp, no []float64
+	for _, g := range gs {
+		r := (float64(g.gap) - get(right, g.a) - get(left, g.b)) / float64(max(g.h, 1))
+		if g.space {
+			sp = append(sp, r)
+		} else {
+			no = append(no, r)
+		}
+	}
+	if len(sp) >= 3 && len(no) >= 3 {
+		slices.Sort(sp)
+		slices.Sort(no)
+		d.Space = (no[len(no)*95/100] + sp[len(sp)*5/100]) / 2
+	}
+}
+
+func median(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+// align lines up a line's pieces with its text. It returns the glyphs
+// it saw and the gaps between them.
+func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observation, []gapSample, error) {
+	var chars []string
+	var spaceBefore []bool
+	sp := false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			sp = true
+			continue
+		}
+		chars = append(chars, string(r))
+		spaceBefore = append(spaceBefore, sp)
+		sp = false
+	}
+	n, m := len(chars), len(l.Pieces)
+	if n == 0 || m == 0 {
+		return nil, nil, fmt.Errorf("nothing to line up (%d characters, %d pieces)", n, m)
+	}
+	type cell struct {
+		cost   float64
+		pi, pj int
+		k      int // pieces taken (0: two characters in one piece)
+	}
+	inf := math.Inf(1)
+	dp := make([][]cell, n+1)
+	for i := range dp {
+		dp[i] = make([]cell, m+1)
+		for j := range dp[i] {
+			dp[i][j].cost = inf
+		}
+	}
+	dp[0][0].cost = 0
+	gapBefore := func(j int) float64 {
+		if j == 0 {
+			return 0
+		}
+		a, b := l.Pieces[j-1], l.Pieces[j]
+		return float64(b.Min.X-a.Max.X) / float64(max(a.Dy(), b.Dy(), 1))
+	}
+	spaceCost := func(i, j int) float64 {
+		if i == 0 {
+			return 0
+		}
+		g := gapBefore(j)
+		switch {
+		case spaceBefore[i] && g < 0.12:
+			return 3
+		case !spaceBefore[i] && g > 0.7:
+			return 1
+		}
+		return 0
+	}
+	type hit struct {
+		g    *Glyph
+		conf float64
+		done bool
+	}
+	cache := make([][maxPieces + 1]hit, m)
+	glyphCost := func(j, k int, box image.Rectangle, text string) float64 {
+		h := &cache[j][k]
+		if !h.done {
+			h.g, h.conf = d.match(b, box, l)
+			h.done = true
+		}
+		return costOf(h.g, h.conf, text)
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			c0 := dp[i][j].cost
+			if c0 == inf {
+				continue
+			}
+			wide := isWide(chars[i])
+			for k := 1; k <= maxPieces && j+k <= m; k++ {
+				box := union(l.Pieces[j : j+k])
+				if box.Dx() > 2*l.Height()+4 {
+					break
+				}
+				cost := c0 + spaceCost(i, j) + glyphCost(j, k, box, chars[i]) + d.widthCost(chars[i], box.Dx(), l.Height())
+				if cost == inf {
+					continue
+				}
+				for q := j + 1; q < j+k; q++ {
+					cost += 2 * gapBefore(q) // split where the gaps are
+					if !wide {
+						cost += 3
+					} else {
+						cost += 0.3
+					}
+				}
+				if cost < dp[i+1][j+k].cost {
+					dp[i+1][j+k] = cell{cost, i, j, k}
+				}
+			}
+			// two to four characters touching in one piece
+			text := chars[i]
+			for c := 1; c < 4 && i+c < n && !spaceBefore[i+c]; c++ {
+				text += chars[i+c]
+				box := l.Pieces[j]
+				cost := c0 + spaceCost(i, j) + 4*float64(c) + glyphCost(j, 1, box, text) + d.widthCost(text, box.Dx(), l.Height())
+				if cost < dp[i+c+1][j+1].cost {
+					dp[i+c+1][j+1] = cell{cost, i, j, 0}
+				}
+			}
+		}
+	}
+	if dp[n][m].cost == inf {
+		return nil, nil, fmt.Errorf("%d characters cannot be lined up with %d pieces of print", n, m)
+	}
+	var obs []observation
+	var gaps []gapSample
+	for i, j := n, m; i > 0; {
+		c := dp[i][j]
+		box := union(l.Pieces[c.pj:j])
+		text := chars[c.pi]
+		if c.k == 0 {
+			text = strings.Join(chars[c.pi:i], "")
+		}
+		obs = append(obs, observation{box: box, bits: b.Bits(box), pos: posOf(box, l), text: text, multi: c.k != 1, space: spaceBefore[c.pi], lineH: l.Height()})
+		i, j = c.pi, c.pj
+	}
+	slices.Reverse(obs)
+	for i := 1; i < len(obs); i++ {
+		a, b := obs[i-1], obs[i]
+		gaps = append(gaps, gapSample{a: a.key(), b: b.key(), gap: b.box.Min.X - a.box.Max.X, h: max(a.box.Dy(), b.box.Dy()), space: b.space})
+	}
+	return obs, gaps, nil
+}
+
+// costOf is what reading a box matched to g as text costs given the glyphs known: 0
+// for a known glyph of that text, a lot for a known glyph of another.
+func costOf(g *Glyph, conf float64, text string) float64 {
+	switch {
+	case g == nil:
+		return 2
+	case g.Text == text:
+		return 1 - conf
+	case conf == 1:
+		return 20
+	}
+	return 3
+}
+
+// isWide reports a character printed full width (CJK).
+func isWide(s string) bool {
+	for _, r := range s {
+		return r >= 0x2E80
+	}
+	return false
+}
