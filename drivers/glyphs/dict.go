@@ -62,10 +62,10 @@ type Dict struct {
 	Space   float64
 	bearing int // the usual bearing, for glyphs whose own is unknown
 	glyphs  []*Glyph
-	exact  map[string]*Glyph
-	bySize map[[2]int][]*Glyph
-	name   string
-	widths map[string][]widthSample // while learning
+	exact   map[string]*Glyph
+	bySize  map[[2]int][]*Glyph
+	name    string
+	widths  map[string][]widthSample // while learning
 }
 
 // New returns an empty dictionary.
