@@ -48,6 +48,9 @@ type Config struct {
 	Journal Journal `yaml:"journal"`
 	// Summary schedules the daily settlement summary.
 	Summary Summary `yaml:"summary"`
+	// Notify lists the notification channels (chat robots, Telegram,
+	// ntfy, e-mail, webhooks); see package agent/notify.
+	Notify []Notify `yaml:"notify"`
 }
 
 // Locales are the languages Locale may name.
