@@ -12,12 +12,14 @@ import (
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/agent/lane"
+	"github.com/tillwatch/tillwatch/agent/notify"
 	"github.com/tillwatch/tillwatch/agent/links"
 	"github.com/tillwatch/tillwatch/agent/outbox"
 	"github.com/tillwatch/tillwatch/agent/rawlog"
 	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/agent/uplink"
+	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
@@ -46,6 +48,7 @@ type Agent struct {
 	journal *journal.Journal
 	topics  topic.Lane
 	out     *outbox.Writer // the only writer of the outbox
+	notify  *notify.Set    // the notification channels, each with its own queue
 	lane    *lane.Lane
 	mail    *links.Mailbox
 	capture *capture.Sink
@@ -103,6 +106,15 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 		out:  outbox.New(db.Queue(outbox.QueueName), outbox.Options{Topics: topics, Log: opts.Log, Now: opts.Now}),
 		lane: ln, mail: links.NewMailbox(), raw: rawlog.New(db, rawDevices(ln, cfg.Devices)), view: status.NewView(cfg, opts.Now()),
 		ready: make(chan struct{}), upSeen: map[string]bool{},
+	}
+	a.notify, err = notify.Open(db, cfg.Notify, notify.SetOptions{
+		Voice:  notify.Voice{Lang: words.Of(cfg.Locale), Loc: cfg.Location()},
+		Limits: buffer.Limits{MaxBytes: cfg.Outbox.MaxBytes, MaxAge: cfg.Outbox.MaxAge},
+		Log:    opts.Log.With("part", "notify"),
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("agent: %w", err)
 	}
 	if cfg.Capture != "" {
 		if a.capture, err = capture.CreateSink(cfg.Capture, capture.HeaderFor(cfg), ln.Redactors(), opts.Log); err != nil {
@@ -166,7 +178,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		a.mu.Unlock()
 	}()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(a.cfg.Devices)+5) // one per goroutine started below
+	errc := make(chan error, len(a.cfg.Devices)+6) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -183,6 +195,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	}
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
 	start("outbox upkeep", a.outboxUpkeep)
+	start("notify", func(ctx context.Context) error { a.notify.Run(ctx); return nil })
 	start("journal upkeep", a.jrun.upkeep)
 	for _, d := range a.cfg.Devices {
 		runner := a.jrun.inject(d, links.For(d, a.opts.Now, a.log))
@@ -326,6 +339,12 @@ func (a *Agent) enqueue(alerts []detect.Alert) error {
 		added, err := a.out.Alert(al)
 		if err != nil {
 			return fmt.Errorf("agent: %w", err)
+		}
+		// Each channel's queue is put-if-absent by id too, so an alert the
+		// outbox already had (re-detected after a restart) reaches a
+		// channel that missed it at a crash, and only once.
+		if err := a.notify.Offer(al); err != nil {
+			a.log.Warn("notify: alert not queued for a channel", "id", al.ID, "error", err)
 		}
 		if !added {
 			continue

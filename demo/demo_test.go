@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -176,4 +177,37 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDemoNotifyNtfy runs the demo shift with an ntfy channel to the local
+// inbox (a stand-in for an ntfy server, checked like one): every alert
+// reaches it, in Chinese, titles RFC 2047 encoded, resolved ones at low
+// priority, no card number in full.
+func TestDemoNotifyNtfy(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("end-to-end demo shift takes ~30s")
+	}
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{Dir: t.TempDir(), Out: &out, Notify: "ntfy", Locale: "zh-CN"})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	checkDemoAlerts(t, res.Alerts)
+	var titles, all string
+	for _, m := range res.Notified {
+		titles += m.Title + "|" + m.Priority + "\n"
+		all += m.Title + "\n" + m.Text + "\n"
+	}
+	for _, want := range []string{"刷卡成功未出票", "刷卡金额不符", "已解除：打印机故障|2"} {
+		if !bytes.Contains([]byte(titles+all), []byte(want)) {
+			t.Errorf("no %q among the notifications:\n%s", want, titles)
+		}
+	}
+	if !bytes.Contains(out.Bytes(), []byte("ntfy [priority")) {
+		t.Errorf("the demo output does not show the notifications:\n%s", out.String())
+	}
+	if long := regexp.MustCompile(`[0-9]{13,19}`).FindString(all); long != "" {
+		t.Errorf("a card-length number %s in the notifications", long)
+	}
 }

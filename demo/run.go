@@ -41,6 +41,10 @@ type Options struct {
 	Timeout time.Duration
 	// Locale is the lane's language (zh-CN, en, de); default the system's.
 	Locale string
+	// Notify "ntfy" adds an ntfy channel publishing to a local inbox
+	// (StartInbox) that prints each notification: a channel working
+	// without any account.
+	Notify string
 }
 
 // Result is what a demo run saw.
@@ -49,6 +53,9 @@ type Result struct {
 	Capture  string
 	Alerts   []detect.Alert // as received by the subscriber, in order
 	Missing  []string       // expected kinds that never arrived
+	// Notified are the notifications the local ntfy inbox received
+	// (Options.Notify "ntfy").
+	Notified []InboxMessage
 	Duration time.Duration
 }
 
@@ -95,6 +102,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer wires.Close()
 	cfg := Config(o.Dir, broker, wires)
 	cfg.Locale = o.Locale
+	var inbox *Inbox
+	switch o.Notify {
+	case "":
+	case "ntfy":
+		in, err := StartInbox(say)
+		if err != nil {
+			return nil, err
+		}
+		inbox = in
+		defer inbox.Close()
+		cfg.Notify = append(cfg.Notify, configs.Notify{Name: "demo-ntfy", Type: "ntfy", URL: inbox.URL()})
+		say("ntfy channel: a local inbox on %s (every notification is printed here too)", inbox.Page())
+	default:
+		return nil, fmt.Errorf("demo: --notify %q: the demo can show ntfy (a local inbox); real channels are set up in the config (see README)", o.Notify)
+	}
 	if o.Tweak != nil {
 		o.Tweak(cfg)
 	}
@@ -148,6 +170,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	// (a missing receipt for the last sale) would still show.
 	show := func(al detect.Alert) string { return Format(al, words.Of(cfg.Locale), cfg.Location()) }
 	err = collect(ctx, o, sub, playDone, cfg.Detect.ReceiptWait+cfg.Detect.ClockSkew+time.Second, res, say, show)
+	if inbox != nil && err == nil {
+		var ids []string
+		for _, a := range res.Alerts {
+			ids = append(ids, a.ID)
+		}
+		if missing := inbox.WaitFor(ctx, ids); len(missing) > 0 {
+			err = fmt.Errorf("demo: alerts %v never reached the ntfy inbox", missing)
+		}
+		res.Notified = inbox.Messages()
+	}
 	res.Duration = time.Since(start)
 	return res, errors.Join(err, stop())
 }
