@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/words"
@@ -146,3 +147,30 @@ func (s *Set) Run(ctx context.Context) {
 
 // Sinks are the channels' sinks (tests step them on a fake clock).
 func (s *Set) Sinks() []*Sink { return s.sinks }
+
+// Drain waits until every channel's queue is empty or ctx is done (a
+// short-lived watch delivers what it queued before it exits). It returns
+// how many alerts are still queued.
+func (s *Set) Drain(ctx context.Context) int {
+	if s.Len() == 0 {
+		return 0
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		left := 0
+		for _, q := range s.queues {
+			if n, err := q.Len(); err == nil {
+				left += n
+			}
+		}
+		if left == 0 {
+			return 0
+		}
+		select {
+		case <-ctx.Done():
+			return left
+		case <-tick.C:
+		}
+	}
+}

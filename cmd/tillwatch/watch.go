@@ -36,6 +36,10 @@ type watchCmd struct {
 	CAFile   string        `type:"existingfile" help:"PEM CA certificates to trust for ssl:// and wss:// instead of the system's."`
 	Lang     string        `placeholder:"LANG" help:"Write titles and summaries in this language (zh-CN, en, de) instead of the lane's own."`
 	TZ       string        `name:"tz" placeholder:"ZONE" help:"Time zone of the TIME column and of re-written summaries (IANA name; default the system's)."`
+	Notify   string        `placeholder:"FILE" type:"existingfile" help:"Send alerts through the notification channels this file lists (a notify: section, as in a lane config): a central desk's robots, Telegram, ntfy, e-mail."`
+	NotifyDB string        `name:"notify-data" placeholder:"DIR" default:"tillwatch-watch-data" help:"Where --notify keeps its delivery queues (nothing lost across restarts or channel outages)."`
+
+	notes *watchNotify // the --notify channels, nil without
 }
 
 func (c *watchCmd) Run(e *env) error {
@@ -73,6 +77,12 @@ func (c *watchCmd) Run(e *env) error {
 		return err
 	}
 	defer w.Close()
+	notes, err := c.openNotify(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer notes.close()
+	c.notes = notes
 	out := newWatchPrinter(e.stdout, e.stderr, c.JSON)
 	if out.loc, out.lang, err = c.words(); err != nil {
 		return err
@@ -124,6 +134,7 @@ func (c *watchCmd) loop(ctx context.Context, w *subscribe.Watcher, out *watchPri
 				if hook != nil {
 					hook.Send(m.Alert.ID, m.Payload)
 				}
+				c.notes.offer(*m.Alert, out.errw)
 				n++
 				if c.Once > 0 && n >= c.Once {
 					return n, nil
