@@ -49,10 +49,10 @@ type Options struct {
 
 // Result is what a demo run saw.
 type Result struct {
-	Dir      string
-	Capture  string
-	Alerts   []detect.Alert // as received by the subscriber, in order
-	Missing  []string       // expected kinds that never arrived
+	Dir     string
+	Capture string
+	Alerts  []detect.Alert // as received by the subscriber, in order
+	Missing []string       // expected kinds that never arrived
 	// Notified are the notifications the local ntfy inbox received
 	// (Options.Notify "ntfy").
 	Notified []InboxMessage

@@ -138,7 +138,7 @@ func dingTalkService(t *testing.T, secret string) *service {
 			return "", fmt.Errorf("timestamp %d is %s off", ts, d)
 		}
 		var m struct {
-			MsgType  string `json:"msgtype"`
+			MsgType  string                       `json:"msgtype"`
 			Markdown struct{ Title, Text string } `json:"markdown"`
 		}
 		if err := jsonBody(body, &m); err != nil {
@@ -263,7 +263,9 @@ func channelCases() []channelCase {
 	return []channelCase{
 		{"wecom", weComService, func(b string) Config { return Config{URL: b + "/cgi-bin/webhook/send?key=robot-key"} }},
 		{"dingtalk", func(t *testing.T) *service { return dingTalkService(t, "SECdemo") },
-			func(b string) Config { return Config{URL: b + "/robot/send?access_token=robot-token", Secret: "SECdemo"} }},
+			func(b string) Config {
+				return Config{URL: b + "/robot/send?access_token=robot-token", Secret: "SECdemo"}
+			}},
 		{"feishu", func(t *testing.T) *service { return feishuService(t, "fs-secret") },
 			func(b string) Config { return Config{URL: b + "/open-apis/bot/v2/hook/abc-123", Secret: "fs-secret"} }},
 		{"telegram", telegramService, func(b string) Config { return Config{URL: b, Secret: "123:bot-token", ChatID: "-100123"} }},
