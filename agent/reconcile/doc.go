@@ -7,8 +7,12 @@
 // reconciling the same statement twice gives the same ids.
 //
 // Statement format: CSV (comma, semicolon or tab; UTF-8 with or without a
-// BOM, or GBK as Chinese bank portals export it), one header line, one
-// transaction a line. Columns are found by their header names
+// BOM, UTF-16 with a BOM as Excel's "Unicode text" writes it, GBK as
+// Chinese bank portals export it, or Windows-1252/Latin-1 as Excel on a
+// European PC saves it: detected, or named with Options.Encoding), one
+// header line, one transaction a line. A bad row does not stop the
+// reading: ReadStatement returns the good rows and a BadRows error with
+// the line, column, field and cause of every bad one. Columns are found by their header names
 // (case-insensitive; English, Chinese and German synonyms below) or named
 // with Columns; other columns are ignored:
 //

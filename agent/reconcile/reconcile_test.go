@@ -168,8 +168,8 @@ func TestStatementErrors(t *testing.T) {
 	}{
 		"no amount":   {"date,time\n2026-11-22,10:00\n", Options{}, "no amount column"},
 		"bad amount":  {"date,amount\n2026-11-22,abc\n", Options{}, "line 2"},
-		"bad date":    {"date,amount\n22/11/2026,1.00\n", Options{}, "date \"22/11/2026\""},
-		"bad type":    {"date,amount,type\n2026-11-22,1.00,gift\n", Options{}, "type \"gift\""},
+		"bad date":    {"date,amount\n22/11/2026,1.00\n", Options{}, "line 2, column 1: date: \"22/11/2026\""},
+		"bad type":    {"date,amount,type\n2026-11-22,1.00,gift\n", Options{}, "line 2, column 17: type: \"gift\""},
 		"bad mapping": {"date,sum\n2026-11-22,1.00\n", Options{Columns: map[string]string{"amount": "total"}}, "not in the header"},
 	} {
 		_, err := ReadStatement(strings.NewReader(c.csv), c.opts)

@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/money"
 )
@@ -60,21 +58,24 @@ type Options struct {
 	Location *time.Location
 	// Currency is used when the file has no currency column ("" = none).
 	Currency string
+	// Encoding is one of Encodings; "" detects it (see decode).
+	Encoding string
 }
 
 // ReadStatement reads a statement into approved payments, in file order.
-// Errors name the line and the column.
+// A row it cannot read does not stop it: it returns the rows it could
+// read with a BadRows error listing every bad one (line, column, field,
+// cause). Other errors (no header, an unknown encoding) come alone.
 func ReadStatement(r io.Reader, opts Options) ([]*drivers.Payment, error) {
-	b, err := io.ReadAll(r)
+	raw, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: read statement: %w", err)
 	}
-	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	if !utf8.Valid(b) {
-		if b, err = simplifiedchinese.GBK.NewDecoder().Bytes(b); err != nil {
-			return nil, fmt.Errorf("reconcile: statement is neither UTF-8 nor GBK: %w: %w", ErrStatement, err)
-		}
+	b, _, err := decode(raw, opts.Encoding)
+	if err != nil {
+		return nil, err
 	}
+	lines := bytes.Split(b, []byte("\n"))
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.Comma = sniffComma(b)
 	cr.FieldsPerRecord = -1
@@ -92,23 +93,52 @@ func ReadStatement(r io.Reader, opts Options) ([]*drivers.Payment, error) {
 		loc = time.Local
 	}
 	var out []*drivers.Payment
+	var bad BadRows
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			bad = append(bad, &RowError{Line: pe.Line, Column: charColumn(lines, pe.Line, pe.Column), Field: "csv", Err: pe.Err})
+			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("reconcile: statement: %w: %w", ErrStatement, err)
 		}
-		line, _ := cr.FieldPos(0)
 		p, err := row(rec, cols, loc, opts.Currency)
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			idx, ok := cols[fe.field]
+			if !ok { // a date or time read from the datetime column
+				idx = cols["datetime"]
+			}
+			line, col := cr.FieldPos(min(idx, len(rec)-1))
+			bad = append(bad, &RowError{Line: line, Column: charColumn(lines, line, col), Field: fe.field, Err: fe.err})
+			continue
+		}
 		if err != nil {
-			return nil, fmt.Errorf("reconcile: statement line %d: %w: %w", line, ErrStatement, err)
+			return nil, err
 		}
 		if p != nil {
 			out = append(out, p)
 		}
 	}
+	if len(bad) > 0 {
+		return out, bad
+	}
+	return out, nil
+}
+
+// charColumn turns csv's 1-based byte column on a line into the 1-based
+// character column an editor shows.
+func charColumn(lines [][]byte, line, col int) int {
+	if line < 1 || line > len(lines) || col < 1 {
+		return col
+	}
+	l := lines[line-1]
+	return utf8.RuneCount(l[:min(col-1, len(l))]) + 1
 }
 
 // sniffComma picks the separator of the header line.
@@ -180,7 +210,7 @@ func row(rec []string, cols map[string]int, loc *time.Location, currency string)
 	}
 	typ, ok := types[strings.ToLower(get("type"))]
 	if !ok {
-		return nil, fmt.Errorf("type %q is not a sale, refund, void, preauth or capture", get("type"))
+		return nil, badField("type", "%q is not a sale, refund, void, preauth or capture", get("type"))
 	}
 	when, err := when(get("date"), get("time"), get("datetime"), loc)
 	if err != nil {
@@ -195,7 +225,7 @@ func row(rec []string, cols map[string]int, loc *time.Location, currency string)
 	}
 	a, ok := money.ParsePrinted(strings.ReplaceAll(get("amount"), " ", ""), cur)
 	if !ok {
-		return nil, fmt.Errorf("amount %q is not an amount in %s", get("amount"), cmp.Or(cur, "the lane's currency"))
+		return nil, badField("amount", "%q is not an amount in %s", get("amount"), cmp.Or(cur, "the lane's currency"))
 	}
 	amount := a.Minor
 	p := &drivers.Payment{
@@ -226,7 +256,7 @@ func when(date, clock, datetime string, loc *time.Location) (time.Time, error) {
 				}
 			}
 		}
-		return time.Time{}, fmt.Errorf("datetime %q: want e.g. 2026-11-22 10:15:03", datetime)
+		return time.Time{}, badField("datetime", "%q: want e.g. 2026-11-22 10:15:03", datetime)
 	}
 	for _, dl := range dateLayouts {
 		d, err := time.ParseInLocation(dl, date, loc)
@@ -241,7 +271,7 @@ func when(date, clock, datetime string, loc *time.Location) (time.Time, error) {
 				return d.Add(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute + time.Duration(c.Second())*time.Second), nil
 			}
 		}
-		return time.Time{}, fmt.Errorf("time %q: want e.g. 10:15:03", clock)
+		return time.Time{}, badField("time", "%q: want e.g. 10:15:03", clock)
 	}
-	return time.Time{}, fmt.Errorf("date %q: want e.g. 2026-11-22", date)
+	return time.Time{}, badField("date", "%q: want e.g. 2026-11-22", date)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -22,6 +23,8 @@ type reconcileCmd struct {
 	Column    map[string]string `placeholder:"COL=HEADER" help:"Name a statement column: amount=交易金额, date=Datum, ... (repeatable)."`
 	TZ        string            `default:"Local" help:"Time zone of the statement's times (e.g. Asia/Shanghai)."`
 	Currency  string            `help:"Currency of the amounts when the statement has no currency column (default: the terminal's, else none)."`
+	Encoding  string            `placeholder:"NAME" help:"The statement's encoding: utf-8, utf-16, gbk, windows-1252, latin-1 (default: detected from a BOM or the bytes)."`
+	SkipBad   bool              `help:"Reconcile the rows that can be read and report the bad ones, instead of stopping."`
 }
 
 func (r *reconcileCmd) Run(e *env) error {
@@ -52,8 +55,17 @@ func (r *reconcileCmd) Run(e *env) error {
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	defer f.Close()
-	rows, err := reconcile.ReadStatement(f, reconcile.Options{Columns: r.Column, Location: loc, Currency: currency})
-	if err != nil {
+	rows, err := reconcile.ReadStatement(f, reconcile.Options{Columns: r.Column, Location: loc, Currency: currency, Encoding: r.Encoding})
+	var bad reconcile.BadRows
+	if errors.As(err, &bad) {
+		for _, b := range bad {
+			fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %v\n", r.Statement, b.Line, b.Column, b.Field, b.Err)
+		}
+		if !r.SkipBad {
+			return usageError{fmt.Errorf("reconcile: %s: %d bad rows (above); fix them, or --skip-bad to reconcile the %d good ones", r.Statement, len(bad), len(rows))}
+		}
+		fmt.Fprintf(e.stderr, "reconcile: skipping %d bad rows of %s\n", len(bad), r.Statement)
+	} else if err != nil {
 		return usageError{fmt.Errorf("%s: %w", r.Statement, err)}
 	}
 	j, db, err := reconcile.OpenJournal(dir)
