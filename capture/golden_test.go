@@ -2,15 +2,14 @@ package capture
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/lane.golden")
+	"github.com/tillwatch/tillwatch/internal/golden"
+)
 
 // listing renders a capture as text: the header, then one line per record
 // with its time, device, direction, length and first bytes in hex.
@@ -53,19 +52,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("header: %v, %v", h, err)
 	}
 	recs := readAll(t, r)
-	got := listing(h, recs)
-	if *update {
-		if err := os.WriteFile("testdata/lane.golden", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/lane.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("listing differs from testdata/lane.golden (go test -update rewrites it):\n%s", got)
-	}
+	golden.CheckString(t, "testdata/lane.golden", listing(h, recs))
 
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, h)

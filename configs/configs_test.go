@@ -2,16 +2,15 @@ package configs
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/bad/*.err from the current output")
+	"github.com/tillwatch/tillwatch/internal/golden"
+)
 
 // TestBad loads every broken config in testdata/bad and compares the full
 // error text with its .err golden file.
@@ -41,20 +40,7 @@ func TestBad(t *testing.T) {
 			if len(Errors(err)) == 0 {
 				t.Errorf("error is not a *configs.Error: %v", err)
 			}
-			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(file, ".yaml") + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ\ngot:\n%s\nwant:\n%s", got, want)
-			}
+			golden.CheckString(t, strings.TrimSuffix(file, ".yaml")+".err", err.Error()+"\n")
 		})
 	}
 }

@@ -1,9 +1,7 @@
 package fleet
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,9 +9,8 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // replayShift plays lane i's shift through a detector offline, as the
 // lane does live but without a clock: every event, then Flush.
@@ -43,19 +40,7 @@ func TestShiftGolden(t *testing.T) {
 			fmt.Fprintf(&b, "  %s %s %-24s %-8s %s\n", a.ID, a.Time.Format("15:04:05.000"), a.Kind, a.State, a.Summary)
 		}
 	}
-	golden := filepath.Join("testdata", "shift.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("shift alerts differ from %s (run with -update if intended):\n%s", golden, b.String())
-	}
+	golden.CheckString(t, filepath.Join("testdata", "shift.golden"), b.String())
 }
 
 // TestShiftIncidents: every kind of incident the generator makes yields

@@ -1,19 +1,15 @@
 package detect
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/scenarios")
 
 // scenario is a lane story and the exact alerts it must give, in order.
 type scenario struct {
@@ -193,13 +189,13 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("incomplete alert %+v", a)
 				}
 			}
-			golden(t, filepath.Join("testdata", "scenarios", sc.name+".json"), got)
+			golden.Check(t, filepath.Join("testdata", "scenarios", sc.name+".json"), alertsJSON(t, got))
 		})
 	}
 }
 
-// golden compares alerts with a JSON golden file (-update rewrites it).
-func golden(t *testing.T, path string, got []Alert) {
+// alertsJSON is alerts as the golden files hold them: indented JSON, [] for none.
+func alertsJSON(t *testing.T, got []Alert) []byte {
 	t.Helper()
 	if got == nil {
 		got = []Alert{}
@@ -208,21 +204,5 @@ func golden(t *testing.T, path string, got []Alert) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b = append(b, '\n')
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Errorf("%s differs from the golden file:\n%s", path, b)
-	}
+	return append(b, '\n')
 }

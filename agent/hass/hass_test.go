@@ -3,14 +3,11 @@ package hass_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/agent/hass"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/discovery.golden")
 
 func TestDiscovery(t *testing.T) {
 	msgs, err := hass.Discovery(hass.Lane{
@@ -31,18 +28,7 @@ func TestDiscovery(t *testing.T) {
 		}
 		got.WriteString(m.Topic + "\n" + pretty.String() + "\n\n")
 	}
-	if *update {
-		if err := os.WriteFile("testdata/discovery.golden", got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/discovery.golden")
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got.String() != string(want) {
-		t.Errorf("discovery differs (go test -update and review):\n%s", got.String())
-	}
+	golden.Check(t, "testdata/discovery.golden", got.Bytes())
 }
 
 func TestDiscoveryRejectsWildcardPrefix(t *testing.T) {

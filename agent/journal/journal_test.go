@@ -2,9 +2,7 @@ package journal
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,9 +10,8 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // ts parses an RFC 3339 time; "" is the zero time.
 func ts(t testing.TB, s string) time.Time {
@@ -54,19 +51,7 @@ func TestAppendRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "range.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := b.String(); got != string(want) {
-		t.Fatalf("journal differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	golden.CheckString(t, filepath.Join("testdata", "range.golden"), b.String())
 	if strings.Contains(b.String(), "6799998900000002") {
 		t.Fatal("full card number stored in the journal")
 	}

@@ -1,8 +1,6 @@
 package journalapi
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,8 +9,6 @@ import (
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // shanghai is the lane's time zone in these tests (fixed: no tzdata needed).
 var shanghai = time.FixedZone("CST", 8*3600)
@@ -79,22 +75,4 @@ func openJournal(t testing.TB, evs []drivers.Event) (*journal.Journal, []string)
 		t.Fatal(err)
 	}
 	return j, ids
-}
-
-// golden compares got with testdata/name (rewritten with -update).
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs (run with -update after checking):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
 }

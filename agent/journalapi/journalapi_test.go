@@ -10,6 +10,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -68,7 +69,7 @@ func TestSearchTableAndShow(t *testing.T) {
 	if strings.Contains(b.String(), "6222021234564771") {
 		t.Fatal("a full card number in the output")
 	}
-	golden(t, "search_show.txt", b.Bytes())
+	golden.Check(t, "testdata/search_show.txt", b.Bytes())
 }
 
 // TestCopyIsReprint: the copy decodes (with the lane's printer settings)
@@ -143,7 +144,7 @@ func TestSummarize(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
-	golden(t, "summary.json", append(b, '\n'))
+	golden.Check(t, "testdata/summary.json", append(b, '\n'))
 	if s.Receipts != (Total{3, 6800 + 5550 + 1200}) || s.Reprints != 1 || s.Tenders[drivers.TenderCard] != (Total{2, 6800 + 3550}) ||
 		s.Tenders[drivers.TenderCash] != (Total{2, 2000 + 1200}) || s.Change != (Total{1, 300}) || s.Sales != (Total{2, 6800 + 3550}) || s.Refunds != (Total{1, 3550}) ||
 		s.Declined != 1 || len(s.Settlements) != 1 || s.Currency != "CNY" {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +14,8 @@ import (
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden")
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
@@ -116,19 +114,7 @@ func TestGolden(t *testing.T) {
 			t.Errorf("alert %d id %s then %s", i, res.Alerts[i].ID, again.Alerts[i].ID)
 		}
 	}
-	path := filepath.Join("testdata", "golden", "unionpay-duizhangdan.jsonl")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("alerts differ from %s:\n got %s\nwant %s", path, got.Bytes(), want)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", "unionpay-duizhangdan.jsonl"), got.Bytes())
 }
 
 // TestKnownRows: a row the journal holds as a terminal payment (a lane

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +14,8 @@ import (
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 const prefix = "tillwatch/v1/s1/l1"
 
@@ -114,25 +112,7 @@ func TestHandle(t *testing.T) {
 			out.WriteString("(no reply)\n")
 		}
 	}
-	golden(t, "replies.golden", out.String())
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update and review the diff):\n%s", name, got)
-	}
+	golden.CheckString(t, "testdata/replies.golden", out.String())
 }
 
 // TestRateLimit: beyond the burst, requests are dropped without a reply

@@ -7,20 +7,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/internal/golden"
 	"github.com/tillwatch/tillwatch/internal/headless"
 )
 
-var (
-	update     = flag.Bool("update", false, "rewrite the golden files in testdata/")
-	screenshot = flag.String("screenshot", "", "also save the browser test's screenshot to this PNG file")
-)
+var screenshot = flag.String("screenshot", "", "also save the browser test's screenshot to this PNG file")
 
 // fake is a Source with a fixed state.
 type fake struct {
@@ -71,23 +68,6 @@ func get(t *testing.T, h http.Handler, path string) (int, string, string) {
 	return rec.Code, rec.Header().Get("Content-Type"), rec.Body.String()
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	file := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test -update and review the diff)\ngot:\n%s", name, got)
-	}
-}
-
 // onlyLane keeps the tillwatch_ lines of a metrics page: the Go runtime
 // and process metrics change from run to run.
 func onlyLane(page string) string {
@@ -128,7 +108,7 @@ func TestEndpoints(t *testing.T) {
 			if c.filter != nil {
 				body = c.filter(body)
 			}
-			golden(t, c.name, body)
+			golden.CheckString(t, filepath.Join("testdata", c.name), body)
 		})
 	}
 }

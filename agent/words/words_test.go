@@ -3,7 +3,6 @@ package words_test
 import (
 	"bufio"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -12,9 +11,8 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/words"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/summaries.golden")
 
 func readAlerts(t *testing.T) []detect.Alert {
 	t.Helper()
@@ -52,19 +50,7 @@ func TestSummariesGolden(t *testing.T) {
 			fmt.Fprintf(&b, "%-5s %s | %s\n", l, words.Title(al.Kind, al.State, l), words.Summary(&al, l, loc))
 		}
 	}
-	got := b.String()
-	if *update {
-		if err := os.WriteFile("testdata/summaries.golden", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/summaries.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("summaries differ from testdata/summaries.golden (run with -update):\n%s", got)
-	}
+	golden.CheckString(t, "testdata/summaries.golden", b.String())
 }
 
 // TestEveryKindEveryLanguage checks that no kind falls back to its raw

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
 // TestDecodeEscposGolden runs `decode escpos` and `decode escpos --json`
@@ -28,19 +29,7 @@ func TestDecodeEscposGolden(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("exit %d: %s", code, errOut)
 				}
-				path := filepath.Join("testdata", "decode", name+"."+form.ext)
-				if *update {
-					if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("golden: %v (run with -update)", err)
-				}
-				if out != string(want) {
-					t.Errorf("output differs from %s (run with -update and review the diff)", path)
-				}
+				golden.CheckString(t, filepath.Join("testdata", "decode", name+"."+form.ext), out)
 			})
 		}
 	}

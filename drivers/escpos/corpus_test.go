@@ -1,23 +1,20 @@
 package escpos
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
-
-// golden renders what the decoder made of a stream: every receipt with its
+// goldenText renders what the decoder made of a stream: every receipt with its
 // line styles, then the counters that prove nothing was skipped.
-func golden(evs []drivers.Event, st Stats) string {
+func goldenText(evs []drivers.Event, st Stats) string {
 	var b strings.Builder
 	for i, r := range receipts(evs) {
 		fmt.Fprintf(&b, "=== receipt %d ended=%s cut=%v kick=%v graphics_only=%v unknown=%d lines=%d\n",
@@ -102,23 +99,7 @@ func TestCorpus(t *testing.T) {
 					t.Errorf("text lacks %q", w)
 				}
 			}
-			got := golden(evs, st)
-			path := filepath.Join("testdata", "golden", name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			exp, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("golden: %v (run with -update)", err)
-			}
-			if got != string(exp) {
-				t.Errorf("decoded text differs from %s (run with -update and review the diff)\n%s", path, got)
-			}
+			golden.CheckString(t, filepath.Join("testdata", "golden", name+".txt"), goldenText(evs, st))
 		})
 	}
 }

@@ -2,16 +2,14 @@ package receipt
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/load/*.err")
 
 // TestLoadErrors loads each broken profile and compares its error with
 // the golden .err file; ok.yaml must load.
@@ -39,20 +37,7 @@ func TestLoadErrors(t *testing.T) {
 			if !errors.Is(err, ErrInvalid) {
 				t.Errorf("error does not wrap ErrInvalid: %v", err)
 			}
-			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".yaml") + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("golden: %v (run with -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("error =\n%s\nwant\n%s", got, want)
-			}
+			golden.CheckString(t, strings.TrimSuffix(f, ".yaml")+".err", err.Error()+"\n")
 		})
 	}
 }

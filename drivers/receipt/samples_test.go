@@ -13,6 +13,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
 // posBuilder writes ESC/POS the way a Chinese supermarket register does:
@@ -112,15 +113,7 @@ func explainText(r *drivers.Receipt, ex Explanation) string {
 // TestSamples runs each built-in profile over its sample receipt: the
 // fields a detector needs, and line by line findings against a golden file.
 func TestSamples(t *testing.T) {
-	bin := filepath.Join("testdata", "samples", "cn-supermarket.bin")
-	if *update {
-		if err := os.WriteFile(bin, supermarket(false), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got, _ := os.ReadFile(bin); !bytes.Equal(got, supermarket(false)) {
-		t.Fatalf("%s differs from the builder (run with -update)", bin)
-	}
+	golden.Check(t, filepath.Join("testdata", "samples", "cn-supermarket.bin"), supermarket(false))
 	tests := []struct {
 		profile, file string
 		want          fields
@@ -141,20 +134,7 @@ func TestSamples(t *testing.T) {
 			if got := view(r); got != tc.want {
 				t.Errorf("fields\n got %+v\nwant %+v", got, tc.want)
 			}
-			got := explainText(r, ex)
-			golden := filepath.Join("testdata", "samples", tc.profile+"."+strings.TrimSuffix(tc.file, filepath.Ext(tc.file))+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("golden: %v (run with -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("findings differ from %s (run with -update and review)\n%s", golden, got)
-			}
+			golden.CheckString(t, filepath.Join("testdata", "samples", tc.profile+"."+strings.TrimSuffix(tc.file, filepath.Ext(tc.file))+".golden"), explainText(r, ex))
 		})
 	}
 }

@@ -3,18 +3,17 @@ package slip
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden .json files")
-
-// golden is what a golden file holds: the slip, and the payment it makes.
-type golden struct {
+// goldenCase is what a golden file holds: the slip, and the payment it makes.
+type goldenCase struct {
 	NotSlip bool  `json:"not_slip,omitempty"`
 	Slip    *Slip `json:"slip,omitempty"`
 	Payment any   `json:"payment,omitempty"`
@@ -43,7 +42,7 @@ func TestGolden(t *testing.T) {
 		}
 		for _, f := range files {
 			t.Run(name+"/"+filepath.Base(f), func(t *testing.T) {
-				var g golden
+				var g goldenCase
 				s, err := prof.Read(readLines(t, f))
 				switch {
 				case errors.Is(err, ErrNotSlip):
@@ -61,20 +60,7 @@ func TestGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				got = append(got, '\n')
-				want := strings.TrimSuffix(f, ".txt") + ".json"
-				if *update {
-					if err := os.WriteFile(want, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				exp, err := os.ReadFile(want)
-				if err != nil {
-					t.Fatalf("%v (run with -update)", err)
-				}
-				if string(exp) != string(got) {
-					t.Errorf("%s differs:\n got: %s\nwant: %s", want, got, exp)
-				}
+				golden.Check(t, strings.TrimSuffix(f, ".txt")+".json", got)
 			})
 		}
 	}

@@ -2,15 +2,13 @@ package template
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // caseSteps returns a golden case's input as steps: mispos keeps both
 // directions (generated), linelog is device bytes.
@@ -19,15 +17,11 @@ func caseSteps(t *testing.T, name string) []step {
 	path := filepath.Join("testdata", name, "input")
 	if name == "mispos" {
 		steps := misposSession(t, "622848******1234")
-		if *update {
-			var all []byte
-			for _, s := range steps {
-				all = append(all, s.data...)
-			}
-			if err := os.WriteFile(path, all, 0o644); err != nil {
-				t.Fatal(err)
-			}
+		var all []byte
+		for _, s := range steps {
+			all = append(all, s.data...)
 		}
+		golden.Check(t, path, all) // the committed input is what the generator writes
 		return steps
 	}
 	b, err := os.ReadFile(path)
@@ -51,19 +45,10 @@ func TestGolden(t *testing.T) {
 					t.Errorf("chunks of %d differ:\n%s\n%s", n, c, got)
 				}
 			}
-			path := filepath.Join("testdata", name, "expected.jsonl")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
+			if len(got) == 0 {
+				t.Errorf("no events")
 			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if !bytes.Equal(got, want) || len(want) == 0 {
-				t.Errorf("events differ from %s\n got %s\nwant %s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", name, "expected.jsonl"), got)
 		})
 	}
 }

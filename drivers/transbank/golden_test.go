@@ -1,16 +1,12 @@
 package transbank
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
 
 // TestGolden pins the JSON events (drivers.Marshal) of whole conversations.
 // Regenerate with: go test ./drivers/transbank -run TestGolden -update
@@ -41,22 +37,10 @@ func TestGolden(t *testing.T) {
 				}
 				got = append(append(got, b...), '\n')
 			}
-			path := filepath.Join("testdata", "golden", name+".jsonl")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
+			if len(got) == 0 {
+				t.Errorf("no events")
 			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(got, want) || len(want) == 0 {
-				t.Errorf("events differ from %s\n got %s\nwant %s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", name+".jsonl"), got)
 		})
 	}
 }

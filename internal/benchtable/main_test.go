@@ -2,12 +2,11 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/tillwatch/tillwatch/internal/golden"
+)
 
 // TestTable turns recorded `go test -bench` output into the table.
 func TestTable(t *testing.T) {
@@ -25,19 +24,7 @@ func TestTable(t *testing.T) {
 	write(&out, rows)
 	out.WriteString("--- other lines\n")
 	out.Write(rest.Bytes())
-	const golden = "testdata/table.golden"
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Fatalf("table:\n%s\nwant:\n%s", out.Bytes(), want)
-	}
+	golden.Check(t, "testdata/table.golden", out.Bytes())
 }
 
 func TestFailure(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
 // busyCheckouts is the size of the busy clean shift of the corpus.
@@ -25,7 +27,7 @@ func TestBusyCleanShift(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b)
-	golden(t, corpus+"/busy_clean_shift.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
+	golden.Check(t, corpus+"/busy_clean_shift.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
 	path := t.TempDir() + "/busy.capture.jsonl"
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)

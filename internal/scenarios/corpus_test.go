@@ -3,16 +3,13 @@ package scenarios
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the compiled captures and golden alerts in testdata/scenarios")
 
 // corpus is the scenario directory at the repository root.
 const corpus = "../../testdata/scenarios"
@@ -44,7 +41,7 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, c.CapturePath(), b)
+			golden.Check(t, c.CapturePath(), b)
 			got, err := ReplayFile(c.CapturePath())
 			if err != nil {
 				t.Fatal(err)
@@ -57,7 +54,7 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("alerts %q, want %q", have, want)
 			}
 			Score(counts, want, Labels(got))
-			golden(t, c.AlertsPath(), alertLines(t, got))
+			golden.Check(t, c.AlertsPath(), alertLines(t, got))
 		})
 	}
 	for _, k := range detect.Rules() {
@@ -90,22 +87,4 @@ func alertLines(t *testing.T, as []detect.Alert) []byte {
 		}
 	}
 	return b.Bytes()
-}
-
-// golden compares bytes with a file; -update rewrites it.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/scenarios -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from what the scenario gives now (review, then -update):\n%s", path, got)
-	}
 }
