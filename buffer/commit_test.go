@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // TestGroupCommit holds the committer busy while 20 callers queue puts
@@ -69,7 +72,7 @@ func holdCommitter(t *testing.T, c *committer) (release func()) {
 			return nil, nil
 		})
 	}()
-	waitFor(t, "blocker to lead", func() bool {
+	testutil.WaitFor(t, "blocker to lead", 10*time.Second, func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		return c.leading && len(c.queue) == 0
@@ -90,7 +93,7 @@ func holdCommitter(t *testing.T, c *committer) (release func()) {
 // waitQueued waits until n ops wait for the committer.
 func waitQueued(t *testing.T, c *committer, n int) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d queued ops", n), func() bool {
+	testutil.WaitFor(t, fmt.Sprintf("%d queued ops", n), 10*time.Second, func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		return len(c.queue) == n

@@ -1,42 +1,31 @@
 package buffer
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-)
 
-// crashDirEnv makes TestCrashChild run as the writer that gets killed.
-const crashDirEnv = "TILLWATCH_BUFFER_CRASH_DIR"
+	"github.com/tillwatch/tillwatch/internal/crashtest"
+)
 
 // TestCrashChild is the child half of TestCrashKill9: it writes until it is
 // killed and prints one line per acknowledged write. It does nothing in a
 // normal test run.
 func TestCrashChild(t *testing.T) {
-	dir := os.Getenv(crashDirEnv)
-	if dir == "" {
-		t.Skip("child of TestCrashKill9 only")
-	}
+	dir := crashtest.ChildDir(t)
 	db, err := Open(dir, DefaultOptions(), nil)
 	if err != nil {
 		fmt.Fprintln(os.Stdout, "error", err)
 		os.Exit(3)
 	}
-	var outMu sync.Mutex
-	ack := func(format string, args ...any) {
-		outMu.Lock()
-		defer outMu.Unlock()
-		// One unbuffered write per line: what is printed was acknowledged.
-		fmt.Fprintf(os.Stdout, format+"\n", args...)
-	}
+	var acker crashtest.Acker
+	ack := acker.Printf
 	q, s := db.Queue("outbox"), db.Store("journal")
-	deadline := time.Now().Add(time.Minute) // never outlive a lost parent
+	deadline := time.Now().Add(crashtest.ChildLife)
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {
 		wg.Add(1)
@@ -73,25 +62,11 @@ func TestCrashChild(t *testing.T) {
 // that every write the child acknowledged is there, and that sequence
 // numbers keep growing after the crash.
 func TestCrashKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns a child process")
-	}
 	dir := filepath.Join(t.TempDir(), "db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = tWriter{t}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	queued, done, stored := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	sc := bufio.NewScanner(out)
-	lines, killed := 0, false
-	for sc.Scan() {
-		kind, id, _ := strings.Cut(sc.Text(), " ")
+	lines := 0
+	crashtest.Run(t, "TestCrashChild", dir, func(line string) bool {
+		kind, id, _ := strings.Cut(line, " ")
 		switch kind {
 		case "q":
 			queued[id] = true
@@ -100,19 +75,11 @@ func TestCrashKill9(t *testing.T) {
 		case "s":
 			stored[id] = true
 		default:
-			t.Errorf("child: %s", sc.Text())
+			t.Errorf("child: %s", line)
 		}
-		if lines++; lines == 600 && !killed {
-			if err := cmd.Process.Kill(); err != nil { // SIGKILL: no Close, no deferred code
-				t.Fatal(err)
-			}
-			killed = true
-		}
-	}
-	werr := cmd.Wait()
-	if !killed {
-		t.Fatalf("child ended before it was killed: %v", werr)
-	}
+		lines++
+		return lines == 600
+	})
 	t.Logf("child killed after %d acknowledged writes (%d queued, %d done, %d stored)",
 		lines, len(queued), len(done), len(stored))
 

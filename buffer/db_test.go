@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 func TestOpenLocked(t *testing.T) {
@@ -134,7 +137,7 @@ func TestCloseDuringScan(t *testing.T) {
 	go func() {
 		scanErr <- s.Scan(nil, nil, func(k, v []byte) error {
 			close(inside)
-			waitFor(t, "Close to start", func() bool {
+			testutil.WaitFor(t, "Close to start", 10*time.Second, func() bool {
 				db.life.Lock()
 				defer db.life.Unlock()
 				return db.closed

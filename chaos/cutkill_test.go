@@ -18,6 +18,7 @@ import (
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -90,7 +91,7 @@ func TestKillAfterCut(t *testing.T) {
 		if err := (&sim.Player{Out: l.wires.Writer}).Play(ctx, writes); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "the agent to read the receipt", 30*time.Second, func() bool {
+		testutil.WaitFor(t, "the agent to read the receipt", 30*time.Second, func() bool {
 			n, err := l.wires.Unread(sim.PrinterHost)
 			return err == nil && n == 0
 		})

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // mountTmpfs mounts a tmpfs of size (e.g. "8m") on a fresh directory and
@@ -81,7 +82,7 @@ func TestFullDisk(t *testing.T) {
 	t.Parallel()
 	const n, reserve = 24, 2 << 20
 	disk := mountTmpfs(t, "8m")
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	g := newLedger()
 	l := newLane(t, "tcp://"+addr, filepath.Join(disk, "data"))
 	l.cfg.Outbox.MinFreeBytes = reserve
@@ -91,7 +92,7 @@ func TestFullDisk(t *testing.T) {
 	defer cancel()
 	c := start(t, l, g)
 	defer c.stop(t)
-	waitFor(t, "the database open", 20*time.Second, func() bool {
+	testutil.WaitFor(t, "the database open", 20*time.Second, func() bool {
 		ms, _ := filepath.Glob(filepath.Join(disk, "data", "*.mem"))
 		return len(ms) > 0
 	})
@@ -103,7 +104,7 @@ func TestFullDisk(t *testing.T) {
 	if err := <-l.play(t, ctx, alertShift(n)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "every alert detected (stored, shed or held)", 30*time.Second, func() bool {
+	testutil.WaitFor(t, "every alert detected (stored, shed or held)", 30*time.Second, func() bool {
 		d, _, _ := g.counts()
 		return d+int(g.selfShed()) >= n
 	})
@@ -123,7 +124,7 @@ func TestFullDisk(t *testing.T) {
 	}
 	defer b.Close()
 	g.subscribe(t, b)
-	waitFor(t, "held alerts stored and the outbox drained", 60*time.Second, func() bool {
+	testutil.WaitFor(t, "held alerts stored and the outbox drained", 60*time.Second, func() bool {
 		h, ok := g.lastHealth()
 		return ok && h.Buffer.Held == 0 && h.Buffer.Depth == 0
 	})

@@ -322,18 +322,6 @@ func (c *child) stop(t *testing.T) {
 	}
 }
 
-// waitFor polls cond until it holds or timeout passes.
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // alertShift is a busy shift that raises an alert about every second: n
 // checkouts, each an under-charge (amount_mismatch, critical), a card
 // sale whose receipt never comes (payment_without_receipt, critical) or a

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // kills is how many times TestKill9 kills the agent.
@@ -95,7 +96,7 @@ func TestKill9(t *testing.T) {
 	}
 	// The last payment_without_receipt is decided receipt_wait after it.
 	time.Sleep(l.cfg.Detect.ReceiptWait + time.Second)
-	waitFor(t, "every detected alert at the subscriber", 60*time.Second, func() bool { return len(g.missing()) == 0 })
+	testutil.WaitFor(t, "every detected alert at the subscriber", 60*time.Second, func() bool { return len(g.missing()) == 0 })
 	c.stop(t)
 	g.check(t)
 	det, rec, dels := g.counts()

@@ -4,24 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
-
-// freeAddr returns a loopback address nothing listens on (yet).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
 
 // TestBrokerDownWholeShift: no broker for a whole shift, then one comes
 // up: everything drains, and the first health message after the connect
@@ -32,7 +20,7 @@ func TestBrokerDownWholeShift(t *testing.T) {
 	}
 	t.Parallel()
 	const n = 12
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	g := newLedger()
 	l := newLane(t, "tcp://"+addr, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
@@ -42,7 +30,7 @@ func TestBrokerDownWholeShift(t *testing.T) {
 	if err := <-l.play(t, ctx, alertShift(n)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "every alert detected", 30*time.Second, func() bool { d, _, _ := g.counts(); return d >= n })
+	testutil.WaitFor(t, "every alert detected", 30*time.Second, func() bool { d, _, _ := g.counts(); return d >= n })
 
 	b, err := mqttbroker.Start(addr, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -51,7 +39,7 @@ func TestBrokerDownWholeShift(t *testing.T) {
 	defer b.Close()
 	g.subscribe(t, b)
 	// The uplink's backoff has grown to up to 30s while the broker was away.
-	waitFor(t, "the backlog drained", 60*time.Second, func() bool { return len(g.missing()) == 0 })
+	testutil.WaitFor(t, "the backlog drained", 60*time.Second, func() bool { return len(g.missing()) == 0 })
 	g.check(t)
 	g.mu.Lock()
 	first := g.health[0]
@@ -59,7 +47,7 @@ func TestBrokerDownWholeShift(t *testing.T) {
 	if first.Buffer.Depth < n || first.Buffer.OldestAge <= 0 || first.Uplink.Connects != 1 {
 		t.Errorf("first health after the outage: %+v, want depth >= %d and an oldest age", first, n)
 	}
-	waitFor(t, "a health message with an empty outbox", 10*time.Second, func() bool {
+	testutil.WaitFor(t, "a health message with an empty outbox", 10*time.Second, func() bool {
 		h, ok := g.lastHealth()
 		return ok && h.Buffer.Depth == 0
 	})

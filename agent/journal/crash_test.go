@@ -1,10 +1,8 @@
 package journal
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,25 +11,21 @@ import (
 
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/crashtest"
 )
-
-const crashDirEnv = "TILLWATCH_JOURNAL_CRASH_DIR"
 
 // TestCrashChild is the child half of TestCrashKill9: it appends until it
 // is killed, printing "<id> <reason>" for every acknowledged event.
 func TestCrashChild(t *testing.T) {
-	dir := os.Getenv(crashDirEnv)
-	if dir == "" {
-		t.Skip("child of TestCrashKill9 only")
-	}
+	dir := crashtest.ChildDir(t)
 	db, err := buffer.Open(dir, buffer.DefaultOptions(), nil)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
 	}
 	j := New(db)
-	var mu sync.Mutex
-	deadline := time.Now().Add(time.Minute)
+	var ack crashtest.Acker
+	deadline := time.Now().Add(crashtest.ChildLife)
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) // one time: order rests on the sequence
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {
@@ -42,16 +36,11 @@ func TestCrashChild(t *testing.T) {
 				a := &drivers.Link{Head: drivers.Head{Time: at}, Reason: fmt.Sprintf("w%d-%d-a", w, i)}
 				b := &drivers.Link{Head: drivers.Head{Time: at}, Reason: fmt.Sprintf("w%d-%d-b", w, i)}
 				ids, err := j.Append(a, b)
-				mu.Lock()
 				if err != nil {
-					fmt.Println("error", err)
-				} else {
-					fmt.Printf("%s %s\n%s %s\n", ids[0], a.Reason, ids[1], b.Reason)
-				}
-				mu.Unlock()
-				if err != nil {
+					ack.Printf("error %v", err)
 					return
 				}
+				ack.Printf("%s %s\n%s %s", ids[0], a.Reason, ids[1], b.Reason)
 			}
 		}()
 	}
@@ -63,40 +52,17 @@ func TestCrashChild(t *testing.T) {
 // the journal and checks that every acknowledged event is there under its
 // id, and that appends after the crash get new, later ids.
 func TestCrashKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns a child process")
-	}
 	dir := filepath.Join(t.TempDir(), "db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	acked := map[string]string{}
-	sc := bufio.NewScanner(out)
-	killed := false
-	for sc.Scan() {
-		id, reason, _ := strings.Cut(sc.Text(), " ")
+	crashtest.Run(t, "TestCrashChild", dir, func(line string) bool {
+		id, reason, _ := strings.Cut(line, " ")
 		if id == "error" {
 			t.Errorf("child: %s", reason)
-			continue
+			return false
 		}
 		acked[id] = reason
-		if len(acked) == 400 && !killed {
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			killed = true
-		}
-	}
-	werr := cmd.Wait()
-	if !killed {
-		t.Fatalf("child ended before it was killed: %v", werr)
-	}
+		return len(acked) == 400
+	})
 	db, _ := openDB(t, dir)
 	j := New(db)
 	maxID := ""

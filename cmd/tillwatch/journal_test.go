@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,19 +25,9 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/sim"
 	"golang.org/x/text/encoding/simplifiedchinese"
-)
 
-// freeAddr is a loopback address nobody listens on right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
+	"github.com/tillwatch/tillwatch/internal/testutil"
+)
 
 // laneConfig writes a one-printer config; mode is bridge or tap.
 func laneConfig(t *testing.T, dir, httpAddr, mode, hostPort, devPort string) string {
@@ -61,7 +50,7 @@ devices:
       mode: %s
       host_port: %s
       device_port: %s
-`, filepath.Join(dir, "data"), freeAddr(t), httpAddr, mode, hostPort, devPort)
+`, filepath.Join(dir, "data"), testutil.FreeAddr(t), httpAddr, mode, hostPort, devPort)
 	if err := os.WriteFile(path, []byte(y), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +61,7 @@ devices:
 // themselves; reprint says it needs the agent.
 func TestJournalOffline(t *testing.T) {
 	dir := t.TempDir()
-	cfgPath := laneConfig(t, dir, freeAddr(t), "bridge", "/dev/ttyS98", "/dev/ttyS99")
+	cfgPath := laneConfig(t, dir, testutil.FreeAddr(t), "bridge", "/dev/ttyS98", "/dev/ttyS99")
 	db, err := buffer.Open(filepath.Join(dir, "data"), buffer.DefaultOptions(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +121,7 @@ func TestJournalWhileAgentRuns(t *testing.T) {
 	}
 	t.Cleanup(func() { wires.Close() })
 	dir := t.TempDir()
-	cfgPath := laneConfig(t, dir, freeAddr(t), "bridge", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
+	cfgPath := laneConfig(t, dir, testutil.FreeAddr(t), "bridge", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
 	cfg, err := configs.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +171,7 @@ func TestJournalWhileAgentRuns(t *testing.T) {
 	}
 	idRe := regexp.MustCompile(`[0-9a-f]{32}`)
 	var out, errs string
-	waitFor(t, "the receipt in the journal", func() bool {
+	testutil.WaitFor(t, "the receipt in the journal", 20*time.Second, func() bool {
 		var code int
 		code, out, errs = runCLI(t, "journal", "search", "-c", cfgPath, "--receipt", "0042")
 		return code == 0 && idRe.MatchString(out)
@@ -201,13 +190,13 @@ func TestJournalWhileAgentRuns(t *testing.T) {
 	}
 	marker, _ := simplifiedchinese.GBK.NewEncoder().String("COPY / 副本")
 	shop, _ := simplifiedchinese.GBK.NewEncoder().String("天天超市")
-	waitFor(t, "the copy at the printer", func() bool {
+	testutil.WaitFor(t, "the copy at the printer", 20*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		i := bytes.Index(printed, []byte(marker))
 		return i > len(job) && bytes.Contains(printed[i:], []byte(shop)) && bytes.HasSuffix(printed, []byte{0x1D, 0x56, 0x01})
 	})
-	waitFor(t, "the copy in the journal", func() bool {
+	testutil.WaitFor(t, "the copy in the journal", 20*time.Second, func() bool {
 		code, out, _ = runCLI(t, "journal", "search", "-c", cfgPath, "--receipt", "0042", "--json")
 		return code == 0 && strings.Count(out, "\n") == 2 && strings.Contains(out, `"reprint":true`)
 	})
@@ -231,7 +220,7 @@ func TestJournalReprintOnTap(t *testing.T) {
 	}
 	t.Cleanup(func() { wires.Close() })
 	dir := t.TempDir()
-	cfgPath := laneConfig(t, dir, freeAddr(t), "tap", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
+	cfgPath := laneConfig(t, dir, testutil.FreeAddr(t), "tap", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
 	cfg, err := configs.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -254,25 +243,13 @@ func TestJournalReprintOnTap(t *testing.T) {
 	}
 	idRe := regexp.MustCompile(`[0-9a-f]{32}`)
 	var out string
-	waitFor(t, "the receipt in the journal", func() bool {
+	testutil.WaitFor(t, "the receipt in the journal", 20*time.Second, func() bool {
 		_, out, _ = runCLI(t, "journal", "search", "-c", cfgPath, "--receipt", "0043")
 		return idRe.MatchString(out)
 	})
 	code, _, errs := runCLI(t, "journal", "reprint", "-c", cfgPath, idRe.FindString(out))
 	if code != 1 || !strings.Contains(errs, "409") || !strings.Contains(errs, "read-only Y-cable") {
 		t.Fatalf("reprint on a tap: %d %s", code, errs)
-	}
-}
-
-// waitFor polls cond until it holds or 20s passed.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -290,7 +267,7 @@ func TestLocalAPIRefusesWebPages(t *testing.T) {
 	}
 	t.Cleanup(func() { wires.Close() })
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	cfgPath := laneConfig(t, dir, addr, "tap", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
 	cfg, err := configs.Load(cfgPath)
 	if err != nil {
