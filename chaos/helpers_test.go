@@ -20,6 +20,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
@@ -167,7 +168,7 @@ func (g *ledger) onMessage(topic string, payload []byte) {
 
 func (g *ledger) subscribe(t *testing.T, b *mqttbroker.Broker) {
 	t.Helper()
-	for _, f := range []string{demo.AlertFilter, "tillwatch/v1/+/+/health"} {
+	for _, f := range []string{demo.AlertFilter, topic.New("", "+", "+").Health()} {
 		if err := b.Subscribe(f, g.onMessage); err != nil {
 			t.Fatal(err)
 		}

@@ -111,6 +111,11 @@ type Outbox struct {
 	MinFreeBytes int64 `yaml:"min_free_bytes"`
 }
 
+// DefaultTopicPrefix is mqtt.topic_prefix's default: the MQTT contract's
+// first topic levels. It is agent/topic's Prefix (configs sits below agent
+// and cannot import it; a test in agent/topic keeps the two the same).
+const DefaultTopicPrefix = "tillwatch/v1"
+
 // DefaultHTTPAddress is where a loaded config's status listener listens
 // unless the file says otherwise: loopback only.
 const DefaultHTTPAddress = "127.0.0.1:9109"
@@ -148,7 +153,7 @@ type MQTT struct {
 	// password never goes in the config file; TILLWATCH_MQTT_PASSWORD is
 	// the alternative (see Password).
 	PasswordFile string `yaml:"password_file"`
-	// TopicPrefix is the first topic levels, default "tillwatch/v1".
+	// TopicPrefix is the first topic levels, default DefaultTopicPrefix.
 	TopicPrefix string `yaml:"topic_prefix"`
 	// KeepAlive is the MQTT keepalive interval, default 30s.
 	KeepAlive time.Duration `yaml:"keepalive"`
@@ -339,7 +344,7 @@ func Default() *Config {
 		MQTT: MQTT{
 			Broker:      "tcp://127.0.0.1:1883",
 			ClientID:    "tillwatch-demo-lane-1",
-			TopicPrefix: "tillwatch/v1",
+			TopicPrefix: DefaultTopicPrefix,
 			KeepAlive:   30 * time.Second,
 			// Health every minute: cheap, and a dashboard sees a stale lane.
 			HealthInterval: 60 * time.Second,

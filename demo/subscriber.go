@@ -9,6 +9,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/internal/connfail"
 )
 
@@ -30,7 +31,7 @@ type Subscriber struct {
 }
 
 // AlertFilter subscribes to every lane's alerts.
-const AlertFilter = "tillwatch/v1/+/+/alert/#"
+const AlertFilter = topic.Prefix + "/+/+/" + topic.ChannelAlert + "/#"
 
 // Subscribe connects to broker and subscribes to filter; it retries the
 // first connection for 10s and then says why it failed.

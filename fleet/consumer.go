@@ -8,11 +8,12 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/tillwatch/tillwatch/agent/topic"
 )
 
 // AlertFilter is every lane's alerts; ShareFilter puts it in a consumer
 // group.
-const AlertFilter = "tillwatch/v1/+/+/alert/#"
+const AlertFilter = topic.Prefix + "/+/+/" + topic.ChannelAlert + "/#"
 
 // ShareFilter is the shared subscription of consumer group group.
 func ShareFilter(group string) string { return "$share/" + group + "/" + AlertFilter }

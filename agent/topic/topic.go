@@ -9,7 +9,10 @@
 //	{prefix}/{site}/{lane}/cmd/{name}     remote commands (off by default)
 package topic
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Prefix is the default first topic levels (mqtt.topic_prefix).
 const Prefix = "tillwatch/v1"
@@ -48,3 +51,48 @@ func (l Lane) DeadLetter() string { return l.base + "/deadletter" }
 
 // Commands is the filter of remote commands, {prefix}/{site}/{lane}/cmd/+.
 func (l Lane) Commands() string { return l.base + "/cmd/+" }
+
+// Channels: the level after {site}/{lane}.
+const (
+	ChannelAlert      = "alert"
+	ChannelStatus     = "status"
+	ChannelHealth     = "health"
+	ChannelSettlement = "settlement"
+	ChannelDeadLetter = "deadletter"
+	ChannelCommand    = "cmd"
+)
+
+// Topic is a lane topic taken apart.
+type Topic struct {
+	Site, Lane string
+	// Channel is the level after the lane: one of the Channel constants,
+	// or another that a newer agent publishes.
+	Channel string
+	// Sub is what follows the channel: an alert's kind, a command's name
+	// (and "/reply"); "" for status, health, settlement and dead letters.
+	Sub string
+}
+
+// Parse takes apart a topic {prefix}/{site}/{lane}/{channel}[/{sub}]
+// ("" prefix is Prefix).
+func Parse(prefix, t string) (Topic, error) {
+	if prefix == "" {
+		prefix = Prefix
+	}
+	rest, ok := strings.CutPrefix(t, prefix+"/")
+	if !ok {
+		return Topic{}, fmt.Errorf("topic: %q is not under %q", t, prefix)
+	}
+	parts := strings.SplitN(rest, "/", 4)
+	if len(parts) < 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return Topic{}, fmt.Errorf("topic: %q is not %s/{site}/{lane}/{channel}", t, prefix)
+	}
+	tp := Topic{Site: parts[0], Lane: parts[1], Channel: parts[2]}
+	if len(parts) == 4 {
+		if parts[3] == "" || strings.HasSuffix(parts[3], "/") {
+			return Topic{}, fmt.Errorf("topic: %q ends in an empty level", t)
+		}
+		tp.Sub = parts[3]
+	}
+	return tp, nil
+}

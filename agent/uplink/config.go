@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/tillwatch/tillwatch/agent/topic"
 )
 
 // Defaults applied by Run to zero Config fields.
@@ -50,8 +51,8 @@ type Config struct {
 	// configs; the connection counts as up once they are acked.
 	Announce []Message
 	// DeadLetterTopic receives outbox entries whose value does not decode
-	// (see the package doc). Empty: StatusTopic with its last level
-	// replaced by "deadletter", or "tillwatch/v1/deadletter".
+	// (see the package doc): a lane's topic.Lane.DeadLetter(). Empty:
+	// tillwatch/v1/deadletter.
 	DeadLetterTopic string
 
 	// KeepAlive is the MQTT keep-alive; ConnectTimeout bounds one
@@ -157,10 +158,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("uplink: config: 'status_extra': %w", err)
 	}
 	if c.DeadLetterTopic == "" {
-		c.DeadLetterTopic = "tillwatch/v1/deadletter"
-		if i := strings.LastIndexByte(c.StatusTopic, '/'); i >= 0 {
-			c.DeadLetterTopic = c.StatusTopic[:i+1] + "deadletter"
-		}
+		c.DeadLetterTopic = topic.Prefix + "/" + topic.ChannelDeadLetter
 	}
 	if err := (Message{Topic: c.DeadLetterTopic}).Validate(); err != nil {
 		return c, fmt.Errorf("uplink: config: 'dead_letter_topic': %w", err)

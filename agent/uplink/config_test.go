@@ -15,12 +15,8 @@ func TestConfigDefaults(t *testing.T) {
 		c.BackoffMin != DefaultBackoffMin || c.BackoffMax != DefaultBackoffMax || c.Inflight != DefaultInflight {
 		t.Fatalf("defaults not applied: %+v", c)
 	}
-	if c.DeadLetterTopic != "tillwatch/v1/s/l/deadletter" {
+	if c.DeadLetterTopic != "tillwatch/v1/deadletter" {
 		t.Fatalf("dead-letter topic %q", c.DeadLetterTopic)
-	}
-	c, err = Config{Broker: "ssl://broker.example:8883"}.withDefaults()
-	if err != nil || c.DeadLetterTopic != "tillwatch/v1/deadletter" {
-		t.Fatalf("no status topic: %q, %v", c.DeadLetterTopic, err)
 	}
 }
 

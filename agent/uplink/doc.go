@@ -83,8 +83,8 @@
 //
 // An outbox value that DecodeMessage rejects (corruption, or a format
 // written by a newer version) must not block the queue. It is moved aside
-// to Config.DeadLetterTopic (default: the status topic's sibling
-// ".../deadletter"): the uplink publishes a DeadLetter JSON object {id,
+// to Config.DeadLetterTopic (the lane's .../deadletter; see agent/topic):
+// the uplink publishes a DeadLetter JSON object {id,
 // seq, error, value (base64 of the stored bytes)} with QoS 1, not
 // retained, logs the id, sequence, length and error (never the bytes),
 // and deletes the entry under the same PUBACK rule as any other. Nothing

@@ -70,9 +70,10 @@ func testConfig(broker string) Config {
 	return Config{
 		Broker:         broker,
 		ClientID:       "lane-s1-l1",
-		StatusTopic:    statusTopic,
-		StatusExtra:    map[string]any{"site": "s1", "lane": "l1", "version": "test"},
-		ConnectTimeout: 5 * time.Second,
+		StatusTopic:     statusTopic,
+		DeadLetterTopic: deadTopic,
+		StatusExtra:     map[string]any{"site": "s1", "lane": "l1", "version": "test"},
+		ConnectTimeout:  5 * time.Second,
 		BackoffMin:     10 * time.Millisecond,
 		BackoffMax:     100 * time.Millisecond,
 	}

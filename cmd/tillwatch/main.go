@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+	"github.com/tillwatch/tillwatch/agent/topic"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -85,7 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 		kong.UsageOnError(),
-		kong.Vars{"version": "tillwatch " + version},
+		kong.Vars{"version": "tillwatch " + version, "topic_prefix": topic.Prefix},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "tillwatch: %v\n", err)

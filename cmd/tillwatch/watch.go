@@ -30,7 +30,7 @@ type watchCmd struct {
 	Webhook  string        `placeholder:"URL" help:"Also POST each new alert (JSON) to this URL, with retries and backoff."`
 	Attempts int           `name:"webhook-attempts" default:"8" help:"Tries per alert before the webhook gives it up."`
 	Share    string        `placeholder:"GROUP" help:"Join the shared subscription $share/GROUP/... (each alert goes to one member of the group)."`
-	Prefix   string        `default:"tillwatch/v1" help:"First topic levels, as the agents' mqtt.topic_prefix."`
+	Prefix   string        `default:"${topic_prefix}" help:"First topic levels, as the agents' mqtt.topic_prefix."`
 	ClientID string        `help:"MQTT client id (default tillwatch-watch-HOST-PID)."`
 	Username string        `help:"MQTT username; the password comes from TILLWATCH_MQTT_PASSWORD."`
 	CAFile   string        `type:"existingfile" help:"PEM CA certificates to trust for ssl:// and wss:// instead of the system's."`

@@ -2,7 +2,8 @@ package subscribe
 
 import (
 	"slices"
-	"strings"
+
+	"github.com/tillwatch/tillwatch/agent/topic"
 )
 
 // Filter selects alerts by site, lane and kind; an empty list matches all.
@@ -32,19 +33,6 @@ func (f Filter) Topics(prefix string) (alerts, status string) {
 	if len(f.Kinds) == 1 {
 		kind = f.Kinds[0]
 	}
-	base := strings.Join([]string{prefix, site, lane}, "/")
-	return base + "/alert/" + kind, base + "/status"
-}
-
-// parseTopic splits {prefix}/{site}/{lane}/{rest...}.
-func parseTopic(prefix, topic string) (site, lane, rest string, ok bool) {
-	t, found := strings.CutPrefix(topic, prefix+"/")
-	if !found {
-		return "", "", "", false
-	}
-	parts := strings.SplitN(t, "/", 3)
-	if len(parts) != 3 {
-		return "", "", "", false
-	}
-	return parts[0], parts[1], parts[2], true
+	l := topic.New(prefix, site, lane)
+	return l.Alert(kind), l.Status()
 }

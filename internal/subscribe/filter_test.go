@@ -30,20 +30,6 @@ func TestFilter(t *testing.T) {
 	}
 }
 
-func TestParseTopic(t *testing.T) {
-	for topic, want := range map[string][3]string{
-		"tillwatch/v1/s1/l1/alert/print_failed": {"s1", "l1", "alert/print_failed"},
-		"tillwatch/v1/s1/l1/status":             {"s1", "l1", "status"},
-		"other/v1/s1/l1/status":                 {},
-		"tillwatch/v1/s1":                       {},
-	} {
-		site, lane, rest, ok := parseTopic(DefaultPrefix, topic)
-		if got := [3]string{site, lane, rest}; ok != (want != [3]string{}) || (ok && got != want) {
-			t.Errorf("%s: %v %v", topic, got, ok)
-		}
-	}
-}
-
 func TestDedupIsBounded(t *testing.T) {
 	d := NewDedup(3)
 	for _, id := range []string{"a", "b", "c"} {

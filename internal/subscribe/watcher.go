@@ -12,11 +12,12 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/internal/connfail"
 )
 
 // DefaultPrefix is the contract's first topic levels.
-const DefaultPrefix = "tillwatch/v1"
+const DefaultPrefix = topic.Prefix
 
 // Options configure a Watcher.
 type Options struct {
@@ -193,16 +194,17 @@ func (w *Watcher) onMessage(_ mqtt.Client, m mqtt.Message) {
 
 // decode turns a publication into a Message; ok is false for repeats and
 // filtered ones.
-func (w *Watcher) decode(topic string, payload []byte) (Message, bool) {
-	site, lane, rest, ok := parseTopic(w.opts.Prefix, topic)
-	msg := Message{Topic: topic, Site: site, Lane: lane}
+func (w *Watcher) decode(t string, payload []byte) (Message, bool) {
+	tp, err := topic.Parse(w.opts.Prefix, t)
+	site, lane := tp.Site, tp.Lane
+	msg := Message{Topic: t, Site: site, Lane: lane}
 	switch {
-	case !ok:
+	case err != nil:
 		return msg, false
-	case rest == "status":
+	case tp.Channel == topic.ChannelStatus && tp.Sub == "":
 		var st Status
 		if err := json.Unmarshal(payload, &st); err != nil {
-			msg.Err = fmt.Errorf("subscribe: %s: not a status: %w", topic, err)
+			msg.Err = fmt.Errorf("subscribe: %s: not a status: %w", t, err)
 			return msg, true
 		}
 		if !w.opts.Filter.Match(site, lane, "") || !w.changed(site+"/"+lane, st) {
@@ -216,7 +218,7 @@ func (w *Watcher) decode(topic string, payload []byte) (Message, bool) {
 		if err == nil {
 			err = fmt.Errorf("no id")
 		}
-		msg.Err = fmt.Errorf("subscribe: %s: not an alert: %w", topic, err)
+		msg.Err = fmt.Errorf("subscribe: %s: not an alert: %w", t, err)
 		return msg, true
 	}
 	if !w.opts.Filter.Match(al.Site, al.Lane, al.Kind) {
