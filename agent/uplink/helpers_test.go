@@ -68,14 +68,14 @@ func startBroker(t testing.TB, addr string) *mqttbroker.Broker {
 // testConfig is a Config for tests: quick backoff, status on.
 func testConfig(broker string) Config {
 	return Config{
-		Broker:         broker,
-		ClientID:       "lane-s1-l1",
+		Broker:          broker,
+		ClientID:        "lane-s1-l1",
 		StatusTopic:     statusTopic,
 		DeadLetterTopic: deadTopic,
 		StatusExtra:     map[string]any{"site": "s1", "lane": "l1", "version": "test"},
 		ConnectTimeout:  5 * time.Second,
-		BackoffMin:     10 * time.Millisecond,
-		BackoffMax:     100 * time.Millisecond,
+		BackoffMin:      10 * time.Millisecond,
+		BackoffMax:      100 * time.Millisecond,
 	}
 }
 
