@@ -1,0 +1,96 @@
+package tesseract
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/ocrscore"
+)
+
+// find returns the installed tesseract. CI installs it (.ci/run): a
+// missing program fails the test unless TILLWATCH_ALLOW_SKIP=1.
+func find(t testing.TB) *Tesseract {
+	t.Helper()
+	tt, err := Find("")
+	if errors.Is(err, ErrMissing) && os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tt
+}
+
+var corpus = sync.OnceValues(func() ([]ocrscore.Receipt, error) { return ocrscore.Load("../../testdata/raster") })
+
+func TestParseTSV(t *testing.T) {
+	tsv := "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
+		"4\t1\t1\t1\t1\t0\t30\t20\t100\t30\t-1\t\n" +
+		"5\t1\t1\t1\t1\t1\t30\t20\t20\t30\t96.5\t合\n" +
+		"5\t1\t1\t1\t1\t2\t52\t20\t20\t30\t91.0\t计\n" +
+		"5\t1\t1\t1\t1\t3\t90\t20\t40\t30\t88.0\t15.00\n" +
+		"5\t1\t1\t1\t2\t1\t30\t60\t40\t30\t97.0\tCASH\n"
+	lines, err := parseTSV(strings.NewReader(tsv), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 2 || lines[0].Text != "合计 15.00" || lines[1].Text != "CASH" || lines[0].Confidence != 0.88 {
+		t.Fatalf("lines %+v", lines)
+	}
+	if b := lines[0].Box; b.Min.X != 10 || b.Min.Y != 5 || b.Max.X != 60 {
+		t.Fatalf("box %v, want page coordinates (scale 2, pad 10)", b)
+	}
+}
+
+// TestCorpusReceipt reads one Chinese and one English corpus receipt.
+func TestCorpusReceipt(t *testing.T) {
+	tt := find(t)
+	rs, err := corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s ocrscore.Score
+	for _, r := range rs {
+		if r.File != "noto-24-384-escstar-zh-test13" && r.File != "noto-24-384-gsv0-en-test17" {
+			continue
+		}
+		got := s.Decode(r, tt)
+		s.Add(r, got)
+		if got.Recognised == nil || !strings.HasPrefix(got.Recognised.Engine, "tesseract ") {
+			t.Fatalf("%s: recognised %+v", r.File, got.Recognised)
+		}
+	}
+	t.Logf("characters %.1f%%, fields %d/%d, wrong %d, %.0f ms/receipt; %v", s.CharAccuracy(), s.Right, s.Fields, s.Wrong, s.MsPerReceipt(), s.Misses)
+	if s.Receipts != 2 || s.CharAccuracy() < 90 {
+		t.Fatalf("%d receipts, character accuracy %.1f%%", s.Receipts, s.CharAccuracy())
+	}
+}
+
+// BenchmarkCorpusTesseract reports Tesseract alone on the corpus's test
+// receipts. Target: character accuracy >= 98%.
+func BenchmarkCorpusTesseract(b *testing.B) {
+	tt := find(b)
+	rs, err := corpus()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var s ocrscore.Score
+	for b.Loop() {
+		s = ocrscore.Score{}
+		for _, r := range rs {
+			if r.Role == "test" {
+				s.Add(r, s.Decode(r, tt))
+			}
+		}
+	}
+	for _, m := range s.Misses {
+		b.Log(m)
+	}
+	b.ReportMetric(s.CharAccuracy(), "char_%(target_98)")
+	b.ReportMetric(s.FieldAccuracy(), "field_%")
+	b.ReportMetric(float64(s.Wrong), "wrong_fields")
+	b.ReportMetric(s.MsPerReceipt(), "ms/receipt")
+}
