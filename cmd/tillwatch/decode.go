@@ -9,6 +9,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/ocr"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
@@ -33,6 +34,8 @@ type decodeEscposCmd struct {
 	CodePage       string `help:"Power-on code table, overriding the printer profile's: cp437, cp850, cp858, cp866, cp1252, ..."`
 	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode."`
 	Width          int    `default:"48" help:"Paper width in columns, for centred and right-aligned lines (0: no alignment)."`
+	Glyphs         string `help:"Glyph dictionary (tillwatch profile learn) that reads receipts a driver printed as images."`
+	OCR            string `default:"auto" enum:"auto,tesseract,none" help:"Tesseract for printed images: auto (when installed: alone, or for the lines the glyph dictionary cannot read), tesseract (required) or none."`
 }
 
 func (c *decodeEscposCmd) Run(e *env) error {
@@ -46,7 +49,11 @@ func (c *decodeEscposCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Fields: prof, Detail: true}
+	rec, err := ocr.Open(c.Glyphs, c.OCR)
+	if err != nil {
+		return usageError{err}
+	}
+	opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Fields: prof, Detail: true, Recognizer: rec}
 	if err := opts.Validate(); err != nil {
 		return usageError{err}
 	}

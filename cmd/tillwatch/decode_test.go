@@ -21,7 +21,7 @@ func TestDecodeEscposGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".bin")
 		for _, form := range []struct{ ext, flag string }{{"txt", ""}, {"json", "--json"}} {
 			t.Run(name+"."+form.ext, func(t *testing.T) {
-				args := []string{"decode", "escpos", f}
+				args := []string{"decode", "escpos", "--ocr", "none", f}
 				if form.flag != "" {
 					args = append(args, form.flag)
 				}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/ocr"
 	"github.com/tillwatch/tillwatch/drivers/money"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 )
@@ -18,6 +19,8 @@ import (
 type profileCmd struct {
 	Test profileTestCmd `cmd:"" help:"Show which receipt field a profile finds on which line of a receipt (ESC/POS bytes or plain text)."`
 	List profileListCmd `cmd:"" help:"List the built-in receipt and printer profiles."`
+	// Learn lives in learn.go.
+	Learn profileLearnCmd `cmd:"" help:"Teach a glyph dictionary a printer driver's font from receipts printed as images whose text you know, for raster lanes."`
 }
 
 type profileTestCmd struct {
@@ -28,6 +31,8 @@ type profileTestCmd struct {
 	CodePage       string `help:"Power-on code table for ESC/POS input, overriding the printer profile's."`
 	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode (raw GBK with no FS &)."`
 	JSON           bool   `help:"Print the findings as JSON Lines, one object per receipt."`
+	Glyphs         string `help:"Glyph dictionary (profile learn) for receipts a driver printed as images."`
+	OCR            string `default:"auto" enum:"auto,tesseract,none" help:"Tesseract for printed images: auto, tesseract or none (see decode escpos)."`
 }
 
 func (c *profileTestCmd) Run(e *env) error {
@@ -60,7 +65,11 @@ func (c *profileTestCmd) Run(e *env) error {
 		if err != nil {
 			return usageError{err}
 		}
-		opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault}
+		rec, err := ocr.Open(c.Glyphs, c.OCR)
+		if err != nil {
+			return usageError{err}
+		}
+		opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Recognizer: rec}
 		if err := opts.Validate(); err != nil {
 			return usageError{err}
 		}

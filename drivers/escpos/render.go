@@ -48,12 +48,25 @@ func RenderDetail(det Detail, width int) string {
 	if r != nil && r.GraphicsOnly {
 		b.WriteString("[graphics only: no text]\n")
 	}
+	if r != nil && r.Recognised != nil {
+		g := r.Recognised
+		fmt.Fprintf(&b, "[%d line(s) recognised from the printed image (%s marks them) by %s: %d glyph(s), %d unknown, lowest confidence %.2f]\n",
+			g.Lines, strings.TrimSpace(OCRMark), g.Engine, g.Glyphs, g.Unknown, g.Confidence)
+		if g.AmountsUnsure {
+			b.WriteString("[AMOUNTS UNSURE: a line with digits was not read with confidence; its amounts are not used]\n")
+		}
+	}
 	status, unknown := 0, 0
 	for _, it := range det.Items {
 		switch it.Kind {
 		case KindLine:
+			if it.Line.Source == "ocr" {
+				b.WriteString(OCRMark)
+			}
 			b.WriteString(align(it.Line.Text, it.Line.Align, width))
 			b.WriteByte('\n')
+		case KindLogo:
+			b.WriteString("[logo, " + it.Command + " " + it.Note + "]\n")
 		case KindImage:
 			b.WriteString("[image")
 			if it.Width > 0 || it.Height > 0 {
@@ -101,6 +114,9 @@ func RenderDetail(det Detail, width int) string {
 	}
 	return b.String()
 }
+
+// OCRMark starts a line recognised from a printed image in RenderDetail.
+const OCRMark = "ocr| "
 
 // visible escapes control characters and invalid UTF-8 in a payload.
 func visible(s string) string {

@@ -95,7 +95,7 @@ func cutLine(b *Bitmap, y0, y1 int) TextLine {
 			}
 		}
 	}
-	l := TextLine{Box: image.Rect(b.W, y0, 0, y1)}
+	l := TextLine{Box: image.Rectangle{Min: image.Pt(b.W, y0), Max: image.Pt(0, y1)}}
 	for x := 0; x < len(cols); {
 		if !cols[x] {
 			x++
@@ -105,7 +105,8 @@ func cutLine(b *Bitmap, y0, y1 int) TextLine {
 		for x < len(cols) && cols[x] {
 			x++
 		}
-		p := image.Rect(x0, y1, x, y0)
+		p := image.Rectangle{Min: image.Pt(x0, y1), Max: image.Pt(x, y0)} // not Rect: it would swap
+
 		for y := y0; y < y1; y++ {
 			for xx := x0; xx < x; xx++ {
 				if b.At(xx, y) {

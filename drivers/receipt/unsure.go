@@ -5,7 +5,7 @@ import "github.com/tillwatch/tillwatch/drivers"
 // ExtractUnsure is Extract for a receipt some of whose lines were
 // recognised from a printed image without confidence (unsure reports them,
 // by index). A field whose label stands on such a line is left unset,
-// whatever other lines say, and the amount due is then not taken from the
+// whatever other lines say, and the amount due is never taken from the
 // total: an amount is read for sure or not at all.
 func (p *Profile) ExtractUnsure(r *drivers.Receipt, unsure func(i int) bool) {
 	p.Extract(r)
@@ -14,18 +14,20 @@ func (p *Profile) ExtractUnsure(r *drivers.Receipt, unsure func(i int) bool) {
 		ms = p.compile()
 	}
 	blocked := map[string]bool{}
+	some := false
 	for i, l := range r.Lines {
 		if !unsure(i) {
 			continue
 		}
-		scratch := &drivers.Receipt{}
-		p.extractLine(ms, scratch, l.Text, func(h hit, field, _ string) { blocked[field] = true })
-		_ = scratch
+		some = true
+		p.extractLine(ms, &drivers.Receipt{}, l.Text, func(h hit, field, _ string) { blocked[field] = true })
 	}
 	if blocked["total"] {
 		r.Total = nil
 	}
-	if blocked["due"] || blocked["total"] && r.Due != nil && !dueOwnLine(p, ms, r, unsure) {
+	// The due a sure line did not print may stand on a line that was not
+	// read: it is not taken from the total then.
+	if blocked["due"] || some && r.Due != nil && !dueOwnLine(p, ms, r, unsure) {
 		r.Due = nil
 	}
 	if blocked["change"] {
