@@ -11,8 +11,8 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/ocr"
 	"github.com/tillwatch/tillwatch/drivers/money"
+	"github.com/tillwatch/tillwatch/drivers/ocr"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 )
 

@@ -193,4 +193,6 @@ func joinWords(ws []string) string {
 	return b.String()
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF }
+func isHan(r rune) bool {
+	return unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF
+}
