@@ -1,11 +1,16 @@
 // Package receipt turns the printed lines of a receipt into fields: the
 // receipt number, total, amount due, tenders (card, cash, wallet,
 // voucher), change, and whether it is a reprint. A Profile is a set of
-// labels loaded from YAML; "generic" (English and Simplified Chinese) is
+// labels loaded from YAML; "generic" (English and Simplified Chinese),
+// "cn-supermarket", "restaurant", "en-retail" and "de-retail" (German) are
 // built in. Profile implements escpos.FieldExtractor.
 //
-// Matching: every label is searched in every line, case-insensitively;
-// English labels match whole words only ("CASH" is not in "CASHIER");
+// Matching: every label is searched in every line, case-insensitively
+// with Unicode full case folding (golang.org/x/text/cases: "Rückgeld"
+// finds RÜCKGELD, "Straße" finds STRASSE); labels in scripts that space
+// their words (Latin, Greek, Cyrillic) match whole words only ("CASH" is
+// not in "CASHIER", "Bar" not in "Barübergabe"), Han, kana and Hangul
+// labels anywhere;
 // where labels overlap, the longest wins ("消费合计" holds 合计, total;
 // "应收金额" is due; "SUBTOTAL" is not "TOTAL"). A label's value is the
 // last amount between it and the next label on the same line, or the

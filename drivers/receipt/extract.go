@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -31,7 +30,7 @@ const (
 
 // matcher is one compiled label.
 type matcher struct {
-	label string // upper case
+	label string // case-folded (fold)
 	word  bool   // must stand as a whole word (labels with ASCII letters)
 	field field
 	kind  drivers.TenderKind // for fTender
@@ -53,7 +52,7 @@ func (p *Profile) compile() []matcher {
 			if l == "" {
 				continue
 			}
-			ms = append(ms, matcher{label: asciiUpper(l), word: hasASCIILetter(l), field: f, kind: kind, text: l})
+			ms = append(ms, matcher{label: foldLabel(l), word: hasWordLetter(l), field: f, kind: kind, text: l})
 		}
 	}
 	L := &p.Labels
@@ -95,19 +94,7 @@ func asciiUpper(s string) string {
 	}, s)
 }
 
-func hasASCIILetter(s string) bool {
-	for _, r := range s {
-		if r < utf8.RuneSelf && unicode.IsLetter(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// isWordRune reports whether r continues an English word.
-func isWordRune(r rune) bool { return r < utf8.RuneSelf && (unicode.IsLetter(r) || r == '_') }
-
-// find returns the labels of one (upper-cased) line, left to right, not
+// find returns the labels of one case-folded line, left to right, not
 // overlapping, the longest at each position.
 func find(ms []matcher, line string) []hit {
 	var hits []hit
@@ -198,11 +185,15 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 // extractLine applies one line's labels to r, telling note (when not nil)
 // each label found with its field name and value ("" when it has none).
 func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string, note func(h hit, field, value string)) {
-	line := asciiUpper(text) // same byte offsets as text
-	hits := find(ms, line)
+	fl := fold(text)
+	hits := find(ms, fl.s)
 	if len(hits) == 0 {
 		return
 	}
+	for i := range hits { // from here on, offsets in text
+		hits[i].start, hits[i].end = fl.orig(hits[i].start), fl.orig(hits[i].end)
+	}
+	line := asciiUpper(text) // same byte offsets as text, for money
 	reprint, notReprint := false, false
 	for i, h := range hits {
 		end := len(line)

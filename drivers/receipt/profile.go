@@ -181,11 +181,11 @@ func (p *Profile) validate(file string, root *yaml.Node) error {
 	if c := p.Currency; c != "" && !currencyRE.MatchString(c) {
 		bad([]string{"currency"}, "%q is not an ISO 4217 alpha code like CNY", c)
 	}
-	seen := map[string]string{} // upper-case label -> where
+	seen := map[string]string{} // case-folded label -> where
 	check := func(path []string, labels []string) {
 		for i, l := range labels {
 			at := append(append([]string(nil), path...), strconv.Itoa(i))
-			key := asciiUpper(strings.TrimSpace(l))
+			key := foldLabel(l)
 			if key == "" {
 				bad(at, "empty label")
 				continue

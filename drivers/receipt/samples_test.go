@@ -122,6 +122,7 @@ func TestSamples(t *testing.T) {
 		{"restaurant", "restaurant.txt", fields{"A20261122-0087", 30140, 28000, 0, "wallet:28000", false}},
 		{"en-retail", "en-retail.txt", fields{"88213", 4346, 4346, -1, "card:4346", false}},
 		{"generic", "cn-supermarket.bin", fields{"0031-20261122-0458", 12860, 12000, 0, "card:10000,cash:2000", false}},
+		{"de-retail", "de-retail.txt", fields{"4711", 2122, 2122, 2878, "cash:5000", false}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.profile+"/"+tc.file, func(t *testing.T) {
@@ -160,6 +161,9 @@ func TestReprints(t *testing.T) {
 			}
 			if name == "en-retail" && c.want && c.line[0] >= 0x80 || name == "en-retail" && strings.HasPrefix(c.line, "***") {
 				continue // and an English one no Chinese markers
+			}
+			if name == "de-retail" && c.want {
+				continue // a German one neither (TestGerman has its own)
 			}
 			r := &drivers.Receipt{Lines: lines(c.line, "合计 10.00", "TOTAL 10.00")}
 			p.Extract(r)

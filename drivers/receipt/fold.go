@@ -1,0 +1,72 @@
+package receipt
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+)
+
+// folded is a line in Unicode full case folding ("RÜCKGELD" and
+// "Rückgeld" both read "rückgeld", "STRASSE" and "Straße" both
+// "strasse"), with the byte offset in the original line of every folded
+// byte, so that what a label found can be read from the original text.
+type folded struct {
+	s  string
+	at []int // at[i] is the original offset of s[i]; at[len(s)] = len(original)
+}
+
+// fold case-folds text rune by rune (full case folding maps single runes,
+// so this is the same as folding the whole string) and keeps the offsets.
+func fold(text string) folded {
+	var b strings.Builder
+	at := make([]int, 0, len(text)+1)
+	var caser *cases.Caser // only for non-ASCII runes; a Caser is not safe to share
+	for i, r := range text {
+		var f string
+		switch {
+		case r < utf8.RuneSelf:
+			f = string(unicode.ToLower(r))
+		default:
+			if caser == nil {
+				c := cases.Fold()
+				caser = &c
+			}
+			f = caser.String(string(r))
+		}
+		b.WriteString(f)
+		for range len(f) {
+			at = append(at, i)
+		}
+	}
+	return folded{s: b.String(), at: append(at, len(text))}
+}
+
+// foldLabel is a label as lines are matched against it.
+func foldLabel(l string) string { return fold(strings.TrimSpace(l)).s }
+
+// orig is the original offset of folded offset i.
+func (f folded) orig(i int) int { return f.at[i] }
+
+// isWordRune reports whether r continues a word of a script that spaces
+// its words (Latin with its accents, Greek, Cyrillic, ...): "BAR" is not in
+// "BARÜBERGABE". Han, kana and Hangul labels match inside runs of text, as
+// Chinese and Japanese receipts print them without spaces.
+func isWordRune(r rune) bool {
+	if r == '_' {
+		return true
+	}
+	return unicode.IsLetter(r) && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// hasWordLetter says whether a label has letters of a spaced script, so it
+// must stand as a whole word.
+func hasWordLetter(s string) bool {
+	for _, r := range s {
+		if isWordRune(r) && r != '_' {
+			return true
+		}
+	}
+	return false
+}
