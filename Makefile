@@ -32,6 +32,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) test -count=1 ./internal/importrules
 
 # Cross-builds for the lanes we ship to. CGO is off so a plain Go toolchain suffices.
 cross:

@@ -117,7 +117,7 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 		return nil, fmt.Errorf("agent: %w", err)
 	}
 	if cfg.Capture != "" {
-		if a.capture, err = capture.CreateSink(cfg.Capture, capture.HeaderFor(cfg), ln.Redactors(), opts.Log); err != nil {
+		if a.capture, err = capture.CreateSink(cfg.Capture, lane.CaptureHeader(cfg), ln.Redactors(), opts.Log); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("agent: %w", err)
 		}

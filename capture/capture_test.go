@@ -14,7 +14,6 @@ import (
 	"testing/iotest"
 	"time"
 
-	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 )
 
@@ -462,24 +461,5 @@ func TestBadHeader(t *testing.T) {
 	}
 	if got := readAll(t, r); len(got) != 1 || got[0].Link != LinkUp {
 		t.Errorf("records after a bad header: %+v", got)
-	}
-}
-
-func TestHeaderFor(t *testing.T) {
-	cfg, err := configs.Load("../configs/example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := HeaderFor(cfg)
-	want := &Header{Capture: Version, Site: "store-042", Lane: "lane-3", Devices: map[string]DeviceInfo{
-		"printer":  {Role: "printer", Protocol: "escpos", Profile: "generic", Printer: "epson", CodePage: "cp437", ChineseDefault: true, Currency: "CNY"},
-		"terminal": {Role: "terminal", Protocol: "zvt", Framing: "auto", Currency: "EUR"},
-	}, Detect: &DetectInfo{
-		MatchWindow: "2m0s", ReceiptWait: "1m30s", CutTimeout: "20s", StatusTimeout: "3s", DuplicateWindow: "10m0s",
-		ClockSkew: "2s", SettlementWnd: "48h0m0s",
-		Settles: []string{"card"},
-	}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 }

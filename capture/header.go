@@ -3,8 +3,6 @@ package capture
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/tillwatch/tillwatch/configs"
 )
 
 // Version is the format name and version written in every header.
@@ -79,24 +77,4 @@ func marshalHeader(h *Header) ([]byte, error) {
 		return nil, fmt.Errorf("capture: header: %w", err)
 	}
 	return append(b, '\n'), nil
-}
-
-// HeaderFor returns the header that describes a lane's configuration, so
-// that a capture taken with it replays without the config.
-func HeaderFor(c *configs.Config) *Header {
-	d := c.Detect
-	h := &Header{Capture: Version, Site: c.Site, Lane: c.Lane, Devices: make(map[string]DeviceInfo, len(c.Devices)),
-		Detect: &DetectInfo{
-			MatchWindow: d.MatchWindow.String(), ReceiptWait: d.ReceiptWait.String(), CutTimeout: d.CutTimeout.String(),
-			StatusTimeout: d.StatusTimeout.String(), DuplicateWindow: d.DuplicateWindow.String(),
-			ClockSkew: d.ClockSkew.String(), SettlementWnd: d.SettlementWindow.String(),
-			AmountTolerance: d.AmountTolerance, Settles: d.Settles,
-		}}
-	for _, d := range c.Devices {
-		h.Devices[d.Name] = DeviceInfo{
-			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, Printer: d.Printer, CodePage: d.CodePage,
-			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency, Template: d.Template,
-		}
-	}
-	return h
 }

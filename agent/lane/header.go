@@ -93,3 +93,25 @@ func applyDetect(d *configs.Detect, in *capture.DetectInfo) error {
 	}
 	return nil
 }
+
+// CaptureHeader is the capture header that describes a lane's
+// configuration, so that a capture taken with it replays without the
+// config (ConfigFromHeader is the way back). It lives here, not in
+// capture, so capture stays below configs.
+func CaptureHeader(c *configs.Config) *capture.Header {
+	d := c.Detect
+	h := &capture.Header{Capture: capture.Version, Site: c.Site, Lane: c.Lane, Devices: make(map[string]capture.DeviceInfo, len(c.Devices)),
+		Detect: &capture.DetectInfo{
+			MatchWindow: d.MatchWindow.String(), ReceiptWait: d.ReceiptWait.String(), CutTimeout: d.CutTimeout.String(),
+			StatusTimeout: d.StatusTimeout.String(), DuplicateWindow: d.DuplicateWindow.String(),
+			ClockSkew: d.ClockSkew.String(), SettlementWnd: d.SettlementWindow.String(),
+			AmountTolerance: d.AmountTolerance, Settles: d.Settles,
+		}}
+	for _, d := range c.Devices {
+		h.Devices[d.Name] = capture.DeviceInfo{
+			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, Printer: d.Printer, CodePage: d.CodePage,
+			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency, Template: d.Template,
+		}
+	}
+	return h
+}

@@ -187,7 +187,7 @@ func Capture(ctx context.Context, cfg *configs.Config, o CaptureOptions) (Captur
 	if err != nil {
 		return st, err
 	}
-	sink, err := capture.CreateSink(o.Path, capture.HeaderFor(&sub), ln.Redactors(), o.Log)
+	sink, err := capture.CreateSink(o.Path, lane.CaptureHeader(&sub), ln.Redactors(), o.Log)
 	if err != nil {
 		return st, err
 	}
