@@ -1,0 +1,124 @@
+//go:build linux
+
+package buffer
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Environment of TestFsyncChild.
+const (
+	fsyncDirEnv = "TILLWATCH_FSYNC_CHILD_DIR"
+	fsyncOffEnv = "TILLWATCH_FSYNC_CHILD_NOSYNC"
+)
+
+// fsyncPuts is how many acknowledged puts the child makes, one at a time.
+const fsyncPuts = 20
+
+// Markers: the child stats these (missing) paths around its puts, so the
+// trace shows where they start and end.
+const (
+	markStart = "/tillwatch-fsync-mark-start"
+	markEnd   = "/tillwatch-fsync-mark-end"
+)
+
+// TestFsyncChild is the traced half of TestFsyncPerAcknowledgedPut: it
+// opens a database and makes fsyncPuts puts, each waiting for its
+// acknowledgement, between two markers.
+func TestFsyncChild(t *testing.T) {
+	dir := os.Getenv(fsyncDirEnv)
+	if dir == "" {
+		t.Skip("child of TestFsyncPerAcknowledgedPut only")
+	}
+	opts := DefaultOptions()
+	opts.SyncWrites = os.Getenv(fsyncOffEnv) == ""
+	db, err := Open(dir, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := db.Queue("outbox")
+	_, _ = os.Stat(markStart)
+	for i := range fsyncPuts {
+		if _, err := q.PutIfAbsent(fmt.Sprintf("a-%03d", i), []byte("alert")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _ = os.Stat(markEnd)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncCall is a system call that forces file data to disk.
+var syncCall = regexp.MustCompile(`\b(fsync|fdatasync|msync|sync_file_range)\(`)
+
+// tracedSyncs runs TestFsyncChild under strace and counts the sync system
+// calls between its markers.
+func tracedSyncs(t *testing.T, strace string, sync bool) int {
+	t.Helper()
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=fsync,fdatasync,msync,sync_file_range,%%stat", "-o", trace,
+		os.Args[0], "-test.run=^TestFsyncChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), fsyncDirEnv+"="+filepath.Join(dir, "db"))
+	if !sync {
+		cmd.Env = append(cmd.Env, fsyncOffEnv+"=1")
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("strace child: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, seen, n := false, 0, 0
+	for _, l := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.Contains(l, markStart):
+			in, seen = true, seen+1
+		case strings.Contains(l, markEnd):
+			in, seen = false, seen+1
+		case in && syncCall.MatchString(l):
+			n++
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("trace shows %d of the 2 markers:\n%s", seen, b)
+	}
+	return n
+}
+
+// TestFsyncPerAcknowledgedPut counts, with strace, the system calls that
+// force data to disk while puts are acknowledged one at a time: at least
+// one per put (an acknowledged put survives a power cut), and at most
+// three (seen: two, an msync of the value log and one of the memtable's
+// write-ahead log per committed batch). The
+// same puts with SyncWrites off make none, which shows the count sees
+// what it claims to. A kill -9 test cannot tell: the page cache survives
+// the process.
+func TestFsyncPerAcknowledgedPut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a traced child process")
+	}
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		if os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
+			t.Skip("strace not installed")
+		}
+		t.Fatal("strace is needed to count fsyncs (apt-get install strace; TILLWATCH_ALLOW_SKIP=1 skips)")
+	}
+	synced := tracedSyncs(t, strace, true)
+	t.Logf("%d sync calls for %d acknowledged puts", synced, fsyncPuts)
+	if synced < fsyncPuts || synced > 3*fsyncPuts {
+		t.Errorf("%d sync calls for %d acknowledged puts, want 1 to 3 per put", synced, fsyncPuts)
+	}
+	if off := tracedSyncs(t, strace, false); off != 0 {
+		t.Errorf("%d sync calls with SyncWrites off: the count does not measure what it claims", off)
+	}
+}
