@@ -213,6 +213,15 @@ type Device struct {
 	// ChineseDefault (escpos only) says the printer powers up in Chinese
 	// (GBK double-byte) mode.
 	ChineseDefault bool `yaml:"chinese_default"`
+	// Glyphs (escpos only) is the glyph dictionary that reads receipts
+	// a printer driver prints as images (tillwatch profile learn); a path,
+	// relative to the config file.
+	Glyphs string `yaml:"glyphs"`
+	// OCR (escpos only) says whether Tesseract reads printed images: auto
+	// (when installed: the lines the glyph dictionary cannot read; the
+	// default with glyphs), tesseract (required; alone without glyphs) or
+	// none ("" means none without glyphs: images stay graphics-only).
+	OCR string `yaml:"ocr"`
 	// Framing (zvt only) is auto (default), serial or tcp.
 	Framing string `yaml:"framing"`
 	// Charset (zvt only) is the character set of the terminal's slip text:

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 	"github.com/tillwatch/tillwatch/drivers/template"
 )
@@ -26,7 +27,7 @@ func IsProfilePath(profile string) bool {
 
 // escposOnly and zvtOnly are the device keys that belong to one protocol.
 var (
-	escposOnly = []string{"receipt_profile", "printer", "code_page", "chinese_default"}
+	escposOnly = []string{"receipt_profile", "printer", "code_page", "chinese_default", "glyphs", "ocr"}
 	zvtOnly    = []string{"framing", "charset"}
 )
 
@@ -94,6 +95,20 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 		d.only(p, dev.Protocol, zvtOnly, "zvt")
 		if dev.ReceiptProfile == "" {
 			dev.ReceiptProfile = "generic"
+		}
+		if dev.Glyphs != "" {
+			d.existing(p+".glyphs", &dev.Glyphs, dir)
+			if _, err := os.Stat(dev.Glyphs); err == nil {
+				if _, err := glyphs.Open(dev.Glyphs); err != nil {
+					d.fail(p+".glyphs", "%v", err)
+				}
+			}
+		}
+		switch {
+		case dev.OCR == "" && dev.Glyphs != "":
+			dev.OCR = "auto"
+		case dev.OCR != "":
+			d.enum(p+".ocr", dev.OCR, []string{"auto", "tesseract", "none"})
 		}
 		if IsProfilePath(dev.ReceiptProfile) {
 			d.existing(p+".receipt_profile", &dev.ReceiptProfile, dir)

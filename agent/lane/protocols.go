@@ -6,6 +6,7 @@ import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/ocr"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 	"github.com/tillwatch/tillwatch/drivers/slip"
 	"github.com/tillwatch/tillwatch/drivers/template"
@@ -54,7 +55,16 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	if err != nil {
 		return device{}, err
 	}
+	mode := d.OCR
+	if mode == "" {
+		mode = ocr.None // a lane reads images only when told to
+	}
+	rec, err := ocr.Open(d.Glyphs, mode)
+	if err != nil {
+		return device{}, err
+	}
 	var dec drivers.Decoder = escpos.New(escpos.Options{
+		Recognizer:     rec,
 		Printer:        printer,
 		CodePage:       d.CodePage,
 		ChineseDefault: d.ChineseDefault,
@@ -72,7 +82,11 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	if sp != nil {
 		dec = slip.NewDecoder(dec, sp)
 	}
-	return device{decoder: dec, redactor: func() Redactor { return escpos.NewRedactor() }}, nil
+	red := func() Redactor { return escpos.NewRedactor() }
+	if rec != nil { // card numbers printed as images are blanked too
+		red = func() Redactor { return escpos.NewRasterRedactor(rec, printer) }
+	}
+	return device{decoder: dec, redactor: red}, nil
 }
 
 func openZVT(d configs.Device, _ *configs.Config) (device, error) {

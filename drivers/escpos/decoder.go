@@ -49,7 +49,7 @@ type Decoder struct {
 	det     detailState
 	ras     rasterState
 	// onImage, when set, sees every recognised image (the Redactor).
-	onImage func(*raster.Bitmap, raster.Result)
+	onImage func(*rasterPos, raster.Result)
 }
 
 // bodyState is the body of a command being captured for execBody.

@@ -16,20 +16,21 @@ const (
 // arrives, in any chunking. Only what fits the bitmap is kept; the rest
 // of the declared length is read and dropped by the framing.
 type imgCmd struct {
-	kind  imgKind
-	unit  int    // bytes per row or per column
-	units int    // rows or columns expected
-	done  int    // units complete
-	got   int    // bytes of the current unit seen
-	buf   []byte // the current unit, at most keepBytes
-	x0    int    // where the image's top left dot goes
-	y0    int
-	sx    int // each source dot is sx dots wide and sy dots tall
-	sy    int
-	dst   *raster.Bitmap
-	head  [10]byte // GS ( L body head
-	hn    int
-	store bool // GS ( L fn 112: the data goes to the graphics buffer
+	kind    imgKind
+	unit    int    // bytes per row or per column
+	units   int    // rows or columns expected
+	done    int    // units complete
+	got     int    // bytes of the current unit seen
+	buf     []byte // the current unit, at most keepBytes
+	x0      int    // where the image's top left dot goes
+	y0      int
+	sx      int // each source dot is sx dots wide and sy dots tall
+	sy      int
+	dst     *raster.Bitmap
+	head    [10]byte // GS ( L body head
+	hn      int
+	store   bool  // GS ( L fn 112: the data goes to the graphics buffer
+	bodyOff int64 // stream offset of a GS ( L body
 }
 
 // keepBytes is the most bytes of one row or column kept: a row wider than

@@ -32,6 +32,29 @@ type rasterPos struct {
 	bandH int            // tallest band on the current line, 0 when none
 	extW  int            // extent of the images drawn (as declared, bounded), dots
 	extH  int
+	// places says which stream bytes drew which dots (for the Redactor),
+	// kept only when track is set.
+	places []placement
+	track  bool
+}
+
+// placement is where one image command's data went on the canvas: its
+// units (rows or columns) start at stream offset off.
+type placement struct {
+	cols           bool
+	off            int64
+	unit, units    int
+	x0, y0, sx, sy int
+}
+
+// maxPlaces bounds the placements kept for one canvas.
+const maxPlaces = 4096
+
+// place records a placement when tracking.
+func (p *rasterPos) place(pl placement) {
+	if p.track && len(p.places) < maxPlaces {
+		p.places = append(p.places, pl)
+	}
 }
 
 // extend grows the declared extent by an image at x0, y0 of w x h dots.
@@ -46,12 +69,13 @@ func (p *rasterPos) extend(x0, y0, w, h int) {
 // closes the image. A closed image is recognised (Options.Recognizer)
 // where it stands among the job's text lines.
 type rasterState struct {
-	spacing int // line spacing in dots (ESC 3 n; ESC 2 and ESC @ restore 30)
-	left    int // left margin in dots (GS L)
-	std     rasterPos
-	img     imgCmd
-	stored  *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, printed by fn 50)
-	storedW int            // its declared width in dots
+	spacing  int // line spacing in dots (ESC 3 n; ESC 2 and ESC @ restore 30)
+	left     int // left margin in dots (GS L)
+	std      rasterPos
+	img      imgCmd
+	stored   *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, printed by fn 50)
+	storedW  int            // its declared width in dots
+	storedAt []placement    // where its data came from (for the Redactor)
 }
 
 // pos returns the active canvas position.
@@ -69,6 +93,7 @@ func (d *Decoder) canvas(cmd string) *rasterPos {
 	if p.seg == nil {
 		p.seg, p.at, p.cmd, p.cmds = raster.New(), d.cmdAt, cmd, 0
 		p.y, p.x, p.bandH = 0, 0, 0
+		p.track = d.onImage != nil
 		if d.page.on {
 			p.y = d.page.areaY
 		}
@@ -89,6 +114,7 @@ func (d *Decoder) beginRaster(p []byte) {
 	d.ras.img = imgCmd{kind: imgRows, unit: xb, units: rows, sx: scale2(m&1 != 0), sy: scale2(m&2 != 0),
 		x0: d.ras.left + d.xOrigin(), y0: c.y, dst: c.seg, buf: d.ras.img.buf[:0]}
 	c.extend(d.ras.img.x0, c.y, min(xb, keepBytes)*8*d.ras.img.sx, d.ras.img.height())
+	c.place(placement{off: d.hostOff, unit: xb, units: rows, x0: d.ras.img.x0, y0: c.y, sx: d.ras.img.sx, sy: d.ras.img.sy})
 }
 
 // beginBand starts ESC * m nL nH: a band of N columns of 8 or 24 dots.
@@ -107,11 +133,12 @@ func (d *Decoder) beginBand(p []byte) {
 	d.ras.img = imgCmd{kind: imgColumns, unit: unit, units: int(le16(p, 3)), sx: sx, sy: sy,
 		x0: d.ras.left + d.xOrigin() + c.x, y0: c.y, dst: c.seg, buf: d.ras.img.buf[:0]}
 	c.extend(d.ras.img.x0, c.y, d.ras.img.units*sx, d.ras.img.height())
+	c.place(placement{cols: true, off: d.hostOff, unit: unit, units: d.ras.img.units, x0: d.ras.img.x0, y0: c.y, sx: sx, sy: sy})
 }
 
 // beginGraphics starts a GS ( L / GS 8 L body: its head decides.
 func (d *Decoder) beginGraphics() {
-	d.ras.img = imgCmd{kind: imgGraphics, buf: d.ras.img.buf[:0]}
+	d.ras.img = imgCmd{kind: imgGraphics, buf: d.ras.img.buf[:0], bodyOff: d.hostOff}
 }
 
 // startStored turns a GS ( L fn 112 head (m fn a bx by c xL xH yL yH)
@@ -125,12 +152,15 @@ func (d *Decoder) startStored(c *imgCmd) {
 	c.sx, c.sy = scale2(h[3] == 2), scale2(h[4] == 2)
 	d.ras.storedW = max(d.ras.storedW, min(int(le16(h[:], 6)), raster.MaxWidth)*c.sx)
 	c.x0, c.y0, c.dst, c.store = 0, 0, d.ras.stored, true
+	if d.onImage != nil && len(d.ras.storedAt) < maxPlaces {
+		d.ras.storedAt = append(d.ras.storedAt, placement{off: c.bodyOff + int64(len(c.head)), unit: c.unit, units: c.units, sx: c.sx, sy: c.sy})
+	}
 }
 
 // printStored prints the graphics buffer (GS ( L fn 50) on the canvas.
 func (d *Decoder) printStored(cmd string) {
-	s, w := d.ras.stored, d.ras.storedW
-	d.ras.stored, d.ras.storedW = nil, 0
+	s, w, at := d.ras.stored, d.ras.storedW, d.ras.storedAt
+	d.ras.stored, d.ras.storedW, d.ras.storedAt = nil, 0, nil
 	c := d.canvas(cmd)
 	d.endBand(c)
 	if s == nil {
@@ -138,6 +168,10 @@ func (d *Decoder) printStored(cmd string) {
 	}
 	x0 := d.ras.left + d.xOrigin()
 	c.extend(x0, c.y, w, s.H)
+	for _, pl := range at {
+		pl.x0, pl.y0 = x0, c.y
+		c.place(pl)
+	}
 	for y := 0; y < s.H; y++ {
 		c.seg.OrRow(x0, c.y+y, s.Row(y), 1)
 	}
@@ -231,7 +265,7 @@ func (d *Decoder) recognise(p *rasterPos) {
 	}
 	res := d.opts.Recognizer.Recognize(seg)
 	if d.onImage != nil {
-		d.onImage(seg, res)
+		d.onImage(p, res)
 	}
 	if d.job == nil {
 		d.openJob()

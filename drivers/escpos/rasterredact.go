@@ -1,0 +1,143 @@
+package escpos
+
+import (
+	"image"
+	"unicode/utf8"
+
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// maxHeld bounds the bytes a RasterRedactor holds back while an image is
+// open; past it the held image data is blanked and released.
+const maxHeld = 8 << 20
+
+// RasterRedactor is the Redactor of a lane whose receipts are printed as
+// images: besides the digits of text, it blanks the dots of every card
+// number a recogniser reads in a printed image (the glyph cells of the
+// digits MaskTextPANs hides; the whole line where the recogniser gives
+// no cells). Bytes from the first image command of a run of images are
+// held back until that run is closed and read, so nothing unread is
+// written down. A card number the recogniser cannot read is not found:
+// learn the lane's font (see drivers/glyphs).
+type RasterRedactor struct {
+	text    *Redactor
+	dec     *Decoder
+	held    []byte
+	heldOff int64 // stream offset of held[0]
+	off     int64 // stream offset of the next byte
+}
+
+// NewRasterRedactor returns a redactor that reads images with rec
+// (nil: only text is redacted) on a printer of profile p (nil: epson).
+func NewRasterRedactor(rec Recognizer, p *Printer) *RasterRedactor {
+	r := &RasterRedactor{text: NewRedactor()}
+	if rec != nil {
+		r.dec = New(Options{Recognizer: rec, Printer: p})
+		r.dec.onImage = r.blank
+	}
+	return r
+}
+
+// Redact returns the bytes of data safe to write down; it may hold some
+// back until a later call.
+func (r *RasterRedactor) Redact(dir drivers.Direction, data []byte) []byte {
+	if dir == drivers.FromDevice || r.dec == nil {
+		return r.text.Redact(dir, data)
+	}
+	if len(r.held) == 0 {
+		r.heldOff = r.off
+	}
+	r.held = append(r.held, data...)
+	r.off += int64(len(data))
+	r.dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: data})
+	if r.dec.imageOpen() && len(r.held) < maxHeld {
+		return nil
+	}
+	if r.dec.imageOpen() {
+		r.blankAll(r.dec.openPlaces())
+	}
+	out := r.held
+	r.held = nil
+	return r.text.Redact(dir, out)
+}
+
+// imageOpen reports whether an image is being drawn or waits to be read.
+func (d *Decoder) imageOpen() bool {
+	return d.ras.img.kind != imgNone || d.ras.std.seg != nil || d.page.ras.seg != nil || d.ras.stored != nil
+}
+
+// openPlaces lists the placements of images not yet read.
+func (d *Decoder) openPlaces() []placement {
+	ps := append(append([]placement(nil), d.ras.std.places...), d.page.ras.places...)
+	return append(ps, d.ras.storedAt...)
+}
+
+// blank clears the dots of the card numbers read in an image.
+func (r *RasterRedactor) blank(p *rasterPos, res raster.Result) {
+	for _, l := range res.Lines {
+		masked := []byte(l.Text)
+		drivers.MaskTextPANs(masked)
+		if string(masked) == l.Text {
+			continue
+		}
+		if len(l.Cells) != utf8.RuneCountInString(l.Text) {
+			r.blankRect(p.places, l.Box)
+			continue
+		}
+		// Runes of the text and of the masked text line up: MaskTextPANs
+		// only turns digits into '*'.
+		mr := []rune(string(masked))
+		for i, c := range []rune(l.Text) {
+			if i < len(mr) && mr[i] != c {
+				r.blankRect(p.places, l.Cells[i])
+			}
+		}
+	}
+}
+
+// blankRect clears every bit that drew a dot inside rect.
+func (r *RasterRedactor) blankRect(places []placement, rect image.Rectangle) {
+	for _, pl := range places {
+		for y := rect.Min.Y; y < rect.Max.Y; y++ {
+			for x := rect.Min.X; x < rect.Max.X; x++ {
+				if off, bit, ok := pl.source(x, y); ok {
+					if i := off - r.heldOff; i >= 0 && i < int64(len(r.held)) {
+						r.held[i] &^= bit
+					}
+				}
+			}
+		}
+	}
+}
+
+// blankAll clears all image data of the placements (an image too large to
+// hold back is written without its dots).
+func (r *RasterRedactor) blankAll(places []placement) {
+	for _, pl := range places {
+		n := int64(pl.unit) * int64(pl.units)
+		for i := pl.off - r.heldOff; i < pl.off-r.heldOff+n && i < int64(len(r.held)); i++ {
+			if i >= 0 {
+				r.held[i] = 0
+			}
+		}
+	}
+}
+
+// source finds the stream byte and bit that drew dot x, y.
+func (pl placement) source(x, y int) (int64, byte, bool) {
+	if x < pl.x0 || y < pl.y0 || pl.sx <= 0 || pl.sy <= 0 {
+		return 0, 0, false
+	}
+	cx, cy := (x-pl.x0)/pl.sx, (y-pl.y0)/pl.sy
+	if pl.cols {
+		if cx >= pl.units || cy >= pl.unit*8 {
+			return 0, 0, false
+		}
+		return pl.off + int64(cx*pl.unit+cy/8), 0x80 >> (cy % 8), true
+	}
+	if cy >= pl.units || cx >= pl.unit*8 {
+		return 0, 0, false
+	}
+	return pl.off + int64(cy*pl.unit+cx/8), 0x80 >> (cx % 8), true
+}
