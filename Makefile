@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
 
-.PHONY: all build test demo lint race cross dist bench fuzz clean scenarios fleet raster-corpus
+.PHONY: all build test demo demo-notify lint race cross dist bench fuzz clean scenarios fleet raster-corpus
 
 all: lint test build
 
@@ -27,6 +27,9 @@ race:
 
 demo: build
 	./$(BIN) demo
+
+demo-notify: build
+	./$(BIN) demo --notify ntfy
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
