@@ -19,6 +19,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/agent/uplink"
+	"github.com/tillwatch/tillwatch/agent/videofeed"
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/capture"
@@ -47,8 +48,9 @@ type Agent struct {
 	db      *buffer.DB
 	journal *journal.Journal
 	topics  topic.Lane
-	out     *outbox.Writer // the only writer of the outbox
-	notify  *notify.Set    // the notification channels, each with its own queue
+	out     *outbox.Writer    // the only writer of the outbox
+	notify  *notify.Set       // the notification channels, each with its own queue
+	video   []*videofeed.Feed // POS text feeds to video recorders
 	lane    *lane.Lane
 	mail    *links.Mailbox
 	capture *capture.Sink
@@ -116,6 +118,10 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 		db.Close()
 		return nil, fmt.Errorf("agent: %w", err)
 	}
+	if a.video, err = videoFeeds(cfg, opts.Log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.Capture != "" {
 		if a.capture, err = capture.CreateSink(cfg.Capture, lane.CaptureHeader(cfg), ln.Redactors(), opts.Log); err != nil {
 			db.Close()
@@ -178,7 +184,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		a.mu.Unlock()
 	}()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(a.cfg.Devices)+6) // one per goroutine started below
+	errc := make(chan error, len(a.cfg.Devices)+len(a.video)+6) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -196,6 +202,9 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
 	start("outbox upkeep", a.outboxUpkeep)
 	start("notify", func(ctx context.Context) error { a.notify.Run(ctx); return nil })
+	for _, f := range a.video {
+		start("video feed", f.Run)
+	}
 	start("journal upkeep", a.jrun.upkeep)
 	for _, d := range a.cfg.Devices {
 		runner := a.jrun.inject(d, links.For(d, a.opts.Now, a.log))
@@ -273,6 +282,9 @@ func (a *Agent) step(items []links.Input, now time.Time) error {
 		return err
 	}
 	a.view.Events(evs)
+	for _, f := range a.video {
+		f.Events(evs)
+	}
 	a.view.Beat(now)
 	for _, in := range noted {
 		a.noteLink(in.Dev, in.Link)
@@ -354,6 +366,9 @@ func (a *Agent) enqueue(alerts []detect.Alert) error {
 		a.stats.LastAlert = al.Detected
 		a.mu.Unlock()
 		a.view.Alert(al)
+		for _, f := range a.video {
+			f.Alert(al)
+		}
 		a.log.Info("alert", "kind", al.Kind, "state", al.State, "severity", al.Severity, "id", al.ID, "summary", al.Summary)
 	}
 	return nil

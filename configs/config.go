@@ -51,6 +51,9 @@ type Config struct {
 	// Notify lists the notification channels (chat robots, Telegram,
 	// ntfy, e-mail, webhooks); see package agent/notify.
 	Notify []Notify `yaml:"notify"`
+	// Video lists POS text feeds to video recorders; see package
+	// agent/videofeed.
+	Video []Video `yaml:"video"`
 }
 
 // Locales are the languages Locale may name.

@@ -151,6 +151,7 @@ func (d *decoder) validate(c *Config, dir string) {
 	d.validateOutbox(&c.Outbox)
 	d.validateHTTP(&c.HTTP)
 	d.validateNotify(c.Notify, dir)
+	d.validateVideo(c.Video)
 	d.validateHomeAssistant(&c.HomeAssistant)
 	for i, cmd := range c.Remote.Allow {
 		d.enum(fmt.Sprintf("remote.allow[%d]", i), cmd, RemoteCommands)

@@ -1,0 +1,216 @@
+package videofeed
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/words"
+	"github.com/tillwatch/tillwatch/drivers"
+)
+
+// The markers of a Hikvision "Universal" POS setup as a store would type
+// them in the recorder: a start line, CR LF after each line, an end line.
+const (
+	startMark = "<<TXN>>\r\n"
+	endMark   = "<<END>>\r\n"
+)
+
+var at = time.Date(2026, 11, 22, 3, 26, 25, 0, time.UTC)
+
+func receipt() *drivers.Receipt {
+	return &drivers.Receipt{Head: drivers.Head{Time: at, Device: "printer"}, Lines: []drivers.Line{
+		{Text: "天天超市 收银员：007 李静"}, {Text: "流水号：0042"}, {Text: "合计：35.50"},
+		{Text: "银行卡 6222021234567890128"}, {Text: "  "},
+	}}
+}
+
+func alert() detect.Alert {
+	return detect.Alert{ID: "a1", Kind: detect.KindPaymentWithoutReceipt, Severity: detect.Critical, State: detect.Raised,
+		Lane: "lane-3", Currency: "CNY", Payment: &detect.PaymentEvidence{Amount: 3550, Currency: "CNY"}}
+}
+
+// recorder parses what a recorder gets: transactions between the markers,
+// lines cut at CR LF.
+func parse(t *testing.T, raw []byte, dec func([]byte) string) [][]string {
+	t.Helper()
+	text := dec(raw)
+	var txns [][]string
+	for _, part := range strings.Split(text, startMark)[1:] {
+		body, ok := strings.CutSuffix(part, endMark)
+		if !ok {
+			t.Fatalf("transaction without its end marker: %q", part)
+		}
+		txns = append(txns, strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n"))
+	}
+	return txns
+}
+
+func utf8Dec(b []byte) string { return string(b) }
+
+func feed(t *testing.T, mode, addr, encoding string) *Feed {
+	t.Helper()
+	f, err := New(Config{Name: "nvr", Mode: mode, Address: addr, Start: startMark, End: endMark,
+		Encoding: encoding, Lang: words.EN, Receipts: true, Alerts: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func run(t *testing.T, f *Feed) context.CancelFunc {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return cancel
+}
+
+// readUntil reads from c until want end markers arrived.
+func readUntil(t *testing.T, c net.Conn, markers int) []byte {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	var buf bytes.Buffer
+	rd := bufio.NewReader(c)
+	for bytes.Count(buf.Bytes(), []byte(endMark)) < markers {
+		line, err := rd.ReadBytes('\n')
+		buf.Write(line)
+		if err != nil {
+			t.Fatalf("after %q: %v", buf.String(), err)
+		}
+	}
+	return buf.Bytes()
+}
+
+// TestTCPClient: the feed connects to the recorder's port and sends the
+// receipt (blank lines left out, the card masked) and the alert line, each
+// between the markers.
+func TestTCPClient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	f := feed(t, "tcp-client", ln.Addr().String(), "utf-8")
+	f.Events([]drivers.Event{receipt()})
+	f.Alert(alert())
+	run(t, f)
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	txns := parse(t, readUntil(t, c, 2), utf8Dec)
+	if len(txns) != 2 || len(txns[0]) != 4 {
+		t.Fatalf("transactions %q", txns)
+	}
+	if txns[0][0] != "天天超市 收银员：007 李静" || txns[0][3] != "银行卡 622202*********0128" {
+		t.Errorf("receipt lines %q", txns[0])
+	}
+	if want := "!! CARD PAID, NO RECEIPT CNY 35.50 @lane-3"; txns[1][0] != want {
+		t.Errorf("alert line %q, want %q", txns[1][0], want)
+	}
+}
+
+// TestTCPServer: a recorder that connects to us gets what was queued
+// before it came.
+func TestTCPServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	f := feed(t, "tcp-server", addr, "gbk")
+	f.Alert(alert())
+	run(t, f)
+	var c net.Conn
+	for range 200 { // the listener comes up asynchronously
+		if c, err = net.Dial("tcp", addr); err == nil {
+			break
+		}
+		<-time.After(10 * time.Millisecond)
+	}
+	if c == nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	txns := parse(t, readUntil(t, c, 1), utf8Dec)
+	if len(txns) != 1 || !strings.HasPrefix(txns[0][0], "!! CARD PAID") {
+		t.Fatalf("got %q", txns)
+	}
+}
+
+// TestUDPGBK: a Chinese recorder set to GBK gets GBK datagrams.
+func TestUDPGBK(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	f := feed(t, "udp", pc.LocalAddr().String(), "gbk")
+	f.Events([]drivers.Event{receipt()})
+	run(t, f)
+	_ = pc.SetReadDeadline(time.Now().Add(20 * time.Second))
+	buf := make([]byte, 2048)
+	n, _, err := pc.ReadFrom(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gbk := func(b []byte) string {
+		s, err := simplifiedchinese.GBK.NewDecoder().Bytes(b)
+		if err != nil {
+			t.Fatalf("not GBK: %v", err)
+		}
+		return string(s)
+	}
+	txns := parse(t, buf[:n], gbk)
+	if len(txns) != 1 || txns[0][0] != "天天超市 收银员：007 李静" {
+		t.Fatalf("got %q", txns)
+	}
+	if bytes.Contains(buf[:n], []byte("李静")) {
+		t.Error("the datagram is UTF-8, not GBK")
+	}
+}
+
+// TestUDPLatin1: a recorder that shows only Latin-1 gets pinyin, every
+// byte a Latin-1 character, and the Chinese alert title in pinyin too.
+func TestUDPLatin1(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	f, err := New(Config{Name: "nvr", Mode: "udp", Address: pc.LocalAddr().String(), Start: startMark, End: endMark,
+		Encoding: "latin1", Lang: words.ZH, Receipts: true, Alerts: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Events([]drivers.Event{receipt()})
+	f.Alert(alert())
+	run(t, f)
+	_ = pc.SetReadDeadline(time.Now().Add(20 * time.Second))
+	var all []byte
+	buf := make([]byte, 2048)
+	for bytes.Count(all, []byte(endMark)) < 2 {
+		n, _, err := pc.ReadFrom(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, buf[:n]...)
+	}
+	txns := parse(t, all, func(b []byte) string { return string(b) }) // ASCII here
+	if got := txns[0][0]; got != "Tian Tian Chao Shi Shou Yin Yuan:007 Li Jing" {
+		t.Errorf("receipt line in pinyin %q", got)
+	}
+	if got := txns[1][0]; got != "!! Shua Ka Cheng Gong Wei Chu Piao CNY 35.50 @lane-3" {
+		t.Errorf("alert line %q", got)
+	}
+}
