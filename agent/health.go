@@ -13,6 +13,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/apiguard"
 	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/internal/sysinfo"
 )
@@ -116,7 +117,7 @@ func (a *Agent) newStatus() (*status.Server, net.Listener, error) {
 		return nil, nil, err
 	}
 	a.log.Info("status page", "url", "http://"+ln.Addr().String()+"/")
-	return status.New(a, status.Options{Log: a.log.With("part", "status"), Guard: guard.Wrap, Location: a.cfg.Location()}), ln, nil
+	return status.New(a, status.Options{Log: a.log.With("part", "status"), Guard: guard.Wrap, Location: a.cfg.Location(), Lang: words.Of(a.cfg.Locale)}), ln, nil
 }
 
 // apiGuard is the local API's gate: the Host names it answers to

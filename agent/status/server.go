@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tillwatch/tillwatch/agent/words"
 )
 
 // Options tune a Server; zero fields take their defaults.
@@ -22,6 +24,9 @@ type Options struct {
 	Log *slog.Logger
 	// Location is the page's time zone; default time.Local.
 	Location *time.Location
+	// Lang is the manager page's language (?lang= overrides); default
+	// English.
+	Lang words.Lang
 	// Guard wraps every route (Host, cross-site and token checks; see
 	// agent/apiguard); default none.
 	Guard func(http.Handler) http.Handler
@@ -56,6 +61,7 @@ func New(src Source, opts Options) *Server {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{ErrorLog: promLog{opts.Log}}))
 	s.mux.HandleFunc("GET /{$}", s.page)
 	s.mux.HandleFunc("GET /status.json", s.json)
+	s.mux.HandleFunc("GET /today", s.today)
 	return s
 }
 

@@ -1,6 +1,10 @@
 package status
 
-import "time"
+import (
+	"time"
+
+	"github.com/tillwatch/tillwatch/agent/detect"
+)
 
 // Source is what the server reads: the agent implements it.
 type Source interface {
@@ -34,6 +38,11 @@ type Snapshot struct {
 	Payments []Payment `json:"payments"` // newest first
 	Windows  []Window  `json:"windows"`  // soonest deadline first
 	Alerts   []Alert   `json:"alerts"`   // newest first
+	// Today are the lane's alerts of the current day (lane time zone),
+	// oldest first, and Printers the printers' last states: the manager
+	// page (/today).
+	Today    []detect.Alert `json:"today,omitempty"`
+	Printers []PrinterState `json:"printers,omitempty"`
 }
 
 // Counters count what the lane processed since start.

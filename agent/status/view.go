@@ -37,6 +37,7 @@ type View struct {
 	awaiting    []awaited
 	receiptWait time.Duration
 	currency    map[string]string // device -> configured currency, for amounts that name none
+	today       today             // the manager page's day (today.go)
 }
 
 type awaited struct {
@@ -46,7 +47,8 @@ type awaited struct {
 
 // NewView starts an empty view of cfg's lane at now.
 func NewView(cfg *configs.Config, now time.Time) *View {
-	v := &View{started: now, heartbeat: now, byKind: map[string]int{}, receiptWait: cfg.Detect.ReceiptWait, currency: map[string]string{}}
+	v := &View{started: now, heartbeat: now, byKind: map[string]int{}, receiptWait: cfg.Detect.ReceiptWait, currency: map[string]string{},
+		today: today{loc: cfg.Location()}}
 	for _, k := range []string{
 		detect.KindPaymentWithoutReceipt, detect.KindAmountMismatch, detect.KindPartialApproval,
 		detect.KindDuplicateCharge, detect.KindRefundWithoutSale, detect.KindReceiptWithoutPayment,
@@ -104,6 +106,8 @@ func (v *View) Events(evs []drivers.Event) {
 			v.receipt(e)
 		case *drivers.Payment:
 			v.payment(e)
+		case *drivers.PrinterStatus:
+			v.today.status(e)
 		}
 	}
 }
@@ -145,6 +149,7 @@ func (v *View) Alert(al detect.Alert) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.byKind[al.Kind]++
+	v.today.alert(al)
 	v.alerts = prepend(v.alerts, Alert{ID: al.ID, Kind: al.Kind, Severity: string(al.Severity), State: string(al.State),
 		Time: al.Time, Detected: al.Detected, Summary: al.Summary}, viewAlerts)
 }
@@ -158,6 +163,7 @@ func (v *View) Fill(s *Snapshot) {
 	s.Receipts = slices.Clone(v.receipts)
 	s.Payments = slices.Clone(v.payments)
 	s.Alerts = slices.Clone(v.alerts)
+	v.today.fill(s)
 	s.AlertsByKind = make(map[string]int, len(v.byKind))
 	for k, n := range v.byKind {
 		s.AlertsByKind[k] = n
