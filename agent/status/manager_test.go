@@ -13,6 +13,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/agent/words"
+	"github.com/tillwatch/tillwatch/internal/golden"
 	"github.com/tillwatch/tillwatch/internal/headless"
 )
 
@@ -58,7 +59,7 @@ func TestManagerPage(t *testing.T) {
 	if code != 200 || !strings.HasPrefix(ctype, "text/html") {
 		t.Fatalf("%d %s", code, ctype)
 	}
-	golden(t, "manager.zh.golden.html", body)
+	golden.CheckString(t, filepath.Join("testdata", "manager.zh.golden.html"), body)
 	for _, want := range []string{"今日", ">3<", "2 未解除", "1 已解除", "¥143.50", "缺纸", "已解除：打印机故障",
 		"b-resolved", "007 李静", "¥35.50", "10:10:00 CST", "未连接"} {
 		if !strings.Contains(body, want) {
