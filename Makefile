@@ -45,7 +45,8 @@ cross:
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64         $(GO) build -trimpath -o dist/tillwatch-windows-amd64.exe ./cmd/tillwatch
 
 # Release archives: every target with the config example, profiles docs,
-# systemd unit and udev rules, plus SHA256SUMS.
+# systemd unit and udev rules, plus SHA256SUMS; the Windows zip carries
+# install.ps1; then the .deb packages (make deb).
 DIST_TARGETS := linux/amd64 linux/arm64 linux/arm/7 windows/amd64
 dist:
 	rm -rf dist && mkdir -p dist
@@ -57,10 +58,49 @@ dist:
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/$$name/tillwatch$$ext ./cmd/tillwatch; \
 	  cp README.md configs/example.yaml configs/schema.md dist/$$name/; \
 	  if [ $$os = linux ]; then cp -r packaging/systemd packaging/udev dist/$$name/; cp packaging/README.md dist/$$name/INSTALL.md; fi; \
-	  if [ $$os = windows ] && command -v zip >/dev/null; then (cd dist && zip -qr $$name.zip $$name); else tar -C dist -czf dist/$$name.tar.gz $$name; fi; \
+	  if [ $$os = windows ]; then \
+	    cp packaging/windows/install.ps1 packaging/windows/README.txt dist/$$name/; \
+	    command -v zip >/dev/null || { echo "dist: the Windows archive needs zip (apt-get install zip)"; exit 1; }; \
+	    (cd dist && zip -qr $$name.zip $$name); \
+	  else tar -C dist -czf dist/$$name.tar.gz $$name; fi; \
 	  rm -rf dist/$$name; \
 	done
-	cd dist && sha256sum * > SHA256SUMS && cat SHA256SUMS
+	$(MAKE) --no-print-directory deb
+	cd dist && sha256sum *.tar.gz *.zip *.deb > SHA256SUMS && cat SHA256SUMS
+
+# Debian packages (nfpm, pinned in packaging/deb/go.mod so its modules stay out
+# of the agent's): the binary in /usr/bin, the hardened unit (enabled, but it
+# starts only once /etc/tillwatch/tillwatch.yaml holds a config), udev rules,
+# the tillwatch user in dialout and lp, /etc/tillwatch/tillwatch.yaml as a
+# conffile. armhf is built for ARMv6 (GOARM=6): Raspberry Pi OS's armhf runs
+# on the Pi Zero W and Pi 1, which have no ARMv7 instructions.
+# DEB_ARCHS=amd64 builds one. The version must start with a digit for dpkg:
+# a tag v1.2.3 gives 1.2.3, an untagged tree 0.0~git<commits>.<hash>.
+.PHONY: deb deb-test
+DEB_ARCHS   ?= amd64 arm64 armhf
+DEB_VERSION ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null | sed 's/^v//;s/-/+/g'); \
+	[ -n "$$v" ] || v=0.0~git$$(git rev-list --count HEAD 2>/dev/null || echo 0).$$(git rev-parse --short HEAD 2>/dev/null || echo dev); \
+	git diff --quiet HEAD 2>/dev/null || v=$$v+dirty; echo $$v)
+deb:
+	@mkdir -p dist
+	@set -e; for a in $(DEB_ARCHS); do \
+	  case $$a in amd64) goarch=amd64 arm=;; arm64) goarch=arm64 arm=;; armhf) goarch=arm arm=6;; \
+	    *) echo "deb: unknown architecture $$a (amd64, arm64, armhf)"; exit 2;; esac; \
+	  stage=dist/deb-stage; rm -rf $$stage; mkdir -p $$stage; \
+	  echo "deb $$a $(DEB_VERSION)"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$goarch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$stage/tillwatch ./cmd/tillwatch; \
+	  sed 's#/usr/local/bin/tillwatch#/usr/bin/tillwatch#g' packaging/systemd/tillwatch.service > $$stage/tillwatch.service; \
+	  DEB_ARCH=$$a DEB_VERSION='$(DEB_VERSION)' \
+	    $(GO) tool -modfile=packaging/deb/go.mod nfpm package -p deb -f packaging/deb/nfpm.yaml -t dist/ >/dev/null; \
+	  rm -rf $$stage; \
+	done
+	@ls -l dist/*.deb
+
+# Installs the amd64 .deb on this machine (root), checks it, purges it
+# (packaging/deb/test-install.sh says what it checks). CI runs it.
+deb-test:
+	$(MAKE) --no-print-directory deb DEB_ARCHS=amd64
+	bash packaging/deb/test-install.sh dist/tillwatch_*_amd64.deb
 
 # The fleet simulation (fleet/README.md): 200 lanes against one mosquitto, a consumer group
 # of 3, a busy hour compressed 60x, the broker killed once; prints the report table.

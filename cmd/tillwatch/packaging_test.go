@@ -16,7 +16,8 @@ func TestSystemdUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, must := range []string{"User=tillwatch", "SupplementaryGroups=dialout lp", "ReadWritePaths=/var/lib/tillwatch", "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=always"} {
+	for _, must := range []string{"User=tillwatch", "SupplementaryGroups=dialout lp", "ReadWritePaths=/var/lib/tillwatch", "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=always",
+		"RestartPreventExitStatus=2", "ExecCondition=", "DeviceAllow=/dev/g_printer0 rw"} {
 		if !strings.Contains(string(unit), must) {
 			t.Errorf("unit lacks %q", must)
 		}
