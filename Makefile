@@ -57,7 +57,7 @@ dist:
 	  echo "build $$name"; \
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/$$name/tillwatch$$ext ./cmd/tillwatch; \
 	  cp README.md configs/example.yaml configs/schema.md dist/$$name/; \
-	  if [ $$os = linux ]; then cp -r packaging/systemd packaging/udev dist/$$name/; cp packaging/README.md dist/$$name/INSTALL.md; fi; \
+	  if [ $$os = linux ]; then cp -r packaging/systemd packaging/udev packaging/usbgadget docs/wiring.md dist/$$name/; cp packaging/README.md dist/$$name/INSTALL.md; fi; \
 	  if [ $$os = windows ]; then \
 	    cp packaging/windows/install.ps1 packaging/windows/README.txt dist/$$name/; \
 	    command -v zip >/dev/null || { echo "dist: the Windows archive needs zip (apt-get install zip)"; exit 1; }; \

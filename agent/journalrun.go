@@ -73,6 +73,8 @@ func (jr *journalRun) inject(d configs.Device, r links.Runner) links.Runner {
 		l.Inject = in
 	case *link.USBLP:
 		l.Inject = in
+	case *link.USBGadget:
+		l.Inject = in
 	}
 	return r
 }

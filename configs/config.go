@@ -270,21 +270,29 @@ const (
 	// agent owns, with a virtual port for the register: a pty published at
 	// HostPort, or a TCP listener at Listen.
 	TypeUSBLP = "usblp"
+	// TypeUSBGadget is a board inline on USB: the register prints to the
+	// board's printer gadget (HostPort, default /dev/g_printer0) and the
+	// agent forwards to the real USB printer (DevicePort, /dev/usb/lp0).
+	TypeUSBGadget = "usbgadget"
 )
+
+// DefaultGadget is the printer gadget's device file.
+const DefaultGadget = "/dev/g_printer0"
 
 // Link is the wiring of one device: ports and serial settings.
 type Link struct {
-	// Type is TypeSerial (default), TypeTCP or TypeUSBLP.
+	// Type is TypeSerial (default), TypeTCP, TypeUSBLP or TypeUSBGadget.
 	Type string `yaml:"type"`
-	// Mode is ModeTap (default) or ModeBridge; tcp and usblp links are
-	// always bridges.
+	// Mode is ModeTap (default) or ModeBridge; tcp, usblp and usbgadget
+	// links are always bridges.
 	Mode string `yaml:"mode"`
 	// HostPort is the host's TX line (tap) or the register-side port
 	// (bridge); usblp: the absolute path where the agent publishes the
-	// register's virtual serial port (a symlink to a pty).
+	// register's virtual serial port (a symlink to a pty); usbgadget: the
+	// printer gadget the register prints to (default /dev/g_printer0).
 	HostPort string `yaml:"host_port"`
 	// DevicePort is the device's TX line (tap, optional) or the device
-	// side (bridge, required); usblp: the printer device file.
+	// side (bridge, required); usblp and usbgadget: the printer device file.
 	DevicePort string `yaml:"device_port"`
 	// Listen is the host:port the register connects to (tcp; usblp
 	// instead of HostPort).
@@ -307,7 +315,7 @@ type Link struct {
 // DeviceObserved says whether the link carries what the device answers:
 // every bridge does, a tap only with a device line.
 func (l Link) DeviceObserved() bool {
-	return l.DevicePort != "" || l.Mode == ModeBridge || l.Type == TypeTCP || l.Type == TypeUSBLP
+	return l.DevicePort != "" || l.Mode == ModeBridge || l.Type == TypeTCP || l.Type == TypeUSBLP || l.Type == TypeUSBGadget
 }
 
 // CanWrite says whether the link can write toward its device: bridges can,

@@ -207,7 +207,7 @@ func (d *decoder) validateLink(p string, l *Link, ports map[string]string) {
 	case TypeTCP:
 		d.bridgeOnly(p, l)
 		d.notFor(p, l.Type, serialKeys, "serial")
-		d.notFor(p, l.Type, []string{"host_port", "device_port"}, "serial and usblp")
+		d.notFor(p, l.Type, []string{"host_port", "device_port"}, "serial, usblp and usbgadget")
 		if d.required(p+".listen", l.Listen, "the host:port the register prints to, e.g. 0.0.0.0:9100") {
 			d.address(p+".listen", l.Listen, false, ports)
 		}
@@ -233,6 +233,21 @@ func (d *decoder) validateLink(p string, l *Link, ports map[string]string) {
 		case filepath.Clean(l.HostPort) == filepath.Clean(l.DevicePort):
 			d.fail(p+".host_port", "same path as device_port")
 		default:
+			d.port(p+".host_port", l.HostPort, ports)
+		}
+	case TypeUSBGadget:
+		d.bridgeOnly(p, l)
+		d.notFor(p, l.Type, serialKeys, "serial")
+		d.notFor(p, l.Type, []string{"listen", "connect"}, "tcp and usblp")
+		if d.required(p+".device_port", l.DevicePort, "the real printer's device file on the board's USB host port, e.g. /dev/usb/lp0") {
+			d.port(p+".device_port", l.DevicePort, ports)
+		}
+		if l.HostPort == "" {
+			l.HostPort = DefaultGadget
+		}
+		if filepath.Clean(l.HostPort) == filepath.Clean(l.DevicePort) {
+			d.fail(p+".host_port", "same path as device_port")
+		} else {
 			d.port(p+".host_port", l.HostPort, ports)
 		}
 	}

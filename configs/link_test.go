@@ -4,7 +4,7 @@ import (
 	"testing"
 )
 
-// TestLinkTypes: tcp and usblp links load, are bridges, and keep the keys
+// TestLinkTypes: tcp, usblp and usbgadget links load, are bridges, and keep the keys
 // their type uses.
 func TestLinkTypes(t *testing.T) {
 	cfg, err := Parse("links.yaml", []byte(`site: s1
@@ -43,6 +43,11 @@ devices:
     role: printer
     link:
       host_port: /dev/ttyUSB0
+  - name: gadget
+    role: printer
+    link:
+      type: usbgadget
+      device_port: /dev/usb/lp2
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +58,7 @@ devices:
 		{Type: TypeUSBLP, Mode: ModeBridge, DevicePort: "/dev/usb/lp0", HostPort: "/run/tillwatch/printer"},
 		{Type: TypeUSBLP, Mode: ModeBridge, DevicePort: "/dev/usb/lp1", Listen: "127.0.0.1:9101"},
 		{Type: TypeSerial, Mode: ModeTap, HostPort: "/dev/ttyUSB0"},
+		{Type: TypeUSBGadget, Mode: ModeBridge, DevicePort: "/dev/usb/lp2", HostPort: DefaultGadget},
 	} {
 		got := cfg.Devices[i].Link
 		if got.Type != want.Type || got.Mode != want.Mode || got.Listen != want.Listen || got.Connect != want.Connect ||

@@ -161,3 +161,33 @@ func TestNetworkPorts(t *testing.T) {
 		t.Errorf("missing lp device: %+v", r)
 	}
 }
+
+// TestGadgetPorts: a usbgadget link's gadget is checked as a gadget (a pty
+// stands in for /dev/g_printer0); a gadget never set up fails with the
+// set-up step, and a printer that is not there fails.
+func TestGadgetPorts(t *testing.T) {
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer slave.Close()
+	dir := t.TempDir()
+	d := configs.Device{Name: "printer", Role: configs.RolePrinter, Link: configs.Link{
+		Type: configs.TypeUSBGadget, Mode: configs.ModeBridge, HostPort: slave.Name(), DevicePort: filepath.Join(dir, "lp0"),
+	}}
+	ps := devicePorts(d)
+	if len(ps) != 2 || ps[0].kind != kindGadget || ps[1].kind != kindLP {
+		t.Fatalf("ports %+v, want the gadget and the printer", ps)
+	}
+	if r := checkPort(d, ps[0]); r.Status != OK || !strings.Contains(r.Detail, "printer gadget") {
+		t.Errorf("gadget: %s %q", r.Status, r.Detail)
+	}
+	if r := checkPort(d, ps[1]); r.Status != Fail || r.Hint == "" {
+		t.Errorf("missing printer: %s %q %q", r.Status, r.Detail, r.Hint)
+	}
+	d.Link.HostPort = filepath.Join(dir, "g_printer0")
+	if r := checkPort(d, devicePorts(d)[0]); r.Status != Fail || !strings.Contains(r.Hint, "tillwatch-gadget up") {
+		t.Errorf("no gadget: %s %q %q", r.Status, r.Detail, r.Hint)
+	}
+}

@@ -21,6 +21,7 @@ type port struct{ side, path, kind string }
 const (
 	kindSerial = "serial"
 	kindLP     = "usblp"
+	kindGadget = "gadget"
 	kindDial   = "connect"
 	kindListen = "listen"
 )
@@ -42,6 +43,9 @@ func devicePorts(d configs.Device) []port {
 	case configs.TypeUSBLP:
 		add("host", l.Listen, kindListen)
 		add("device", l.DevicePort, kindLP)
+	case configs.TypeUSBGadget:
+		add("host", l.HostPort, kindGadget)
+		add("device", l.DevicePort, kindLP)
 	default:
 		add("host", l.HostPort, kindSerial)
 		add("device", l.DevicePort, kindSerial)
@@ -59,8 +63,11 @@ func checkPort(d configs.Device, p port) Result {
 	}
 	cfg := link.SerialConfig{Path: p.path, Backend: d.Link.Backend, Baud: d.Link.Baud, DataBits: d.Link.DataBits, Parity: d.Link.Parity, StopBits: d.Link.StopBits}
 	open := link.OpenSerial
-	if p.kind == kindLP {
+	switch p.kind {
+	case kindLP:
 		open = link.OpenLP
+	case kindGadget:
+		open = link.OpenGadgetFile
 	}
 	port, err := open(cfg)
 	switch {
@@ -70,12 +77,20 @@ func checkPort(d configs.Device, p port) Result {
 			return r
 		}
 		r.Detail = fmt.Sprintf("opens at %d baud (%s)", cfg.WithDefaults().Baud, cfg.WithDefaults().Backend)
-		if p.kind == kindLP {
+		switch p.kind {
+		case kindLP:
 			r.Detail = "opens (USB printer device)"
+			if id, err := link.PrinterDeviceID(p.path); err == nil && id != "" {
+				r.Detail += ": " + id
+			}
+		case kindGadget:
+			r.Detail = "opens (printer gadget; the register has it configured)"
 		}
 		if target, err := os.Readlink(p.path); err == nil {
 			r.Detail += ", links to " + target
 		}
+	case errors.Is(err, link.ErrNotFound) && p.kind == kindGadget:
+		return checkGadgetAbsent(r, p.path)
 	case errors.Is(err, link.ErrNotFound):
 		r.Status, r.Detail, r.Hint = Fail, "no such port", "unplugged or wrong path: `tillwatch ports` lists what exists; prefer /dev/serial/by-id names"
 	case errors.Is(err, link.ErrPermission):
@@ -127,5 +142,19 @@ func checkListen(r Result, addr string) Result {
 	}
 	_ = ln.Close()
 	r.Detail = "free to listen on"
+	return r
+}
+
+// checkGadgetAbsent tells a gadget that was never set up (no device file:
+// a failure) from one the register has not enumerated yet (ENODEV: the PC
+// is off or not plugged in, a warning).
+func checkGadgetAbsent(r Result, path string) Result {
+	if _, err := os.Stat(path); err != nil {
+		r.Status, r.Detail = Fail, "no printer gadget"
+		r.Hint = "set it up: sudo tillwatch-gadget up (needs dtoverlay=dwc2 in config.txt; see docs/wiring.md)"
+		return r
+	}
+	r.Status, r.Detail = Warn, "the register has not enumerated the printer gadget"
+	r.Hint = "is the register PC on and its USB cable in the Pi's USB-C port? `tillwatch-gadget status` shows the USB state"
 	return r
 }

@@ -23,7 +23,7 @@ func serialConfig(l configs.Link, path string) link.SerialConfig {
 }
 
 // For builds the topology a device's config asks for: a tap, a serial
-// bridge, a TCP bridge or a USB printer. now stamps each read.
+// bridge, a TCP bridge, a USB printer or a printer gadget. now stamps each read.
 func For(d configs.Device, now func() time.Time, log *slog.Logger) Runner {
 	l := d.Link
 	log = log.With("device", d.Name)
@@ -32,6 +32,8 @@ func For(d configs.Device, now func() time.Time, log *slog.Logger) Runner {
 		return &link.TCPBridge{Device: d.Name, Now: now, Log: log, Listen: l.Listen, Connect: l.Connect}
 	case configs.TypeUSBLP:
 		return &link.USBLP{Device: d.Name, Now: now, Log: log, Path: l.DevicePort, PTYLink: l.HostPort, Listen: l.Listen}
+	case configs.TypeUSBGadget:
+		return &link.USBGadget{Device: d.Name, Now: now, Log: log, Gadget: l.HostPort, Path: l.DevicePort}
 	}
 	if l.Mode == configs.ModeBridge {
 		return &link.Bridge{

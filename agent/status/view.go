@@ -199,7 +199,7 @@ func portText(l configs.Link) string {
 	switch l.Type {
 	case configs.TypeTCP:
 		return join(l.Listen, " -> ", l.Connect)
-	case configs.TypeUSBLP:
+	case configs.TypeUSBLP, configs.TypeUSBGadget:
 		return join(join(l.HostPort, " ", l.Listen), " -> ", l.DevicePort)
 	}
 	sep := " + "

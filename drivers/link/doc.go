@@ -11,7 +11,7 @@
 //     to the other side at once (no buffering), while reporting both
 //     directions to the Sink.
 //
-// Bridges exist for three kinds of wiring:
+// Bridges exist for four kinds of wiring:
 //
 //   - Bridge: two serial ports (register side, device side).
 //   - TCPBridge: the register connects to the agent's listener (printer
@@ -23,6 +23,11 @@
 //     read-write for status replies) and gives the register a virtual
 //     port: a raw pty published at a symlink path (Linux), or a TCP
 //     listener.
+//   - USBGadget: a Linux board inline on USB: the register prints to the
+//     board's printer gadget (/dev/g_printer0, the real printer's USB
+//     identity copied), the agent forwards to the real printer
+//     (/dev/usb/lp0) and copies its USB port status to the gadget; the
+//     register's reads wait while the printer is down.
 //
 // Listener connections coming and going are not link transitions: the
 // register side of a TCP listener is Up while the agent listens.

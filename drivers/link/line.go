@@ -18,6 +18,8 @@ type line struct {
 	idx  int
 	peer *line  // bridge: where reads are forwarded; nil for a tap
 	open Opener // opens this line's port; nil means the runner's Opener
+	// onState, if set, is told when the port opens (true) and closes.
+	onState func(up bool)
 
 	cur atomic.Pointer[guarded] // the open port; nil while down
 
@@ -55,6 +57,7 @@ func (l *line) run(ctx context.Context, r *runner) {
 		}
 		g := newGuarded(p)
 		l.cur.Store(g)
+		l.notify(true)
 		r.emitState(l.idx, true, nil)
 		reported, last = false, ""
 		opened := time.Now()
@@ -69,6 +72,7 @@ func (l *line) run(ctx context.Context, r *runner) {
 			<-fired
 		}
 		l.cur.Store(nil)
+		l.notify(false)
 		if cerr := g.Close(); cerr != nil {
 			r.log.Warn("link: close", "line", l.side, "path", l.cfg.Path, "err", cerr)
 		}
@@ -83,6 +87,12 @@ func (l *line) run(ctx context.Context, r *runner) {
 		if !retry.wait(ctx) {
 			return
 		}
+	}
+}
+
+func (l *line) notify(up bool) {
+	if l.onState != nil {
+		l.onState(up)
 	}
 }
 

@@ -74,6 +74,13 @@ ok "udev rules /usr/lib/udev/rules.d/60-tillwatch.rules"
 out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
 [ -z "$out" ] || fail "systemd-analyze verify $unit warns: $out"
 ok "systemd-analyze verify $unit"
+gunit=/usr/lib/systemd/system/tillwatch-gadget.service
+[ -x /usr/sbin/tillwatch-gadget ] || fail "tillwatch-gadget not installed"
+out=$(systemd-analyze verify "$gunit" 2>&1) || fail "systemd-analyze verify $gunit: $out"
+[ -z "$out" ] || fail "systemd-analyze verify $gunit warns: $out"
+[ ! -e /etc/systemd/system/multi-user.target.wants/tillwatch-gadget.service ] || fail "the gadget unit is enabled by the package"
+ok "systemd-analyze verify $gunit (not enabled: only a Pi inline on USB wants it)"
+grep -q '^ExecStart=/usr/bin/tillwatch run -c /etc/tillwatch/tillwatch.yaml$' "$unit" || fail "ExecStart is not /usr/bin/tillwatch"
 [ -L /etc/systemd/system/multi-user.target.wants/tillwatch.service ] || fail "unit not enabled"
 ok "unit enabled (multi-user.target.wants)"
 
@@ -140,7 +147,7 @@ dpkg -L tillwatch 2>/dev/null >"$work/files" || true
 dpkg --purge tillwatch >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg --purge"; }
 dpkg-query -W -f='${Status}' tillwatch 2>/dev/null | grep -q 'installed\|config-files' && fail "still known to dpkg"
 left=
-for p in /usr/bin/tillwatch "$unit" /usr/lib/udev/rules.d/60-tillwatch.rules /usr/share/doc/tillwatch \
+for p in /usr/bin/tillwatch "$unit" /usr/sbin/tillwatch-gadget "$gunit" /usr/lib/udev/rules.d/60-tillwatch.rules /usr/share/doc/tillwatch \
 	/etc/tillwatch /var/lib/tillwatch /etc/systemd/system/tillwatch.service \
 	/etc/systemd/system/multi-user.target.wants/tillwatch.service; do
 	[ -e "$p" ] || [ -L "$p" ] && left="$left $p"
