@@ -62,6 +62,7 @@ type Agent struct {
 	running bool            // Run's core loop is on
 	stopped <-chan struct{} // closed when Run is stopping (its context is done); set by Run
 	view    *status.View    // what the status page shows
+	facts   *status.Sampler // the slow facts (clock, data directory), read on a ticker
 	http    net.Addr        // the status listener, once Run opened it
 
 	probeMu  sync.Mutex // Health's database probe
@@ -109,6 +110,7 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 		lane: ln, mail: links.NewMailbox(), raw: rawlog.New(db, rawDevices(ln, cfg.Devices)), view: status.NewView(cfg, opts.Now()),
 		ready: make(chan struct{}), upSeen: map[string]bool{},
 	}
+	a.facts = status.NewSampler(a.readFacts, factsEvery, a.quickFacts(status.UnknownFacts()))
 	a.notify, err = notify.Open(db, cfg.Notify, notify.SetOptions{
 		Voice:  notify.Voice{Lang: words.Of(cfg.Locale), Loc: cfg.Location()},
 		Limits: buffer.Limits{MaxBytes: cfg.Outbox.MaxBytes, MaxAge: cfg.Outbox.MaxAge},
@@ -184,7 +186,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		a.mu.Unlock()
 	}()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(a.cfg.Devices)+len(a.video)+6) // one per goroutine started below
+	errc := make(chan error, len(a.cfg.Devices)+len(a.video)+7) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -201,6 +203,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	}
 	start("badger gc", func(ctx context.Context) error { a.db.RunGC(ctx, 10*time.Minute); return nil })
 	start("outbox upkeep", a.outboxUpkeep)
+	start("status facts", a.facts.Run)
 	start("notify", func(ctx context.Context) error { a.notify.Run(ctx); return nil })
 	for _, f := range a.video {
 		start("video feed", f.Run)

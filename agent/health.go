@@ -31,16 +31,32 @@ func (a *Agent) Snapshot() status.Snapshot {
 		Uplink:      status.Uplink{Broker: a.cfg.MQTT.Broker},
 	}
 	a.view.Fill(&s)
-	if n, err := a.out.Queue().Len(); err == nil {
-		s.OutboxDepth = n
+	s.LastAlert = st.LastAlert
+	s.Facts = a.facts.Facts()
+	s.Buffer.FreeBytes = s.Facts.FreeBytes
+	if qs, err := a.out.Queue().Stats(); err == nil {
+		s.OutboxDepth = qs.Depth
+		s.Buffer = status.HealthBuffer{Depth: qs.Depth, Bytes: qs.Bytes, Shed: qs.Shed, Expired: qs.Expired,
+			Unreadable: qs.Unreadable, DiskFull: qs.DiskFull, FreeBytes: s.Facts.FreeBytes}
+		if !qs.Oldest.IsZero() {
+			s.Buffer.OldestAge = max(0, s.Now.Sub(qs.Oldest).Seconds())
+		}
 	}
+	s.Buffer.Held, s.Buffer.MemoryShed = a.out.Held()
 	a.mu.Lock()
-	up := a.up
+	up, stopped := a.up, a.stopped
 	a.mu.Unlock()
+	if stopped != nil {
+		select {
+		case <-stopped:
+			s.Stopping = true // the uplink's last message at a clean stop
+		default:
+		}
+	}
 	if up != nil {
 		us := up.Stats()
 		s.Uplink.Connected = up.Connected()
-		s.Uplink.Connects = us.Connects
+		s.Uplink.Connects, s.Uplink.Reconnects, s.Uplink.Published, s.Uplink.Acked = us.Connects, us.Reconnects, us.Published, us.Acked
 		s.Uplink.LastError, s.Uplink.ErrorAt = us.LastError, us.LastErrorAt
 	}
 	return s
@@ -146,60 +162,43 @@ func (a *Agent) StatusAddr() string {
 	return a.http.String()
 }
 
-// HealthReport builds the current health message.
-func (a *Agent) HealthReport() (status.HealthMessage, error) {
-	now := a.opts.Now()
-	h := status.HealthMessage{Site: a.cfg.Site, Lane: a.cfg.Lane, Version: a.opts.Version, Time: now.UTC(), Links: map[string]status.HealthLink{}}
-	qs, err := a.out.Queue().Stats()
-	if err != nil {
-		return h, fmt.Errorf("agent: health: %w", err)
-	}
-	h.Buffer = status.HealthBuffer{Depth: qs.Depth, Bytes: qs.Bytes, Shed: qs.Shed, Expired: qs.Expired,
-		Unreadable: qs.Unreadable, DiskFull: qs.DiskFull, FreeBytes: a.db.Free()}
-	if !qs.Oldest.IsZero() {
-		h.Buffer.OldestAge = max(0, now.Sub(qs.Oldest).Seconds())
-	}
-	h.Buffer.Held, h.Buffer.MemoryShed = a.out.Held()
-	a.mu.Lock()
-	h.LastAlert = a.stats.LastAlert
-	up, stopped := a.up, a.stopped
-	a.mu.Unlock()
-	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
-	stopping := false
-	if stopped != nil {
-		select {
-		case <-stopped:
-			stopping = true // the uplink's last message at a clean stop
-		default:
-		}
-	}
-	for _, d := range a.view.Links() {
-		l := status.HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason}
-		if stopping {
-			l = status.HealthLink{State: status.LinkDown, Since: now.UTC(), Reason: status.ReasonAgentStopped}
-		}
-		h.Links[d.Name] = l
-	}
-	h.Clock.Source = "unknown"
-	if c, err := sysinfo.ClockSynced(context.Background()); err == nil {
-		h.Clock.Source = c.How
-		h.Clock.Synchronized = &c.Synced
-	}
-	if h.Recovered, err = buffer.MovedAside(a.cfg.DataDir); err != nil {
-		return h, fmt.Errorf("agent: health: %w", err)
-	}
-	if up != nil {
-		us := up.Stats()
-		h.Uplink = status.HealthUplink{Connects: us.Connects, Reconnects: us.Reconnects, Published: us.Published, Acked: us.Acked}
-	}
-	return h, nil
-}
+// HealthReport builds the current health message from the snapshot. It
+// does no slow work (the Sampler read the clock and the data directory),
+// so the uplink may call it in its drain loop.
+func (a *Agent) HealthReport() status.HealthMessage { return a.Snapshot().HealthMessage() }
 
 // healthPayload is HealthReport as JSON, for the uplink.
 func (a *Agent) healthPayload() ([]byte, error) {
-	h, err := a.HealthReport()
+	b, err := json.Marshal(a.HealthReport())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("agent: health: %w", err)
 	}
-	return json.Marshal(h)
+	return b, nil
+}
+
+// factsEvery is how often the Sampler reads the slow facts.
+const factsEvery = 15 * time.Second
+
+// quickFacts reads the facts that cost a directory read and a statfs,
+// not the clock (timedatectl may take seconds).
+func (a *Agent) quickFacts(prev status.Facts) status.Facts {
+	f := prev
+	f.FreeBytes, f.At = a.db.Free(), a.opts.Now()
+	rec, err := buffer.MovedAside(a.cfg.DataDir)
+	if err != nil {
+		a.log.Warn("health: damaged databases moved aside: cannot read the data directory", "error", err)
+	} else {
+		f.Recovered = rec
+	}
+	return f
+}
+
+// readFacts is the Sampler's reading: quick facts and the clock.
+func (a *Agent) readFacts(ctx context.Context) status.Facts {
+	f := a.quickFacts(a.facts.Facts())
+	f.Clock = status.HealthClock{Source: "unknown"}
+	if c, err := sysinfo.ClockSynced(ctx); err == nil {
+		f.Clock = status.HealthClock{Source: c.How, Synchronized: &c.Synced}
+	}
+	return f
 }

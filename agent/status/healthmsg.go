@@ -79,3 +79,23 @@ type HealthUplink struct {
 	Published  uint64 `json:"published"`
 	Acked      uint64 `json:"acked"`
 }
+
+// HealthMessage is the health topic's message of the snapshot: the MQTT
+// health message and the HTTP views are built from the same snapshot.
+func (s Snapshot) HealthMessage() HealthMessage {
+	h := HealthMessage{
+		Site: s.Site, Lane: s.Lane, Version: s.Version, Time: s.Now.UTC(),
+		Buffer: s.Buffer, LastAlert: s.LastAlert, Clock: s.Facts.Clock, Recovered: s.Facts.Recovered,
+		Links:  make(map[string]HealthLink, len(s.Devices)),
+		Uplink: HealthUplink{Connects: s.Uplink.Connects, Reconnects: s.Uplink.Reconnects, Published: s.Uplink.Published, Acked: s.Uplink.Acked},
+	}
+	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
+	for _, d := range s.Devices {
+		l := HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason}
+		if s.Stopping {
+			l = HealthLink{State: LinkDown, Since: s.Now.UTC(), Reason: ReasonAgentStopped}
+		}
+		h.Links[d.Name] = l
+	}
+	return h
+}

@@ -32,6 +32,18 @@ type Snapshot struct {
 	// OutboxDepth is the number of alerts not yet delivered; -1 unknown.
 	OutboxDepth int    `json:"outbox_depth"`
 	Uplink      Uplink `json:"uplink"`
+	// Buffer is the outbox as the health topic describes it (depth, bytes,
+	// losses, alerts held in memory, free space).
+	Buffer HealthBuffer `json:"buffer"`
+	// LastAlert is when the last alert was detected (zero: none since
+	// start).
+	LastAlert time.Time `json:"last_alert,omitzero"`
+	// Facts are the slow facts (clock, damaged databases) as the Sampler
+	// last read them.
+	Facts Facts `json:"facts"`
+	// Stopping says the agent is stopping cleanly: nobody watches the
+	// devices any more.
+	Stopping bool `json:"stopping,omitempty"`
 
 	Devices  []Device  `json:"devices"`
 	Receipts []Receipt `json:"receipts"` // newest first
@@ -60,6 +72,10 @@ type Uplink struct {
 	Connects  uint64    `json:"connects"`
 	LastError string    `json:"last_error,omitempty"`
 	ErrorAt   time.Time `json:"last_error_at,omitzero"`
+	// Reconnects, Published and Acked count the MQTT side since start.
+	Reconnects uint64 `json:"reconnects"`
+	Published  uint64 `json:"published"`
+	Acked      uint64 `json:"acked"`
 }
 
 // Device is one configured printer or terminal and its link.
