@@ -11,7 +11,6 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/ocr"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
-	"github.com/tillwatch/tillwatch/drivers/zvt"
 )
 
 type decodeCmd struct {
@@ -118,21 +117,6 @@ func printEscpos(w io.Writer, dec *escpos.Decoder, evs []drivers.Event, asJSON b
 	_, err := fmt.Fprintf(w, "=== %d receipt(s), %d bytes, %d unknown command(s), %d undecodable text byte(s), %d truncated\n",
 		st.Jobs, st.HostBytes, st.Unknown, st.BadText+st.NoTable, st.Truncated)
 	return err
-}
-
-type decodeZvtCmd struct {
-	decodeFlags
-	From    string `default:"device" enum:"host,device" help:"Direction of the bytes: device (terminal->register) or host (register->terminal)."`
-	Framing string `default:"auto" enum:"auto,serial,tcp" help:"Serial frames (DLE STX), bare APDUs (tcp) or auto."`
-}
-
-func (c *decodeZvtCmd) Run(e *env) error {
-	dir := drivers.FromDevice
-	if c.From == "host" {
-		dir = drivers.FromHost
-	}
-	dec := zvt.New(zvt.Options{Framing: c.Framing})
-	return c.decode(e, dec, dir, nil)
 }
 
 // read returns the whole input: the file, or standard input for "-".

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 
 type replayCmd struct {
 	Config   string   `short:"c" type:"path" placeholder:"FILE" help:"Config adding rules and profiles; without it the capture header names each device's protocol."`
-	Captures []string `arg:"" name:"CAPTURE" type:"existingfile" help:"Capture files (JSON Lines) to replay, merged by time."`
+	Captures []string `arg:"" name:"CAPTURE" type:"path" help:"Capture files (JSON Lines) to replay, merged by time; - reads standard input."`
 	Lang     string   `placeholder:"LANG" help:"Language of the alert summaries (zh-CN, en, de) instead of the config's locale."`
 	TZ       string   `name:"tz" placeholder:"ZONE" help:"Time zone of the clock times in summaries (IANA name) instead of the config's time_zone."`
 }
@@ -23,13 +25,23 @@ type replayCmd struct {
 func (r *replayCmd) Run(e *env) error {
 	var readers []*capture.Reader
 	var header *capture.Header
+	stdin := false
 	for _, path := range r.Captures {
-		f, err := os.Open(path)
-		if err != nil {
-			return fmt.Errorf("replay: %w", err)
+		var in io.Reader
+		if path == "-" {
+			if stdin {
+				return usageError{errors.New("replay: - (standard input) given twice")}
+			}
+			stdin, in = true, e.stdin
+		} else {
+			f, err := os.Open(path)
+			if err != nil {
+				return usageError{fmt.Errorf("replay: %w", err)}
+			}
+			defer f.Close()
+			in = f
 		}
-		defer f.Close()
-		rd := capture.NewReader(f)
+		rd := capture.NewReader(in)
 		h, err := rd.Header()
 		if err != nil {
 			return usageError{fmt.Errorf("replay: %s: %w", path, err)}

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/internal/golden"
@@ -19,4 +23,25 @@ func TestReplayGolden(t *testing.T) {
 		t.Fatal("no alerts")
 	}
 	golden.CheckString(t, "testdata/demo-shift.alerts.golden", out)
+}
+
+// TestReplayStdin: "replay -" reads the capture from standard input (it
+// was refused as a missing file) and gives the same alerts.
+func TestReplayStdin(t *testing.T) {
+	capt, err := os.ReadFile("testdata/demo-shift.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"replay", "--lang", "zh-CN", "--tz", "Asia/Shanghai", "-"}, bytes.NewReader(capt), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	golden.CheckString(t, "testdata/demo-shift.alerts.golden", out.String())
+	if code, _, errOut := runCLI(t, "replay", "-", "-"); code != 2 || !strings.Contains(errOut, "given twice") {
+		t.Errorf("- twice: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "replay", "testdata/nope.jsonl"); code != 2 || !strings.Contains(errOut, "nope.jsonl") {
+		t.Errorf("a missing capture: exit %d %s", code, errOut)
+	}
 }

@@ -32,6 +32,9 @@ type Options struct {
 	// was not seen, or no amount) is completed from its slip before it is
 	// returned. nil: slips become plain receipts.
 	Slip *slip.Profile
+	// Messages keeps every APDU as a Message (TakeMessages), for decode
+	// and monitor views; the agent leaves it off.
+	Messages bool
 }
 
 // Stats counts what a Decoder saw. Errors never carry card data.
@@ -60,12 +63,14 @@ type Decoder struct {
 	link    drivers.Exchange // serial framing: ACK/NAK, retransmissions
 	sess    session
 	stats   Stats
+	msgs    []Message // Options.Messages
 }
 
 // stream is the reassembly state of one direction.
 type stream struct {
 	buf  []byte
 	scan frameScan
+	off  int // input offset of buf[0]
 }
 
 var _ drivers.Decoder = (*Decoder)(nil)
@@ -198,10 +203,20 @@ func (d *Decoder) consume(s *stream, n int) {
 	rest := copy(s.buf, s.buf[n:])
 	clear(s.buf[rest:])
 	s.buf = s.buf[:rest]
+	s.off += n
 }
 
-// message parses one complete APDU and runs it through the session.
-func (d *Decoder) message(raw []byte, exact bool, dir int, t time.Time) []drivers.Event {
+// TakeMessages returns the messages decoded since the last call
+// (Options.Messages) and forgets them.
+func (d *Decoder) TakeMessages() []Message {
+	m := d.msgs
+	d.msgs = nil
+	return m
+}
+
+// message parses one complete APDU (starting at input offset off) and
+// runs it through the session.
+func (d *Decoder) message(raw []byte, exact bool, dir, off int, t time.Time) []drivers.Event {
 	var a *APDU
 	var err error
 	if exact {
@@ -212,12 +227,24 @@ func (d *Decoder) message(raw []byte, exact bool, dir int, t time.Time) []driver
 	if err != nil {
 		d.stats.DecodeErrors++
 		d.fail(err)
+		if d.opts.Messages && len(raw) >= 2 {
+			d.msgs = append(d.msgs, Message{Offset: off, Dir: dirOf(dir), Command: uint16(raw[0])<<8 | uint16(raw[1]), Name: commandNames[uint16(raw[0])<<8|uint16(raw[1])], Err: err})
+		}
 		return nil
+	}
+	var m Message
+	if d.opts.Messages {
+		m = Message{Offset: off, Dir: dirOf(dir), Command: a.Command(), Name: commandNames[a.Command()], Len: len(a.Data)}
+		m.Text, m.Err = describeAPDU(a, d.opts.Currency)
 	}
 	evs, err := d.sess.handle(a, dirOf(dir), t, d.opts.Currency)
 	if err != nil {
 		d.stats.DecodeErrors++
 		d.fail(err)
+	}
+	if d.opts.Messages {
+		m.Events = evs
+		d.msgs = append(d.msgs, m)
 	}
 	if d.sess.trackDropped {
 		d.sess.trackDropped = false

@@ -18,6 +18,11 @@
 // drivers.MaskPAN before they leave the package; track data (BMP 23, 24, 2D)
 // is skipped and never kept.
 //
+// With Options.Messages every APDU is also kept as a Message (its offset,
+// direction, command name and fields in words, masked like the events),
+// for `tillwatch decode zvt` and other views; SenderOf and GuessDirection
+// tell a register command from a terminal message.
+//
 // The building blocks are exported for tests, tools and the simulator:
 // SplitFrame/Frame/CRC (serial framing), ParseAPDU, DecodeStatus and friends
 // (fields), the request encoders (AuthRequest, StatusInfo, ...) and Redactor

@@ -123,6 +123,7 @@ func FuzzDecoder(f *testing.F) {
 			opts.Slip = fuzzSlip
 			opts.Charset = CharsetLatin1
 		}
+		opts.Messages = mode&16 != 0 // the decode view must not change the events
 		dir := drivers.Direction(mode >> 2 & 1)
 		whole, frames := decodeAll(t, opts, dir, data, nil)
 		cuts := []int{int(c1) % (len(data) + 1), int(c2) % (len(data) + 1)}

@@ -32,3 +32,11 @@ func redactText(cmd uint16, data []byte) {
 		}
 	}
 }
+
+// maskedText is trimText of b with every card number in it masked; b is
+// not changed.
+func maskedText(b []byte) string {
+	t := []byte(trimText(b))
+	maskTextPANs(t)
+	return string(t)
+}

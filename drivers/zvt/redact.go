@@ -166,6 +166,8 @@ func redactAPDU(raw []byte) []byte {
 		switch {
 		case tag == bmpPAN:
 			drivers.MaskBCDPAN(v)
+		case tag == bmpText || tag == bmpCardName:
+			maskTextPANs(v) // free text a terminal may print a card number in
 		case isTrack(tag):
 			fill(v, 0xEE)
 		case tag == bmpTLV:

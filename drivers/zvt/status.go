@@ -135,9 +135,9 @@ func (s *Status) field(tag byte, v []byte, off int) error {
 	case bmpCardTypeID:
 		s.CardTypeID = int(v[0])
 	case bmpCardName:
-		s.CardName = trimText(v)
+		s.CardName = maskedText(v)
 	case bmpText:
-		s.Text = trimText(v)
+		s.Text = maskedText(v) // free text: a terminal may print a card number in it
 	case bmpTotals:
 		s.Totals, err = decodeTotals(v)
 	case bmpTLV:

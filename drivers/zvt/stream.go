@@ -32,7 +32,7 @@ func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
 			d.link.Between(dir, s.buf[pos:pos+adv])
 		default:
 			if d.link.Frame(dir, frame) {
-				evs = append(evs, d.message(frame, true, dir, t)...)
+				evs = append(evs, d.message(frame, true, dir, s.off+pos, t)...)
 			}
 			clear(frame) // may hold card data; nothing refers to it any more
 		}
@@ -74,7 +74,7 @@ func (d *Decoder) feedTCP(dir int, t time.Time) (int, []drivers.Event) {
 			break
 		}
 		d.stats.Frames++
-		evs = append(evs, d.message(b[:hdr+n], false, dir, t)...)
+		evs = append(evs, d.message(b[:hdr+n], false, dir, s.off+pos, t)...)
 		pos += hdr + n
 	}
 	return pos, evs
