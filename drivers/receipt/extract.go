@@ -86,12 +86,16 @@ func (p *Profile) compile() []matcher {
 
 // asciiUpper upper-cases ASCII letters only, so byte offsets do not move.
 func asciiUpper(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r - 'a' + 'A'
+	// Byte by byte: strings.Map would turn an invalid byte into a 3-byte
+	// U+FFFD and move every offset after it (a slice out of range on a
+	// receipt with a stray byte).
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
 		}
-		return r
-	}, s)
+	}
+	return string(b)
 }
 
 // find returns the labels of one case-folded line, left to right, not
