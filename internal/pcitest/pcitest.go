@@ -67,6 +67,27 @@ func Find(t testing.TB, n Needles, dir string, blobs map[string][]byte) {
 	}
 }
 
+// FindInCapture reports (t.Errorf) every needle found in the capture file
+// at path: in the file's bytes, and in each device's decoded bytes, per
+// record and joined per stream. Records are base64 on disk, so searching
+// the file alone proves nothing.
+func FindInCapture(t testing.TB, n Needles, path string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("pcitest: %v", err)
+	}
+	check := func(where string, b []byte) {
+		for name, nd := range n {
+			if len(nd) > 0 && bytes.Contains(b, nd) {
+				t.Errorf("%s found in %s", name, where)
+			}
+		}
+	}
+	check(path, raw)
+	checkCapture(t, path, raw, check)
+}
+
 // checkCapture decodes a capture and searches each device's bytes, per
 // record and joined in order (a number split across reads).
 func checkCapture(t testing.TB, path string, raw []byte, check func(string, []byte)) {
