@@ -74,7 +74,11 @@ func TestWatcher(t *testing.T) {
 }
 
 // TestWatcherShared: two members of a $share group get each alert once
-// between them.
+// between them. No fixed wait: after the alerts a status goes out as a
+// fence. Statuses are not shared, so both members get it, and the broker
+// delivers one publisher's messages to a subscriber in order, so a copy of
+// an alert to the other member would have arrived before that member's
+// fence.
 func TestWatcherShared(t *testing.T) {
 	b, err := mqttbroker.Start("127.0.0.1:0", nil)
 	if err != nil {
@@ -83,7 +87,7 @@ func TestWatcherShared(t *testing.T) {
 	defer b.Close()
 	var ws []*Watcher
 	for _, id := range []string{"m1", "m2"} {
-		w, err := Dial(context.Background(), Options{Broker: b.URL(), ClientID: id, Share: "ops", NoStatus: true})
+		w, err := Dial(context.Background(), Options{Broker: b.URL(), ClientID: id, Share: "ops"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,25 +97,31 @@ func TestWatcherShared(t *testing.T) {
 	pub := publisher(t, b.URL())
 	publish(t, pub, "tillwatch/v1/s1/l1/alert/amount_mismatch", false, readTestdata(t, "alert_under_charge.json"))
 	publish(t, pub, "tillwatch/v1/s2/l1/alert/payment_without_receipt", false, readTestdata(t, "alert_no_receipt.json"))
+	publish(t, pub, "tillwatch/v1/fence/l1/status", false, []byte(`{"state":"online","site":"fence","lane":"l1"}`))
 	got := map[string]int{}
-	deadline := time.After(10 * time.Second)
-	for len(got) < 2 {
+	fenced := [2]bool{}
+	deadline := time.After(10 * time.Second) // bounds a hang; passing never waits for it
+	for !fenced[0] || !fenced[1] {
+		var m Message
+		var i int
 		select {
-		case m := <-ws[0].Messages():
-			got[m.Alert.ID]++
-		case m := <-ws[1].Messages():
-			got[m.Alert.ID]++
+		case m = <-ws[0].Messages():
+		case m = <-ws[1].Messages():
+			i = 1
 		case <-deadline:
-			t.Fatalf("got %v", got)
+			t.Fatalf("fences %v, alerts %v", fenced, got)
+		}
+		switch {
+		case m.Status != nil && m.Site == "fence":
+			fenced[i] = true
+		case m.Alert != nil:
+			got[m.Alert.ID]++
+		default:
+			t.Errorf("unexpected message %+v", m)
 		}
 	}
-	// A copy to the other member would arrive right behind the first.
-	select {
-	case m := <-ws[0].Messages():
-		got[m.Alert.ID]++
-	case m := <-ws[1].Messages():
-		got[m.Alert.ID]++
-	case <-time.After(300 * time.Millisecond):
+	if len(got) != 2 {
+		t.Errorf("alerts %v, want two", got)
 	}
 	for id, n := range got {
 		if n != 1 {
