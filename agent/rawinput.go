@@ -3,6 +3,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"maps"
 	"slices"
 	"time"
@@ -27,14 +28,18 @@ import (
 // in the decoder reaches the journal and its payment finds it.
 
 // rawDevices says how each device's raw bytes are made safe to write:
-// print streams are masked as text, terminals go through their protocol's
+// print streams are masked as text (those read as images go through the
+// raster redactor, which holds an image until it is read and blanks the
+// card numbers in it), terminals go through their protocol's
 // redactor (a fresh one: redactors keep stream state).
 func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 	var out []rawlog.Device
 	reds := ln.Redactors()
 	for _, d := range devs {
 		rd := rawlog.Device{Name: d.Name}
-		if d.Protocol == "escpos" {
+		if rr, ok := reds[d.Name].(*escpos.RasterRedactor); ok {
+			rd.Redactor = rr // images are held until read, card numbers blanked
+		} else if d.Protocol == "escpos" {
 			rd.Text = true
 		} else if r := reds[d.Name]; r != nil {
 			rd.Redactor = r

@@ -409,7 +409,7 @@ func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observ
 			wide := isWide(chars[i])
 			for k := 1; k <= maxPieces && j+k <= m; k++ {
 				box := union(l.Pieces[j : j+k])
-				if box.Dx() > 2*l.Height()+4 {
+				if k > 1 && box.Dx() > 2*l.Height()+4 {
 					break
 				}
 				cost := c0 + spaceCost(i, j) + glyphCost(j, k, box, chars[i]) + d.widthCost(chars[i], box.Dx(), l.Height())
