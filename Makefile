@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
 
-.PHONY: all build test demo demo-notify lint race cross dist bench fuzz clean scenarios fleet raster-corpus
+.PHONY: all build test demo demo-notify lint race cross dist bench fuzz clean scenarios fleet raster-corpus code-tables
 
 all: lint test build
 
@@ -134,6 +134,11 @@ scenarios:
 # fonts-noto-cjk, fonts-wqy-zenhei and fonts-arphic-uming; see testdata/raster/README.md.
 raster-corpus:
 	$(GO) run ./internal/rastercorpus -out testdata/raster
+
+# Regenerates drivers/escpos/tables_gen.go (code tables golang.org/x/text lacks) from the
+# Unicode mapping files as glibc ships them (Debian's locales: /usr/share/i18n/charmaps).
+code-tables:
+	$(GO) run ./internal/codetables -out drivers/escpos/tables_gen.go
 
 clean:
 	rm -rf bin dist

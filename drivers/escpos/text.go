@@ -40,7 +40,7 @@ var charmaps = map[string]*charmap.Charmap{
 // codePages builds the single-byte tables once; they are never written
 // after that.
 var codePages = sync.OnceValue(func() map[string]*codeTable {
-	m := make(map[string]*codeTable, len(charmaps)+1)
+	m := make(map[string]*codeTable, len(charmaps)+1+len(generatedTables))
 	for name, cm := range charmaps {
 		t := &codeTable{name: name}
 		for b := 0; b < 256; b++ {
@@ -62,12 +62,28 @@ var codePages = sync.OnceValue(func() map[string]*codeTable {
 		}
 	}
 	m[k.name] = k
+	// Tables golang.org/x/text lacks, generated from the Unicode mapping
+	// files (tables_gen.go, internal/codetables).
+	for name, up := range generatedTables {
+		t := &codeTable{name: name}
+		for b := 0; b < 256; b++ {
+			switch {
+			case b < 0x80:
+				t.runes[b] = rune(b)
+			case up[b-0x80] == 0:
+				t.runes[b] = utf8.RuneError
+			default:
+				t.runes[b] = up[b-0x80]
+			}
+		}
+		m[name] = t
+	}
 	return m
 })
 
 // CodePages lists the single-byte code table names the decoder maps.
 func CodePages() []string {
-	names := make([]string, 0, len(charmaps)+1)
+	names := make([]string, 0, len(charmaps)+1+len(generatedTables))
 	for n := range codePages() {
 		names = append(names, n)
 	}
