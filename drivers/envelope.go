@@ -38,6 +38,8 @@ func Unmarshal(b []byte) (Event, error) {
 		e = &Settlement{}
 	case "link":
 		e = &Link{}
+	case "damage":
+		e = &Damage{}
 	default:
 		return nil, fmt.Errorf("drivers: unmarshal event: unknown type %q", env.Type)
 	}

@@ -48,10 +48,10 @@ type Decoder interface {
 }
 
 // Event is what a decoder emits. The concrete types are *Receipt, *Payment,
-// *PrinterStatus, *Settlement and *Link.
+// *PrinterStatus, *Settlement, *Link and *Damage.
 type Event interface {
 	// EventType names the event: "receipt", "payment", "printer_status",
-	// "settlement" or "link".
+	// "settlement", "link" or "damage".
 	EventType() string
 	// When is the time the event happened (the time of its decisive byte).
 	When() time.Time

@@ -58,6 +58,10 @@ type Alert struct {
 	// Confidence says how sure a pairing of a receipt with a payment of
 	// another amount is (amount_mismatch only): high, medium or low.
 	Confidence Confidence `json:"confidence,omitempty"`
+	// Damage, when set, is damage the decoders saw on the line where the
+	// alert's evidence may sit (the payment a receipt lacks, ...): the
+	// alert is a warning, the incident may not have happened.
+	Damage *DamageEvidence `json:"damage,omitempty"`
 	// Cashier is who rang the receipt, as the receipt printed it, when
 	// the receipt profile finds one.
 	Cashier string `json:"cashier,omitempty"`

@@ -50,6 +50,9 @@ type Config struct {
 	// Disable lists alert kinds whose rule does not run (e.g.
 	// "printer_fault"). Every rule runs by default.
 	Disable []string
+	// IgnoreDamage decides as if the decoders had reported no damage and
+	// every receipt added up (see damage.go): for comparison runs only.
+	IgnoreDamage bool
 }
 
 // DefaultConfig returns the defaults of ARCHITECTURE.md.

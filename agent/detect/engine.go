@@ -13,23 +13,26 @@ import (
 // I/O, starts no goroutine and reads no clock. It is not safe for
 // concurrent use. Events must not be changed after Observe.
 type Engine struct {
-	cfg      Config
-	rules    []rule
-	clock    time.Time
-	resumeAt time.Time // alerts that happened before it are not reported
-	seq      uint64
-	pays     []*payment
-	recs     []*receipt
-	refunds  []*refundTx // approved terminal refunds and voids
-	printers []*printer  // sorted by device name
-	links    []*link     // sorted by device name
-	roles    map[string]string
-	ledger   ledger
-	order    laneOrder // whether the lane prints receipts before or after payments
-	first    time.Time // the first event's time: what came before was not seen
-	seen     map[string]time.Time
-	out      []Alert
-	cashier  string // who rang the lane's last receipt that named one
+	cfg       Config
+	rules     []rule
+	clock     time.Time
+	resumeAt  time.Time // alerts that happened before it are not reported
+	seq       uint64
+	pays      []*payment
+	recs      []*receipt
+	refunds   []*refundTx // approved terminal refunds and voids
+	printers  []*printer  // sorted by device name
+	links     []*link     // sorted by device name
+	roles     map[string]string
+	ledger    ledger
+	order     laneOrder     // whether the lane prints receipts before or after payments
+	damage    []*damageSpan // damage on the line, per device (see damage.go)
+	selfCheck selfCheck     // whether the lane's receipts add up
+	readable  selfCheck     // whether the lane's jobs carry something the profile reads
+	first     time.Time     // the first event's time: what came before was not seen
+	seen      map[string]time.Time
+	out       []Alert
+	cashier   string // who rang the lane's last receipt that named one
 }
 
 // New returns an engine for cfg; zero fields take their defaults.
@@ -107,6 +110,13 @@ func (e *Engine) Observe(ev drivers.Event) []Alert {
 			e.tick(v.Time)
 			if id, ok := e.fresh(v); ok {
 				e.addLink(v, id)
+			}
+		}
+	case *drivers.Damage:
+		if v != nil && !e.cfg.IgnoreDamage {
+			e.tick(v.Time)
+			if _, ok := e.fresh(v); ok {
+				e.addDamage(v)
 			}
 		}
 	}
@@ -278,6 +288,7 @@ func (e *Engine) prune() {
 	for _, l := range e.links {
 		l.trim(long)
 	}
+	e.trimDamage(long)
 	e.ledger.trim(e.clock.Add(-e.cfg.SettlementWindow - e.cfg.ClockSkew))
 	maps.DeleteFunc(e.seen, func(_ string, at time.Time) bool { return at.Before(cutoff) })
 }

@@ -47,6 +47,7 @@ func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
 	e.learnRole(v.Device, RolePrinter)
 	r := newReceipt(&e.cfg, v, id, e.next())
 	e.recs = append(e.recs, r)
+	e.checkReceipt(v, r)
 	if e.surelyFailed(r) {
 		e.confirm(r)
 	}

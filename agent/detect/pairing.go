@@ -28,7 +28,14 @@ import (
 //     payment: at least orderMin of the last orderKeep exact matches were
 //     made and none of them had its receipt first;
 //   - the receipt printed first and the printer was faulted when the sale
-//     was approved: the sale's missing receipt has its own cause.
+//     was approved: the sale's missing receipt has its own cause;
+//   - the sale's own receipt job printed after it and failed (a failed job
+//     with exactly its amount): its missing receipt has its own cause;
+//   - the line that would carry a missing half was damaged between them
+//     (printer data after the sale and before the receipt's job, a
+//     terminal frame after the sale and before the receipt; a terminal
+//     frame after the receipt and before a later sale): the missing half
+//     may sit in the damaged bytes (see damage.go).
 
 // orderKeep is how many recent exact matches the lane's order is learnt
 // from, and orderMin how many it takes before the order counts.
@@ -87,10 +94,44 @@ func (e *Engine) receiptFirst(r *receipt, t time.Time) bool {
 // related reports whether a sale may be the payment of a receipt of
 // another amount (see the rules above).
 func (e *Engine) related(r *receipt, p *payment) bool {
+	if e.failedReceiptOf(p) != nil {
+		return false // its own receipt job printed and failed
+	}
 	if !e.receiptFirst(r, p.at) {
+		if p.at.Before(r.start) {
+			if _, ok := e.damagedDuring(RolePrinter, p.at, r.start); ok {
+				return false // the sale's own receipt may sit in the damage
+			}
+		}
+		if p.at.Add(txnTail).Before(r.at) {
+			if _, ok := e.damagedDuring(RoleTerminal, p.at.Add(txnTail), r.at); ok {
+				return false // the receipt's own payment may sit in the damage
+			}
+		}
 		return !e.checkoutBetween(p, r)
 	}
+	if _, ok := e.damagedDuring(RoleTerminal, r.at, p.at); ok {
+		return false // the receipt's own payment may sit in the damage
+	}
 	return !e.otherReceiptBetween(r, p.at) && !e.order.paymentFirst() && !e.faultedAt(p.at)
+}
+
+// txnTail is how long after a sale's result its own exchange goes on (the
+// terminal's completion, the acknowledgements): damage within it is not
+// another sale's.
+const txnTail = 1500 * time.Millisecond
+
+// failedReceiptOf returns a job that failed to print, with exactly a
+// sale's amount on it, printed after the sale within the match window: the
+// sale's own receipt, which did not print.
+func (e *Engine) failedReceiptOf(p *payment) *receipt {
+	for _, r := range e.recs {
+		if r.state == recFailed && !r.reprint && r.card > 0 && e.equal(r.card, p.ev.Amount) &&
+			!r.at.Before(p.at.Add(-e.cfg.ClockSkew)) && e.within(r.at, p.at) {
+			return r
+		}
+	}
+	return nil
 }
 
 // checkoutBetween reports whether a receipt printed between a sale and a

@@ -63,21 +63,20 @@ func (amountMismatch) refund(e *Engine, t trigger) []finding {
 	}
 	ids := []string{r.id, rt.id}
 	ev := r.evidence
-	return []finding{{
-		alert: Alert{
-			Kind: KindAmountMismatch, Severity: Critical, State: Raised, Time: maxTime(r.at, rt.at),
-			Summary: what + " of " + FormatMoney(v.Amount, cur) + " at " + clock(rt.at) + traceNote(v) + " but refund " +
-				receiptName(r) + " gives back " + FormatMoney(r.refund, cur) + " to the card: " +
-				FormatMoney(max(delta, -delta), cur) + " " + how + " went back to the card." + doubt,
-			Payment:    paymentEvidence(v),
-			Receipt:    &ev,
-			Delta:      &delta,
-			Currency:   cur,
-			Device:     v.Device,
-			Confidence: conf,
-		},
-		evidence: ids,
-	}}
+	a := Alert{
+		Kind: KindAmountMismatch, Severity: Critical, State: Raised, Time: maxTime(r.at, rt.at),
+		Summary: what + " of " + FormatMoney(v.Amount, cur) + " at " + clock(rt.at) + traceNote(v) + " but refund " +
+			receiptName(r) + " gives back " + FormatMoney(r.refund, cur) + " to the card: " +
+			FormatMoney(max(delta, -delta), cur) + " " + how + " went back to the card." + doubt,
+		Payment:    paymentEvidence(v),
+		Receipt:    &ev,
+		Delta:      &delta,
+		Currency:   cur,
+		Device:     v.Device,
+		Confidence: conf,
+	}
+	e.lower(&a, RolePrinter, r.start.Add(-e.cfg.ClockSkew), r.at.Add(e.cfg.ClockSkew), "the refund receipt's amount may have been misread")
+	return []finding{{alert: a, evidence: ids}}
 }
 
 // refundReceiptsFor returns the open refund receipts a terminal refund of

@@ -107,16 +107,20 @@ func raiseDup(e *Engine, p, q *payment) finding {
 	if q.at.Before(p.at) {
 		first, second = q, p
 	}
-	return finding{
-		alert: Alert{
-			Kind: KindDuplicateCharge, Severity: Critical, State: Raised, Time: second.at,
-			Summary: "Card " + drivers.MaskPAN(ev.Card) + " charged " + FormatMoney(ev.Amount, ev.Currency) + " twice: at " +
-				clock(first.at) + traceNote(&first.ev) + " and at " + clock(second.at) + traceNote(&second.ev) +
-				", with one receipt; the charge at " + clock(p.at) + traceNote(ev) + " has none.",
-			Payment: paymentEvidence(ev), Currency: ev.Currency, Device: ev.Device,
-		},
-		evidence: d.evidence,
+	a := Alert{
+		Kind: KindDuplicateCharge, Severity: Critical, State: Raised, Time: second.at,
+		Summary: "Card " + drivers.MaskPAN(ev.Card) + " charged " + FormatMoney(ev.Amount, ev.Currency) + " twice: at " +
+			clock(first.at) + traceNote(&first.ev) + " and at " + clock(second.at) + traceNote(&second.ev) +
+			", with one receipt; the charge at " + clock(p.at) + traceNote(ev) + " has none.",
+		Payment: paymentEvidence(ev), Currency: ev.Currency, Device: ev.Device,
 	}
+	// A void or reversal of one of them, or the other receipt, may sit in
+	// damaged bytes.
+	until := p.at.Add(e.cfg.wait())
+	if !e.lower(&a, RoleTerminal, first.at.Add(-e.cfg.ClockSkew), until, "a void or reversal of one of them may be in it") {
+		e.lower(&a, RolePrinter, first.at, until, "the other charge's receipt may be in it")
+	}
+	return finding{alert: a, evidence: d.evidence}
 }
 
 // dupFor returns the duplicate-charge sale a void or refund undoes: for a

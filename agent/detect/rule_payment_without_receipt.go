@@ -29,17 +29,18 @@ func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
 		sev = Warning
 		summary += " The printer link (" + l.dev + ") was down " + sp.String() + ": the receipt may have printed unseen."
 	}
-	return []finding{{
-		alert: Alert{
-			Kind: KindPaymentWithoutReceipt, Severity: sev, State: Raised, Time: ev.Time,
-			Summary:  summary,
-			Payment:  paymentEvidence(ev),
-			Printer:  &pe,
-			Currency: ev.Currency,
-			Device:   ev.Device,
-		},
-		evidence: []string{p.id},
-	}}
+	a := Alert{
+		Kind: KindPaymentWithoutReceipt, Severity: sev, State: Raised, Time: ev.Time,
+		Summary:  summary,
+		Payment:  paymentEvidence(ev),
+		Printer:  &pe,
+		Currency: ev.Currency,
+		Device:   ev.Device,
+	}
+	if !e.lower(&a, RolePrinter, p.at.Add(-e.cfg.window()), e.clock, "its receipt may be in it") {
+		e.lower(&a, RoleTerminal, p.at.Add(txnTail), e.clock, "a void or reversal of it may be in it")
+	}
+	return []finding{{alert: a, evidence: []string{p.id}}}
 }
 
 // undecidedReceipt returns when the last card receipt in a payment's

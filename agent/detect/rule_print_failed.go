@@ -21,15 +21,16 @@ func (printFailed) check(e *Engine, t trigger) []finding {
 	if r.card > 0 {
 		what += " (card " + FormatMoney(r.card, r.currency) + ")"
 	}
-	return []finding{{
-		alert: Alert{
-			Kind: KindPrintFailed, Severity: Warning, State: Raised, Time: r.at,
-			Summary:  what + " ending " + clock(r.at) + " did not complete: " + r.failure + ".",
-			Receipt:  &ev,
-			Printer:  &pe,
-			Currency: r.currency,
-			Device:   r.dev,
-		},
-		evidence: []string{r.id},
-	}}
+	a := Alert{
+		Kind: KindPrintFailed, Severity: Warning, State: Raised, Time: r.at,
+		Summary:  what + " ending " + clock(r.at) + " did not complete: " + r.failure + ".",
+		Receipt:  &ev,
+		Printer:  &pe,
+		Currency: r.currency,
+		Device:   r.dev,
+	}
+	if !r.cut {
+		e.lower(&a, RolePrinter, r.start, r.at, "the cut may be in it")
+	}
+	return []finding{{alert: a, evidence: []string{r.id}}}
 }

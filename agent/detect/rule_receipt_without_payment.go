@@ -33,11 +33,17 @@ func (receiptWithoutPayment) check(e *Engine, t trigger) []finding {
 		summary += " The terminal link (" + l.dev + ") was down " + sp.String() + ": the payment may have gone unseen."
 	}
 	ev := r.evidence
-	return []finding{{
-		alert: Alert{
-			Kind: KindReceiptWithoutPayment, Severity: sev, State: Raised, Time: r.at,
-			Summary: summary, Receipt: &ev, Currency: r.currency, Device: r.dev,
-		},
-		evidence: []string{r.id},
-	}}
+	a := Alert{
+		Kind: KindReceiptWithoutPayment, Severity: sev, State: Raised, Time: r.at,
+		Summary: summary, Receipt: &ev, Currency: r.currency, Device: r.dev,
+	}
+	if !e.lower(&a, RoleTerminal, r.at.Add(-e.cfg.window()), r.at.Add(e.cfg.window()), "the payment may be in it") {
+		// A sale kept from it by damaged printer data between them.
+		for _, p := range e.candidates(r) {
+			if p.at.Before(r.start) && e.lower(&a, RolePrinter, p.at, r.start, "this may be the receipt of the card payment at "+clock(p.at)) {
+				break
+			}
+		}
+	}
+	return []finding{{alert: a, evidence: []string{r.id}}}
 }

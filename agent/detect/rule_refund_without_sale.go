@@ -42,13 +42,16 @@ func (refundWithoutSale) check(e *Engine, t trigger) []finding {
 		sev = Warning
 		summary += " The " + role + " link (" + l.dev + ") was down " + sp.String() + ": it may have gone unseen."
 	}
-	return []finding{{
-		alert: Alert{
-			Kind: KindRefundWithoutSale, Severity: sev, State: Raised, Time: rt.at,
-			Summary: summary, Payment: paymentEvidence(v), Currency: v.Currency, Device: v.Device,
-		},
-		evidence: []string{rt.id},
-	}}
+	a := Alert{
+		Kind: KindRefundWithoutSale, Severity: sev, State: Raised, Time: rt.at,
+		Summary: summary, Payment: paymentEvidence(v), Currency: v.Currency, Device: v.Device,
+	}
+	if role == RoleTerminal {
+		e.lower(&a, RoleTerminal, from, rt.at, "the sale may be in it")
+	} else {
+		e.lower(&a, RolePrinter, from, e.clock, "the refund receipt may be in it")
+	}
+	return []finding{{alert: a, evidence: []string{rt.id}}}
 }
 
 // originalName names the sale a void or refund refers to.

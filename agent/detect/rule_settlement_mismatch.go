@@ -49,11 +49,10 @@ func (settlementMismatch) check(e *Engine, t trigger) []finding {
 		sev = Warning
 		summary += " The terminal link (" + l.dev + ") was down " + sp.String() + ": payments may be missing from the journal."
 	}
-	return []finding{{
-		alert: Alert{
-			Kind: KindSettlementMismatch, Severity: sev, State: Raised, Time: s.at,
-			Summary: summary, Delta: &delta, Currency: cur, Device: s.dev,
-		},
-		evidence: []string{s.id},
-	}}
+	a := Alert{
+		Kind: KindSettlementMismatch, Severity: sev, State: Raised, Time: s.at,
+		Summary: summary, Delta: &delta, Currency: cur, Device: s.dev,
+	}
+	e.lower(&a, RoleTerminal, from, s.at, "payments may be missing from the journal")
+	return []finding{{alert: a, evidence: []string{s.id}}}
 }

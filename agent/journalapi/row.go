@@ -107,6 +107,8 @@ func RowOf(e journal.Entry, currency string) Row {
 		if !v.Up {
 			r.What = "down: " + v.Reason
 		}
+	case *drivers.Damage:
+		r.What = fmt.Sprintf("damaged on the line: %s, %d frames", v.What, v.Frames)
 	}
 	return r
 }

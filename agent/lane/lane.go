@@ -32,11 +32,16 @@ const IdleGap = time.Second
 
 // New builds the decoders, redactors and the detector a config describes.
 // Each device's protocol settings (a terminal template, a profile) are read
-// once, here.
-func New(cfg *configs.Config) (*Lane, error) {
+// once, here. tune, when given, changes the detector's settings further
+// (comparison runs, e.g. detect.Config.IgnoreDamage).
+func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
+	dc := DetectConfig(cfg)
+	for _, f := range tune {
+		f(&dc)
+	}
 	l := &Lane{
 		decoders: map[string]drivers.Decoder{}, redactors: map[string]func() Redactor{},
-		lastSeen: map[string]time.Time{}, engine: detect.New(DetectConfig(cfg)),
+		lastSeen: map[string]time.Time{}, engine: detect.New(dc),
 		lang: words.Of(cfg.Locale), loc: cfg.Location(),
 	}
 	for _, d := range cfg.Devices {
@@ -93,7 +98,16 @@ func (l *Lane) Feed(dev string, c drivers.Chunk) ([]drivers.Event, error) {
 	if c.Time.After(l.lastSeen[dev]) {
 		l.lastSeen[dev] = c.Time
 	}
-	return stamp(dev, dec.Feed(c)), nil
+	return stamp(dev, withDamage(dec, dec.Feed(c))), nil
+}
+
+// withDamage adds to a decoder's events the damage it reported (see
+// drivers.DamageSource).
+func withDamage(dec drivers.Decoder, evs []drivers.Event) []drivers.Event {
+	if ds, ok := dec.(drivers.DamageSource); ok {
+		evs = append(evs, ds.TakeDamage()...)
+	}
+	return evs
 }
 
 // Idle lets the decoder of every device that has been quiet for IdleGap
@@ -106,7 +120,7 @@ func (l *Lane) Idle(now time.Time) []drivers.Event {
 		if now.Sub(l.lastSeen[n]) < IdleGap {
 			continue
 		}
-		evs = append(evs, stamp(n, l.decoders[n].Flush(now))...)
+		evs = append(evs, stamp(n, withDamage(l.decoders[n], l.decoders[n].Flush(now)))...)
 	}
 	return evs
 }
@@ -128,10 +142,10 @@ func (l *Lane) EndOfInput(end time.Time) []drivers.Event {
 	var evs []drivers.Event
 	for _, n := range l.names {
 		if fa, ok := l.decoders[n].(flushAller); ok {
-			evs = append(evs, stamp(n, fa.FlushAll())...)
+			evs = append(evs, stamp(n, withDamage(l.decoders[n], fa.FlushAll()))...)
 			continue
 		}
-		evs = append(evs, stamp(n, l.decoders[n].Flush(end))...)
+		evs = append(evs, stamp(n, withDamage(l.decoders[n], l.decoders[n].Flush(end)))...)
 	}
 	return evs
 }

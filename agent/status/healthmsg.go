@@ -64,6 +64,9 @@ type HealthLink struct {
 	State  string    `json:"state"`
 	Since  time.Time `json:"since,omitzero"`
 	Reason string    `json:"reason,omitempty"`
+	// Damaged counts the frames the device's decoder saw damaged on the
+	// line since start (Device.Damaged).
+	Damaged int64 `json:"damaged_frames"`
 }
 
 // HealthClock says whether the clock is synchronised.
@@ -91,7 +94,7 @@ func (s Snapshot) HealthMessage() HealthMessage {
 	}
 	h.BufferShed = h.Buffer.Shed.Total() + h.Buffer.MemoryShed.Total()
 	for _, d := range s.Devices {
-		l := HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason}
+		l := HealthLink{State: d.LinkState(), Since: d.Since, Reason: d.Reason, Damaged: d.Damaged}
 		if s.Stopping {
 			l = HealthLink{State: LinkDown, Since: s.Now.UTC(), Reason: ReasonAgentStopped}
 		}

@@ -14,6 +14,7 @@ type collector struct {
 
 	info, chunks, bytes, events, alerts *prometheus.Desc
 	outbox, linkUp, uplink, healthy     *prometheus.Desc
+	damaged                             *prometheus.Desc
 }
 
 func newCollector(src Source) *collector {
@@ -31,12 +32,13 @@ func newCollector(src Source) *collector {
 		linkUp:  d("link_up", "1 while the device's link is up.", "device", "role"),
 		uplink:  d("uplink_connected", "1 while connected to the MQTT broker."),
 		healthy: d("healthy", "1 while /healthz answers 200."),
+		damaged: d("damaged_frames_total", "Frames a device's decoder saw damaged on the line (failed checks, frames cut short, impossible commands).", "device"),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.info, c.chunks, c.bytes, c.events, c.alerts, c.outbox, c.linkUp, c.uplink, c.healthy} {
+	for _, d := range []*prometheus.Desc{c.info, c.chunks, c.bytes, c.events, c.alerts, c.outbox, c.linkUp, c.uplink, c.healthy, c.damaged} {
 		ch <- d
 	}
 }
@@ -59,6 +61,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, d := range s.Devices {
 		m(c.linkUp, prometheus.GaugeValue, b2f(d.Up), d.Name, d.Role)
+		m(c.damaged, prometheus.CounterValue, float64(d.Damaged), d.Name)
 	}
 	m(c.uplink, prometheus.GaugeValue, b2f(s.Uplink.Connected))
 	m(c.healthy, prometheus.GaugeValue, b2f(c.src.Health() == nil))

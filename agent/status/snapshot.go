@@ -93,6 +93,10 @@ type Device struct {
 	// LastData is when the last bytes arrived.
 	LastData time.Time `json:"last_data,omitzero"`
 	Bytes    int       `json:"bytes"`
+	// Damaged counts the frames the device's decoder saw damaged on the
+	// line (failed checks, frames cut short, impossible commands) since
+	// start: a noisy cable or adapter.
+	Damaged int64 `json:"damaged_frames"`
 }
 
 // Link states, as /healthz and the health topic name them.

@@ -108,6 +108,10 @@ func (v *View) Events(evs []drivers.Event) {
 			v.payment(e)
 		case *drivers.PrinterStatus:
 			v.today.status(e)
+		case *drivers.Damage:
+			if d := v.device(e.Device); d != nil {
+				d.Damaged += int64(max(e.Frames, 1))
+			}
 		}
 	}
 }

@@ -15,5 +15,7 @@
 // Severity of a raised alert that the detector lowered to a warning tells
 // that a link was down at the time (the detector does so only then for
 // payment_without_receipt, receipt_without_payment, refund_without_sale
-// and settlement_mismatch); the summary says so.
+// and settlement_mismatch); the summary says so. An alert lowered because
+// its evidence may sit in bytes damaged on the line carries Alert.Damage,
+// and its summary says that instead (damage.go).
 package words

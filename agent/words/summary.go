@@ -40,7 +40,13 @@ func Summary(al *detect.Alert, lang Lang, loc *time.Location) string {
 		return al.Summary // a kind this package does not know
 	}
 	s := fill(tmpl, facts(al, b, lang, loc))
-	if al.State == detect.Raised && al.Severity == detect.Warning {
+	if rs, ok := refundSummary(al, lang, loc); ok {
+		s = rs
+	}
+	switch {
+	case al.State == detect.Raised && al.Damage != nil:
+		s += damageSentence(al, lang, loc) // lowered for damage on the line
+	case al.State == detect.Raised && al.Severity == detect.Warning:
 		s += b.linkDown[al.Kind]
 	}
 	if al.State == detect.Raised {

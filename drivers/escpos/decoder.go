@@ -44,6 +44,7 @@ type Decoder struct {
 	text    textState
 	job     *job
 	held    *drivers.Receipt // a cut receipt waiting for a drawer kick
+	dmg     drivers.DamageReporter
 	st      statusState
 	page    pageState
 	det     detailState
@@ -108,8 +109,19 @@ func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
 func (d *Decoder) Flush(now time.Time) []drivers.Event {
 	d.out = nil
 	d.expire(now)
+	d.dmg.Flush(now)
 	return d.out
 }
+
+var _ drivers.DamageSource = (*Decoder)(nil)
+
+// Damaged implements drivers.DamageSource: impossible commands (a prefix
+// followed by a control or 8-bit byte), stray control bytes and text bytes
+// that did not decode.
+func (d *Decoder) Damaged() int64 { return d.dmg.Total() }
+
+// TakeDamage implements drivers.DamageSource.
+func (d *Decoder) TakeDamage() []drivers.Event { return d.dmg.Take() }
 
 // FlushAll ends everything at the end of input: the open job is returned
 // with Ended "eof" (Cut false), a held cut receipt is returned, pending
@@ -165,6 +177,12 @@ func (d *Decoder) expire(now time.Time) {
 		d.releaseHeld()
 	}
 	if d.job != nil && now.Sub(d.job.last) > d.jobTimeout {
+		if d.cmdLen > 0 || d.skip > 0 || d.inNUL {
+			// A command still waiting for its bytes when the line went
+			// quiet: they were lost on the line (a register sends whole
+			// commands).
+			d.dmg.Note(d.job.last, drivers.FromHost, "cut_short")
+		}
 		d.endJob("idle", false, d.job.last)
 	}
 	d.st.expire(d, now)
@@ -322,6 +340,11 @@ func (d *Decoder) unknown(a, b byte) {
 	if d.job != nil {
 		d.job.unknown++
 	}
+	if b < 0x20 || b > 0x7E {
+		// No printer's command is a prefix and a control or 8-bit byte:
+		// the stream was damaged on the line.
+		d.dmg.Note(d.now, drivers.FromHost, "impossible_command")
+	}
 	d.item(Item{Offset: d.cmdAt, Kind: KindUnknown, Bytes: fmt.Sprintf("%02X %02X", a, b)})
 }
 
@@ -361,9 +384,25 @@ func (d *Decoder) control(b byte) {
 		if d.ps.star {
 			d.kick(d.hostOff-1, "BEL", "drawer 1")
 		}
-	default: // NUL and the rest print nothing
+	case nul: // padding some drivers send
 		d.text.eol = 0
+	default: // the rest print nothing
+		d.text.eol = 0
+		if strayControl(b) {
+			d.dmg.Note(d.now, drivers.FromHost, "stray_control")
+		}
 	}
+}
+
+// strayControl reports whether a control byte is one no printer dialect
+// uses (SO, SI, DC1-DC4, VT, BS, RS, US are text or buffer controls on
+// some): seen in a print stream, the line damaged it.
+func strayControl(b byte) bool {
+	switch b {
+	case 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x15, 0x16, 0x17, 0x19, 0x1A:
+		return true
+	}
+	return false
 }
 
 // printable adds a text byte to the current line.

@@ -1,6 +1,9 @@
 package escpos
 
-import "github.com/tillwatch/tillwatch/drivers/raster"
+import (
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
 
 // exec applies a complete command header p (its body, if any, is skipped
 // or captured by the framing state machine and seen by execBody).
@@ -176,6 +179,9 @@ func (d *Decoder) execGS(p []byte) {
 		switch n {
 		case 1, 49, 66, 98, 104:
 			mode = "partial"
+		case 0, 48, 65, 97, 103:
+		default: // no cut mode: the line damaged the command
+			d.dmg.Note(d.now, drivers.FromHost, "impossible_command")
 		}
 		d.cut("GS V", mode)
 		return

@@ -45,6 +45,24 @@ type Decoder struct {
 
 var _ drivers.Decoder = (*Decoder)(nil)
 
+// TakeDamage passes on the damage the inner decoder reported, if it
+// reports any (drivers.DamageSource).
+func (d *Decoder) TakeDamage() []drivers.Event {
+	if ds, ok := d.inner.(drivers.DamageSource); ok {
+		return ds.TakeDamage()
+	}
+	return nil
+}
+
+// Damaged passes on the inner decoder's count of damaged frames (0 when it
+// does not count them).
+func (d *Decoder) Damaged() int64 {
+	if ds, ok := d.inner.(drivers.DamageSource); ok {
+		return ds.Damaged()
+	}
+	return 0
+}
+
 // NewDecoder wraps inner with the slip profile prof.
 func NewDecoder(inner drivers.Decoder, prof *Profile) *Decoder {
 	return &Decoder{inner: inner, prof: prof}

@@ -30,7 +30,18 @@ type Decoder struct {
 	link      drivers.Exchange // ACK, NAK and noise between binary frames
 	requested int64
 	stats     Stats
+	dmg       drivers.DamageReporter // frames that failed their check or framing, cut short, noise
+	lastT     time.Time              // time of the last chunk
 }
+
+var _ drivers.DamageSource = (*Decoder)(nil)
+
+// Damaged implements drivers.DamageSource: frames that failed their check
+// or framing, were cut short, or noise skipped between frames.
+func (d *Decoder) Damaged() int64 { return d.dmg.Total() }
+
+// TakeDamage implements drivers.DamageSource.
+func (d *Decoder) TakeDamage() []drivers.Event { return d.dmg.Take() }
 
 var _ drivers.Decoder = (*Decoder)(nil)
 
@@ -48,6 +59,7 @@ func (d *Decoder) Stats() Stats {
 // Feed consumes one chunk and returns the events it completed.
 func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
 	dir := dirIndex(c.Dir)
+	d.lastT = c.Time
 	var evs []drivers.Event
 	for data := c.Data; len(data) > 0; {
 		n := min(len(data), d.t.framing.Max+1)
@@ -75,7 +87,9 @@ func (d *Decoder) Flush(now time.Time) []drivers.Event {
 		d.stats.LastError = frameErr(ErrFraming, "%d bytes of an incomplete frame dropped at flush", len(d.in[dir]))
 		clear(d.in[dir])
 		d.in[dir] = d.in[dir][:0]
+		d.dmg.Note(d.lastT, drivers.Direction(dir), "cut_short")
 	}
+	d.dmg.Flush(now)
 	d.stats.Events += len(evs)
 	return evs
 }
@@ -92,15 +106,22 @@ func (d *Decoder) drain(dir int, at time.Time, atEOF bool) []drivers.Event {
 		}
 		switch {
 		case err != nil:
+			what := "framing"
 			if errors.Is(err, ErrLRC) {
 				d.stats.LRCErrors++
+				what = "lrc"
 			} else {
 				d.stats.FramingErrors++
 			}
 			d.stats.LastError = err
+			d.dmg.Note(at, drivers.Direction(dir), what)
 		case body == nil:
 			if d.t.framing.Type != FramingLines {
+				noise := d.link.Counts().NoiseBytes
 				d.link.Between(dir, buf[pos:pos+adv])
+				if d.link.Counts().NoiseBytes > noise {
+					d.dmg.Note(at, drivers.Direction(dir), "noise")
+				}
 			}
 		default:
 			d.stats.Frames++

@@ -53,7 +53,18 @@ type Decoder struct {
 	link  drivers.Exchange // ACK/NAK, retransmissions
 	sess  session
 	stats Stats
+	dmg   drivers.DamageReporter // frames that failed their LRC or framing, cut short, noise
+	lastT time.Time              // time of the last chunk
 }
+
+var _ drivers.DamageSource = (*Decoder)(nil)
+
+// Damaged implements drivers.DamageSource: frames that failed their LRC or
+// framing, were cut short, or noise skipped between frames.
+func (d *Decoder) Damaged() int64 { return d.dmg.Total() }
+
+// TakeDamage implements drivers.DamageSource.
+func (d *Decoder) TakeDamage() []drivers.Event { return d.dmg.Take() }
 
 // stream is the reassembly state of one direction.
 type stream struct {
@@ -101,6 +112,7 @@ func (d *Decoder) Feed(c drivers.Chunk) []drivers.Event {
 
 // feed buffers one slice and decodes every frame it completes.
 func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
+	d.lastT = t
 	s := &d.in[dir]
 	s.buf = append(s.buf, data...)
 	var evs []drivers.Event
@@ -112,14 +124,21 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 		}
 		switch {
 		case err != nil:
+			what := "framing"
 			if errors.Is(err, ErrLRC) {
 				d.stats.LRCErrors++
+				what = "lrc"
 			} else {
 				d.stats.FramingErrors++
 			}
 			d.fail(shift(err, pos))
+			d.dmg.Note(t, drivers.Direction(dir), what)
 		case payload == nil:
+			noise := d.link.Counts().NoiseBytes
 			d.link.Between(dir, s.buf[pos:pos+adv])
+			if d.link.Counts().NoiseBytes > noise {
+				d.dmg.Note(t, drivers.Direction(dir), "noise")
+			}
 		default:
 			if withSTX {
 				d.stats.LRCWithSTX++
@@ -138,7 +157,7 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 
 // Flush drops a partial frame left after the line went idle (counted as
 // Incomplete). It returns no events: a result is complete with its frame.
-func (d *Decoder) Flush(time.Time) []drivers.Event {
+func (d *Decoder) Flush(now time.Time) []drivers.Event {
 	for i := range d.in {
 		s := &d.in[i]
 		if len(s.buf) == 0 {
@@ -148,7 +167,9 @@ func (d *Decoder) Flush(time.Time) []drivers.Event {
 		d.fail(derr(len(s.buf), ErrShort, "%d bytes of an incomplete frame dropped at flush", len(s.buf)))
 		clear(s.buf)
 		s.buf = s.buf[:0]
+		d.dmg.Note(d.lastT, drivers.Direction(i), "cut_short")
 	}
+	d.dmg.Flush(now)
 	return nil
 }
 

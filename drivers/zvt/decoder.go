@@ -63,8 +63,22 @@ type Decoder struct {
 	link    drivers.Exchange // serial framing: ACK/NAK, retransmissions
 	sess    session
 	stats   Stats
-	msgs    []Message // Options.Messages
+	msgs    []Message              // Options.Messages
+	dmg     drivers.DamageReporter // frames that failed their check, cut short, noise
+	lastT   time.Time              // time of the last chunk
 }
+
+var _ drivers.DamageSource = (*Decoder)(nil)
+
+// Damaged implements drivers.DamageSource: frames that failed their CRC
+// or framing, were cut short, or noise skipped between frames.
+func (d *Decoder) Damaged() int64 { return d.dmg.Total() }
+
+// TakeDamage implements drivers.DamageSource.
+func (d *Decoder) TakeDamage() []drivers.Event { return d.dmg.Take() }
+
+// damaged notes damage seen at t in direction dir.
+func (d *Decoder) damaged(t time.Time, dir int, what string) { d.dmg.Note(t, dirOf(dir), what) }
 
 // stream is the reassembly state of one direction.
 type stream struct {
@@ -147,6 +161,7 @@ const feedSlice = 16 << 10
 
 // feed buffers and decodes one slice of a chunk.
 func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
+	d.lastT = t
 	s := &d.in[dir]
 	s.buf = append(s.buf, data...)
 	if d.framing == "" {
@@ -171,7 +186,6 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 // its slip (see Options.Slip) whose completion never came.
 func (d *Decoder) Flush(now time.Time) []drivers.Event {
 	evs := append(d.sess.endLines(), d.sess.release()...)
-	d.stats.Events += len(evs)
 	for i := range d.in {
 		s := &d.in[i]
 		if len(s.buf) == 0 {
@@ -181,7 +195,10 @@ func (d *Decoder) Flush(now time.Time) []drivers.Event {
 		d.fail(incompleteError(s.buf))
 		d.consume(s, len(s.buf))
 		s.scan = frameScan{}
+		d.damaged(d.lastT, i, "cut_short")
 	}
+	d.dmg.Flush(now)
+	d.stats.Events += len(evs)
 	return evs
 }
 
@@ -229,6 +246,9 @@ func (d *Decoder) message(raw []byte, exact bool, dir, off int, t time.Time) []d
 		d.fail(err)
 		if d.opts.Messages && len(raw) >= 2 {
 			d.msgs = append(d.msgs, Message{Offset: off, Dir: dirOf(dir), Command: uint16(raw[0])<<8 | uint16(raw[1]), Name: commandNames[uint16(raw[0])<<8|uint16(raw[1])], Err: err})
+		}
+		if !exact { // bare APDUs have no check: a broken one is damage
+			d.damaged(t, dir, "decode")
 		}
 		return nil
 	}

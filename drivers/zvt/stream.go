@@ -22,14 +22,21 @@ func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
 		}
 		switch {
 		case err != nil:
+			what := "framing"
 			if errors.Is(err, ErrCRC) {
 				d.stats.CRCErrors++
+				what = "crc"
 			} else {
 				d.stats.FramingErrors++
 			}
 			d.fail(shift(err, pos))
+			d.damaged(t, dir, what)
 		case frame == nil:
+			noise := d.link.Counts().NoiseBytes
 			d.link.Between(dir, s.buf[pos:pos+adv])
+			if d.link.Counts().NoiseBytes > noise {
+				d.damaged(t, dir, "noise")
+			}
 		default:
 			if d.link.Frame(dir, frame) {
 				evs = append(evs, d.message(frame, true, dir, s.off+pos, t)...)
@@ -66,6 +73,7 @@ func (d *Decoder) feedTCP(dir int, t time.Time) (int, []drivers.Event) {
 			d.stats.FramingErrors++
 			d.stats.NoiseBytes += skip
 			d.fail(derr(pos, ErrUnknownClass, "%d bytes skipped before a known APDU class", skip))
+			d.damaged(t, dir, "noise")
 			pos += skip
 			continue
 		}
