@@ -120,6 +120,7 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 		db.Close()
 		return nil, fmt.Errorf("agent: %w", err)
 	}
+	a.notify.Attach(a.out.AddReader) // before the first alert
 	if a.video, err = videoFeeds(cfg, opts.Log); err != nil {
 		db.Close()
 		return nil, err
@@ -354,12 +355,6 @@ func (a *Agent) enqueue(alerts []detect.Alert) error {
 		added, err := a.out.Alert(al)
 		if err != nil {
 			return fmt.Errorf("agent: %w", err)
-		}
-		// Each channel's queue is put-if-absent by id too, so an alert the
-		// outbox already had (re-detected after a restart) reaches a
-		// channel that missed it at a crash, and only once.
-		if err := a.notify.Offer(al); err != nil {
-			a.log.Warn("notify: alert not queued for a channel", "id", al.ID, "error", err)
 		}
 		if !added {
 			continue

@@ -1,8 +1,10 @@
 package notify
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 
+	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/buffer"
 	"testing"
 	"time"
@@ -129,5 +131,33 @@ func TestRestartSendsNothingTwice(t *testing.T) {
 		if id := alert(i, t0).ID; ids[id] != 1 {
 			t.Errorf("alert %s delivered %d times, want once", id, ids[id])
 		}
+	}
+}
+
+// TestOutboxReaderItems: as a reader of the lane's outbox the sink gets
+// outbox messages: an alert's is delivered, a settlement summary's is let
+// go without a request.
+func TestOutboxReaderItems(t *testing.T) {
+	svc := weComService(t)
+	now := t0
+	svc.now = &now
+	s, _, _ := weComSink(t, svc, "")
+	q := s.src.(*buffer.Queue)
+	al := alert(1, t0)
+	b, _ := json.Marshal(al)
+	for id, m := range map[string]uplink.Message{
+		al.ID:     {Topic: "tillwatch/v1/store-12/lane-3/alert/" + al.Kind, Payload: b},
+		"summary": {Topic: "tillwatch/v1/store-12/lane-3/settlement", Payload: []byte(`{"day":"2026-11-21"}`)},
+	} {
+		if _, err := q.Put(id, buffer.ClassCritical, uplink.EncodeMessage(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drive(t, s, &now, t0.Add(time.Hour))
+	if ids := svc.ids(); len(svc.times) != 1 || ids[al.ID] != 1 {
+		t.Errorf("%d requests, ids %v: want the alert once", len(svc.times), ids)
+	}
+	if n, _ := q.Len(); n != 0 {
+		t.Errorf("%d items left", n)
 	}
 }

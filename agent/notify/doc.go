@@ -3,8 +3,10 @@
 // webhooks. It is a sink beside the uplink (ARCHITECTURE.md, "sinks").
 //
 // Each configured channel is a Sink with its own durable Source (a Badger
-// queue of its own in the lane's database, fed by Set.Offer as alerts are
-// stored): delivery is at-least-once, an agent restart loses nothing and
+// queue of its own in the lane's database: in the agent a reader of the
+// outbox, fed by the outbox's single writer through Set.Attach and
+// outbox.Writer.AddReader; in watch fed by Set.Offer): delivery is
+// at-least-once, an agent restart loses nothing and
 // does not resend what was delivered (an entry is removed only after the
 // service accepted it), and one channel's outage holds back no other.
 //

@@ -98,6 +98,19 @@ func channelConfig(n *configs.Notify, o SetOptions) (Config, error) {
 		Username: n.Username, From: n.From, To: n.To, Client: o.Client}, nil
 }
 
+// Attach gives each channel's queue to add, which makes it a reader of
+// the lane's outbox (outbox.Writer.AddReader): the outbox's single writer
+// then stores every alert in it too, holding it through a full disk. Call
+// it before the first alert. A Set attached this way needs no Offer.
+func (s *Set) Attach(add func(name string, q *buffer.Queue)) {
+	if s == nil {
+		return
+	}
+	for i, q := range s.queues {
+		add(QueuePrefix+s.sinks[i].Name, q)
+	}
+}
+
 // Len is the number of channels.
 func (s *Set) Len() int {
 	if s == nil {

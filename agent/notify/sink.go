@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/buffer"
 )
@@ -91,8 +93,8 @@ func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
 	var skip []string
 	var wake time.Time
 	for _, it := range items {
-		var al detect.Alert
-		if err := json.Unmarshal(it.Value, &al); err != nil || !s.filter.Pass(&al) {
+		al, ok, err := decode(it.Value)
+		if err != nil || !ok || !s.filter.Pass(&al) {
 			if err != nil {
 				s.log.Warn("notify: unreadable alert dropped", "channel", s.Name, "id", it.ID, "error", err)
 			}
@@ -134,6 +136,27 @@ func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
 		return now, nil
 	}
 	return wake, nil
+}
+
+// decode reads a queued item: an alert's JSON (Set.Offer), or an outbox
+// message (outbox.Writer.AddReader): an alert's, or another message (a
+// settlement summary) that is not for people (ok false).
+func decode(v []byte) (al detect.Alert, ok bool, err error) {
+	payload := v
+	if len(v) > 0 && v[0] != '{' {
+		m, err := uplink.DecodeMessage(v)
+		if err != nil {
+			return al, false, err
+		}
+		if !strings.Contains(m.Topic, "/alert/") {
+			return al, false, nil
+		}
+		payload = m.Payload
+	}
+	if err := json.Unmarshal(payload, &al); err != nil {
+		return al, false, err
+	}
+	return al, true, nil
 }
 
 // Run delivers until ctx is done, on the real clock.
