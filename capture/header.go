@@ -3,6 +3,8 @@ package capture
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/tillwatch/tillwatch/drivers/settings"
 )
 
 // Version is the format name and version written in every header.
@@ -19,24 +21,12 @@ type Header struct {
 	// Devices maps each device name used in records to its settings.
 	Devices map[string]DeviceInfo `json:"devices,omitempty"`
 	// Detect, optional, carries the detection settings the capturing agent
-	// ran with, so a replay without a config decides the same windows. It
+	// ran with, so a replay without a config decides the same windows:
+	// durations as Go duration strings ({"match_window":"2m0s",...});
+	// settings a header leaves out are the defaults (settings.Detect). It
 	// is a tillwatch extension of the header contract; readers that do not
 	// know it ignore it.
-	Detect *DetectInfo `json:"detect,omitempty"`
-}
-
-// DetectInfo is the detect section of a config in a header: durations as
-// Go duration strings ("120s").
-type DetectInfo struct {
-	MatchWindow     string   `json:"match_window,omitempty"`
-	ReceiptWait     string   `json:"receipt_wait,omitempty"`
-	CutTimeout      string   `json:"cut_timeout,omitempty"`
-	StatusTimeout   string   `json:"status_timeout,omitempty"`
-	DuplicateWindow string   `json:"duplicate_window,omitempty"`
-	ClockSkew       string   `json:"clock_skew,omitempty"`
-	SettlementWnd   string   `json:"settlement_window,omitempty"`
-	AmountTolerance int64    `json:"amount_tolerance,omitempty"`
-	Settles         []string `json:"settles,omitempty"`
+	Detect *settings.Detect `json:"detect,omitempty"`
 }
 
 // DeviceInfo is what replay needs to know to decode one device's bytes.

@@ -3,6 +3,8 @@ package configs
 import (
 	"slices"
 	"time"
+
+	"github.com/tillwatch/tillwatch/drivers/settings"
 )
 
 // Config is one lane's agent configuration: who it is, where it keeps its
@@ -325,32 +327,9 @@ func (l Link) CanWrite() bool {
 }
 
 // Detect tunes the detection rules (see ARCHITECTURE.md, detection
-// semantics).
-type Detect struct {
-	// MatchWindow is how far apart a payment and its receipt may be.
-	MatchWindow time.Duration `yaml:"match_window"`
-	// ReceiptWait is how long after an approval a receipt may still come.
-	ReceiptWait time.Duration `yaml:"receipt_wait"`
-	// CutTimeout is how long a print job may stay uncut.
-	CutTimeout time.Duration `yaml:"cut_timeout"`
-	// StatusTimeout is how long a printer status request may go unanswered.
-	StatusTimeout time.Duration `yaml:"status_timeout"`
-	// DuplicateWindow is how far apart two equal charges count as a
-	// duplicate.
-	DuplicateWindow time.Duration `yaml:"duplicate_window"`
-	// ClockSkew is how far two devices' event times may be off from each
-	// other; every cross-device window is widened by it (>= 0).
-	ClockSkew time.Duration `yaml:"clock_skew"`
-	// SettlementWindow is how far back a terminal's end-of-day totals are
-	// reconciled against the journal (and replayed at start).
-	SettlementWindow time.Duration `yaml:"settlement_window"`
-	// AmountTolerance is the accepted payment/receipt difference in minor
-	// units (>= 0).
-	AmountTolerance int64 `yaml:"amount_tolerance"`
-	// Settles lists the tender kinds the lane's terminal settles: card,
-	// cash, wallet, voucher, other.
-	Settles []string `yaml:"settles"`
-}
+// semantics): settings.Detect, the one type of these settings, shared with
+// the detector and the capture header.
+type Detect = settings.Detect
 
 // Default returns a configuration with every default filled in and the
 // required fields set to demo values (site "demo", lane "lane-1", a local
@@ -382,17 +361,7 @@ func Default() *Config {
 
 // DefaultDetect returns the default detection settings.
 func DefaultDetect() Detect {
-	return Detect{
-		MatchWindow:     120 * time.Second,
-		ReceiptWait:     90 * time.Second,
-		CutTimeout:      20 * time.Second,
-		StatusTimeout:   3 * time.Second,
-		DuplicateWindow: 10 * time.Minute,
-		Settles:         []string{"card"},
-
-		ClockSkew:        2 * time.Second,
-		SettlementWindow: 48 * time.Hour,
-	}
+	return settings.Default()
 }
 
 // DefaultLink returns the default link settings for a host port.

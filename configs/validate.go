@@ -21,16 +21,15 @@ var (
 
 // Allowed values of the enumerated fields.
 var (
-	logLevels   = []string{"debug", "info", "warn", "error"}
-	schemes     = []string{"tcp", "ssl", "tls", "mqtt", "mqtts", "ws", "wss"}
-	roles       = []string{RolePrinter, RoleTerminal}
-	protocols   = map[string][]string{RolePrinter: {"escpos"}, RoleTerminal: {"zvt", "transbank", "template"}}
-	framings    = []string{"auto", "serial", "tcp"}
-	modes       = []string{ModeTap, ModeBridge}
-	linkTypes   = []string{TypeSerial, TypeTCP, TypeUSBLP, TypeUSBGadget}
-	backends    = []string{"gobug", "tarm"}
-	parities    = []string{"none", "even", "odd"}
-	tenderKinds = []string{"card", "cash", "wallet", "voucher", "other"}
+	logLevels = []string{"debug", "info", "warn", "error"}
+	schemes   = []string{"tcp", "ssl", "tls", "mqtt", "mqtts", "ws", "wss"}
+	roles     = []string{RolePrinter, RoleTerminal}
+	protocols = map[string][]string{RolePrinter: {"escpos"}, RoleTerminal: {"zvt", "transbank", "template"}}
+	framings  = []string{"auto", "serial", "tcp"}
+	modes     = []string{ModeTap, ModeBridge}
+	linkTypes = []string{TypeSerial, TypeTCP, TypeUSBLP, TypeUSBGadget}
+	backends  = []string{"gobug", "tarm"}
+	parities  = []string{"none", "even", "odd"}
 )
 
 // parent strips the last component of a dotted path ("a.b[2]" -> "a.b").
@@ -258,26 +257,13 @@ func (d *decoder) validateMQTT(m *MQTT, site, lane, dir string) {
 }
 
 func (d *decoder) validateDetect(t *Detect) {
-	d.positive("detect.match_window", t.MatchWindow)
-	d.positive("detect.receipt_wait", t.ReceiptWait)
-	d.positive("detect.cut_timeout", t.CutTimeout)
-	d.positive("detect.status_timeout", t.StatusTimeout)
-	d.positive("detect.duplicate_window", t.DuplicateWindow)
-	d.positive("detect.settlement_window", t.SettlementWindow)
-	if t.ClockSkew < 0 {
-		d.fail("detect.clock_skew", "must be >= 0, got %s", t.ClockSkew)
-	}
-	if t.AmountTolerance < 0 {
-		d.fail("detect.amount_tolerance", "must be >= 0 (minor units), got %d", t.AmountTolerance)
-	}
-	if len(t.Settles) == 0 {
-		d.fail("detect.settles", "required: at least one tender kind (%s)", strings.Join(tenderKinds, ", "))
-	}
-	for i, k := range t.Settles {
-		path := fmt.Sprintf("detect.settles[%d]", i)
-		d.enum(path, k, tenderKinds)
-		if j := slices.Index(t.Settles, k); j < i {
-			d.fail(path, "%q is listed twice", k)
+	for _, e := range t.Check() {
+		msg := e.Msg
+		if e.Allowed != nil {
+			if s := suggest(e.Value, e.Allowed); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
 		}
+		d.fail("detect."+e.Field, "%s", msg)
 	}
 }

@@ -3,11 +3,14 @@ package sim
 import (
 	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/settings"
 )
 
 // Device names of the simulated lane in captures.
@@ -66,29 +69,14 @@ func Records(writes []Write, start time.Time, skew map[string]time.Duration) []c
 // the generic profile, ZVT terminal (EUR), and the detection settings
 // given as config keys (e.g. "clock_skew": "5s") over the defaults.
 func Header(site, lane string, detect map[string]string) (*capture.Header, error) {
-	d := &capture.DetectInfo{}
-	for k, v := range detect {
-		if _, err := time.ParseDuration(v); err != nil && k != "amount_tolerance" {
-			return nil, fmt.Errorf("sim: detect.%s: %q is not a duration", k, v)
+	d := settings.Default()
+	for _, k := range slices.Sorted(maps.Keys(detect)) {
+		if err := d.Set(k, detect[k]); err != nil {
+			return nil, fmt.Errorf("sim: %w", err)
 		}
-		switch k {
-		case "match_window":
-			d.MatchWindow = v
-		case "receipt_wait":
-			d.ReceiptWait = v
-		case "cut_timeout":
-			d.CutTimeout = v
-		case "status_timeout":
-			d.StatusTimeout = v
-		case "duplicate_window":
-			d.DuplicateWindow = v
-		case "clock_skew":
-			d.ClockSkew = v
-		case "settlement_window":
-			d.SettlementWnd = v
-		default:
-			return nil, fmt.Errorf("sim: detect.%s: not a setting a scenario may change", k)
-		}
+	}
+	if errs := d.Check(); len(errs) > 0 {
+		return nil, fmt.Errorf("sim: %w", errs[0])
 	}
 	return &capture.Header{
 		Capture: capture.Version, Site: site, Lane: lane,
@@ -96,7 +84,7 @@ func Header(site, lane string, detect map[string]string) (*capture.Header, error
 			PrinterName:  {Role: "printer", Protocol: "escpos", Profile: "generic"},
 			TerminalName: DeviceInfo("zvt", "EUR"),
 		},
-		Detect: d,
+		Detect: &d,
 	}, nil
 }
 

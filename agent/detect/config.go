@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/settings"
 )
 
 // Config holds the detector's windows and tolerances (ARCHITECTURE.md,
@@ -14,34 +15,12 @@ type Config struct {
 	// Site and Lane say where alerts come from; both are part of every
 	// alert id, so two lanes never share one.
 	Site, Lane string
-	// MatchWindow is how far apart, in either order, an approved sale and
-	// its receipt may be. [120s]
-	MatchWindow time.Duration
-	// ReceiptWait is how long after approval a sale may wait for its
-	// receipt before payment_without_receipt. [90s]
-	ReceiptWait time.Duration
+	// Settings are the windows and tolerances a config sets (its detect
+	// section).
+	Settings
 	// StatusGrace: a printer fault reported less than this after a job
 	// still fails that job. [3s]
 	StatusGrace time.Duration
-	// AmountTolerance is the largest difference, in minor units, that
-	// still counts as equal. [0]
-	AmountTolerance int64
-	// Settles lists the tender kinds the lane's terminal settles. [card]
-	Settles []drivers.TenderKind
-	// DuplicateWindow is how far apart two approved sales with the same
-	// card and amount may be to count as one charge made twice. [10m]
-	DuplicateWindow time.Duration
-	// ClockSkew is how far the times of two devices' events may be off
-	// from each other (captures from two machines merged, a link that
-	// delivers late): the match window is widened by it, a payment waits
-	// for its receipt that much longer, and settlement periods end that
-	// much after the settlement. Zero means none. [2s in DefaultConfig]
-	ClockSkew time.Duration
-	// SettlementWindow is how far back a terminal's end-of-day totals are
-	// reconciled against the approved payments seen: at most this long
-	// before a settlement, and since the terminal's previous settlement.
-	// A restart replays this much of the journal. [48h]
-	SettlementWindow time.Duration
 	// Roles maps device names to "printer" or "terminal", so that link
 	// events say which side went away. A device missing here counts as a
 	// terminal once it sent a payment or a settlement, as a printer once
@@ -57,16 +36,7 @@ type Config struct {
 
 // DefaultConfig returns the defaults of ARCHITECTURE.md.
 func DefaultConfig() Config {
-	return Config{
-		MatchWindow: 120 * time.Second,
-		ReceiptWait: 90 * time.Second,
-		StatusGrace: 3 * time.Second,
-		Settles:     []drivers.TenderKind{drivers.TenderCard},
-
-		DuplicateWindow:  10 * time.Minute,
-		ClockSkew:        2 * time.Second,
-		SettlementWindow: 48 * time.Hour,
-	}
+	return Config{Settings: settings.Default(), StatusGrace: 3 * time.Second}
 }
 
 // Validate reports the first value New would not take as given: negative

@@ -38,7 +38,7 @@ func TestDemoShiftTimeline(t *testing.T) {
 		obs(cnyR(rcpt(22*sec, "0005", card(4510)))),
 		adv(time.Minute),
 	}
-	e := New(Config{Site: "demo-store", Lane: "lane-1", MatchWindow: 20 * sec, ReceiptWait: 6 * sec})
+	e := New(Config{Site: "demo-store", Lane: "lane-1", Settings: Settings{MatchWindow: 20 * sec, ReceiptWait: 6 * sec}})
 	got := run(e, steps)
 	want := []string{"amount_mismatch/raised", "printer_fault/raised", "printer_fault/resolved", "payment_without_receipt/raised", "print_failed/raised"}
 	if k := kinds(got); !slices.Equal(k, want) {

@@ -228,7 +228,7 @@ func TestConfigDefaultsAndValidate(t *testing.T) {
 	if e.Horizon() != 48*time.Hour {
 		t.Errorf("horizon %v, want the settlement window", e.Horizon())
 	}
-	for _, c := range []Config{{MatchWindow: -1}, {AmountTolerance: -1}, {Disable: []string{"nope"}}} {
+	for _, c := range []Config{{Settings: Settings{MatchWindow: -1}}, {Settings: Settings{AmountTolerance: -1}}, {Disable: []string{"nope"}}} {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
@@ -248,7 +248,7 @@ func TestWalletSettledByTerminal(t *testing.T) {
 	if got := run(New(Config{}), steps); !slices.Equal(kinds(got), []string{"payment_without_receipt/raised"}) {
 		t.Errorf("card-only lane: %v", kinds(got))
 	}
-	if got := run(New(Config{Settles: []drivers.TenderKind{"card", "wallet"}}), steps); len(got) != 0 {
+	if got := run(New(Config{Settings: Settings{Settles: []drivers.TenderKind{"card", "wallet"}}}), steps); len(got) != 0 {
 		t.Errorf("lane settling wallet: %v", kinds(got))
 	}
 }
@@ -258,7 +258,7 @@ func TestAmountTolerance(t *testing.T) {
 	if got := run(New(Config{}), steps); !slices.Equal(kinds(got), []string{"amount_mismatch/raised"}) {
 		t.Errorf("tolerance 0: %v", kinds(got))
 	}
-	if got := run(New(Config{AmountTolerance: 1}), steps); len(got) != 0 {
+	if got := run(New(Config{Settings: Settings{AmountTolerance: 1}}), steps); len(got) != 0 {
 		t.Errorf("tolerance 1: %v", kinds(got))
 	}
 }

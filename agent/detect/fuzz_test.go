@@ -67,8 +67,8 @@ func FuzzEngine(f *testing.F) {
 	f.Add([]byte{2, 0, 51, 54, 0, 255, 20, 0, 0, 32, 51, 54})         // receipt first
 	f.Fuzz(func(t *testing.T, data []byte) {
 		evs := decodeOps(data)
-		a := playTicks(New(Config{MatchWindow: 30 * sec, ReceiptWait: 20 * sec}), evs, 5*sec)
-		b := playTicks(New(Config{MatchWindow: 30 * sec, ReceiptWait: 20 * sec}), evs, 5*sec)
+		a := playTicks(New(Config{Settings: Settings{MatchWindow: 30 * sec, ReceiptWait: 20 * sec}}), evs, 5*sec)
+		b := playTicks(New(Config{Settings: Settings{MatchWindow: 30 * sec, ReceiptWait: 20 * sec}}), evs, 5*sec)
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
 		if string(ja) != string(jb) {

@@ -2,8 +2,8 @@ package lane
 
 import (
 	"fmt"
+	"slices"
 	"sort"
-	"time"
 
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
@@ -53,45 +53,9 @@ func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
 		cfg.Devices = append(cfg.Devices, d)
 	}
 	if h.Detect != nil {
-		if err := applyDetect(&cfg.Detect, h.Detect); err != nil {
-			return nil, err
-		}
+		cfg.Detect = *h.Detect // read over the defaults (settings.Detect.UnmarshalJSON)
 	}
 	return cfg, nil
-}
-
-// applyDetect overrides the default detection settings with a header's.
-func applyDetect(d *configs.Detect, in *capture.DetectInfo) error {
-	for _, f := range []struct {
-		name string
-		s    string
-		dst  *time.Duration
-	}{
-		{"match_window", in.MatchWindow, &d.MatchWindow},
-		{"receipt_wait", in.ReceiptWait, &d.ReceiptWait},
-		{"cut_timeout", in.CutTimeout, &d.CutTimeout},
-		{"status_timeout", in.StatusTimeout, &d.StatusTimeout},
-		{"duplicate_window", in.DuplicateWindow, &d.DuplicateWindow},
-		{"clock_skew", in.ClockSkew, &d.ClockSkew},
-		{"settlement_window", in.SettlementWnd, &d.SettlementWindow},
-	} {
-		if f.s == "" {
-			continue
-		}
-		v, err := time.ParseDuration(f.s)
-		if err != nil || v < 0 {
-			return fmt.Errorf("lane: capture header detect.%s: bad duration %q", f.name, f.s)
-		}
-		*f.dst = v
-	}
-	if in.AmountTolerance < 0 {
-		return fmt.Errorf("lane: capture header detect.amount_tolerance: negative")
-	}
-	d.AmountTolerance = in.AmountTolerance
-	if len(in.Settles) > 0 {
-		d.Settles = in.Settles
-	}
-	return nil
 }
 
 // CaptureHeader is the capture header that describes a lane's
@@ -100,13 +64,9 @@ func applyDetect(d *configs.Detect, in *capture.DetectInfo) error {
 // capture, so capture stays below configs.
 func CaptureHeader(c *configs.Config) *capture.Header {
 	d := c.Detect
+	d.Settles = slices.Clone(d.Settles)
 	h := &capture.Header{Capture: capture.Version, Site: c.Site, Lane: c.Lane, Devices: make(map[string]capture.DeviceInfo, len(c.Devices)),
-		Detect: &capture.DetectInfo{
-			MatchWindow: d.MatchWindow.String(), ReceiptWait: d.ReceiptWait.String(), CutTimeout: d.CutTimeout.String(),
-			StatusTimeout: d.StatusTimeout.String(), DuplicateWindow: d.DuplicateWindow.String(),
-			ClockSkew: d.ClockSkew.String(), SettlementWnd: d.SettlementWindow.String(),
-			AmountTolerance: d.AmountTolerance, Settles: d.Settles,
-		}}
+		Detect: &d}
 	for _, d := range c.Devices {
 		h.Devices[d.Name] = capture.DeviceInfo{
 			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, Printer: d.Printer, CodePage: d.CodePage,
