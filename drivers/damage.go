@@ -14,7 +14,7 @@ type Damage struct {
 	Head
 	// What is the first kind of damage since the previous event: "crc",
 	// "lrc", "framing", "cut_short", "noise", "decode",
-	// "impossible_command", "stray_control", "bad_text".
+	// "impossible_command", "stray_control".
 	What string `json:"what"`
 	// Frames counts the damaged frames (or commands, or runs of bad bytes)
 	// since the previous Damage event of the decoder, this one included.

@@ -116,8 +116,10 @@ func (d *Decoder) Flush(now time.Time) []drivers.Event {
 var _ drivers.DamageSource = (*Decoder)(nil)
 
 // Damaged implements drivers.DamageSource: impossible commands (a prefix
-// followed by a control or 8-bit byte), stray control bytes and text bytes
-// that did not decode.
+// followed by a control or 8-bit byte, a cut with no cut mode), stray
+// control bytes, a command half-sent when the line went quiet. Text bytes
+// that do not decode are not counted: real registers split double-byte
+// characters with style commands (see testdata/README.md).
 func (d *Decoder) Damaged() int64 { return d.dmg.Total() }
 
 // TakeDamage implements drivers.DamageSource.

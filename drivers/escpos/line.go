@@ -92,9 +92,6 @@ func (t *textState) endRun(d *Decoder) {
 	}
 	t.line = out
 	d.stats.BadText += bad
-	if bad > 0 {
-		d.dmg.Note(d.now, drivers.FromHost, "bad_text")
-	}
 	if dangling {
 		t.lead, t.hasLead = t.run[len(t.run)-1], true
 	}
@@ -105,7 +102,6 @@ func (t *textState) endRun(d *Decoder) {
 func (t *textState) dropLead(d *Decoder) {
 	if t.hasLead {
 		d.stats.BadText++
-		d.dmg.Note(d.now, drivers.FromHost, "bad_text")
 		t.hasLead = false
 	}
 }
