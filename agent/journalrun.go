@@ -75,6 +75,8 @@ func (jr *journalRun) inject(d configs.Device, r links.Runner) links.Runner {
 		l.Inject = in
 	case *link.USBGadget:
 		l.Inject = in
+	case *link.Spool:
+		l.Inject = in
 	}
 	return r
 }

@@ -276,6 +276,11 @@ const (
 	// board's printer gadget (HostPort, default /dev/g_printer0) and the
 	// agent forwards to the real USB printer (DevicePort, /dev/usb/lp0).
 	TypeUSBGadget = "usbgadget"
+	// TypeSpooler is a Windows register printing to a USB printer: the
+	// register's queue prints to the agent's TCP port (Listen) and the
+	// agent prints on through a RAW queue on the printer's USB port
+	// (DevicePort names that queue).
+	TypeSpooler = "spooler"
 )
 
 // DefaultGadget is the printer gadget's device file.
@@ -283,7 +288,8 @@ const DefaultGadget = "/dev/g_printer0"
 
 // Link is the wiring of one device: ports and serial settings.
 type Link struct {
-	// Type is TypeSerial (default), TypeTCP, TypeUSBLP or TypeUSBGadget.
+	// Type is TypeSerial (default), TypeTCP, TypeUSBLP, TypeUSBGadget or
+	// TypeSpooler.
 	Type string `yaml:"type"`
 	// Mode is ModeTap (default) or ModeBridge; tcp, usblp and usbgadget
 	// links are always bridges.
@@ -294,7 +300,8 @@ type Link struct {
 	// printer gadget the register prints to (default /dev/g_printer0).
 	HostPort string `yaml:"host_port"`
 	// DevicePort is the device's TX line (tap, optional) or the device
-	// side (bridge, required); usblp and usbgadget: the printer device file.
+	// side (bridge, required); usblp and usbgadget: the printer device file;
+	// spooler: the print queue the agent writes to.
 	DevicePort string `yaml:"device_port"`
 	// Listen is the host:port the register connects to (tcp; usblp
 	// instead of HostPort).
@@ -317,13 +324,16 @@ type Link struct {
 // DeviceObserved says whether the link carries what the device answers:
 // every bridge does, a tap only with a device line.
 func (l Link) DeviceObserved() bool {
+	if l.Type == TypeSpooler {
+		return false // the spooler gives no answers from the printer
+	}
 	return l.DevicePort != "" || l.Mode == ModeBridge || l.Type == TypeTCP || l.Type == TypeUSBLP || l.Type == TypeUSBGadget
 }
 
 // CanWrite says whether the link can write toward its device: bridges can,
 // a tap (a read-only Y-cable) cannot.
 func (l Link) CanWrite() bool {
-	return l.Type == TypeTCP || l.Type == TypeUSBLP || l.Mode == ModeBridge
+	return l.Type == TypeTCP || l.Type == TypeUSBLP || l.Type == TypeUSBGadget || l.Type == TypeSpooler || l.Mode == ModeBridge
 }
 
 // Detect tunes the detection rules (see ARCHITECTURE.md, detection

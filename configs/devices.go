@@ -238,7 +238,7 @@ func (d *decoder) validateLink(p string, l *Link, ports map[string]string) {
 	case TypeUSBGadget:
 		d.bridgeOnly(p, l)
 		d.notFor(p, l.Type, serialKeys, "serial")
-		d.notFor(p, l.Type, []string{"listen", "connect"}, "tcp and usblp")
+		d.notFor(p, l.Type, []string{"listen", "connect"}, "tcp, usblp and spooler")
 		if d.required(p+".device_port", l.DevicePort, "the real printer's device file on the board's USB host port, e.g. /dev/usb/lp0") {
 			d.port(p+".device_port", l.DevicePort, ports)
 		}
@@ -249,6 +249,17 @@ func (d *decoder) validateLink(p string, l *Link, ports map[string]string) {
 			d.fail(p+".host_port", "same path as device_port")
 		} else {
 			d.port(p+".host_port", l.HostPort, ports)
+		}
+	case TypeSpooler:
+		d.bridgeOnly(p, l)
+		d.notFor(p, l.Type, serialKeys, "serial")
+		d.notFor(p, l.Type, []string{"host_port"}, "serial, usblp and usbgadget")
+		d.notFor(p, l.Type, []string{"connect"}, "tcp")
+		if d.required(p+".listen", l.Listen, "the host:port the register's queue prints to, e.g. 127.0.0.1:9100") {
+			d.address(p+".listen", l.Listen, false, ports)
+		}
+		if d.required(p+".device_port", l.DevicePort, `the print queue tillwatch writes to, on the printer's USB port, e.g. "tillwatch raw"`) {
+			d.port(p+".device_port", l.DevicePort, ports)
 		}
 	}
 }
@@ -301,7 +312,7 @@ func (d *decoder) address(path, v string, dial bool, ports map[string]string) {
 }
 
 func (d *decoder) validateSerialLink(p string, l *Link, ports map[string]string) {
-	d.notFor(p, l.Type, []string{"listen", "connect"}, "tcp and usblp")
+	d.notFor(p, l.Type, []string{"listen", "connect"}, "tcp, usblp and spooler")
 	d.enum(p+".mode", l.Mode, modes)
 	if d.required(p+".host_port", l.HostPort, "the serial port, printer device or host:port the host side is on") {
 		d.port(p+".host_port", l.HostPort, ports)

@@ -4,7 +4,7 @@ import (
 	"testing"
 )
 
-// TestLinkTypes: tcp, usblp and usbgadget links load, are bridges, and keep the keys
+// TestLinkTypes: tcp, usblp, usbgadget and spooler links load, are bridges, and keep the keys
 // their type uses.
 func TestLinkTypes(t *testing.T) {
 	cfg, err := Parse("links.yaml", []byte(`site: s1
@@ -48,6 +48,12 @@ devices:
     link:
       type: usbgadget
       device_port: /dev/usb/lp2
+  - name: windows
+    role: printer
+    link:
+      type: spooler
+      listen: 127.0.0.1:9102
+      device_port: tillwatch raw
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -59,11 +65,24 @@ devices:
 		{Type: TypeUSBLP, Mode: ModeBridge, DevicePort: "/dev/usb/lp1", Listen: "127.0.0.1:9101"},
 		{Type: TypeSerial, Mode: ModeTap, HostPort: "/dev/ttyUSB0"},
 		{Type: TypeUSBGadget, Mode: ModeBridge, DevicePort: "/dev/usb/lp2", HostPort: DefaultGadget},
+		{Type: TypeSpooler, Mode: ModeBridge, DevicePort: "tillwatch raw", Listen: "127.0.0.1:9102"},
 	} {
 		got := cfg.Devices[i].Link
 		if got.Type != want.Type || got.Mode != want.Mode || got.Listen != want.Listen || got.Connect != want.Connect ||
 			got.HostPort != want.HostPort || got.DevicePort != want.DevicePort {
 			t.Errorf("devices[%d].link = %+v, want %+v", i, got, want)
 		}
+	}
+}
+
+// TestSpoolerObserves: a spooler link writes to its printer but carries no
+// answers from it.
+func TestSpoolerObserves(t *testing.T) {
+	l := Link{Type: TypeSpooler, Mode: ModeBridge}
+	if l.DeviceObserved() || !l.CanWrite() {
+		t.Errorf("spooler: observed %v, can write %v; want false, true", l.DeviceObserved(), l.CanWrite())
+	}
+	if g := (Link{Type: TypeUSBGadget, Mode: ModeBridge}); !g.DeviceObserved() || !g.CanWrite() {
+		t.Error("usbgadget: want observed and writable")
 	}
 }

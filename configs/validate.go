@@ -27,7 +27,7 @@ var (
 	protocols = map[string][]string{RolePrinter: {"escpos"}, RoleTerminal: {"zvt", "transbank", "template"}}
 	framings  = []string{"auto", "serial", "tcp"}
 	modes     = []string{ModeTap, ModeBridge}
-	linkTypes = []string{TypeSerial, TypeTCP, TypeUSBLP, TypeUSBGadget}
+	linkTypes = []string{TypeSerial, TypeTCP, TypeUSBLP, TypeUSBGadget, TypeSpooler}
 	backends  = []string{"gobug", "tarm"}
 	parities  = []string{"none", "even", "odd"}
 )

@@ -2,14 +2,17 @@
 // would, one readable line per check: the config, every port (exists,
 // permission and group membership, busy), the MQTT broker (reachable, TLS,
 // credentials), disk space for the journal, the clock, and the journal
-// itself.
+// itself; on Windows also the printer queues, their ports and drivers, and
+// whether each driver sends the printer text or images.
 package doctor
 
 import (
 	"context"
+	"runtime"
 	"time"
 
 	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers/winspool"
 )
 
 // Status grades a check.
@@ -46,6 +49,9 @@ func Checks(cfg *configs.Config) []Check {
 		for _, p := range devicePorts(d) {
 			cs = append(cs, Check{Name: "port " + d.Name + " " + p.side + " " + p.path, Run: func(context.Context) Result { return checkPort(d, p) }})
 		}
+	}
+	if runtime.GOOS == "windows" {
+		cs = append(cs, Check{Name: "printer queues", Run: func(context.Context) Result { return listQueues(winspool.Queues) }})
 	}
 	cs = append(cs,
 		Check{Name: "broker " + cfg.MQTT.Broker, Run: func(ctx context.Context) Result { return checkBroker(ctx, cfg) }},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
+	"github.com/tillwatch/tillwatch/drivers/winspool"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 )
 
@@ -189,5 +190,57 @@ func TestGadgetPorts(t *testing.T) {
 	d.Link.HostPort = filepath.Join(dir, "g_printer0")
 	if r := checkPort(d, devicePorts(d)[0]); r.Status != Fail || !strings.Contains(r.Hint, "tillwatch-gadget up") {
 		t.Errorf("no gadget: %s %q %q", r.Status, r.Detail, r.Hint)
+	}
+}
+
+// A register PC's queues after `service install`: the register's queue
+// prints to tillwatch, tillwatch's RAW queue is on the USB port.
+var pcQueues = []winspool.Queue{
+	{Name: "EPSON TM-T20II Receipt", Port: "tillwatch_127.0.0.1_9100", Driver: "EPSON TM-T20II Receipt5", DriverPath: `C:\x\UNIDRV.DLL`},
+	{Name: "tillwatch raw", Port: "USB001", Driver: "Generic / Text Only"},
+}
+
+// TestQueueChecks: the spooler link's queue check, on queue lists as the
+// spooler would give them (the spooler itself runs on Windows only).
+func TestQueueChecks(t *testing.T) {
+	list := func(qs []winspool.Queue, err error) queueLister {
+		return func() ([]winspool.Queue, error) { return qs, err }
+	}
+	moved := []winspool.Queue{pcQueues[0], pcQueues[1]}
+	moved[0].Port = "USB001"
+	offline := []winspool.Queue{pcQueues[0], pcQueues[1]}
+	offline[1].Status = 0x80 | 0x10
+	for _, tc := range []struct {
+		name   string
+		list   queueLister
+		queue  string
+		status Status
+		detail string
+	}{
+		{"in place", list(pcQueues, nil), "tillwatch raw", OK, `the register's queue "EPSON TM-T20II Receipt" prints to tillwatch`},
+		{"case", list(pcQueues, nil), "Tillwatch RAW", OK, "on USB001"},
+		{"missing", list(pcQueues, nil), "raw", Fail, "no such print queue"},
+		{"not on USB", list(pcQueues, nil), "EPSON TM-T20II Receipt", Warn, "on tillwatch_127.0.0.1_9100"},
+		{"register bypasses", list(moved, nil), "tillwatch raw", Warn, "on USB001"},
+		{"printer offline", list(offline, nil), "tillwatch raw", Warn, "out of paper, offline"},
+		{"linux", list(nil, winspool.ErrNotWindows), "tillwatch raw", Fail, "only on Windows"},
+	} {
+		r := checkQueue(Result{}, tc.queue, "0.0.0.0:9100", tc.list)
+		if r.Status != tc.status || !strings.Contains(r.Detail, tc.detail) || (r.Status != OK) != (r.Hint != "") {
+			t.Errorf("%s: %s %q hint %q, want %s containing %q", tc.name, r.Status, r.Detail, r.Hint, tc.status, tc.detail)
+		}
+	}
+}
+
+// TestListQueues: every queue with port, driver and what it sends.
+func TestListQueues(t *testing.T) {
+	r := listQueues(func() ([]winspool.Queue, error) { return pcQueues, nil })
+	for _, want := range []string{"2\n", `"EPSON TM-T20II Receipt" on tillwatch_127.0.0.1_9100, driver "EPSON TM-T20II Receipt5" (ready): sends images`, `"tillwatch raw" on USB001, driver "Generic / Text Only" (ready): sends text`} {
+		if r.Status != OK || !strings.Contains(r.Detail, want) {
+			t.Errorf("listing %s %q lacks %q", r.Status, r.Detail, want)
+		}
+	}
+	if r := listQueues(func() ([]winspool.Queue, error) { return nil, nil }); r.Status != Warn || r.Hint == "" {
+		t.Errorf("no queues: %+v", r)
 	}
 }

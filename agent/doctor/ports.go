@@ -11,6 +11,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers/link"
+	"github.com/tillwatch/tillwatch/drivers/winspool"
 )
 
 // port is one thing a device's link opens: a serial line, a USB printer
@@ -22,6 +23,7 @@ const (
 	kindSerial = "serial"
 	kindLP     = "usblp"
 	kindGadget = "gadget"
+	kindQueue  = "queue"
 	kindDial   = "connect"
 	kindListen = "listen"
 )
@@ -46,6 +48,9 @@ func devicePorts(d configs.Device) []port {
 	case configs.TypeUSBGadget:
 		add("host", l.HostPort, kindGadget)
 		add("device", l.DevicePort, kindLP)
+	case configs.TypeSpooler:
+		add("host", l.Listen, kindListen)
+		add("device", l.DevicePort, kindQueue)
 	default:
 		add("host", l.HostPort, kindSerial)
 		add("device", l.DevicePort, kindSerial)
@@ -60,6 +65,8 @@ func checkPort(d configs.Device, p port) Result {
 		return checkDial(r, p.path)
 	case kindListen:
 		return checkListen(r, p.path)
+	case kindQueue:
+		return checkQueue(r, p.path, d.Link.Listen, winspool.Queues)
 	}
 	cfg := link.SerialConfig{Path: p.path, Backend: d.Link.Backend, Baud: d.Link.Baud, DataBits: d.Link.DataBits, Parity: d.Link.Parity, StopBits: d.Link.StopBits}
 	open := link.OpenSerial

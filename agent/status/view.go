@@ -205,6 +205,8 @@ func portText(l configs.Link) string {
 		return join(l.Listen, " -> ", l.Connect)
 	case configs.TypeUSBLP, configs.TypeUSBGadget:
 		return join(join(l.HostPort, " ", l.Listen), " -> ", l.DevicePort)
+	case configs.TypeSpooler:
+		return join(l.Listen, " -> ", "queue "+l.DevicePort)
 	}
 	sep := " + "
 	if l.Mode == configs.ModeBridge {

@@ -6,7 +6,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"time"
+
+	"github.com/tillwatch/tillwatch/drivers/winspool"
 
 	"golang.org/x/sys/windows/svc"
 	"golang.org/x/sys/windows/svc/mgr"
@@ -112,4 +116,20 @@ func exitCode(err error) uint32 {
 		return exitRuntime
 	}
 	return exitOK
+}
+
+// winQueues lists the spooler's queues and runs the queue steps in
+// Windows PowerShell (the PrintManagement cmdlets Add-PrinterPort,
+// Add-Printer, Set-Printer).
+var winQueues = queueSystem{queues: winspool.Queues, run: runPowerShell}
+
+// runPowerShell runs script in Windows PowerShell; its output goes into
+// the error when it fails.
+func runPowerShell(script string) error {
+	out, err := exec.Command("powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+		"-EncodedCommand", encodedCommand(script)).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("powershell: %w: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }

@@ -113,11 +113,13 @@ func (a *attachment) try(ctx context.Context, job []byte, quiet time.Duration) (
 		return true, fmt.Errorf("link: inject: %w", ErrDeviceDown)
 	}
 	a.r.emitChunk(drivers.FromHost, job)
+	a.dev.endJobOn(g) // a spooler: the register's job ends, the injected one is a job of its own
 	if err := g.writeAll(job); err != nil {
 		err = fmt.Errorf("link: inject: write %s: %w", a.dev.cfg.Path, err)
 		g.fail(err)
 		return true, err
 	}
+	a.dev.endJobOn(g)
 	return true, nil
 }
 

@@ -96,7 +96,8 @@ func (u *USBLP) Run(ctx context.Context, sink Sink) error {
 }
 
 // serveHost is a TCP virtual port: register connections one at a time,
-// each read forwarded to the host line's peer. The host line is Up while
+// each read forwarded to the host line's peer (whose job, if it has jobs,
+// ends with the connection). The host line is Up while
 // listening; connections coming and going are not transitions.
 func serveHost(ctx context.Context, r *runner, host *line, ln net.Listener) {
 	buf := make([]byte, readSize)
@@ -114,6 +115,9 @@ func serveHost(ctx context.Context, r *runner, host *line, ln net.Listener) {
 			stop()
 			host.cur.Store(nil)
 			_ = g.Close()
+			if host.peer != nil {
+				host.peer.endJob() // a spooler job is one register connection
+			}
 		}
 		a.wait()
 		if ctx.Err() != nil {
