@@ -32,7 +32,7 @@ type decodeEscposCmd struct {
 	Printer        string `default:"epson" help:"Printer profile: code table numbering, double-byte set, Star Line Mode, clone commands (epson, epson-big5, epson-japan, epson-korea, xprinter, pos-5890, csn-a2, star-line)."`
 	CodePage       string `help:"Power-on code table, overriding the printer profile's: cp437, cp850, cp858, cp866, cp1252, ..."`
 	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode."`
-	Width          int    `default:"48" help:"Paper width in columns, for centred and right-aligned lines (0: no alignment)."`
+	Width          int    `default:"48" help:"Paper width in Font A columns (48: 80 mm, 32: 58 mm): lines wrap where the printer wraps them, centred and right-aligned lines are placed (0: neither)."`
 	Glyphs         string `help:"Glyph dictionary (tillwatch profile learn) that reads receipts a driver printed as images."`
 	OCR            string `default:"auto" enum:"auto,tesseract,none" help:"Tesseract for printed images: auto (when installed: alone, or for the lines the glyph dictionary cannot read), tesseract (required) or none."`
 }
@@ -52,7 +52,7 @@ func (c *decodeEscposCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Fields: prof, Detail: true, Recognizer: rec}
+	opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Fields: prof, Detail: true, Recognizer: rec, PaperDots: c.Width * 12}
 	if err := opts.Validate(); err != nil {
 		return usageError{err}
 	}

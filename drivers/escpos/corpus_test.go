@@ -57,7 +57,7 @@ var expectText = map[string][]string{
 	"escpos-php_character-tables":        {"Table 0: CP437", "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒ"},
 	"escpos-php_demo":                    {"Hello world", "ABCDEFGHIJabcdefghijk"},
 	"escpos-php_graphics":                {"Regular Tux.", "Large Tux in correct proportion."},
-	"escpos-php_margins-and-spacing":     {"left margin 512", "page width 64"},
+	"escpos-php_margins-and-spacing":     {"left margin 512", "page\n", "width\n", " 64"}, // GS W 64 dots: five characters a line, as printed
 	"escpos-php_pdf417-code":             {"PDF417 code demo", "Height multiplier 3 (default)"},
 	"escpos-php_qr-code":                 {"QR code demo", "Pixel size 4"},
 	"escpos-php_text-size":               {"Change height & width", "Largest possible text:"},

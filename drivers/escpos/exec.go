@@ -67,6 +67,14 @@ func (d *Decoder) execESC(p []byte) {
 		s.doubleHeight = n&0x10 != 0
 		s.doubleWidth = n&0x20 != 0
 		s.underline = n&0x80 != 0
+		s.fontB = n&0x01 != 0
+		s.widthMul = scale2(s.doubleWidth)
+	case 'M':
+		s.fontB = n&1 != 0
+	case '\\': // relative position, signed dots
+		if !d.page.on {
+			d.text.moveTo(d, d.text.x+int(int16(le16(p, 2))))
+		}
 	case 'E':
 		s.bold = n&1 != 0
 	case '-':
@@ -91,6 +99,8 @@ func (d *Decoder) execESC(p []byte) {
 	case '$':
 		if d.page.on {
 			d.page.x, d.page.ras.x = int(le16(p, 2)), 0
+		} else {
+			d.text.moveTo(d, int(le16(p, 2)))
 		}
 	case 'J': // print and feed n dots
 		if !d.feedDots(int(n)) {
@@ -199,10 +209,13 @@ func (d *Decoder) execGS(p []byte) {
 	case '!':
 		s.doubleWidth = n&0x70 != 0
 		s.doubleHeight = n&0x07 != 0
+		s.widthMul = int(n>>4&7) + 1
 	case 'B':
 		s.inverse = n&1 != 0
 	case 'L': // left margin, dots
 		d.ras.left = min(int(le16(p, 2)), raster.MaxWidth)
+	case 'W': // print area width, dots
+		d.ras.area = min(int(le16(p, 2)), raster.MaxWidth)
 	case '$': // page mode: absolute vertical position
 		if d.page.on {
 			d.page.ras.y = d.page.areaY + int(le16(p, 2))
@@ -297,7 +310,7 @@ func (d *Decoder) initialise() {
 // resetModes restores the power-on modes.
 func (d *Decoder) resetModes() {
 	d.text.style = style{}
-	d.ras.spacing, d.ras.left = defaultSpacing, 0
+	d.ras.spacing, d.ras.left, d.ras.area = defaultSpacing, 0, 0
 	d.text.table = d.ps.init
 	d.text.chinese = d.ps.chinese
 }

@@ -11,6 +11,8 @@ import (
 type style struct {
 	bold, doubleHeight, doubleWidth, underline, inverse bool
 	align                                               string
+	fontB                                               bool // Font B (ESC ! 1, ESC M 1)
+	widthMul                                            int  // character width multiple (ESC ! 0x20, GS !); 0 is 1
 }
 
 // textState builds the current line from text runs.
@@ -28,6 +30,7 @@ type textState struct {
 	at       int64      // host offset of the line's first character
 	first    style      // style at the line's first character
 	eol      byte       // CR or LF that just ended a line, 0 otherwise
+	x        int        // print position in dots from the left margin
 	lead     byte       // GBK lead byte left at the end of the last run
 	hasLead  bool
 }
@@ -66,9 +69,11 @@ func (t *textState) endRun(d *Decoder) {
 	if !t.runGBK {
 		t.dropLead(d)
 		var missing int
+		mark := len(t.line)
 		t.line, missing = appendSingle(t.line, t.run, t.runTable)
 		d.stats.NoTable += missing
 		t.run = t.run[:0]
+		t.advance(d, mark)
 		return
 	}
 	var (
@@ -96,6 +101,7 @@ func (t *textState) endRun(d *Decoder) {
 		t.lead, t.hasLead = t.run[len(t.run)-1], true
 	}
 	t.run = t.run[:0]
+	t.advance(d, mark)
 }
 
 // dropLead counts and forgets a lead byte left by the last run.
@@ -152,4 +158,5 @@ func (t *textState) reset() {
 	t.line = t.line[:0]
 	t.raw = 0
 	t.started = false
+	t.x = 0
 }

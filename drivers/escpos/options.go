@@ -67,6 +67,11 @@ type Options struct {
 	// from its lines before the receipt is returned. receipt.Profile
 	// implements it.
 	Fields FieldExtractor
+	// PaperDots is the printable width of the paper in dots (576 for
+	// 80 mm, 384 for 58 mm at 203 dpi): lines longer than the print area
+	// (this, or GS W) wrap where the printer wraps them. 0 wraps only at
+	// a GS W print area.
+	PaperDots int
 	// Recognizer, when set, reads the text of printed images (a
 	// driver-printed receipt): each image the job prints is recognised
 	// where it stands among the text lines, and its lines carry Source

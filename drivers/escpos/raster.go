@@ -71,6 +71,7 @@ func (p *rasterPos) extend(x0, y0, w, h int) {
 type rasterState struct {
 	spacing  int // line spacing in dots (ESC 3 n; ESC 2 and ESC @ restore 30)
 	left     int // left margin in dots (GS L)
+	area     int // print area width in dots (GS W), 0 unset
 	std      rasterPos
 	img      imgCmd
 	stored   *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, printed by fn 50)

@@ -1,0 +1,83 @@
+package escpos
+
+import (
+	"unicode/utf8"
+
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// Character cells of the resident fonts, in dots: Font A is 12 x 24,
+// Font B 9 x 17, a double-byte (Chinese/Kanji) character 24 x 24.
+const (
+	fontADots = 12
+	fontBDots = 9
+	wideDots  = 24
+)
+
+// cellDots is how wide r prints in style s.
+func (s style) cellDots(r rune) int {
+	w := fontADots
+	if s.fontB {
+		w = fontBDots
+	}
+	if wideRune(r) {
+		w = wideDots
+	}
+	return w * max(s.widthMul, 1)
+}
+
+// wideRune reports a full-width (CJK) character.
+func wideRune(r rune) bool { return columns(string(r)) == 2 }
+
+// areaDots is the width lines wrap at: the print area (GS W, else the
+// paper) less the left margin (GS L); 0 when the paper is unknown.
+func (d *Decoder) areaDots() int {
+	w := d.opts.PaperDots
+	if d.ras.area > 0 && (w == 0 || d.ras.area < w) {
+		w = d.ras.area
+	}
+	if w == 0 {
+		return 0
+	}
+	return max(w-d.ras.left, fontADots)
+}
+
+// advance moves the print position over the characters the last run added
+// to the line (from byte from on), and wraps the line where it leaves the
+// print area, as the printer does.
+func (t *textState) advance(d *Decoder, from int) {
+	area := d.areaDots()
+	for i := from; i < len(t.line); {
+		r, size := utf8.DecodeRune(t.line[i:])
+		w := t.style.cellDots(r)
+		if area > 0 && t.x > 0 && t.x+w > area {
+			rest := append([]byte(nil), t.line[i:]...)
+			t.line = t.line[:i]
+			at := t.at
+			t.endLine(d)
+			t.line, t.started, t.first, t.at = append(t.line, rest...), true, t.style, at
+			t.raw = len(rest)
+			i = 0
+			continue
+		}
+		t.x += w
+		i += size
+	}
+}
+
+// moveTo puts the print position at x dots from the left margin (ESC $,
+// ESC \): moving right prints blank space, which the line keeps as spaces
+// of the usual cell; moving left prints over the line (nothing is added).
+func (t *textState) moveTo(d *Decoder, x int) {
+	x = min(max(x, 0), raster.MaxWidth)
+	if x > t.x {
+		n := (x - t.x + fontADots/2) / fontADots
+		for range n {
+			t.line = append(t.line, ' ')
+		}
+		if n > 0 && !t.started {
+			t.started, t.first, t.at = true, t.style, d.cmdAt
+		}
+	}
+	t.x = x
+}

@@ -1,0 +1,46 @@
+package escpos
+
+import (
+	"testing"
+)
+
+// TestPositions: lines come out as the paper shows them: a jump with
+// ESC $ / ESC \ is blank space on the same line, double width takes twice
+// the room, and a line wraps where it leaves the print area (paper width,
+// GS W) less the left margin (GS L).
+func TestPositions(t *testing.T) {
+	const total = "\x1c&\xba\xcf\xbc\xc6\x1c." // 合计 in GBK
+	tests := []struct {
+		name  string
+		paper int
+		in    string
+		want  string // lines joined with "/"
+	}{
+		{"double-width amount placed with ESC $ is one line", 576,
+			total + "\x1b$\x20\x01\x1b!\x20RMB 15.00\x1b!\x00\n", "合计                    RMB 15.00"},
+		{"amount placed with ESC \\ (relative)", 576,
+			"TOTAL\x1b\\\x3c\x00" + "15.00\n", "TOTAL     15.00"},
+		{"GS ! double width also counts twice", 576,
+			"\x1d!\x10" + "123456789012345678901234567\n", "123456789012345678901234/567"},
+		{"double width wraps at 24 characters on 80 mm", 576,
+			"\x1b!\x20" + "The quick brown fox jumps over\n", "The quick brown fox jump/s over"},
+		{"GS W narrows the print area", 576,
+			"\x1dW\x78\x00" + "page width 120\n", "page width/ 120"},
+		{"GS L moves the margin: less room", 576,
+			"\x1dL\x00\x02" + "left margin 512\n", "left/margi/n 512"},
+		{"unknown paper: no wrap", 0,
+			"\x1b!\x20" + "The quick brown fox jumps over\n", "The quick brown fox jumps over"},
+		{"moving left prints over: nothing added", 576,
+			"ABCDEF\x1b$\x0c\x00XY\n", "ABCDEFXY"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, chunks := range [][][]byte{{[]byte(tc.in + cutFull)}, byteByByte([]byte(tc.in + cutFull))} {
+				evs, _ := decodeChunks(Options{PaperDots: tc.paper}, chunks)
+				if got := receiptText(evs); got != tc.want {
+					t.Fatalf("lines %q, want %q", got, tc.want)
+				}
+			}
+		})
+	}
+}
