@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -105,10 +106,22 @@ func BenchmarkAlertLatency(b *testing.B) {
 }
 
 // BenchmarkIdleAgent runs the agent (the test binary as a child process,
-// like TestKill9) with two devices attached and no traffic, and reports
-// its resident memory (VmRSS) and CPU use over 10 idle seconds. Linux only
-// (/proc).
+// like TestKill9) with two devices on a two-line tap and a connected
+// broker, and reports, measured from outside through /proc over 20 idle
+// seconds: resident memory (VmRSS), CPU use, and context switches per
+// second summed over all its threads (voluntary and not). Targets (issue
+// 15): <= 0.3 % CPU, <= 10 switches/s, RSS <= 25 MiB. Linux only.
 func BenchmarkIdleAgent(b *testing.B) {
+	benchLoad(b, 20*time.Second, 0)
+}
+
+// BenchmarkBusyLane is BenchmarkIdleAgent with one card checkout (sale and
+// receipt) every 20 seconds, over 60 seconds.
+func BenchmarkBusyLane(b *testing.B) {
+	benchLoad(b, 60*time.Second, 20*time.Second)
+}
+
+func benchLoad(b *testing.B, window, every time.Duration) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		b.Skip("needs /proc")
 	}
@@ -119,14 +132,26 @@ func BenchmarkIdleAgent(b *testing.B) {
 	}
 	defer broker.Close()
 	for range b.N {
-		rss, cpu := idleRun(b, broker)
-		b.ReportMetric(rss/(1<<20), "rss_MiB")
-		b.ReportMetric(cpu*100, "idle_cpu_%")
+		u := loadRun(b, broker, window, every)
+		b.ReportMetric(u.rss/(1<<20), "rss_MiB")
+		b.ReportMetric(25, "rss_target_MiB")
+		b.ReportMetric(u.cpu*100, "cpu_%")
+		b.ReportMetric(0.3, "cpu_target_%")
+		b.ReportMetric(u.cs, "cs/s")
+		b.ReportMetric(10, "cs_target/s")
 	}
 }
 
-// idleRun starts a child agent, lets it settle, then samples it for 10s.
-func idleRun(b *testing.B, broker *mqttbroker.Broker) (rss, cpu float64) {
+// usage is what loadRun measured.
+type usage struct {
+	rss float64 // bytes
+	cpu float64 // share of one core
+	cs  float64 // context switches per second, all threads
+}
+
+// loadRun starts a child agent, lets it settle, then samples it for window
+// while a checkout is played every `every` (never when 0).
+func loadRun(b *testing.B, broker *mqttbroker.Broker, window, every time.Duration) usage {
 	wires, err := sim.OpenWires()
 	if err != nil {
 		b.Skipf("no ptys: %v", err)
@@ -147,11 +172,70 @@ func idleRun(b *testing.B, broker *mqttbroker.Broker) (rss, cpu float64) {
 		<-c.done
 	}()
 	time.Sleep(3 * time.Second) // startup settles (a benchmark, not a test)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	played := make(chan error, 1)
+	if every > 0 {
+		go func() { played <- playEvery(ctx, wires, every) }()
+	}
 	pid := c.cmd.Process.Pid
-	t0, c0 := time.Now(), cpuTicks(b, pid)
-	time.Sleep(10 * time.Second)
-	t1, c1 := time.Now(), cpuTicks(b, pid)
-	return vmRSS(b, pid), float64(c1-c0) / 100 / t1.Sub(t0).Seconds() // USER_HZ is 100 on Linux
+	t0, c0, s0 := time.Now(), cpuTicks(b, pid), switches(b, pid)
+	time.Sleep(window)
+	t1, c1, s1 := time.Now(), cpuTicks(b, pid), switches(b, pid)
+	cancel()
+	if every > 0 {
+		if err := <-played; err != nil && !errors.Is(err, context.Canceled) {
+			b.Fatal(err)
+		}
+	}
+	secs := t1.Sub(t0).Seconds()
+	return usage{rss: vmRSS(b, pid), cpu: float64(c1-c0) / 100 / secs, cs: float64(s1-s0) / secs} // USER_HZ is 100 on Linux
+}
+
+// playEvery plays a matched card checkout at once and then every d.
+func playEvery(ctx context.Context, wires *sim.Wires, d time.Duration) error {
+	for i := 0; ; i++ {
+		trace, no := fmt.Sprintf("%06d", 900+i), fmt.Sprintf("%04d", 9000+i)
+		writes, err := sim.Compile([]sim.Action{
+			{At: 0, Sale: &sim.CardSale{Requested: 4500, Currency: 156, Trace: trace, ReceiptNo: no, AuthCode: "A" + trace,
+				PAN: fmt.Sprintf("622588EEEEEE%04d", i), Terminal: "52523535"}},
+			{At: 300 * time.Millisecond, Print: &sim.Receipt{Number: no, Items: []sim.Item{{Name: "GROCERIES", Amount: 4500}},
+				Tenders: []sim.Tender{{Kind: "card", Amount: 4500}}}},
+		})
+		if err != nil {
+			return err
+		}
+		if err := (&sim.Player{Out: wires.Writer}).Play(ctx, writes); err != nil {
+			return err
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// switches sums the context switches of every thread of pid.
+func switches(b *testing.B, pid int) int64 {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	for _, t := range tasks {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		if err != nil {
+			continue // the thread ended
+		}
+		for _, l := range strings.Split(string(raw), "\n") {
+			for _, k := range []string{"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"} {
+				if v, ok := strings.CutPrefix(l, k); ok {
+					x, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+					n += x
+				}
+			}
+		}
+	}
+	return n
 }
 
 func cpuTicks(b *testing.B, pid int) int64 {

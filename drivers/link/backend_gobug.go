@@ -8,7 +8,8 @@ import (
 	bug "go.bug.st/serial"
 )
 
-// gobugPort adapts a go.bug.st/serial port: reads poll every pollInterval,
+// gobugPort adapts a go.bug.st/serial port where it cannot be evented (see
+// eventedPort; Linux ports are): reads poll every pollInterval,
 // Close is idempotent, and a read after Close says errClosed.
 type gobugPort struct {
 	p      bug.Port
@@ -35,6 +36,11 @@ func openGoBug(c SerialConfig) (Port, error) {
 			err = errors.Join(err, cerr)
 		}
 		return nil, fmt.Errorf("set read timeout: %w", err)
+	}
+	if fd, ok := gobugFD(p); ok {
+		if e, err := evented(fd, c.Path, p); err == nil {
+			return e, nil
+		}
 	}
 	return &gobugPort{p: p}, nil
 }

@@ -8,7 +8,8 @@ import (
 	tarm "github.com/tarm/serial"
 )
 
-// tarmPort adapts a github.com/tarm/serial port. tarm on Linux is an
+// tarmPort adapts a github.com/tarm/serial port where it cannot be evented
+// (see eventedPort; Linux ports are). tarm on Linux is an
 // *os.File in blocking mode whose Close does not release a pending Read,
 // so the port is always opened with ReadTimeout (VMIN=0, VTIME) and Read
 // returns within pollInterval. On Linux a VTIME expiry surfaces as
@@ -41,6 +42,11 @@ func openTarm(c SerialConfig) (Port, error) {
 	p, err := tarm.OpenPort(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if f := tarmFile(p); f != nil {
+		if e, err := evented(int(f.Fd()), c.Path, p); err == nil {
+			return e, nil
+		}
 	}
 	return &tarmPort{p: p}, nil
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 func TestSerialConfigValidate(t *testing.T) {
@@ -125,8 +124,11 @@ func TestOpenSerialErrors(t *testing.T) {
 	}
 }
 
-// TestSerialPortContract: a port from OpenSerial returns (0, nil) when no
-// byte arrived within the poll interval, and errClosed once closed.
+// TestSerialPortContract: on Linux a port from OpenSerial is event-driven
+// with either backend: a Read waits for bytes (no poll interval), Close
+// releases a pending Read with errClosed, output is raw, and a hang-up
+// (the USB adapter unplugged; here the pty's other side closing) ends a
+// Read with an error.
 func TestSerialPortContract(t *testing.T) {
 	for _, backend := range []string{BackendGoBug, BackendTarm} {
 		t.Run(backend, func(t *testing.T) {
@@ -135,13 +137,28 @@ func TestSerialPortContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			buf := make([]byte, 16)
-			start := time.Now()
-			if n, err := p.Read(buf); n != 0 || err != nil {
-				t.Fatalf("idle Read = %d, %v; want 0, nil", n, err)
+			if _, ok := p.(*eventedPort); !ok {
+				t.Fatalf("OpenSerial returned a %T, want an evented port (did the backend rename its descriptor field?)", p)
 			}
-			if d := time.Since(start); d < pollInterval/2 {
-				t.Fatalf("idle Read returned after %v, want about %v", d, pollInterval)
+			type res struct {
+				b   []byte
+				err error
+			}
+			read := func() <-chan res {
+				c := make(chan res, 1)
+				go func() {
+					buf := make([]byte, 16)
+					n, err := p.Read(buf)
+					c <- res{buf[:n], err}
+				}()
+				return c
+			}
+			got := read()
+			if _, err := pp.Master.Write([]byte("hi")); err != nil {
+				t.Fatal(err)
+			}
+			if r := <-got; string(r.b) != "hi" || r.err != nil {
+				t.Fatalf("Read = %q, %v; want hi", r.b, r.err)
 			}
 			if _, err := p.Write([]byte("\r\n\x11\x13\xff")); err != nil {
 				t.Fatal(err)
@@ -149,17 +166,31 @@ func TestSerialPortContract(t *testing.T) {
 			if got := readFull(t, pp.Master, 5); string(got) != "\r\n\x11\x13\xff" {
 				t.Fatalf("master got %q: output not raw", got)
 			}
+			pending := read()
 			if err := p.Close(); err != nil {
 				t.Fatal(err)
+			}
+			if r := <-pending; !errors.Is(r.err, errClosed) {
+				t.Fatalf("pending Read after Close: %v, want errClosed", r.err)
 			}
 			if err := p.Close(); err != nil {
 				t.Fatalf("second Close: %v", err)
 			}
-			if _, err := p.Read(buf); !errors.Is(err, errClosed) {
-				t.Fatalf("Read after Close: %v", err)
-			}
-			if _, err := p.Write(buf); !errors.Is(err, errClosed) {
+			if _, err := p.Write([]byte("x")); !errors.Is(err, errClosed) {
 				t.Fatalf("Write after Close: %v", err)
+			}
+
+			// A hang-up ends a pending Read with an error.
+			q, err := OpenSerial(SerialConfig{Path: pp.Path, Backend: backend})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q.Close()
+			p = q
+			pending = read()
+			pp.close()
+			if r := <-pending; r.err == nil || errors.Is(r.err, errClosed) {
+				t.Fatalf("Read after hang-up: %q, %v; want a hang-up error", r.b, r.err)
 			}
 		})
 	}
