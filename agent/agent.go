@@ -55,6 +55,8 @@ type Agent struct {
 	mail    *links.Mailbox
 	capture *capture.Sink
 	raw     *rawlog.Log // raw input held until the decoders settle (rawinput.go)
+	// rawFailed: the last step's write failed (disk full); core goroutine only.
+	rawFailed bool
 
 	mu      sync.Mutex
 	stats   Stats
@@ -230,24 +232,50 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 
 // core is the single goroutine that decodes, journals, detects and
 // enqueues, in that order, so that everything is journaled before it counts.
+// It sleeps until input arrives or something falls due: while a decoder
+// holds something (a job, a receipt waiting for its drawer kick, part of a
+// frame) or alerts wait for room on the disk it goes round every Tick;
+// otherwise its one timer is set to the detector's next deadline. An idle
+// lane thus wakes it only for its own decisions (issue 15: the former
+// 250 ms tick cost four wake-ups a second for nothing).
 func (a *Agent) core(ctx context.Context) error {
-	tick := time.NewTicker(a.opts.Tick)
-	defer tick.Stop()
+	timer := time.NewTimer(a.nextRound(a.opts.Now()))
+	defer timer.Stop()
 	for {
+		var items []links.Input
 		select {
 		case <-ctx.Done():
 			// Drain what the links delivered before the stop.
 			return a.step(a.mail.Take(), a.opts.Now())
 		case <-a.mail.Wake():
-			if err := a.step(a.mail.Take(), a.opts.Now()); err != nil {
-				return err
-			}
-		case <-tick.C:
-			if err := a.step(nil, a.opts.Now()); err != nil {
-				return err
-			}
+			items = a.mail.Take()
+		case <-timer.C:
+		}
+		now := a.opts.Now()
+		if err := a.step(items, now); err != nil {
+			return err
+		}
+		timer.Reset(a.nextRound(now))
+	}
+}
+
+// idleRound bounds the core's sleep when nothing is due.
+const idleRound = time.Hour
+
+// nextRound is how long the core may sleep after a round at now.
+func (a *Agent) nextRound(now time.Time) time.Duration {
+	if a.out.Holding() || a.rawFailed {
+		return a.opts.Tick
+	}
+	for _, n := range a.lane.Names() {
+		if !a.lane.Settled(n) {
+			return a.opts.Tick
 		}
 	}
+	if at, ok := a.lane.NextDeadline(); ok {
+		return min(max(at.Sub(now), 0), idleRound)
+	}
+	return idleRound
 }
 
 // step processes queued input and the passing of time.

@@ -62,6 +62,27 @@ func (a *Agent) Snapshot() status.Snapshot {
 	return s
 }
 
+// coreAlive fails when the core loop does not go round within a stall
+// bound of being asked. The core sleeps until something is due (see
+// core), so an old heartbeat alone proves nothing: a heartbeat older than
+// a second makes Health poke the core and wait for the next round.
+func (a *Agent) coreAlive(now time.Time) error {
+	beat := a.Snapshot().Heartbeat
+	if now.Sub(beat) <= time.Second {
+		return nil
+	}
+	stall := max(10*a.opts.Tick, 5*time.Second)
+	a.mail.Poke()
+	deadline := time.Now().Add(stall)
+	for time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // a rare check, waiting for another goroutine
+		if b := a.Snapshot().Heartbeat; !b.Before(now) {
+			return nil
+		}
+	}
+	return fmt.Errorf("agent: core loop stalled: last round %s ago", now.Sub(beat).Round(time.Second))
+}
+
 // probeEvery bounds how often Health writes to the database.
 const probeEvery = time.Second
 
@@ -77,10 +98,10 @@ func (a *Agent) Health() error {
 	if !running {
 		return errors.New("agent: not running")
 	}
-	s := a.Snapshot()
-	if stall := max(10*a.opts.Tick, 5*time.Second); now.Sub(s.Heartbeat) > stall {
-		return fmt.Errorf("agent: core loop stalled: last round %s ago", now.Sub(s.Heartbeat).Round(time.Second))
+	if err := a.coreAlive(now); err != nil {
+		return err
 	}
+	s := a.Snapshot()
 	var why []string
 	for _, d := range s.Devices {
 		switch d.LinkState() {

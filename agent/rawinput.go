@@ -65,6 +65,7 @@ func (a *Agent) commitStep(evs []drivers.Event) error {
 	}
 	err := b.Commit()
 	a.raw.Done(err)
+	a.rawFailed = err != nil
 	switch {
 	case errors.Is(err, buffer.ErrDiskFull):
 		// Detection goes on from memory; agent/outbox explains.

@@ -124,6 +124,8 @@ type committer struct {
 	leading bool
 
 	txns atomic.Int64 // transactions committed, for tests and stats
+
+	after func() // called after each committed transaction (compact.go)
 }
 
 func newCommitter(bdb *badger.DB, o Options) *committer {
@@ -244,6 +246,9 @@ func (c *committer) commit(txn *badger.Txn, counters map[string]uint64, n int64,
 	}
 	if err == nil {
 		c.txns.Add(1)
+		if c.after != nil {
+			c.after()
+		}
 	}
 	c.finish(planned, err)
 	return rest

@@ -31,7 +31,8 @@ type DB struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	commit *committer
+	commit    *committer
+	compactor compactor // on-demand compaction (compact.go)
 
 	// Operations in flight are counted in busy; Close sets closed, then
 	// waits for busy to drop to 0. Unlike an RWMutex this lets an
@@ -83,6 +84,8 @@ func Open(dir string, opts Options, log *slog.Logger) (*DB, error) {
 		stop:   make(chan struct{}),
 	}
 	db.idle = sync.NewCond(&db.life)
+	db.commit.after = db.maybeCompact
+	db.maybeCompact() // tables a previous run left on level 0
 	return db, nil
 }
 

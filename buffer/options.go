@@ -29,7 +29,9 @@ type Options struct {
 	// NumLevelZeroTablesStall stalls writes until it is done.
 	NumLevelZeroTables      int
 	NumLevelZeroTablesStall int
-	// NumCompactors is the number of compaction goroutines (0 or at least 2).
+	// NumCompactors is the number of Badger's compaction goroutines (0 or
+	// at least 2). Badger's compactors poll every 50 ms; with 0 (the
+	// default) this package compacts on demand instead (compact.go).
 	NumCompactors int
 	// ValueLogFileSize is the size of one value log file (1 MiB .. 2 GiB).
 	ValueLogFileSize int64
@@ -66,7 +68,7 @@ func DefaultOptions() Options {
 		BaseTableSize:           2 << 20,
 		NumLevelZeroTables:      2,
 		NumLevelZeroTablesStall: 8,
-		NumCompactors:           2,
+		NumCompactors:           0,
 		ValueLogFileSize:        16 << 20,
 		BlockCacheSize:          4 << 20,
 		IndexCacheSize:          2 << 20,

@@ -179,6 +179,10 @@ func (l *Lane) say(alerts []detect.Alert) []detect.Alert {
 	return alerts
 }
 
+// NextDeadline is when the detector's earliest pending decision falls
+// due; false when none is pending.
+func (l *Lane) NextDeadline() (time.Time, bool) { return l.engine.NextDeadline() }
+
 // Resume prepares the detector to take over after a restart from events
 // replayed from the journal starting at from; see detect.Engine.Resume.
 func (l *Lane) Resume(from time.Time) { l.engine.Resume(from) }

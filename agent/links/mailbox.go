@@ -41,6 +41,15 @@ func (m *Mailbox) put(in Input) {
 // Wake receives a value after input arrived; Take then returns it.
 func (m *Mailbox) Wake() <-chan struct{} { return m.wake }
 
+// Poke wakes the reader of Wake without input (a health check asking
+// the core loop to go round).
+func (m *Mailbox) Poke() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
 // Take returns everything queued so far.
 func (m *Mailbox) Take() []Input {
 	m.mu.Lock()

@@ -188,6 +188,19 @@ func (w *Writer) holdLocked(t *target, h heldAlert) {
 	}
 }
 
+// Holding reports whether messages wait in memory for room on the disk
+// (Retry must be called again).
+func (w *Writer) Holding() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, t := range w.targets {
+		if len(t.hold.items) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Retry stores held messages, oldest first, until the outbox refuses
 // again. The core calls it every round so held alerts go out as soon as
 // there is room, even when no new alert comes.

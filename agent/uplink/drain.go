@@ -28,7 +28,13 @@ func (s *session) drain(ctx context.Context) error {
 	acks := make(chan ack, s.cfg.Inflight)
 	inflight := make(map[string]flight, s.cfg.Inflight)
 	var backlog []buffer.Item // read, not yet published, oldest first
-	poll := time.NewTicker(min(pollInterval, s.u.ackTimeout/2))
+	// The poll (ack timeouts, a safety re-read, the connection check) runs
+	// only while messages are in flight: an idle drain sleeps until a put
+	// (Changed), an ack, a lost connection or the health message wakes it.
+	every := min(pollInterval, s.u.ackTimeout/2)
+	poll := time.NewTicker(every)
+	poll.Stop()
+	polling := false
 	defer poll.Stop()
 
 	health := s.healthTicker()
@@ -47,6 +53,13 @@ func (s *session) drain(ctx context.Context) error {
 				}
 			}
 			backlog = s.publish(sctx, &wg, backlog, inflight, acks)
+		}
+		if busy := len(inflight) > 0; busy != polling {
+			if polling = busy; busy {
+				poll.Reset(every)
+			} else {
+				poll.Stop()
+			}
 		}
 		select {
 		case a := <-acks:

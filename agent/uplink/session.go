@@ -11,8 +11,8 @@ import (
 )
 
 const (
-	// pollInterval re-reads the outbox and checks the connection even
-	// without a wake-up, as a safety net.
+	// pollInterval checks ack timeouts and the connection, and re-reads
+	// the outbox as a safety net, while messages are in flight.
 	pollInterval = 2 * time.Second
 	// outboxRetry is the pause after an outbox read or delete failed.
 	outboxRetry = time.Second
