@@ -79,18 +79,17 @@ func TestKillAfterCut(t *testing.T) {
 			paid = total / 10 // keyed 10.10 for 101.00
 		}
 		want[no] = paid - total
-		writes, err := sim.Compile([]sim.Action{
-			{At: 0, Sale: &sim.CardSale{Requested: paid, Currency: 156, Trace: trace, ReceiptNo: no, AuthCode: "A" + trace,
-				PAN: fmt.Sprintf("622588EEEEEE%04d", i), Terminal: "52523535"}},
-			{At: 300 * time.Millisecond, Print: &sim.Receipt{Number: no, Items: []sim.Item{{Name: "GROCERIES", Amount: total}},
-				Tenders: []sim.Tender{{Kind: "card", Amount: total}}}},
+		// The sale first; once the agent has read it (and so is up), the
+		// receipt 300 ms later.
+		play(t, ctx, l, sim.Action{Sale: &sim.CardSale{Requested: paid, Currency: 156, Trace: trace, ReceiptNo: no, AuthCode: "A" + trace,
+			PAN: fmt.Sprintf("622588EEEEEE%04d", i), Terminal: "52523535"}})
+		testutil.WaitFor(t, "the agent to read the sale", 30*time.Second, func() bool {
+			h, err1 := l.wires.Unread(sim.TerminalHost)
+			d, err2 := l.wires.Unread(sim.TerminalDevice)
+			return err1 == nil && err2 == nil && h+d == 0
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := (&sim.Player{Out: l.wires.Writer}).Play(ctx, writes); err != nil {
-			t.Fatal(err)
-		}
+		play(t, ctx, l, sim.Action{At: 300 * time.Millisecond, Print: &sim.Receipt{Number: no, Items: []sim.Item{{Name: "GROCERIES", Amount: total}},
+			Tenders: []sim.Tender{{Kind: "card", Amount: total}}}})
 		testutil.WaitFor(t, "the agent to read the receipt", 30*time.Second, func() bool {
 			n, err := l.wires.Unread(sim.PrinterHost)
 			return err == nil && n == 0
@@ -155,6 +154,18 @@ func TestKillAfterCut(t *testing.T) {
 		}
 	}
 	checkReceipts(t, l.cfg.DataDir, want)
+}
+
+// play plays one action on the lane's wires and returns when it is written.
+func play(t *testing.T, ctx context.Context, l *lane, a sim.Action) {
+	t.Helper()
+	writes, err := sim.Compile([]sim.Action{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (&sim.Player{Out: l.wires.Writer}).Play(ctx, writes); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkReceipts reads the journal of a stopped agent: every receipt number
