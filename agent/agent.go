@@ -17,6 +17,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/outbox"
 	"github.com/tillwatch/tillwatch/agent/rawlog"
 	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/agent/tap"
 	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/agent/uplink"
 	"github.com/tillwatch/tillwatch/agent/videofeed"
@@ -54,6 +55,7 @@ type Agent struct {
 	lane    *lane.Lane
 	mail    *links.Mailbox
 	capture *capture.Sink
+	tap     *tap.Hub    // technician verbs watching through the agent (taprun.go); set by Run
 	raw     *rawlog.Log // raw input held until the decoders settle (rawinput.go)
 	// rawFailed: the last step's write failed (disk full); core goroutine only.
 	rawFailed bool
@@ -180,6 +182,13 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	a.jrun = a.newJournalRun(srv)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	hub, err := a.newTap(ctx, srv)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.tap = hub
+	a.mu.Unlock()
 	a.mu.Lock()
 	a.up, a.running, a.stopped = up, true, ctx.Done()
 	a.mu.Unlock()
@@ -288,6 +297,7 @@ func (a *Agent) step(items []links.Input, now time.Time) error {
 			if a.capture != nil {
 				a.capture.Link(in.Dev, in.Link)
 			}
+			a.tap.Link(in.Dev, in.Link)
 			noted = append(noted, in)
 			in.Link.SetSource(in.Dev)
 			evs = append(evs, in.Link)
@@ -296,6 +306,7 @@ func (a *Agent) step(items []links.Input, now time.Time) error {
 		if a.capture != nil {
 			a.capture.Chunk(in.Dev, in.Chunk)
 		}
+		a.tap.Chunk(in.Dev, in.Chunk)
 		chunks++
 		nbytes += len(in.Chunk.Data)
 		a.view.Data(in.Dev, in.Chunk)

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,6 +16,8 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
+	"github.com/tillwatch/tillwatch/agent/apiguard"
+	"github.com/tillwatch/tillwatch/agent/tap"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers/template"
 	"github.com/tillwatch/tillwatch/drivers/transbank"
@@ -48,7 +53,9 @@ func misTLV(tag uint16, v []byte) []byte {
 // ZVT): Luhn-valid full card numbers and track 2 data go in on the wire of
 // a Transbank terminal, a line-log template terminal and a MIS-POS
 // template terminal; afterwards neither the Badger directory, the capture,
-// the MQTT payloads nor the agent's debug log hold any of them.
+// the stream technician verbs read through the agent (GET /api/tap, kept
+// as tap.jsonl), the MQTT payloads nor the agent's debug log hold any of
+// them.
 func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -96,6 +103,7 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	mis := configs.DefaultDevice("mis", configs.RoleTerminal, wires.Path(sim.PrinterDevice))
 	mis.Protocol, mis.Template, mis.Currency, mis.Framing = "template", "mispos", "CNY", ""
 	cfg.Devices = []configs.Device{printer, tbk, logt, mis}
+	cfg.HTTP.Address = "127.0.0.1:0"
 
 	ag, err := agent.New(cfg, agent.Options{Log: log})
 	if err != nil {
@@ -110,6 +118,10 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("agent stopped: %v", err)
 	}
+
+	tapped := make(chan error, 1)
+	go func() { tapped <- tapTo(ctx, ag, cfg.DataDir, filepath.Join(dir, "tap.jsonl")) }()
+	waitFor(t, "a technician verb on the agent's tap", 10*time.Second, func() bool { return ag.Watchers() == 1 })
 
 	write := func(w sim.Wire, data []byte) {
 		t.Helper()
@@ -151,6 +163,12 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("agent: %v", err)
 	}
+	if err := <-tapped; err != nil {
+		t.Fatalf("tap: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "tap.jsonl")); err != nil || fi.Size() < 1000 {
+		t.Fatalf("the tap stream holds too little to prove anything: %v %v", fi, err)
+	}
 
 	mu.Lock()
 	all := bytes.Join(payloads, []byte("\n"))
@@ -175,4 +193,35 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	if fi, err := os.Stat(cfg.Capture); err != nil || fi.Size() == 0 {
 		t.Errorf("capture missing or empty: %v", err)
 	}
+}
+
+// tapTo copies the agent's tap stream (what monitor and capture read
+// through it) to path until ctx is done.
+func tapTo(ctx context.Context, ag *agent.Agent, dataDir, path string) error {
+	tok, err := apiguard.Read(dataDir)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+ag.StatusAddr()+tap.Path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("tap: %s", res.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, res.Body)
+	if ctx.Err() != nil {
+		err = nil // the agent stopped: the stream ends
+	}
+	return errors.Join(err, f.Close())
 }

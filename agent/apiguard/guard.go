@@ -53,11 +53,28 @@ func (g *Guard) Check(r *http.Request) error {
 	if safe {
 		return nil
 	}
+	return g.checkToken(r)
+}
+
+// checkToken says whether r carries the token.
+func (g *Guard) checkToken(r *http.Request) error {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || g.Token == "" || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(g.Token)) != 1 {
-		return &Error{http.StatusUnauthorized, r.Method + " needs the agent's API token (the file " + TokenFile + " in its data_dir, sent as \"Authorization: Bearer TOKEN\"; the tillwatch CLI does this when run as the agent's user or root)"}
+		return &Error{http.StatusUnauthorized, r.Method + " " + r.URL.Path + " needs the agent's API token (the file " + TokenFile + " in its data_dir, sent as \"Authorization: Bearer TOKEN\"; the tillwatch CLI does this when run as the agent's user or root)"}
 	}
 	return nil
+}
+
+// RequireToken wraps next so that reading it needs the token too (a
+// stream of raw link bytes, not only state changes).
+func (g *Guard) RequireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := g.checkToken(r); err != nil {
+			refuse(w, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // hostAllowed says whether the Host header names this machine: a loopback

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/presence"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers/winspool"
 )
@@ -43,11 +44,20 @@ type Check struct {
 }
 
 // Checks lists the checks for cfg in the order a technician would do them.
-func Checks(cfg *configs.Config) []Check {
+// With the lane's agent running (ag, see package presence) no port is
+// opened: the agent holds them, and opening one would take bytes from it
+// or, as root, clear its exclusive lock; the check reports the agent's
+// link instead.
+func Checks(cfg *configs.Config, ag *presence.Agent) []Check {
 	var cs []Check
 	for _, d := range cfg.Devices {
 		for _, p := range devicePorts(d) {
-			cs = append(cs, Check{Name: "port " + d.Name + " " + p.side + " " + p.path, Run: func(context.Context) Result { return checkPort(d, p) }})
+			name := "port " + d.Name + " " + p.side + " " + p.path
+			run := func(context.Context) Result { return checkPort(d, p) }
+			if ag != nil {
+				run = func(context.Context) Result { return heldPort(name, d.Name, ag) }
+			}
+			cs = append(cs, Check{Name: name, Run: run})
 		}
 	}
 	if runtime.GOOS == "windows" {

@@ -37,7 +37,7 @@ func TestChecks(t *testing.T) {
 	cfg.Devices = []configs.Device{printer}
 
 	got := map[string]Result{}
-	for _, c := range Checks(cfg) {
+	for _, c := range Checks(cfg, nil) {
 		r := c.Run(context.Background())
 		if r.Name != c.Name {
 			t.Errorf("result name %q for check %q", r.Name, c.Name)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tillwatch/tillwatch/agent/presence"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers/link"
 	"github.com/tillwatch/tillwatch/drivers/winspool"
@@ -163,5 +164,26 @@ func checkGadgetAbsent(r Result, path string) Result {
 	}
 	r.Status, r.Detail = Warn, "the register has not enumerated the printer gadget"
 	r.Hint = "is the register PC on and its USB cable in the Pi's USB-C port? `tillwatch-gadget status` shows the USB state"
+	return r
+}
+
+// heldPort reports a port of a running agent without opening it: the
+// agent's own view of the device's link when its API answered.
+func heldPort(name, dev string, ag *presence.Agent) Result {
+	r := Result{Name: name, Detail: "held by " + ag.String() + ": not opened"}
+	for _, d := range ag.Devices {
+		if d.Name != dev {
+			continue
+		}
+		switch {
+		case d.Up:
+			r.Detail += "; the agent's link is up"
+		case d.Seen:
+			r.Status, r.Detail = Fail, r.Detail+"; the agent's link is down: "+d.Reason
+			r.Hint = "see the agent's log and status page; stop it to check the port itself"
+		default:
+			r.Status, r.Detail = Warn, r.Detail+"; the agent's link has not come up yet"
+		}
+	}
 	return r
 }

@@ -37,22 +37,52 @@ func selectDevices(cfg *configs.Config, names []string) ([]configs.Device, error
 	return out, nil
 }
 
-// pump runs the links of devs and calls handle with what they delivered,
-// from one goroutine, until ctx is done; tick (if non-nil) is called every
-// interval with the current time.
-func pump(ctx context.Context, devs []configs.Device, log *slog.Logger, interval time.Duration, handle func([]links.Input, time.Time) error) error {
+// feeder fills mail with link input until ctx is done: a device's own
+// link, or a running agent's tap.
+type feeder func(ctx context.Context, mail *links.Mailbox) error
+
+// linkFeeders open the devices' links themselves.
+func linkFeeders(devs []configs.Device, log *slog.Logger) []feeder {
+	var fs []feeder
+	for _, d := range devs {
+		r := links.For(d, time.Now, log)
+		fs = append(fs, func(ctx context.Context, mail *links.Mailbox) error {
+			if err := r.Run(ctx, mail); err != nil {
+				return fmt.Errorf("link %s: %w", d.Name, err)
+			}
+			return nil
+		})
+	}
+	return fs
+}
+
+// feeders are the agent's tap when o.Via is set, else the links.
+func feeders(via *Via, devs []configs.Device, log *slog.Logger) []feeder {
+	if via == nil {
+		return linkFeeders(devs, log)
+	}
+	var names []string
+	for _, d := range devs {
+		names = append(names, d.Name)
+	}
+	return []feeder{func(ctx context.Context, mail *links.Mailbox) error { return via.feed(ctx, names, mail) }}
+}
+
+// pump runs the feeders and calls handle with what they delivered, from
+// one goroutine, until ctx is done or a feeder fails; handle is also
+// called every interval with no input and the current time.
+func pump(ctx context.Context, fs []feeder, interval time.Duration, handle func([]links.Input, time.Time) error) error {
 	mail := links.NewMailbox()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(devs))
-	for _, d := range devs {
-		r := links.For(d, time.Now, log)
+	errc := make(chan error, len(fs))
+	for _, f := range fs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := r.Run(ctx, mail); err != nil {
-				errc <- fmt.Errorf("link %s: %w", d.Name, err)
+			if err := f(ctx, mail); err != nil {
+				errc <- err
 				cancel()
 			}
 		}()
@@ -101,12 +131,16 @@ type MonitorOptions struct {
 	Devices []string // names; empty = all
 	Raw     bool     // also report raw chunks
 	Log     *slog.Logger
+	// Via reads a running agent's links through its local API instead of
+	// opening the ports (which it holds).
+	Via *Via
 }
 
-// Monitor opens the links of the chosen devices, decodes what passes and
-// calls fn for every item, until ctx is done. Card numbers are masked by
-// the decoders; raw chunks of terminal links are redacted the way captures
-// are before fn sees them.
+// Monitor opens the links of the chosen devices (or reads them through
+// the running agent, o.Via), decodes what passes and calls fn for every
+// item, until ctx is done. Card numbers are masked by the decoders; raw
+// chunks of terminal links are redacted the way captures are before fn
+// sees them.
 func Monitor(ctx context.Context, cfg *configs.Config, o MonitorOptions, fn func(MonitorItem)) error {
 	devs, err := selectDevices(cfg, o.Devices)
 	if err != nil {
@@ -120,7 +154,10 @@ func Monitor(ctx context.Context, cfg *configs.Config, o MonitorOptions, fn func
 		return err
 	}
 	red := ln.Redactors()
-	return pump(ctx, devs, o.Log, 500*time.Millisecond, func(items []links.Input, now time.Time) error {
+	if o.Via != nil {
+		red = nil // the agent redacted them
+	}
+	return pump(ctx, feeders(o.Via, devs, o.Log), 500*time.Millisecond, func(items []links.Input, now time.Time) error {
 		for _, in := range items {
 			if in.Link != nil {
 				in.Link.SetSource(in.Dev)
@@ -163,6 +200,9 @@ type CaptureOptions struct {
 	Progress func(CaptureStats)
 	Every    time.Duration // how often Progress is called; default 2s
 	Log      *slog.Logger
+	// Via records a running agent's links through its local API instead
+	// of opening the ports (which it holds).
+	Via *Via
 }
 
 // Capture records the chosen devices' traffic to a capture file (JSON
@@ -187,12 +227,16 @@ func Capture(ctx context.Context, cfg *configs.Config, o CaptureOptions) (Captur
 	if err != nil {
 		return st, err
 	}
-	sink, err := capture.CreateSink(o.Path, lane.CaptureHeader(&sub), ln.Redactors(), o.Log)
+	var red capture.Redactor = ln.Redactors()
+	if o.Via != nil {
+		red = nil // the agent redacted them
+	}
+	sink, err := capture.CreateSink(o.Path, lane.CaptureHeader(&sub), red, o.Log)
 	if err != nil {
 		return st, err
 	}
 	last := time.Now()
-	err = pump(ctx, devs, o.Log, o.Every, func(items []links.Input, now time.Time) error {
+	err = pump(ctx, feeders(o.Via, devs, o.Log), o.Every, func(items []links.Input, now time.Time) error {
 		for _, in := range items {
 			st.Records++
 			if in.Link != nil {

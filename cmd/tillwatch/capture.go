@@ -29,9 +29,13 @@ func (c *captureCmd) Run(e *env) error {
 		ctx, cancel = context.WithTimeout(ctx, c.Duration)
 		defer cancel()
 	}
+	via, err := besideAgent(e, cfg, "capture")
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stderr, "recording %s to %s (Ctrl-C to stop; card data in terminal frames is masked)\n", strings.Join(deviceNames(cfg, c.Devices), ", "), c.Output)
 	st, err := tools.Capture(ctx, cfg, tools.CaptureOptions{
-		Devices: c.Devices, Path: c.Output, Log: newLogger(e.stderr, "warn"),
+		Devices: c.Devices, Path: c.Output, Log: newLogger(e.stderr, "warn"), Via: via,
 		Progress: func(st tools.CaptureStats) { fmt.Fprintf(e.stderr, "  %s\n", progressLine(st)) },
 	})
 	fmt.Fprintf(e.stderr, "done: %s\nreplay it: tillwatch replay %s\n", progressLine(st), c.Output)

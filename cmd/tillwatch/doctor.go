@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/tillwatch/tillwatch/agent/doctor"
+	"github.com/tillwatch/tillwatch/agent/presence"
 	"github.com/tillwatch/tillwatch/configs"
 )
 
@@ -34,9 +35,16 @@ func (c *doctorCmd) Run(e *env) error {
 		return usageError{err}
 	}
 	fmt.Fprintf(e.stdout, "ok    config %s: site %s, lane %s, %d devices\n", c.Config, cfg.Site, cfg.Lane, len(cfg.Devices))
+	ag, err := presence.Find(e.ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if ag != nil {
+		fmt.Fprintf(e.stdout, "ok    %s is running: its ports are not opened (that would take bytes from it)\n", ag)
+	}
 	var results []doctor.Result
 	live := isTerminal(e.stdout)
-	for _, chk := range doctor.Checks(cfg) {
+	for _, chk := range doctor.Checks(cfg, ag) {
 		if live { // progress for slow checks, overwritten by the result
 			fmt.Fprintf(e.stdout, "....  %s", chk.Name)
 		}

@@ -26,7 +26,11 @@ func (c *monitorCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	fmt.Fprintf(e.stderr, "monitoring %s (Ctrl-C to stop; the agent must not be running on the same ports)\n", strings.Join(deviceNames(cfg, c.Devices), ", "))
+	via, err := besideAgent(e, cfg, "monitor")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "monitoring %s (Ctrl-C to stop)\n", strings.Join(deviceNames(cfg, c.Devices), ", "))
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	// A reader that went away (monitor | head) ends the monitor with the
@@ -40,7 +44,7 @@ func (c *monitorCmd) Run(e *env) error {
 			cancel()
 		}
 	}
-	err = tools.Monitor(ctx, cfg, tools.MonitorOptions{Devices: c.Devices, Raw: c.Hex, Log: newLogger(e.stderr, "warn")}, func(it tools.MonitorItem) {
+	err = tools.Monitor(ctx, cfg, tools.MonitorOptions{Devices: c.Devices, Raw: c.Hex, Log: newLogger(e.stderr, "warn"), Via: via}, func(it tools.MonitorItem) {
 		if !c.JSON {
 			_, err := fmt.Fprint(e.stdout, formatItem(it))
 			write(err)
