@@ -42,7 +42,9 @@ func TestKill9(t *testing.T) {
 	defer cancel()
 
 	c := start(t, l, g)
-	played := l.play(t, ctx, alertShift(45))
+	const checkouts = 45
+	began := time.Now()
+	played := l.play(t, ctx, alertShift(checkouts))
 
 	// The broker goes down for 0.3-2s every 2-5s until the kills are over.
 	var bmu sync.Mutex
@@ -84,6 +86,7 @@ func TestKill9(t *testing.T) {
 		c.kill(t)
 		c = start(t, l, g)
 	}
+	lastKill := time.Since(began)
 	stopFlap()
 	outages := <-flapped
 	t.Cleanup(func() {
@@ -94,8 +97,20 @@ func TestKill9(t *testing.T) {
 	if err := <-played; err != nil {
 		t.Fatalf("shift: %v", err)
 	}
-	// The last payment_without_receipt is decided receipt_wait after it.
-	time.Sleep(l.cfg.Detect.ReceiptWait + time.Second)
+	// The sales after the last kill that never get a receipt are decided
+	// receipt_wait after each: wait for those decisions to arrive, every
+	// one of them (no agent died near them), not for a fixed time.
+	late := noReceiptAfter(checkouts, lastKill+time.Second)
+	if len(late) == 0 {
+		t.Fatalf("no receiptless sale after the last kill at %v: the shift is too short to check late alerts", lastKill)
+	}
+	wait := l.cfg.Detect.ReceiptWait + l.cfg.Detect.ClockSkew + 60*time.Second
+	for deadline := time.Now().Add(wait); len(g.missingNoReceipt(late)) > 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no payment_without_receipt after %v for the receiptless sales %v after the last kill (at %v); received for %v",
+				wait, g.missingNoReceipt(late), lastKill.Round(time.Millisecond), g.receivedNoReceipt())
+		}
+	}
 	testutil.WaitFor(t, "every detected alert at the subscriber", 60*time.Second, func() bool { return len(g.missing()) == 0 })
 	c.stop(t)
 	g.check(t)
