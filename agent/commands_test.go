@@ -1,7 +1,6 @@
 package agent_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/agent/topic"
@@ -21,16 +19,16 @@ import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/internal/mqtttest"
-	"github.com/tillwatch/tillwatch/sim"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // remoteLane is a running agent on its own ptys and Badger.
 type remoteLane struct {
-	ag   *agent.Agent
-	cfg  *configs.Config
-	done chan error
+	ag  *lanetest.Lane
+	cfg *configs.Config
 }
 
 // startRemoteLane runs an agent named lane against broker with the remote
@@ -38,12 +36,7 @@ type remoteLane struct {
 // ending 4771) on 2026-11-22 local time.
 func startRemoteLane(t *testing.T, broker, lane, user string, rc configs.Remote) *remoteLane {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wires.Close() })
+	wires := lanetest.Wires(t)
 	cfg := demo.Config(t.TempDir(), broker, wires)
 	cfg.Lane, cfg.Capture, cfg.HTTP.Address = lane, "", ""
 	cfg.MQTT.ClientID, cfg.MQTT.Username = "tillwatch-"+cfg.Site+"-"+lane, user
@@ -62,25 +55,9 @@ func startRemoteLane(t *testing.T, broker, lane, user string, rc configs.Remote)
 	if err := errorsJoin(err, db.Close()); err != nil {
 		t.Fatal(err)
 	}
-	ag, err := agent.New(cfg, agent.Options{Log: quiet, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	l := &remoteLane{ag: ag, cfg: cfg, done: make(chan error, 1)}
-	go func() { l.done <- ag.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-l.done:
-			if err != nil {
-				t.Errorf("agent %s: %v", lane, err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("agent %s did not stop", lane)
-		}
-	})
-	waitFor(t, lane+" connected", 20*time.Second, func() bool { return ag.Snapshot().Uplink.Connected })
+	ag := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet(), Version: "test"})
+	l := &remoteLane{ag: ag, cfg: cfg}
+	testutil.WaitFor(t, lane+" connected", 20*time.Second, func() bool { return ag.Snapshot().Uplink.Connected })
 	return l
 }
 

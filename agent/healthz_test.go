@@ -1,10 +1,7 @@
 package agent_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,8 +9,10 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/status"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/configs"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -27,18 +26,10 @@ type healthzBody struct {
 // healthzLane runs an agent with one printer on a serial tap at hostPort,
 // the status listener on a free port and an embedded broker whose health
 // topic messages land in health. stop ends Run cleanly.
-func healthzLane(t *testing.T, hostPort string) (ag *agent.Agent, health *published, stop func()) {
+func healthzLane(t *testing.T, hostPort string) (ag *lanetest.Lane, health *lanetest.Messages, stop func()) {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	health = &published{}
-	if err := b.Subscribe("tillwatch/v1/s1/l1/health", health.add); err != nil {
-		t.Fatal(err)
-	}
+	b := lanetest.Broker(t, lanetest.Quiet())
+	health = lanetest.Record(t, b, topic.New("", "s1", "l1").Health())
 	cfg := configs.Default()
 	cfg.Site, cfg.Lane = "s1", "l1"
 	cfg.DataDir = t.TempDir()
@@ -48,30 +39,17 @@ func healthzLane(t *testing.T, hostPort string) (ag *agent.Agent, health *publis
 	dev := configs.DefaultDevice("printer", configs.RolePrinter, "")
 	dev.Link.HostPort = hostPort
 	cfg.Devices = []configs.Device{dev}
-	ag, err = agent.New(cfg, agent.Options{Log: quiet, Tick: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	stopped := false
+	ag = lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet(), Tick: 50 * time.Millisecond})
 	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := <-done; err != nil {
+		if err := ag.Stop(); err != nil {
 			t.Errorf("agent: %v", err)
 		}
 	}
-	t.Cleanup(stop)
-	waitFor(t, "the status listener", 10*time.Second, func() bool { return ag.StatusAddr() != "" })
+	testutil.WaitFor(t, "the status listener", 10*time.Second, func() bool { return ag.StatusAddr() != "" })
 	return ag, health, stop
 }
 
-func getHealthz(t *testing.T, ag *agent.Agent) (int, healthzBody) {
+func getHealthz(t *testing.T, ag *lanetest.Lane) (int, healthzBody) {
 	t.Helper()
 	code, body := fetch(t, "http://"+ag.StatusAddr()+"/healthz")
 	var h healthzBody
@@ -89,7 +67,7 @@ func TestHealthzDeviceMissing(t *testing.T) {
 	ag, _, _ := healthzLane(t, missing)
 	var code int
 	var h healthzBody
-	waitFor(t, "the printer link's state", 10*time.Second, func() bool {
+	testutil.WaitFor(t, "the printer link's state", 10*time.Second, func() bool {
 		code, h = getHealthz(t, ag)
 		return h.Links["printer"].State != "unknown" && h.Links["printer"].State != ""
 	})
@@ -117,12 +95,12 @@ func TestHealthzLinksAndCleanStop(t *testing.T) {
 	if code, h := getHealthz(t, ag); code != 200 || h.Status != "ok" || h.Links["printer"].State != "up" {
 		t.Fatalf("healthz with the printer up: %d %+v", code, h)
 	}
-	waitFor(t, "a health message with the link up", 10*time.Second, func() bool {
-		all := health.all()
+	testutil.WaitFor(t, "a health message with the link up", 10*time.Second, func() bool {
+		all := health.All()
 		return len(all) > 0 && strings.Contains(all[len(all)-1], `"printer":{"state":"up"`)
 	})
 	stop()
-	all := health.all()
+	all := health.All()
 	last := all[len(all)-1]
 	if !strings.Contains(last, `"printer":{"state":"down"`) || !strings.Contains(last, status.ReasonAgentStopped) {
 		t.Fatalf("last health message after a clean stop: %s", last)

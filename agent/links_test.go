@@ -1,9 +1,7 @@
 package agent_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -11,8 +9,8 @@ import (
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/configs"
-	"github.com/tillwatch/tillwatch/demo"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -24,18 +22,10 @@ var (
 
 // runPrinterAgent runs an agent with one printer on link l and an
 // embedded broker; it returns the agent and the alert collector.
-func runPrinterAgent(t *testing.T, l configs.Link) (*agent.Agent, *collector) {
+func runPrinterAgent(t *testing.T, l configs.Link) (*lanetest.Lane, *lanetest.Alerts) {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	got := &collector{}
-	if err := b.Subscribe(demo.AlertFilter, got.add); err != nil {
-		t.Fatal(err)
-	}
+	b := lanetest.Broker(t, lanetest.Quiet())
+	got := lanetest.Collect(t, b)
 	cfg := configs.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.MQTT.Broker = b.URL()
@@ -43,54 +33,18 @@ func runPrinterAgent(t *testing.T, l configs.Link) (*agent.Agent, *collector) {
 	dev := configs.DefaultDevice("printer", configs.RolePrinter, "")
 	dev.Link = l
 	cfg.Devices = []configs.Device{dev}
-	ag, err := agent.New(cfg, agent.Options{Log: quiet, Tick: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("agent: %v", err)
-		}
-	})
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("agent not ready")
-	}
-	return ag, got
+	ln := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet(), Tick: 50 * time.Millisecond})
+	ln.WaitReady(t, 30*time.Second)
+	return ln, got
 }
 
 // waitBytes waits until the agent has decoded n bytes in all. On a tap
 // the request and its answer come on two ports, read independently: the
 // test answers only once the agent has read the request, as a printer
 // answers only once it got it.
-func waitBytes(t *testing.T, ag *agent.Agent, n int) {
+func waitBytes(t *testing.T, ln *lanetest.Lane, n int) {
 	t.Helper()
-	waitFor(t, "the agent to read the bytes", 10*time.Second, func() bool { return ag.Stats().Bytes >= n })
-}
-
-// waitAlert waits for an alert of kind in state and returns it.
-func waitAlert(t *testing.T, got *collector, kind string, state detect.State) detect.Alert {
-	t.Helper()
-	var found detect.Alert
-	waitFor(t, kind+" "+string(state), 20*time.Second, func() bool {
-		got.mu.Lock()
-		defer got.mu.Unlock()
-		for _, a := range got.alerts {
-			if a.Kind == kind && a.State == state {
-				found = a
-				return true
-			}
-		}
-		return false
-	})
-	return found
+	testutil.WaitFor(t, "the agent to read the bytes", 10*time.Second, func() bool { return ln.Stats().Bytes >= n })
 }
 
 // TestTapStatusNoReply: on a tap with the printer's TX line, a status
@@ -112,14 +66,14 @@ func TestTapStatusNoReply(t *testing.T) {
 	write(t, dev, online)
 	waitBytes(t, ag, 4)
 	write(t, host, dleEOT1) // never answered
-	a := waitAlert(t, got, detect.KindPrinterFault, detect.Raised)
+	a := got.Wait(t, detect.KindPrinterFault, detect.Raised, 20*time.Second)
 	if a.Printer == nil || !a.Printer.NoReply {
 		t.Fatalf("printer_fault without no_reply: %+v", a.Printer)
 	}
 	write(t, host, dleEOT1)
 	waitBytes(t, ag, 10)
 	write(t, dev, online)
-	waitAlert(t, got, detect.KindPrinterFault, detect.Resolved)
+	got.Wait(t, detect.KindPrinterFault, detect.Resolved, 20*time.Second)
 }
 
 // TestTCPLinkStatusNoReply: the same through a TCP bridge to a network
@@ -140,7 +94,7 @@ func TestTCPLinkStatusNoReply(t *testing.T) {
 	_, got := runPrinterAgent(t, configs.Link{Type: configs.TypeTCP, Mode: configs.ModeBridge, Listen: addr, Connect: printer.Addr().String()})
 
 	var pos net.Conn
-	waitFor(t, "the agent listening", 10*time.Second, func() bool {
+	testutil.WaitFor(t, "the agent listening", 10*time.Second, func() bool {
 		pos, err = net.Dial("tcp", addr)
 		return err == nil
 	})
@@ -161,7 +115,7 @@ func TestTCPLinkStatusNoReply(t *testing.T) {
 	}
 	// The printer never answers: with no device_port in the config, the
 	// bridge must still count as observing the printer's line.
-	a := waitAlert(t, got, detect.KindPrinterFault, detect.Raised)
+	a := got.Wait(t, detect.KindPrinterFault, detect.Raised, 20*time.Second)
 	if a.Printer == nil || !a.Printer.NoReply {
 		t.Fatalf("printer_fault without no_reply: %+v", a.Printer)
 	}

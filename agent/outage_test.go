@@ -1,68 +1,16 @@
 package agent_test
 
 import (
-	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
-	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/demo"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
-
-// collector gathers alerts from broker-side (inline) subscriptions.
-type collector struct {
-	mu     sync.Mutex
-	alerts []detect.Alert
-	errs   []error
-}
-
-func (c *collector) add(_ string, payload []byte) {
-	var a detect.Alert
-	err := json.Unmarshal(payload, &a)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err != nil {
-		c.errs = append(c.errs, err)
-		return
-	}
-	c.alerts = append(c.alerts, a)
-}
-
-func (c *collector) keys() map[string]string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m := map[string]string{}
-	for _, a := range c.alerts {
-		k := a.Kind
-		if a.State == detect.Resolved {
-			k += "/resolved"
-		}
-		if prev, ok := m[k]; ok && prev != a.ID {
-			m[k] = "CONFLICT " + prev + " " + a.ID
-			continue
-		}
-		m[k] = a.ID
-	}
-	return m
-}
-
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // TestBrokerOutageBuffersAlerts stops the broker in the middle of the demo
 // shift (after the first alert was delivered) and starts a new one on the
@@ -72,36 +20,16 @@ func TestBrokerOutageBuffersAlerts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	got := &collector{}
-	b1, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	quiet := lanetest.Quiet()
+	b1 := lanetest.Broker(t, quiet)
 	addr := b1.Addr()
-	if err := b1.Subscribe(demo.AlertFilter, got.add); err != nil {
-		t.Fatal(err)
-	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wires.Close()
+	got := lanetest.Collect(t, b1)
+	wires := lanetest.Wires(t)
 	cfg := demo.Config(t.TempDir(), b1.URL(), wires)
 	cfg.Capture = ""
-	ag, err := agent.New(cfg, agent.Options{Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	}
+	ln := lanetest.Start(t, cfg, agent.Options{Log: quiet})
+	ln.WaitReady(t, 30*time.Second)
+	ctx := t.Context()
 	writes, err := sim.Compile(sim.DemoShift())
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +38,7 @@ func TestBrokerOutageBuffersAlerts(t *testing.T) {
 	go func() { played <- (&sim.Player{Out: wires.Writer}).Play(ctx, writes) }()
 
 	// The under-charge is the first alert; once it arrived, the broker dies.
-	waitFor(t, "the first alert through the first broker", 30*time.Second, func() bool { return len(got.keys()) >= 1 })
+	testutil.WaitFor(t, "the first alert through the first broker", 30*time.Second, func() bool { return len(got.Keys()) >= 1 })
 	if err := b1.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +46,8 @@ func TestBrokerOutageBuffersAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := sim.DemoExpected()
-	waitFor(t, "every alert in the outbox", 30*time.Second, func() bool { return ag.Stats().Alerts >= len(want) })
-	if n := len(got.keys()); n >= len(want) {
+	testutil.WaitFor(t, "every alert in the outbox", 30*time.Second, func() bool { return ln.Stats().Alerts >= len(want) })
+	if n := len(got.Keys()); n >= len(want) {
 		t.Fatalf("all %d alerts arrived while the broker was down: the test proves nothing", n)
 	}
 
@@ -128,21 +56,20 @@ func TestBrokerOutageBuffersAlerts(t *testing.T) {
 		t.Fatalf("restart broker on %s: %v", addr, err)
 	}
 	defer b2.Close()
-	if err := b2.Subscribe(demo.AlertFilter, got.add); err != nil {
+	if err := b2.Subscribe(lanetest.AlertFilter, got.Add); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "buffered alerts after the broker came back", 45*time.Second, func() bool { return len(got.keys()) >= len(want) })
-	keys := got.keys()
+	testutil.WaitFor(t, "buffered alerts after the broker came back", 45*time.Second, func() bool { return len(got.Keys()) >= len(want) })
+	keys := got.Keys()
 	for _, k := range want {
 		if keys[k] == "" || len(keys[k]) > 16 {
 			t.Errorf("%s: %q", k, keys[k])
 		}
 	}
-	if len(got.errs) > 0 {
-		t.Errorf("undecodable payloads: %v", got.errs)
+	if errs := got.Errs(); len(errs) > 0 {
+		t.Errorf("undecodable payloads: %v", errs)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := ln.Stop(); err != nil {
 		t.Errorf("agent: %v", err)
 	}
 }

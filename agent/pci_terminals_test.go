@@ -2,7 +2,6 @@ package agent_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,8 +20,9 @@ import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers/template"
 	"github.com/tillwatch/tillwatch/drivers/transbank"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -67,18 +67,10 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	}
 	track := pans["linelog"] + "=25121017654321098"
 
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wires.Close()
+	wires := lanetest.Wires(t)
 	logs := &safeBuf{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := mqttbroker.Start("127.0.0.1:0", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := lanetest.Broker(t, log)
 	var mu sync.Mutex
 	var payloads [][]byte
 	if err := b.Subscribe("tillwatch/v1/#", func(_ string, p []byte) {
@@ -105,19 +97,8 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	cfg.Devices = []configs.Device{printer, tbk, logt, mis}
 	cfg.HTTP.Address = "127.0.0.1:0"
 
-	ag, err := agent.New(cfg, agent.Options{Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	}
+	ln := lanetest.Start(t, cfg, agent.Options{Log: log})
+	ln.WaitReady(t, 30*time.Second)
 
 	tapped := make(chan error, 1)
 	go func() { tapped <- tapTo(ctx, ag, cfg.DataDir, filepath.Join(dir, "tap.jsonl")) }()
@@ -148,7 +129,7 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 
 	// Each approved sale has no receipt: three payment_without_receipt
 	// alerts carry the (masked) cards to MQTT.
-	waitFor(t, "three payment_without_receipt alerts", 30*time.Second, func() bool {
+	testutil.WaitFor(t, "three payment_without_receipt alerts", 30*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		n := 0
@@ -159,8 +140,7 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 		}
 		return n >= 3
 	})
-	cancel()
-	if err := <-done; err != nil {
+	if err := ln.Stop(); err != nil {
 		t.Fatalf("agent: %v", err)
 	}
 	if err := <-tapped; err != nil {

@@ -1,16 +1,14 @@
 package agent_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/demo"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -22,36 +20,14 @@ func TestPrintProofThroughTheAgent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	got := &collector{}
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if err := b.Subscribe(demo.AlertFilter, got.add); err != nil {
-		t.Fatal(err)
-	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wires.Close()
+	b := lanetest.Broker(t, lanetest.Quiet())
+	got := lanetest.Collect(t, b)
+	wires := lanetest.Wires(t)
 	cfg := demo.Config(t.TempDir(), b.URL(), wires)
 	cfg.Capture, cfg.HTTP.Address = "", ""
-	ag, err := agent.New(cfg, agent.Options{Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	}
+	ln := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet()})
+	ln.WaitReady(t, 30*time.Second)
+	ctx := t.Context()
 	job := func(number string) []byte {
 		return []byte("\x1b@RECEIPT " + number + "\r\nTOTAL 4.50\r\nCASH 5.00\r\n\x1dV\x01\x1d(H\x06\x00\x30\x30" + number)
 	}
@@ -63,15 +39,12 @@ func TestPrintProofThroughTheAgent(t *testing.T) {
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, ws); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "print_failed for the unconfirmed job", 30*time.Second, func() bool { return got.keys()["print_failed"] != "" })
-	cancel()
-	if err := <-done; err != nil {
+	testutil.WaitFor(t, "print_failed for the unconfirmed job", 30*time.Second, func() bool { return got.Keys()["print_failed"] != "" })
+	if err := ln.Stop(); err != nil {
 		t.Fatalf("agent: %v", err)
 	}
-	got.mu.Lock()
-	defer got.mu.Unlock()
 	var failed []string
-	for _, a := range got.alerts {
+	for _, a := range got.All() {
 		if a.Kind == "print_failed" {
 			failed = append(failed, a.Summary)
 		}

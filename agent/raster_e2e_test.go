@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/lane"
@@ -26,10 +23,13 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/raster"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
 )
 
 // rasterPAN is a Luhn-valid test card number the register prints in full,
@@ -154,59 +154,40 @@ func TestRasterLaneEndToEnd(t *testing.T) {
 	// Live, through ptys.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var debug safeBuf
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	got := &collector{}
+	b := lanetest.Broker(t, quiet)
+	got := &lanetest.Alerts{}
 	var payloads safeBuf
 	if err := b.Subscribe("#", func(topic string, p []byte) {
 		payloads.Write(append([]byte(topic+" "), p...))
 		if strings.Contains(topic, "/alert/") {
-			got.add(topic, p)
+			got.Add(topic, p)
 		}
 	}); err != nil {
 		t.Fatal(err)
 	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wires.Close()
+	wires := lanetest.Wires(t)
 	cfg := demo.Config(dir, b.URL(), wires)
 	cfg.HTTP.Address = ""
 	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
-	ag, err := agent.New(cfg, agent.Options{Log: slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	}
+	ln := lanetest.Start(t, cfg, agent.Options{Log: slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	ln.WaitReady(t, 30*time.Second)
+	ctx := t.Context()
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, raster); err != nil {
 		t.Fatal(err)
 	}
 	defer func() {
 		if t.Failed() {
-			t.Logf("live alerts: %v", summarise(got.alerts))
+			t.Logf("live alerts: %v", summarise(got.All()))
 		}
 	}()
-	waitFor(t, "amount_mismatch and payment_without_receipt", 45*time.Second, func() bool {
-		k := got.keys()
+	testutil.WaitFor(t, "amount_mismatch and payment_without_receipt", 45*time.Second, func() bool {
+		k := got.Keys()
 		return k["amount_mismatch"] != "" && k["payment_without_receipt"] != ""
 	})
-	cancel()
-	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+	if err := ln.Stop(); err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("agent: %v", err)
 	}
-	live := summarise(got.alerts)
+	live := summarise(got.All())
 
 	// Replay of the agent's own capture (raster), and of the same lane
 	// printed as text.

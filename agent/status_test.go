@@ -5,39 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/headless"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
-
-// published keeps "topic payload" of what a broker-side subscription got.
-type published struct {
-	mu  sync.Mutex
-	got []string
-}
-
-func (p *published) add(topic string, payload []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.got = append(p.got, topic+" "+string(payload))
-}
-
-func (p *published) all() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.got)
-}
 
 func fetch(t *testing.T, url string) (int, string) {
 	t.Helper()
@@ -62,29 +43,15 @@ func TestStatusListener(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	got := &collector{}
-	if err := b.Subscribe(demo.AlertFilter, got.add); err != nil {
-		t.Fatal(err)
-	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wires.Close()
+	quiet := lanetest.Quiet()
+	b := lanetest.Broker(t, quiet)
+	lanetest.Collect(t, b)
+	wires := lanetest.Wires(t)
 	cfg := demo.Config(t.TempDir(), b.URL(), wires)
 	cfg.Capture = ""
 	cfg.HTTP.Address = "127.0.0.1:0"
 	cfg.HomeAssistant.Discovery = true
-	disc := &published{}
-	if err := b.Subscribe("homeassistant/#", disc.add); err != nil {
-		t.Fatal(err)
-	}
+	disc := lanetest.Record(t, b, "homeassistant/#")
 	ag, err := agent.New(cfg, agent.Options{Log: quiet, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -92,21 +59,16 @@ func TestStatusListener(t *testing.T) {
 	if err := ag.Health(); err == nil {
 		t.Error("healthy before Run")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ln := lanetest.Run(t, ag)
+	ln.WaitReady(t, 30*time.Second)
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	}
-	waitFor(t, "Home Assistant discovery", 20*time.Second, func() bool { return len(disc.all()) >= 2 })
+	testutil.WaitFor(t, "Home Assistant discovery", 20*time.Second, func() bool { return len(disc.All()) >= 2 })
 	for _, want := range []string{
 		`homeassistant/binary_sensor/tillwatch_demo-store_lane-1/online/config {"name":"Online"`,
 		`homeassistant/event/tillwatch_demo-store_lane-1/alert/config {"name":"Alert"`,
 	} {
-		if !slices.ContainsFunc(disc.all(), func(m string) bool { return strings.HasPrefix(m, want) }) {
+		if !slices.ContainsFunc(disc.All(), func(m string) bool { return strings.HasPrefix(m, want) }) {
 			t.Errorf("no discovery message %s", want)
 		}
 	}
@@ -120,7 +82,7 @@ func TestStatusListener(t *testing.T) {
 	}
 	played := make(chan error, 1)
 	go func() { played <- (&sim.Player{Out: wires.Writer}).Play(ctx, writes) }()
-	waitFor(t, "the first alert", 45*time.Second, func() bool { return ag.Stats().Alerts >= 1 })
+	testutil.WaitFor(t, "the first alert", 45*time.Second, func() bool { return ag.Stats().Alerts >= 1 })
 
 	_, metrics := fetch(t, base+"/metrics")
 	for _, want := range []string{
@@ -165,7 +127,7 @@ func TestStatusListener(t *testing.T) {
 	if err := <-played; err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
+	if err := ln.Stop(); err != nil {
 		t.Errorf("agent: %v", err)
 	}
 	if err := ag.Health(); err == nil || !strings.Contains(err.Error(), "not running") {

@@ -17,6 +17,7 @@ import (
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -68,13 +69,13 @@ func TestMonitorDecodesLiveTraffic(t *testing.T) {
 		}
 		return n
 	}
-	waitFor(t, "both links up", 10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return up["printer"] && up["terminal"] })
+	testutil.WaitFor(t, "both links up", 10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return up["printer"] && up["terminal"] })
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, toolShift(t)); err != nil {
 		t.Fatal(err)
 	}
 	isPayment := func(it tools.MonitorItem) bool { _, ok := it.Event.(*drivers.Payment); return ok }
 	isReceipt := func(it tools.MonitorItem) bool { _, ok := it.Event.(*drivers.Receipt); return ok }
-	waitFor(t, "a payment and a receipt", 15*time.Second, func() bool { return count(isPayment) == 1 && count(isReceipt) == 1 })
+	testutil.WaitFor(t, "a payment and a receipt", 15*time.Second, func() bool { return count(isPayment) == 1 && count(isReceipt) == 1 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("monitor: %v", err)
@@ -119,7 +120,7 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 		done <- err
 	}()
 	stats := func() tools.CaptureStats { mu.Lock(); defer mu.Unlock(); return last }
-	waitFor(t, "both links up", 10*time.Second, func() bool { s := stats(); return s.Links["printer"] && s.Links["terminal"] })
+	testutil.WaitFor(t, "both links up", 10*time.Second, func() bool { s := stats(); return s.Links["printer"] && s.Links["terminal"] })
 	ws := toolShift(t)
 	if err := (&sim.Player{Out: wires.Writer}).Play(ctx, ws); err != nil {
 		t.Fatal(err)
@@ -128,7 +129,7 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 	for _, w := range ws {
 		want[w.Wire] += len(w.Data)
 	}
-	waitFor(t, "every byte recorded", 10*time.Second, func() bool {
+	testutil.WaitFor(t, "every byte recorded", 10*time.Second, func() bool {
 		s := stats()
 		return s.Bytes["printer"] >= want[sim.PrinterHost] && s.Bytes["terminal"] >= want[sim.TerminalHost]+want[sim.TerminalDevice]
 	})
@@ -192,17 +193,5 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 	}
 	if pays != 1 || rcpts != 1 {
 		t.Errorf("replay of the capture: %d payments, %d receipts; want 1 and 1", pays, rcpts)
-	}
-}
-
-// waitFor polls cond until it holds or timeout passes.
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
