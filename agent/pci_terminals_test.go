@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -99,10 +100,12 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 
 	ln := lanetest.Start(t, cfg, agent.Options{Log: log})
 	ln.WaitReady(t, 30*time.Second)
+	ctx, stopTap := context.WithCancel(t.Context())
+	defer stopTap()
 
 	tapped := make(chan error, 1)
-	go func() { tapped <- tapTo(ctx, ag, cfg.DataDir, filepath.Join(dir, "tap.jsonl")) }()
-	waitFor(t, "a technician verb on the agent's tap", 10*time.Second, func() bool { return ag.Watchers() == 1 })
+	go func() { tapped <- tapTo(ctx, ln.Agent, cfg.DataDir, filepath.Join(dir, "tap.jsonl")) }()
+	testutil.WaitFor(t, "a technician verb on the agent's tap", 10*time.Second, func() bool { return ln.Watchers() == 1 })
 
 	write := func(w sim.Wire, data []byte) {
 		t.Helper()
@@ -140,6 +143,7 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 		}
 		return n >= 3
 	})
+	stopTap() // the stream ends with the agent
 	if err := ln.Stop(); err != nil {
 		t.Fatalf("agent: %v", err)
 	}
