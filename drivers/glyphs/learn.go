@@ -42,8 +42,11 @@ type observation struct {
 	lineH int  // height of its line
 }
 
-// widthSample is how wide a character was on a line of some height.
-type widthSample struct{ lineH, w int }
+// widthSample is how wide a character was at some height (its size).
+type widthSample struct{ h, w int }
+
+// sameSize reports glyph heights within an eighth of each other.
+func sameSize(a, b int) bool { return a*8 >= b*7 && a*7 <= b*8 }
 
 // widthIndex collects the widths of single characters seen so far.
 func widthIndex(obs map[string][]observation) map[string][]widthSample {
@@ -51,21 +54,35 @@ func widthIndex(obs map[string][]observation) map[string][]widthSample {
 	for _, os := range obs {
 		for _, o := range os {
 			if !o.multi {
-				ws[o.text] = append(ws[o.text], widthSample{o.lineH, o.box.Dx()})
+				ws[o.text] = append(ws[o.text], widthSample{o.box.Dy(), o.box.Dx()})
 			}
 		}
 	}
 	return ws
 }
 
-// widthCost is what a box of width w for text costs given the widths its
-// characters had on lines of about the same height: 0 when unknown.
-func (d *Dict) widthCost(text string, w, lineH int) float64 {
+// widthCost is what a box of w x h dots for text costs given the widths
+// its characters had at about that height; before any are known,
+// only a box far wider than its characters can be costs (a Latin letter
+// is not much wider than its line is high, a CJK character not much wider
+// than a square).
+func (d *Dict) widthCost(text string, w, h, lineH int) float64 {
+	limit := 0.0
+	for _, r := range text {
+		if r >= 0x2E80 {
+			limit += 1.4 * float64(lineH)
+		} else {
+			limit += 1.25 * float64(lineH)
+		}
+	}
+	if float64(w) > limit+2 {
+		return 8
+	}
 	sum := 0.0
 	for _, r := range text {
 		var v []float64
 		for _, s := range d.widths[string(r)] {
-			if s.lineH*5 >= lineH*4 && s.lineH*4 <= lineH*5 {
+			if sameSize(s.h, h) {
 				v = append(v, float64(s.w))
 			}
 		}
@@ -199,6 +216,37 @@ func (d *Dict) checkWidths() {
 	}
 }
 
+// plausible reports whether a glyph cut from several pieces (or holding
+// several characters) is as wide as its characters are elsewhere, or, for
+// a CJK character never seen alone, about as wide as its line is high.
+func (d *Dict) plausible(o observation) bool {
+	if c := d.widthCost(o.text, o.box.Dx(), o.box.Dy(), o.lineH); c > 0 || d.known(o.text, o.box.Dy()) {
+		return c <= 0.25
+	}
+	if isWide(o.text) && len([]rune(o.text)) == 1 {
+		return o.box.Dx()*10 >= o.lineH*7 && o.box.Dx()*10 <= o.lineH*12
+	}
+	return false
+}
+
+// known reports whether every character of text has a width sample at
+// about this height.
+func (d *Dict) known(text string, h int) bool {
+	for _, r := range text {
+		ok := false
+		for _, s := range d.widths[string(r)] {
+			if sameSize(s.h, h) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // clone copies the dictionary (glyphs included).
 func (d *Dict) clone() *Dict {
 	c := New(d.name)
@@ -212,6 +260,10 @@ func (d *Dict) clone() *Dict {
 
 // commit turns observations into glyphs. final marks the unsure ones.
 func (d *Dict) commit(obs map[string][]observation, final bool) {
+	if final {
+		d.widths = widthIndex(obs)
+		defer func() { d.widths = nil }()
+	}
 	keys := make([]string, 0, len(obs))
 	for k := range obs {
 		keys = append(keys, k)
@@ -250,7 +302,7 @@ func (d *Dict) commit(obs map[string][]observation, final bool) {
 					parts = append(parts, fmt.Sprintf("%q %d times", t, count[t]))
 				}
 				g.Unsure = "seen as " + strings.Join(parts, ", ")
-			case multi == len(os) && len(os) < 2:
+			case multi == len(os) && len(os) < 2 && !d.plausible(o):
 				g.Unsure = "cut from several pieces (or several characters in one) once only"
 			}
 		}
@@ -412,7 +464,7 @@ func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observ
 				if k > 1 && box.Dx() > 2*l.Height()+4 {
 					break
 				}
-				cost := c0 + spaceCost(i, j) + glyphCost(j, k, box, chars[i]) + d.widthCost(chars[i], box.Dx(), l.Height())
+				cost := c0 + spaceCost(i, j) + glyphCost(j, k, box, chars[i]) + d.widthCost(chars[i], box.Dx(), box.Dy(), l.Height())
 				if cost == inf {
 					continue
 				}
@@ -433,7 +485,7 @@ func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observ
 			for c := 1; c < 4 && i+c < n && !spaceBefore[i+c]; c++ {
 				text += chars[i+c]
 				box := l.Pieces[j]
-				cost := c0 + spaceCost(i, j) + 4*float64(c) + glyphCost(j, 1, box, text) + d.widthCost(text, box.Dx(), l.Height())
+				cost := c0 + spaceCost(i, j) + 3*float64(c) + glyphCost(j, 1, box, text) + d.widthCost(text, box.Dx(), box.Dy(), l.Height())
 				if cost < dp[i+c+1][j+1].cost {
 					dp[i+c+1][j+1] = cell{cost, i, j, 0}
 				}
@@ -472,7 +524,7 @@ func costOf(g *Glyph, conf float64, text string) float64 {
 	case g.Text == text:
 		return 1 - conf
 	case conf == 1:
-		return 20
+		return 6
 	}
 	return 3
 }
