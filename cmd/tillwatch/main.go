@@ -38,6 +38,7 @@ type cli struct {
 	Monitor monitorCmd `cmd:"" help:"Live decoded view of a config's devices: receipts as text, payments, printer status (--hex for raw bytes)."`
 	Capture captureCmd `cmd:"" help:"Record a config's devices to a capture file (terminal card data masked) for replay."`
 	Doctor  doctorCmd  `cmd:"" help:"Check an installation: config, ports and permissions, broker and TLS, disk, clock, journal."`
+	Setup   setupCmd   `cmd:"" help:"First run on a lane: choose the printer's and terminal's ports, listen to a receipt and a payment to suggest the settings, write a commented config and check it with doctor."`
 	Service serviceCmd `cmd:"" help:"Install or remove the Windows service."`
 	Watch   watchCmd   `cmd:"" help:"Subscribe to a fleet's alerts and lane statuses: deduplicated, filtered, as a table or JSON Lines; optionally forwarded to a webhook."`
 	Version versionCmd `cmd:"" help:"Print the version."`

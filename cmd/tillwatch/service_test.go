@@ -44,7 +44,7 @@ func (f *fakeWindows) system() queueSystem {
 	}
 }
 
-func writeConfig(t *testing.T, text string) string {
+func writeTestConfig(t *testing.T, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "lane.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
@@ -57,7 +57,7 @@ func writeConfig(t *testing.T, text string) string {
 // quotes) and runs it; a dry run only prints; once in place nothing runs;
 // uninstall restores the register's queue.
 func TestQueueSteps(t *testing.T) {
-	cfg := writeConfig(t, spoolerConfig)
+	cfg := writeTestConfig(t, spoolerConfig)
 	pc := &fakeWindows{queues: []winspool.Queue{{Name: "EPSON TM-T20II Receipt", Port: "USB001", Driver: "EPSON TM-T20II Receipt5"}}}
 	var out bytes.Buffer
 	e := &env{ctx: context.Background(), stdout: &out, stderr: &out}
@@ -101,7 +101,7 @@ func TestQueueSteps(t *testing.T) {
 // TestQueueStepsConfig: a config without a spooler device is a usage
 // error naming the file.
 func TestQueueStepsConfig(t *testing.T) {
-	cfg := writeConfig(t, strings.Replace(spoolerConfig, "type: spooler\n      listen: 127.0.0.1:9100\n      device_port: tillwatch raw", "host_port: /dev/ttyS0", 1))
+	cfg := writeTestConfig(t, strings.Replace(spoolerConfig, "type: spooler\n      listen: 127.0.0.1:9100\n      device_port: tillwatch raw", "host_port: /dev/ttyS0", 1))
 	pc := &fakeWindows{}
 	e := &env{ctx: context.Background(), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
 	err := queueSteps(e, cfg, "X", false, winspool.InstallPlan, pc.system())
