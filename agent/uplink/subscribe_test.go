@@ -45,6 +45,9 @@ func TestSubscribe(t *testing.T) {
 		if m.topic != "tillwatch/v1/s1/l1/cmd/ping/reply" || m.payload != "HELLO" || m.retained {
 			t.Fatalf("round %d: reply %+v", round, m)
 		}
+		// The subscriber can see the reply before the uplink sees its
+		// PUBACK; cut the line only once the reply counts as delivered.
+		waitFor(t, "reply acked", func() bool { return u.Stats().Replies >= uint64(round+1) })
 		if round == 0 {
 			connects := u.Stats().Connects
 			p.cut()
