@@ -4,7 +4,7 @@
 # dpkg, systemd-analyze and mosquitto (the broker doctor talks to). CI runs it
 # through `make deb-test`; it leaves the machine as it found it.
 #
-# Checked: the tillwatch user in dialout and lp; /etc/tillwatch/tillwatch.yaml a
+# Checked: the tillwatch user in dialout and lp; tillwatch setup writing the config; /etc/tillwatch/tillwatch.yaml a
 # conffile (root:tillwatch 0640) kept across a reinstall and a remove; the unit
 # enabled, passing `systemd-analyze verify`, and its start condition false for the
 # shipped (comments only) config and true for a real one; `tillwatch doctor` run as
@@ -94,7 +94,7 @@ ok "shipped config: the service would not start ($msg)"
 
 step "configure: a broker and a network printer stand-in on loopback"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-bport=$(port); pport=$(port); lport=$(port)
+bport=$(port); pport=$(port)
 cat >"$work/mosquitto.conf" <<EOF
 listener $bport 127.0.0.1
 listener $pport 127.0.0.1
@@ -106,21 +106,15 @@ for _ in $(seq 50); do
 	(exec 3<>"/dev/tcp/127.0.0.1/$bport") 2>/dev/null && break
 	sleep 0.1
 done
-cat >"$conf" <<EOF
-# written by packaging/deb/test-install.sh
-site: ci-store
-lane: lane-1
-data_dir: /var/lib/tillwatch
-mqtt:
-  broker: tcp://127.0.0.1:$bport
-devices:
-  - name: printer
-    role: printer
-    link:
-      type: tcp
-      listen: 127.0.0.1:$lport
-      connect: 127.0.0.1:$pport
-EOF
+# tillwatch setup, as a technician runs it, over the shipped conffile (no
+# listening: nothing prints here). Its tcp link listens on the printer's port
+# number, which the stand-in holds on loopback: doctor warns about that only.
+tillwatch setup -o "$conf" --printer "tcp:127.0.0.1:$pport" --terminal none \
+	--site ci-store --lane lane-1 --broker "tcp://127.0.0.1:$bport" --sniff 0 --no-doctor </dev/null >"$work/setup.log" 2>&1 ||
+	{ cat "$work/setup.log"; fail "tillwatch setup"; }
+[ "$(stat -c '%U:%G %a' "$conf")" = "root:tillwatch 640" ] || fail "setup left $conf $(stat -c '%U:%G %a' "$conf")"
+grep -q '^site: ci-store$' "$conf" || fail "setup wrote no site"
+ok "tillwatch setup wrote $conf over the shipped file (root:tillwatch 0640)"
 condition >/dev/null 2>&1 || fail "start condition false for a real config"
 ok "real config: the service would start"
 if ! runuser -u tillwatch -- tillwatch doctor -c "$conf" >"$work/doctor.log" 2>&1; then
