@@ -3,6 +3,7 @@ package fleet
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -26,8 +27,13 @@ const (
 // Config sizes a fleet run. Zero fields take the Default values.
 type Config struct {
 	// Broker is the MQTT broker URL every lane and consumer connects to.
-	// Empty: Run uses Config.Restart's URL.
+	// Empty: Run uses Config.Restart's URL, or the first of Spread.
 	Broker string
+	// Spread lists the MQTT URLs of a cluster's nodes: the lanes then
+	// connect through a loopback balancer that hands each new connection
+	// to the next node in turn, skipping nodes that refuse (a load
+	// balancer or a DNS name in front of the cluster).
+	Spread []string
 	// Dir holds the shared Badger database; it must be empty or absent.
 	Dir string
 
@@ -53,6 +59,9 @@ type Config struct {
 	// $share/Group/tillwatch/v1/+/+/alert/# with persistent sessions.
 	Consumers int
 	Group     string
+	// Consume is the consumer group the members join. Nil: a SharedGroup
+	// ($share/Group/... on Broker), for brokers with shared subscriptions.
+	Consume Group
 
 	// Inflight is each uplink's Config.Inflight (0: the uplink default).
 	Inflight int
@@ -66,7 +75,8 @@ type Config struct {
 	// Broker restarts: with Restart set, Run stops the broker at OutageAt
 	// (virtual time since the start of the shift, default 40% of Hour),
 	// waits until every lane saw its connection end and the virtual clock
-	// moved on by OutageFor, and starts it again.
+	// moved on by OutageFor, and starts it again. With Spread, Restart is
+	// one node of the cluster: the lanes it served move to the others.
 	Restart   Broker
 	OutageAt  time.Duration
 	OutageFor time.Duration
@@ -86,13 +96,14 @@ type Freezer interface {
 }
 
 // Broker is a broker process Run may crash and restart, and whose CPU time
-// it reads.
+// and memory it reads.
 type Broker interface {
 	// URL is the broker's address for paho; it stays the same across
 	// Stop and Start.
 	URL() string
-	// Pid is the broker's process id (0: unknown, no CPU figure).
-	Pid() int
+	// Pids are the running broker processes: the broker's, or every
+	// node's of its cluster (none: no CPU and memory figures).
+	Pids() []int
 	// Stop kills the broker as a crash would; Start brings it back and
 	// returns once it accepts connections.
 	Stop() error
@@ -101,7 +112,11 @@ type Broker interface {
 
 // withDefaults fills zero fields and checks the rest.
 func (c Config) withDefaults() (Config, error) {
-	if c.Broker == "" && c.Restart != nil {
+	switch {
+	case c.Broker != "":
+	case len(c.Spread) > 0:
+		c.Broker = c.Spread[0]
+	case c.Restart != nil:
 		c.Broker = c.Restart.URL()
 	}
 	setInt(&c.Lanes, DefaultLanes)
@@ -119,6 +134,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Group == "" {
 		c.Group = DefaultGroup
 	}
+	if c.Consume == nil {
+		c.Consume = SharedGroup{Broker: c.Broker, Name: c.Group}
+	}
 	switch {
 	case c.Broker == "":
 		return c, errors.New("fleet: config: no broker")
@@ -132,6 +150,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("fleet: config: negative duration, speed or rate")
 	case c.CardShare < 0 || c.CardShare > 1 || c.Incidents < 0 || c.Incidents > 1:
 		return c, fmt.Errorf("fleet: config: card share %v and incidents %v must be in 0..1", c.CardShare, c.Incidents)
+	case c.Restart != nil && len(c.Spread) > 0 && !slices.Contains(c.Spread, c.Restart.URL()):
+		return c, fmt.Errorf("fleet: config: the node to restart (%s) is not one of %v", c.Restart.URL(), c.Spread)
 	case c.OutageAt >= c.Hour:
 		return c, fmt.Errorf("fleet: config: outage at %v is not within the hour of %v", c.OutageAt, c.Hour)
 	}

@@ -21,6 +21,45 @@ func ShareFilter(group string) string { return "$share/" + group + "/" + AlertFi
 // consumerTimeout bounds connecting, subscribing and unsubscribing.
 const consumerTimeout = 10 * time.Second
 
+// Group is a consumer group: Run has each of Config.Consumers members
+// join it before the lanes start, and closes them (then the group) at the
+// end.
+type Group interface {
+	// Join starts member i; it records every alert the member receives
+	// in led and returns once the member receives.
+	Join(i int, led *Ledger) (Member, error)
+	// Close releases what the group holds on the broker once every
+	// member closed (a durable consumer, sessions).
+	Close() error
+	// String says what the members share, for the report.
+	String() string
+}
+
+// Member is one consumer of a Group.
+type Member interface {
+	// Subscribed counts the subscriptions the broker acknowledged so far:
+	// after a broker restart, the gate waits for a new one.
+	Subscribed() uint64
+	Close() error
+}
+
+// SharedGroup is the consumer group of MQTT brokers that have shared
+// subscriptions (mosquitto, EMQX, HiveMQ, VerneMQ): each member is a paho
+// client with a persistent session on ShareFilter(Name).
+type SharedGroup struct {
+	Broker, Name string
+}
+
+// Join connects member i and subscribes.
+func (g SharedGroup) Join(i int, led *Ledger) (Member, error) {
+	return startConsumer(g.Broker, g.Name, i, led)
+}
+
+// Close does nothing: each member ended its own session.
+func (g SharedGroup) Close() error { return nil }
+
+func (g SharedGroup) String() string { return ShareFilter(g.Name) }
+
 // consumer is one member of the consumer group: a paho client with a
 // persistent session (clean session off, a fixed client id), so that the
 // broker queues its share of the alerts while it is away and a broker
@@ -77,6 +116,9 @@ func startConsumer(broker, group string, idx int, led *Ledger) (*consumer, error
 	}
 }
 
+// Subscribed counts acknowledged subscriptions.
+func (c *consumer) Subscribed() uint64 { return c.subacks.Load() }
+
 // acked waits for a SUBSCRIBE's token and records the outcome.
 func (c *consumer) acked(tok mqtt.Token) {
 	if !tok.WaitTimeout(consumerTimeout) {
@@ -111,10 +153,10 @@ func (c *consumer) lastErr() error {
 	return c.err
 }
 
-// close unsubscribes, disconnects, and ends the persistent session (a
+// Close unsubscribes, disconnects, and ends the persistent session (a
 // clean-session connect discards it), so a long-lived broker does not
 // keep queueing alerts for a consumer that is gone.
-func (c *consumer) close() error {
+func (c *consumer) Close() error {
 	var errs []error
 	if tok := c.client.Unsubscribe(c.filter); !tok.WaitTimeout(consumerTimeout) || tok.Error() != nil {
 		errs = append(errs, fmt.Errorf("fleet: consumer %s: unsubscribe: %v", c.id, tokenErr(tok)))

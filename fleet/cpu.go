@@ -52,44 +52,52 @@ func truncate(b []byte) []byte {
 	return b
 }
 
-// cpuMeter sums a broker's CPU time from its first reading on, across
-// restarts: a restarted process counts from its own start.
+// cpuMeter sums the CPU time of a set of processes (a broker, or every
+// node of a cluster) from its first reading on, across restarts: a process
+// seen for the first time after the first reading counts from its own start.
 type cpuMeter struct {
-	pid   func() int
+	pids  func() []int
 	total time.Duration
-	base  time.Duration // the current process's time when first read
-	cur   int           // its pid, 0 if none
+	base  map[int]time.Duration // each process's time when last read
+	read  bool                  // the first reading was taken
 	err   error
 }
 
-// mark reads the current process: call it at the start, before a stop,
+// mark reads the current processes: call it at the start, before a stop,
 // after a start and at the end.
 func (m *cpuMeter) mark() {
-	if m.pid == nil || m.err != nil {
+	if m.pids == nil || m.err != nil {
 		return
 	}
-	pid := m.pid()
-	if pid == 0 {
+	pids := m.pids()
+	if len(pids) == 0 {
 		m.err = fmt.Errorf("fleet: cpu time: no broker process id")
 		return
 	}
-	t, err := ProcCPU(pid)
-	if err != nil {
-		m.err = err
-		return
+	for _, pid := range pids {
+		t, err := ProcCPU(pid)
+		if err != nil {
+			m.err = err
+			return
+		}
+		m.add(pid, t)
 	}
-	m.add(pid, t)
+	m.read = true
 }
 
 // add takes reading t of process pid.
 func (m *cpuMeter) add(pid int, t time.Duration) {
-	switch {
-	case m.cur == 0: // the first reading: the baseline
-		m.cur, m.base = pid, t
-		return
-	case pid != m.cur: // a new process: everything it used counts
-		m.cur, m.base = pid, 0
+	if m.base == nil {
+		m.base = map[int]time.Duration{}
 	}
-	m.total += t - m.base
-	m.base = t
+	base, seen := m.base[pid]
+	switch {
+	case !seen && !m.read: // a first reading: the baseline
+		m.base[pid] = t
+		return
+	case !seen: // a new process: everything it used counts
+		base = 0
+	}
+	m.total += t - base
+	m.base[pid] = t
 }

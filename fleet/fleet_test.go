@@ -42,8 +42,13 @@ type mosquitto struct {
 	m *mqtttest.Mosquitto
 }
 
-func (b mosquitto) URL() string  { return b.m.URL() }
-func (b mosquitto) Pid() int     { return b.m.Pid() }
+func (b mosquitto) URL() string { return b.m.URL() }
+func (b mosquitto) Pids() []int {
+	if p := b.m.Pid(); p != 0 {
+		return []int{p}
+	}
+	return nil
+}
 func (b mosquitto) Stop() error  { b.m.Stop(b.t); return nil }
 func (b mosquitto) Start() error { b.m.Start(b.t); return nil }
 

@@ -89,3 +89,45 @@ func TestGate(t *testing.T) {
 		t.Fatalf("reopened gate: %v", err)
 	}
 }
+
+// TestGateSpread: with several upstreams the gate hands connections out in
+// turn, and spreads those a refusing upstream would have had over the
+// others.
+func TestGateSpread(t *testing.T) {
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	if err := dead.Close(); err != nil { // nothing listens there now: refused
+		t.Fatal(err)
+	}
+	g, err := newGate(echo(t), echo(t), deadAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for range 6 {
+		c, err := net.Dial("tcp", strings.TrimPrefix(g.URL(), "tcp://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		// A line back means the gate forwarded this one before the next.
+		if _, err := io.WriteString(c, "x\n"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bufio.NewReader(c).ReadString('\n'); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := g.spread(); got[0] != 3 || got[1] != 3 || got[2] != 0 {
+		t.Fatalf("spread %v, want [3 3 0]", got)
+	}
+}

@@ -30,6 +30,17 @@ type Report struct {
 	// SelfCPU is this process's CPU time over the same period: every
 	// lane's detector, outbox and uplink, the consumers, and Badger.
 	SelfCPU time.Duration
+	// BrokerMem is the peak resident memory of the broker (summed over a
+	// cluster's nodes), sampled every 250 ms from the lanes' connect to
+	// the end; BrokerMemErr says why it is unknown. SelfMem is this
+	// process's peak.
+	BrokerMem    int64
+	BrokerMemErr error
+	SelfMem      int64
+	// SpreadStart and SpreadEnd are the lanes' connections per node (of
+	// Config.Spread, or the one broker behind the gate) once every lane
+	// connected and at the end; nil without a gate.
+	SpreadStart, SpreadEnd []int
 }
 
 // Outage is what a broker crash did.
@@ -48,6 +59,14 @@ type Outage struct {
 	Noticed, Down, Resubscribed, Reconnected time.Duration
 	// Gated says the lanes were kept out until the consumers were back.
 	Gated bool
+	// Node is the index in Config.Spread of the node that was killed, -1
+	// for a single broker. FailedOver is how long after the kill every
+	// lane was connected again to the other nodes; SpreadBefore and
+	// SpreadDown are the connections per node just before the kill and
+	// then.
+	Node                     int
+	FailedOver               time.Duration
+	SpreadBefore, SpreadDown []int
 }
 
 // Err is nil when the delivery contract held: every stored alert arrived
@@ -111,7 +130,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, format string, args ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, args...)) }
 	row("lanes", "%d (%d stores), one uplink and one outbox queue each, one Badger database", c.Lanes, (c.Lanes+c.LanesPerSite-1)/c.LanesPerSite)
-	row("consumers", "%d on %s", c.Consumers, ShareFilter(c.Group))
+	if len(c.Spread) > 0 {
+		row("broker", "a cluster of %d nodes %v; lanes connect through a balancer that spreads them", len(c.Spread), c.Spread)
+	}
+	row("consumers", "%d on %s", c.Consumers, c.Consume)
 	row("shift", "%v compressed %gx: %v of wall time (drained after %v)", c.Hour, c.Speed, r.ShiftWall.Round(time.Millisecond), r.Wall.Round(time.Millisecond))
 	row("customers", "%.0f per lane and hour, %.0f%% by card, %.1f%% of card sales go wrong", c.Customers, c.CardShare*100, c.Incidents*100)
 	var kinds []string
@@ -125,9 +147,17 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("outboxes left", "%d entries", r.Pending)
 	row("uplinks", "%d publications, %d acked, %d sent again, %d reconnects", r.Published, r.Acked, r.Published-r.Acked, r.Reconnects)
 	if o := r.Outage; o != nil {
-		row("broker crash", "killed at %v of the shift with %d publications unacked; every lane noticed in %v; down %v",
-			o.At.Round(time.Second), o.InFlight, o.Noticed.Round(time.Millisecond), o.Down.Round(time.Millisecond))
-		if o.Gated {
+		if o.Node >= 0 {
+			row("node crash", "node %d of %d killed at %v of the shift with %d publications unacked; its lanes noticed in %v and were all connected to the others after %v; down %v",
+				o.Node+1, len(c.Spread), o.At.Round(time.Second), o.InFlight, o.Noticed.Round(time.Millisecond), o.FailedOver.Round(time.Millisecond), o.Down.Round(time.Millisecond))
+			row("lanes per node", "start %v, before the kill %v, while down %v, end %v", r.SpreadStart, o.SpreadBefore, o.SpreadDown, r.SpreadEnd)
+		} else {
+			row("broker crash", "killed at %v of the shift with %d publications unacked; every lane noticed in %v; down %v",
+				o.At.Round(time.Second), o.InFlight, o.Noticed.Round(time.Millisecond), o.Down.Round(time.Millisecond))
+		}
+		if o.Node >= 0 {
+			row("after the restart", "node back (JetStream caught up) after %v down", o.Down.Round(time.Millisecond))
+		} else if o.Gated {
 			row("after the restart", "consumers subscribed again after %v (lanes held at the gate until then), every lane back after %v",
 				o.Resubscribed.Round(time.Millisecond), o.Reconnected.Round(time.Millisecond))
 		} else {
@@ -144,6 +174,16 @@ func (r *Report) WriteTable(w io.Writer) error {
 			r.BrokerCPU, r.Wall.Round(time.Millisecond), pct(r.BrokerCPU, r.Wall), perAlert(r.BrokerCPU, r.Unique))
 	}
 	row("fleet process CPU", "%v (%.1f%% of one core): %d lanes, consumers, Badger", r.SelfCPU, pct(r.SelfCPU, r.Wall), c.Lanes)
+	if r.BrokerMemErr != nil {
+		row("broker memory", "unknown: %v", r.BrokerMemErr)
+	} else {
+		row("broker memory", "peak RSS %.1f MiB, %.1f KiB per lane", mib(r.BrokerMem), kibPer(r.BrokerMem, c.Lanes))
+	}
+	row("fleet process memory", "peak RSS %.1f MiB, %.1f KiB per lane", mib(r.SelfMem), kibPer(r.SelfMem, c.Lanes))
+	if r.BrokerCPUErr == nil {
+		row("per lane", "broker CPU %.2f ms, %.2f alerts (%.3f alerts/s at this compression)",
+			float64(r.BrokerCPU.Microseconds())/1000/float64(c.Lanes), float64(r.Unique)/float64(c.Lanes), r.Rate()/float64(c.Lanes))
+	}
 	return tw.Flush()
 }
 
@@ -159,4 +199,13 @@ func perAlert(cpu time.Duration, n int) float64 {
 		return 0
 	}
 	return float64(cpu.Milliseconds()) / float64(n)
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+func kibPer(b int64, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(b) / 1024 / float64(n)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,14 +38,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	led := NewLedger(cfg.Consumers)
 	rep := &Report{Config: cfg}
 
-	var consumers []*consumer
+	var consumers []Member
 	defer func() {
 		for _, c := range consumers {
-			_ = c.close() // best effort: the run's result is already decided
+			_ = c.Close() // best effort: the run's result is already decided
 		}
+		_ = cfg.Consume.Close()
 	}()
 	for i := range cfg.Consumers {
-		c, err := startConsumer(cfg.Broker, cfg.Group, i, led)
+		c, err := cfg.Consume.Join(i, led)
 		if err != nil {
 			return nil, err
 		}
@@ -53,12 +55,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	laneURL := cfg.Broker
 	var g *gate
-	if cfg.Restart != nil && !cfg.NoGate {
-		u, err := url.Parse(cfg.Broker)
+	if len(cfg.Spread) > 0 || (cfg.Restart != nil && !cfg.NoGate) {
+		hosts, err := hostsOf(cfg.Broker, cfg.Spread)
 		if err != nil {
-			return nil, fmt.Errorf("fleet: broker URL: %w", err)
+			return nil, err
 		}
-		if g, err = newGate(u.Host); err != nil {
+		if g, err = newGate(hosts...); err != nil {
 			return nil, err
 		}
 		defer g.Close()
@@ -81,11 +83,26 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 
-	cpu := cpuMeter{err: errors.New("not measured: no broker process id")}
-	if cfg.Restart != nil {
-		cpu = cpuMeter{pid: cfg.Restart.Pid}
+	if g != nil {
+		rep.SpreadStart = g.spread()
 	}
-	self := cpuMeter{pid: os.Getpid}
+	cpu := cpuMeter{err: errors.New("not measured: no broker process id")}
+	mem := &memMeter{pids: func() []int { return nil }}
+	if cfg.Restart != nil {
+		cpu = cpuMeter{pids: cfg.Restart.Pids}
+		mem = &memMeter{pids: cfg.Restart.Pids}
+	}
+	selfPid := func() []int { return []int{os.Getpid()} }
+	self := cpuMeter{pids: selfPid}
+	selfMem := &memMeter{pids: selfPid}
+	memCtx, stopMem := context.WithCancel(ctx)
+	var memWG sync.WaitGroup
+	memWG.Go(func() { mem.run(memCtx) })
+	memWG.Go(func() { selfMem.run(memCtx) })
+	defer func() {
+		stopMem()
+		memWG.Wait()
+	}()
 	cpu.mark()
 	self.mark()
 
@@ -104,7 +121,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		})
 	}
 	if cfg.Restart != nil {
-		out, err := crash(ctx, cfg, clk, &fleet{lanes: lanes, consumers: consumers, gate: g}, &cpu)
+		f := &fleet{lanes: lanes, consumers: consumers, gate: g, node: slices.Index(cfg.Spread, cfg.Restart.URL())}
+		out, err := crash(ctx, cfg, clk, f, &cpu)
 		rep.Outage = out
 		if err != nil {
 			stopFeeds()
@@ -127,6 +145,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	self.mark()
 	rep.BrokerCPU, rep.BrokerCPUErr = cpu.total, cpu.err
 	rep.SelfCPU = self.total
+	stopMem()
+	memWG.Wait()
+	rep.BrokerMem, rep.BrokerMemErr = mem.result()
+	rep.SelfMem, _ = selfMem.result()
+	if g != nil {
+		rep.SpreadEnd = g.spread()
+	}
 	for _, l := range lanes {
 		st := l.up.Stats()
 		rep.Published += st.Published
@@ -141,8 +166,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // fleet is what crash needs to watch.
 type fleet struct {
 	lanes     []*lane
-	consumers []*consumer
+	consumers []Member
 	gate      *gate // nil: the lanes connect straight to the broker
+	// node is the index of the restarted node among the gate's
+	// upstreams, -1 when the lanes have one broker.
+	node int
+}
+
+// hostsOf is the host:port of each broker URL: the nodes in spread, or
+// broker alone.
+func hostsOf(broker string, spread []string) ([]string, error) {
+	urls := spread
+	if len(urls) == 0 {
+		urls = []string{broker}
+	}
+	var hosts []string
+	for _, s := range urls {
+		u, err := url.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("fleet: broker URL: %w", err)
+		}
+		hosts = append(hosts, u.Host)
+	}
+	return hosts, nil
 }
 
 // crash kills the broker at cfg.OutageAt on the virtual clock (frozen
@@ -150,11 +196,16 @@ type fleet struct {
 // every lane saw its connection end and OutageFor passed, starts it again,
 // and waits until every lane is back. With a gate, the lanes stay out
 // until every consumer has subscribed again.
+//
+// In a cluster (f.node >= 0) only the lanes on the killed node lose their
+// connection; they reconnect through the balancer to the other nodes at
+// once, and the node comes back at OutageAt+OutageFor to a cluster that
+// never stopped.
 func crash(ctx context.Context, cfg Config, clk *clock, f *fleet, cpu *cpuMeter) (*Outage, error) {
 	if err := sleep(ctx, clk.until(ShiftStart.Add(cfg.OutageAt))); err != nil {
 		return nil, err
 	}
-	out := &Outage{At: clk.now().Sub(ShiftStart), Gated: f.gate != nil}
+	out := &Outage{At: clk.now().Sub(ShiftStart), Gated: f.gate != nil && f.node < 0, Node: f.node}
 	if fz, ok := cfg.Restart.(Freezer); ok {
 		if err := fz.Freeze(); err != nil {
 			return out, fmt.Errorf("fleet: freeze broker: %w", err)
@@ -163,24 +214,37 @@ func crash(ctx context.Context, cfg Config, clk *clock, f *fleet, cpu *cpuMeter)
 		_ = waitFor(ctx, freezeFor, "publications in flight", func() bool { return unacked(f.lanes) >= minInFlight })
 	}
 	out.InFlight = unacked(f.lanes)
+	if f.gate != nil {
+		out.SpreadBefore = f.gate.spread()
+	}
 	cpu.mark()
 	stopped := time.Now()
 	if err := cfg.Restart.Stop(); err != nil {
 		return out, fmt.Errorf("fleet: stop broker: %w", err)
 	}
-	if f.gate != nil {
+	gone := func() bool { return connected(f.lanes) == 0 }
+	if f.node >= 0 {
+		gone = func() bool { return f.gate.spread()[f.node] == 0 }
+	} else if out.Gated {
 		f.gate.setOpen(false)
 	}
-	if err := waitFor(ctx, settleTimeout, "every lane disconnected", func() bool { return connected(f.lanes) == 0 }); err != nil {
+	if err := waitFor(ctx, settleTimeout, "every lane on the stopped broker disconnected", gone); err != nil {
 		return out, err
 	}
 	out.Noticed = time.Since(stopped)
+	if f.node >= 0 {
+		if err := waitFor(ctx, settleTimeout, "every lane reconnected to the other nodes", func() bool { return connected(f.lanes) == len(f.lanes) }); err != nil {
+			return out, err
+		}
+		out.FailedOver = time.Since(stopped)
+		out.SpreadDown = f.gate.spread()
+	}
 	if err := sleep(ctx, clk.until(ShiftStart.Add(cfg.OutageAt+cfg.OutageFor))); err != nil {
 		return out, err
 	}
 	subs := make([]uint64, len(f.consumers))
 	for i, c := range f.consumers {
-		subs[i] = c.subacks.Load()
+		subs[i] = c.Subscribed()
 	}
 	if err := cfg.Restart.Start(); err != nil {
 		return out, fmt.Errorf("fleet: start broker: %w", err)
@@ -188,10 +252,10 @@ func crash(ctx context.Context, cfg Config, clk *clock, f *fleet, cpu *cpuMeter)
 	started := time.Now()
 	out.Down = started.Sub(stopped)
 	cpu.mark()
-	if f.gate != nil {
+	if out.Gated {
 		if err := waitFor(ctx, settleTimeout, "every consumer subscribed again", func() bool {
 			for i, c := range f.consumers {
-				if c.subacks.Load() == subs[i] {
+				if c.Subscribed() == subs[i] {
 					return false
 				}
 			}
