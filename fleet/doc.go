@@ -1,9 +1,13 @@
-// Package fleet simulates a chain's busy hour against one MQTT broker and
-// proves the delivery contract end to end: many lanes, each a real
-// detect.Engine fed a generated shift, a durable buffer.Queue outbox and a
-// real uplink.Uplink with its own client id, and a consumer group of paho
-// clients on one shared subscription
-// ($share/{group}/tillwatch/v1/+/+/alert/#).
+// Package fleet simulates a chain's busy hour against one MQTT broker or a
+// cluster and proves the delivery contract end to end: many lanes, each a
+// real detect.Engine fed a generated shift, a durable buffer.Queue outbox
+// and a real uplink.Uplink with its own client id, and a consumer group:
+// paho clients on one shared subscription
+// ($share/{group}/tillwatch/v1/+/+/alert/#, SharedGroup), or, on NATS,
+// whose MQTT has no shared subscriptions, NATS clients pulling from one
+// durable JetStream consumer (JetStreamGroup). With Config.Spread the lanes
+// connect through a balancer spread over a cluster's nodes, and the node
+// Config.Restart names is killed and restarted mid-run.
 //
 // Time is compressed: the shift's events carry the times of a real hour
 // (a fixed Saturday afternoon, so alert ids are the same on every run),
