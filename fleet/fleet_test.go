@@ -6,7 +6,6 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -174,7 +173,7 @@ func checkReport(t *testing.T, rep *Report) {
 }
 
 // Freeze pauses mosquitto (SIGSTOP); Stop kills it all the same.
-func (b mosquitto) Freeze() error { return syscall.Kill(b.m.Pid(), syscall.SIGSTOP) }
+func (b mosquitto) Freeze() error { return sigstop(b.m.Pid()) }
 
 // TestFleetEmbedded is a small run against the embedded broker: it needs
 // no mosquitto, so the whole path runs on every machine (no crash: the

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -190,13 +189,13 @@ func (nd *Node) Stop() error {
 	return nil
 }
 
-// Freeze pauses the node (SIGSTOP); Stop kills it all the same.
+// Freeze pauses the node (SIGSTOP; Unix only); Stop kills it all the same.
 func (nd *Node) Freeze() error {
 	pid := nd.Pid()
 	if pid == 0 {
 		return fmt.Errorf("natstest: %s is not running", nd.Name)
 	}
-	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+	if err := stop(pid); err != nil {
 		return fmt.Errorf("natstest: freeze %s: %w", nd.Name, err)
 	}
 	return nil
@@ -281,8 +280,7 @@ func (nd *Node) kill() {
 	if cmd == nil {
 		return
 	}
-	_ = cmd.Process.Signal(syscall.SIGCONT) // a frozen process cannot die
-	_ = cmd.Process.Kill()
+	_ = cmd.Process.Kill() // SIGKILL ends a frozen process too
 	<-exited
 }
 
