@@ -17,6 +17,9 @@ import (
 // broker crash, and to reconnect after it.
 const settleTimeout = 2 * time.Minute
 
+// connectPerLane adds to settleTimeout for the lanes' first connections.
+const connectPerLane = 50 * time.Millisecond
+
 // pollEvery is how often Run looks at lane connections, outboxes and the
 // ledger while it waits for them.
 const pollEvery = 20 * time.Millisecond
@@ -79,8 +82,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for _, l := range lanes {
 		upWG.Go(func() { _ = l.up.Run(upCtx) }) // Run fails only on a bad Config, checked by the first Connected wait
 	}
-	if err := waitFor(ctx, settleTimeout, "every lane connected", func() bool { return connected(lanes) == len(lanes) }); err != nil {
-		return nil, err
+	// A connect storm of thousands of lanes takes a while on a small machine.
+	connectTimeout := settleTimeout + time.Duration(len(lanes))*connectPerLane
+	if err := waitFor(ctx, connectTimeout, "every lane connected", func() bool { return connected(lanes) == len(lanes) }); err != nil {
+		return nil, fmt.Errorf("%w (%d of %d connected)", err, connected(lanes), len(lanes))
 	}
 
 	if g != nil {
