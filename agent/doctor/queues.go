@@ -3,7 +3,6 @@ package doctor
 import (
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/tillwatch/tillwatch/drivers/winspool"
@@ -64,11 +63,7 @@ func checkQueue(r Result, name, listen string, list queueLister) Result {
 		r.Status, r.Hint = Warn, "the printer itself needs attention (paper, cover, power, cable)"
 		return r
 	}
-	if host, port, err := net.SplitHostPort(listen); err == nil {
-		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-			host = "127.0.0.1"
-		}
-		tcp := winspool.PortName(host, port)
+	if tcp, err := winspool.PortFor(listen); err == nil {
 		var regs []string
 		for _, o := range qs {
 			if strings.EqualFold(o.Port, tcp) {

@@ -31,6 +31,16 @@ type Step struct {
 // PortName is the Standard TCP/IP port that points a queue at the agent.
 func PortName(host, port string) string { return "tillwatch_" + host + "_" + port }
 
+// PortFor is the Standard TCP/IP port name for an agent listening on
+// listen ("0.0.0.0:9100" -> tillwatch_127.0.0.1_9100).
+func PortFor(listen string) (string, error) {
+	host, port, err := portAddress(listen)
+	if err != nil {
+		return "", err
+	}
+	return PortName(host, port), nil
+}
+
 // portAddress is the host and port a Standard TCP/IP port dials for an
 // agent listening on listen (a wildcard listen is dialed on loopback).
 func portAddress(listen string) (host, port string, err error) {
