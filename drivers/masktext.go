@@ -42,12 +42,25 @@ func MaskTextPANs(b []byte) {
 // 19 digits that pass the Luhn check (a "Table 2" or "Qty 1" before a card
 // number must not hide it), and the track data after a window that ends
 // the run. end is the offset just past the run.
+//
+// Masking is idempotent: a run that touches an already masked number (its
+// visible first 6 or last 4 digits, next to the masked ones) never joins
+// its groups to them, so a second pass cannot read "2101504 411111" out of
+// "2101504 411111******1111" and mask the unrelated 2101504. A window of
+// several groups may not start with the run's first group when a masked
+// number ends right before the run, nor end with its last group when one
+// starts right after; a single group of 13 or more digits is no part of a
+// masked number and is masked wherever it stands.
 func maskRun(b []byte, pos, bounds []int, end int) {
 	last := len(bounds) - 1
+	touchL, touchR := masksBefore(b, pos[0]), masksAfter(b, end)
 	for a := 0; a < last; a++ {
 		for z := last; z > a; z-- {
 			w := pos[bounds[a]:bounds[z]]
 			if len(w) < 13 || len(w) > 19 || !luhnAt(b, w) {
+				continue
+			}
+			if z-a > 1 && (a == 0 && touchL || z == last && touchR) {
 				continue
 			}
 			for _, p := range w[6 : len(w)-4] {
@@ -65,6 +78,35 @@ func maskRun(b []byte, pos, bounds []int, end int) {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// minMasked is the fewest mask characters a masked card number has (13
+// digits, 6 + 4 kept).
+const minMasked = 3
+
+// masksBefore reports whether a masked card number ends right before
+// offset i: at least minMasked mask characters, separators (a space or a
+// dash) allowed between and after them.
+func masksBefore(b []byte, i int) bool {
+	n := 0
+	for i--; i >= 0 && (b[i] == MaskChar || (b[i] == ' ' || b[i] == '-') && i > 0 && b[i-1] != b[i]); i-- {
+		if b[i] == MaskChar {
+			n++
+		}
+	}
+	return n >= minMasked
+}
+
+// masksAfter reports whether a masked card number starts right at offset
+// i (the mirror of masksBefore).
+func masksAfter(b []byte, i int) bool {
+	n := 0
+	for ; i < len(b) && (b[i] == MaskChar || (b[i] == ' ' || b[i] == '-') && i+1 < len(b) && b[i+1] != b[i]); i++ {
+		if b[i] == MaskChar {
+			n++
+		}
+	}
+	return n >= minMasked
+}
 
 // luhnAt checks the digits of b at positions pos with the Luhn algorithm.
 func luhnAt(b []byte, pos []int) bool {
