@@ -122,7 +122,8 @@ BENCH ?= .
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -timeout 60m $(PKGS) | $(GO) run ./internal/benchtable
 
-# Runs every fuzz target for FUZZTIME each (CI: briefly; by hand: FUZZTIME=10m).
+# Runs every fuzz target for FUZZTIME each (CI: 2000 executions each, which
+# replays the seeds and corpus and explores a little).
 fuzz:
 	@for pkg in $$($(GO) list $(PKGS)); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
@@ -130,6 +131,20 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# Every fuzz target for FUZZTIME_LONG (10m) each: about six hours; run it by
+# hand before a release or after a decoder change.
+FUZZTIME_LONG ?= 10m
+fuzz-long:
+	./.ci/fuzz-targets $(FUZZTIME_LONG) all
+
+# A rotating share of the fuzz targets, FUZZ_ROTATE of them for
+# FUZZTIME_ROTATE each, chosen by the day of the year (CI: 8 x 60s, so
+# every target gets a minute every few days).
+FUZZ_ROTATE ?= 8
+FUZZTIME_ROTATE ?= 60s
+fuzz-rotate:
+	./.ci/fuzz-targets $(FUZZTIME_ROTATE) rotate $(FUZZ_ROTATE)
 
 # Precision and recall per alert kind over testdata/scenarios and a 10,000-checkout clean shift.
 scenarios:

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // TestNoDeleteWithoutPuback: while the broker's replies are dropped, the
@@ -17,7 +19,7 @@ func TestNoDeleteWithoutPuback(t *testing.T) {
 	q := openQueue(t)
 	sub := subscribe(t, b.URL(), "sub", "tillwatch/v1/+/+/alert/#")
 	u := startUplink(t, testConfig(p.URL()), q)
-	waitFor(t, "connected", u.Connected)
+	testutil.WaitFor(t, "connected", waitLong, u.Connected)
 
 	p.mute()
 	const n = 5
@@ -40,7 +42,7 @@ func TestNoDeleteWithoutPuback(t *testing.T) {
 	for range n {
 		sub.next(t) // the second delivery of each
 	}
-	waitFor(t, "outbox drained", func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "outbox drained", waitLong, func() bool { return queueLen(t, q) == 0 })
 	if st := u.Stats(); st.Acked != n || st.Published != 2*n || st.Reconnects != 1 {
 		t.Fatalf("stats %+v, want %d published, %d acked, 1 reconnect", st, 2*n, n)
 	}
@@ -65,12 +67,12 @@ func TestReconnectWhenPubackOverdue(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	waitFor(t, "connected", u.Connected)
+	testutil.WaitFor(t, "connected", waitLong, u.Connected)
 	p.mute()
 	for i := range 3 {
 		enqueue(t, q, i)
 	}
-	waitFor(t, "outbox drained", func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "outbox drained", waitLong, func() bool { return queueLen(t, q) == 0 })
 	// online, then offline "reconnecting" (the uplink's own, sent before
 	// dropping the connection) and possibly the will as well, then online.
 	// QoS 1 is at-least-once: the broker may deliver a status twice.
@@ -204,8 +206,8 @@ func TestDeadLetter(t *testing.T) {
 	if !strings.Contains(got[1], `"value":"CQkJCQ=="`) || !strings.Contains(got[1], `"error":"uplink: bad outbox message: version 9`) {
 		t.Fatalf("dead letter %s lacks value or error", got[1])
 	}
-	waitFor(t, "outbox drained", func() bool { return queueLen(t, q) == 0 })
-	waitFor(t, "counted", func() bool { return u.Stats().DeadLettered == 1 && u.Stats().Acked == 2 })
+	testutil.WaitFor(t, "outbox drained", waitLong, func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "counted", waitLong, func() bool { return u.Stats().DeadLettered == 1 && u.Stats().Acked == 2 })
 }
 
 // TestRunStopsWhileBrokerDown: cancel during backoff returns promptly.
@@ -221,7 +223,7 @@ func TestRunStopsWhileBrokerDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- u.Run(ctx) }()
-	waitFor(t, "a failed attempt", func() bool { return u.Stats().LastError != "" })
+	testutil.WaitFor(t, "a failed attempt", waitLong, func() bool { return u.Stats().LastError != "" })
 	cancel()
 	select {
 	case err := <-done:

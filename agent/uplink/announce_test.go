@@ -3,6 +3,8 @@ package uplink
 import (
 	"strings"
 	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // TestAnnounceOnEveryConnect: the Announce messages are published, retained,
@@ -17,7 +19,7 @@ func TestAnnounceOnEveryConnect(t *testing.T) {
 		{Topic: "homeassistant/event/x/alert/config", Payload: []byte(`{"name":"Alert"}`), Retain: true},
 	}
 	u := startUplink(t, cfg, openQueue(t))
-	waitFor(t, "connected", u.Connected)
+	testutil.WaitFor(t, "connected", waitLong, u.Connected)
 	late := subscribe(t, b.URL(), "late", "homeassistant/#")
 	got := map[string]bool{}
 	for range 2 {
@@ -36,9 +38,9 @@ func TestAnnounceOnEveryConnect(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "disconnected", func() bool { return !u.Connected() })
+	testutil.WaitFor(t, "disconnected", waitLong, func() bool { return !u.Connected() })
 	b2 := startBroker(t, addr)
-	waitFor(t, "reconnected", u.Connected)
+	testutil.WaitFor(t, "reconnected", waitLong, u.Connected)
 	again := subscribe(t, b2.URL(), "again", "homeassistant/#")
 	for range 2 {
 		if m := again.next(t); !m.retained || !strings.HasPrefix(m.topic, "homeassistant/") {

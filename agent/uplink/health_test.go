@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 const healthTopic = "tillwatch/v1/s1/l1/health"
@@ -40,7 +42,7 @@ func TestHealth(t *testing.T) {
 	if fmt.Sprint(got) != `[{"n":1} {"n":3} {"n":4}]` {
 		t.Fatalf("health messages %q, want n 1, 3, 4 (2 failed)", got)
 	}
-	waitFor(t, "health counted", func() bool { return u.Stats().Health >= 3 })
+	testutil.WaitFor(t, "health counted", waitLong, func() bool { return u.Stats().Health >= 3 })
 	// Retained: a late subscriber gets the latest at once.
 	late := subscribe(t, b.URL(), "late", healthTopic)
 	if m := late.next(t); !m.retained {

@@ -113,18 +113,6 @@ func (r *running) stop(t testing.TB) {
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // enqueue puts message i (id "a-%03d") into q.
 func enqueue(t testing.TB, q Outbox, i int) string {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/internal/mqtttest"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // brokerProc is a broker a test can stop and start again on one address.
@@ -46,16 +47,16 @@ func testRestartDelivery(t *testing.T, addr string, br brokerProc) {
 	for range ids {
 		seen[sub.next(t).payload]++
 	}
-	waitFor(t, "first batch drained", func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "first batch drained", waitLong, func() bool { return queueLen(t, q) == 0 })
 
 	p.setOpen(false)
 	br.stop(t)
-	waitFor(t, "uplink sees the broker gone", func() bool { return !u.Connected() })
+	testutil.WaitFor(t, "uplink sees the broker gone", waitLong, func() bool { return !u.Connected() })
 	for i := 10; i < 30; i++ {
 		ids = append(ids, enqueue(t, q, i))
 	}
 	failed := u.Stats().LastErrorAt
-	waitFor(t, "a failed reconnect", func() bool { return u.Stats().LastErrorAt.After(failed) })
+	testutil.WaitFor(t, "a failed reconnect", waitLong, func() bool { return u.Stats().LastErrorAt.After(failed) })
 	if n := queueLen(t, q); n != 20 {
 		t.Fatalf("outbox holds %d entries while the broker is down, want 20", n)
 	}
@@ -63,7 +64,7 @@ func testRestartDelivery(t *testing.T, addr string, br brokerProc) {
 	br.start(t)
 	sub2 := subscribe(t, url, "sub2", "tillwatch/v1/+/+/alert/#")
 	p.setOpen(true)
-	waitFor(t, "outbox drained after restart", func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "outbox drained after restart", waitLong, func() bool { return queueLen(t, q) == 0 })
 	for {
 		missing := 0
 		for _, id := range ids[10:] {

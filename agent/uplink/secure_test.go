@@ -20,6 +20,8 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
 	"github.com/mochi-mqtt/server/v2/listeners"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // selfSigned returns a server certificate for 127.0.0.1 and a pool that
@@ -95,7 +97,7 @@ func TestTLS(t *testing.T) {
 		cfg := testConfig(url)
 		cfg.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		u := startUplink(t, cfg, q)
-		waitFor(t, "drained over TLS", func() bool { return queueLen(t, q) == 0 })
+		testutil.WaitFor(t, "drained over TLS", waitLong, func() bool { return queueLen(t, q) == 0 })
 		if st := u.Stats(); st.Acked != 3 {
 			t.Fatalf("stats %+v, want 3 acked", st)
 		}
@@ -106,7 +108,7 @@ func TestTLS(t *testing.T) {
 		cfg := testConfig(url)
 		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12} // system roots: not ours
 		u := startUplink(t, cfg, q)
-		waitFor(t, "a refused handshake", func() bool { return strings.Contains(u.Stats().LastError, "certificate") })
+		testutil.WaitFor(t, "a refused handshake", waitLong, func() bool { return strings.Contains(u.Stats().LastError, "certificate") })
 		if u.Connected() || queueLen(t, q) != 1 {
 			t.Fatalf("connected=%v pending=%d: want no connection and the entry kept", u.Connected(), queueLen(t, q))
 		}
@@ -143,9 +145,9 @@ func TestCredentials(t *testing.T) {
 			r.cancel = cancel
 			go func() { r.done <- r.Run(ctx) }()
 			if tc.ok {
-				waitFor(t, "drained", func() bool { return queueLen(t, q) == 0 })
+				testutil.WaitFor(t, "drained", waitLong, func() bool { return queueLen(t, q) == 0 })
 			} else {
-				waitFor(t, "refused", func() bool { return strings.Contains(r.Stats().LastError, "connect") })
+				testutil.WaitFor(t, "refused", waitLong, func() bool { return strings.Contains(r.Stats().LastError, "connect") })
 				if queueLen(t, q) != 1 {
 					t.Fatal("entry gone without a connection")
 				}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 const cmdFilter = "tillwatch/v1/s1/l1/cmd/+"
@@ -39,7 +41,7 @@ func TestSubscribe(t *testing.T) {
 	replies := subscribe(t, b.URL(), "sub", "tillwatch/v1/s1/l1/cmd/+/reply")
 	u := startUplink(t, cfg, openQueue(t))
 	for round := range 2 {
-		waitFor(t, "connected", u.Connected)
+		testutil.WaitFor(t, "connected", waitLong, u.Connected)
 		publish(t, b.URL(), "tillwatch/v1/s1/l1/cmd/ping", "hello")
 		m := replies.next(t)
 		if m.topic != "tillwatch/v1/s1/l1/cmd/ping/reply" || m.payload != "HELLO" || m.retained {
@@ -51,10 +53,10 @@ func TestSubscribe(t *testing.T) {
 		if round == 0 {
 			connects := u.Stats().Connects
 			p.cut()
-			waitFor(t, "reconnected", func() bool { return u.Stats().Connects > connects && u.Connected() })
+			testutil.WaitFor(t, "reconnected", waitLong, func() bool { return u.Stats().Connects > connects && u.Connected() })
 		}
 	}
-	waitFor(t, "replies counted", func() bool { st := u.Stats(); return st.Received >= 2 && st.Replies >= 2 })
+	testutil.WaitFor(t, "replies counted", waitLong, func() bool { st := u.Stats(); return st.Received >= 2 && st.Replies >= 2 })
 }
 
 // TestSubscribeInboxBounded: a handler that is behind makes the uplink
@@ -71,7 +73,7 @@ func TestSubscribeInboxBounded(t *testing.T) {
 		return nil
 	}}}
 	u := startUplink(t, cfg, openQueue(t))
-	waitFor(t, "connected", u.Connected)
+	testutil.WaitFor(t, "connected", waitLong, u.Connected)
 	c := paho.NewClient(paho.NewClientOptions().AddBroker(b.URL()).SetClientID("flood").SetAutoReconnect(false))
 	if tok := c.Connect(); !tok.WaitTimeout(waitLong) || tok.Error() != nil {
 		t.Fatalf("connect: %v", tok.Error())
@@ -81,7 +83,7 @@ func TestSubscribeInboxBounded(t *testing.T) {
 	for range n {
 		c.Publish("tillwatch/v1/s1/l1/cmd/x", 1, false, "x")
 	}
-	waitFor(t, "all received or dropped", func() bool {
+	testutil.WaitFor(t, "all received or dropped", waitLong, func() bool {
 		st := u.Stats()
 		return st.Received+st.ReceivedDropped >= n
 	})

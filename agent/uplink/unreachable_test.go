@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // records keeps log records as "LEVEL message error" lines.
@@ -64,7 +66,7 @@ func TestUnreachableBrokerLog(t *testing.T) {
 	go func() { done <- u.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 
-	waitFor(t, "five retries", func() bool { n, _ := rec.count("DEBUG uplink: reconnecting"); return n >= 5 })
+	testutil.WaitFor(t, "five retries", waitLong, func() bool { n, _ := rec.count("DEBUG uplink: reconnecting"); return n >= 5 })
 	if n, lines := rec.count("WARN"); n != 1 || !strings.Contains(lines[0], "cannot reach the broker") || !strings.Contains(lines[0], "connection refused") {
 		t.Fatalf("WARN records %q, want one with the cause", lines)
 	}
@@ -72,7 +74,7 @@ func TestUnreachableBrokerLog(t *testing.T) {
 		t.Fatalf("retries at INFO: %q", lines)
 	}
 	startBroker(t, addr)
-	waitFor(t, "connected", u.Connected)
+	testutil.WaitFor(t, "connected", waitLong, u.Connected)
 	if n, _ := rec.count("INFO uplink: broker reachable again"); n != 1 {
 		t.Fatalf("no 'reachable again' record: %q", rec.got)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // TestDeliverInOrder: 50 queued messages arrive once each, in order, and
@@ -27,8 +29,8 @@ func TestDeliverInOrder(t *testing.T) {
 			t.Fatalf("message %d: got %s, want %s", i, m.payload, wantP)
 		}
 	}
-	waitFor(t, "outbox empty", func() bool { return queueLen(t, q) == 0 })
-	waitFor(t, "all acked", func() bool { return u.Stats().Acked == n })
+	testutil.WaitFor(t, "outbox empty", waitLong, func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "all acked", waitLong, func() bool { return u.Stats().Acked == n })
 	if st := u.Stats(); st.Published != n || st.Connects != 1 || st.Reconnects != 0 || st.Epoch != 1 {
 		t.Fatalf("stats %+v, want %d published, 1 connect, epoch 1", st, n)
 	}
@@ -37,7 +39,7 @@ func TestDeliverInOrder(t *testing.T) {
 	if m := sub.next(t); m.payload != fmt.Sprintf(`{"id":%q}`, id) {
 		t.Fatalf("late message: got %s", m.payload)
 	}
-	waitFor(t, "outbox empty again", func() bool { return queueLen(t, q) == 0 })
+	testutil.WaitFor(t, "outbox empty again", waitLong, func() bool { return queueLen(t, q) == 0 })
 	select {
 	case m := <-sub.ch:
 		t.Fatalf("unexpected extra message %+v", m)
@@ -78,7 +80,7 @@ func TestStatusWillAndCleanStop(t *testing.T) {
 	p := newProxy(t, b.Addr())
 	q := openQueue(t)
 	u := startUplink(t, testConfig(p.URL()), q)
-	waitFor(t, "connected", u.Connected)
+	testutil.WaitFor(t, "connected", waitLong, u.Connected)
 
 	// A subscriber arriving later gets the retained online status.
 	late := subscribe(t, b.URL(), "late", statusTopic)
@@ -95,11 +97,11 @@ func TestStatusWillAndCleanStop(t *testing.T) {
 	p.setOpen(false)
 	p.cut()
 	wantStatus(t, late.next(t), StateOffline, ReasonConnectionLost)
-	waitFor(t, "disconnected", func() bool { return !u.Connected() })
+	testutil.WaitFor(t, "disconnected", waitLong, func() bool { return !u.Connected() })
 
 	p.setOpen(true)
 	wantStatus(t, late.next(t), StateOnline, "")
-	waitFor(t, "reconnected", u.Connected)
+	testutil.WaitFor(t, "reconnected", waitLong, u.Connected)
 
 	u.stop(t)
 	wantStatus(t, late.next(t), StateOffline, ReasonStopped)
