@@ -3,6 +3,8 @@ package rasterprint
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // Sale is what a sample receipt says: its number, goods and how it was
@@ -62,14 +64,8 @@ func (s Sale) Total() int64 {
 // Due is what the customer must pay.
 func (s Sale) Due() int64 { return s.Total() - s.Off }
 
-// Money formats minor units with two decimals.
-func Money(v int64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
-}
+// Money formats minor units with two decimals (money.Number).
+func Money(v int64) string { return money.Number(v, "") }
 
 // Lines lays the sale out as a register would print it.
 func (s Sale) Lines() []Line {
