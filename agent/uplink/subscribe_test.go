@@ -49,7 +49,7 @@ func TestSubscribe(t *testing.T) {
 		}
 		// The subscriber can see the reply before the uplink sees its
 		// PUBACK; cut the line only once the reply counts as delivered.
-		waitFor(t, "reply acked", func() bool { return u.Stats().Replies >= uint64(round+1) })
+		testutil.WaitFor(t, "reply acked", waitLong, func() bool { return u.Stats().Replies >= uint64(round+1) })
 		if round == 0 {
 			connects := u.Stats().Connects
 			p.cut()
