@@ -136,39 +136,3 @@ func (f *decodeFlags) read(e *env) ([]byte, error) {
 	}
 	return data, nil
 }
-
-// decode feeds the whole input as one chunk, flushes, and prints the events.
-func (f *decodeFlags) decode(e *env, dec drivers.Decoder, dir drivers.Direction, text func(drivers.Event) string) error {
-	data, err := f.read(e)
-	if err != nil {
-		return err
-	}
-	t0 := time.Unix(0, 0).UTC()
-	evs := dec.Feed(drivers.Chunk{Time: t0, Dir: dir, Data: data})
-	evs = append(evs, dec.Flush(t0.Add(24*time.Hour))...)
-	enc := json.NewEncoder(e.stdout)
-	enc.SetEscapeHTML(false)
-	for _, ev := range evs {
-		if f.JSON {
-			if err := enc.Encode(map[string]any{"type": ev.EventType(), "event": ev}); err != nil {
-				return err
-			}
-			continue
-		}
-		s := ""
-		if text != nil {
-			s = text(ev)
-		}
-		if s == "" {
-			b, err := json.Marshal(ev)
-			if err != nil {
-				return err
-			}
-			s = ev.EventType() + " " + string(b) + "\n"
-		}
-		if _, err := io.WriteString(e.stdout, s); err != nil {
-			return err
-		}
-	}
-	return nil
-}

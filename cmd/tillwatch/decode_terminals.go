@@ -23,15 +23,17 @@ type decodeTransbankCmd struct {
 	Currency string `default:"CLP" help:"ISO 4217 alpha code of the amounts."`
 }
 
+// Run prints the payments and settlements in words (--json: JSON Lines),
+// then a summary line on stderr.
 func (c *decodeTransbankCmd) Run(e *env) error {
 	dec := transbank.New(transbank.Options{Model: c.Model, Currency: c.Currency})
-	if err := c.decode(e, dec, terminalFrom(c.From), nil); err != nil {
+	p, err := c.decodeEvents(e, dec, terminalFrom(c.From))
+	if err != nil {
 		return err
 	}
 	st := dec.Stats()
-	fmt.Fprintf(e.stderr, "transbank: %d frames, %d events, %d intermediate, %d LRC errors (%d with the STX form), %d framing errors, %d undecodable",
-		st.Frames, st.Events, st.Intermediate, st.LRCErrors, st.LRCWithSTX, st.FramingErrors, st.DecodeErrors)
-	return lastError(e, st.LastError)
+	return summary(e, fmt.Sprintf("transbank: %d frame(s), %s; %d intermediate status, %d retransmission(s), %d LRC error(s) (%d with the STX form), %d framing error(s), %d undecodable, %d incomplete",
+		st.Frames, p.counts(), st.Intermediate, st.Retransmits, st.LRCErrors, st.LRCWithSTX, st.FramingErrors, st.DecodeErrors, st.Incomplete), st.LastError)
 }
 
 type decodeTemplateCmd struct {
@@ -40,27 +42,19 @@ type decodeTemplateCmd struct {
 	From     string `default:"device" enum:"host,device" help:"Direction of the bytes: device (terminal->register) or host (register->terminal)."`
 }
 
+// Run prints the payments and settlements in words (--json: JSON Lines),
+// then a summary line on stderr with what the template did not match.
 func (c *decodeTemplateCmd) Run(e *env) error {
 	t, err := template.Load(c.Template)
 	if err != nil {
 		return usageError{err}
 	}
 	dec := template.New(t)
-	if err := c.decode(e, dec, terminalFrom(c.From), nil); err != nil {
+	p, err := c.decodeEvents(e, dec, terminalFrom(c.From))
+	if err != nil {
 		return err
 	}
 	st := dec.Stats()
-	fmt.Fprintf(e.stderr, "template %s: %d frames, %d events, %d unmatched, %d LRC errors, %d framing errors, %d undecodable, %d incomplete",
-		t.Name, st.Frames, st.Events, st.Unmatched, st.LRCErrors, st.FramingErrors, st.DecodeErrors, st.Incomplete)
-	return lastError(e, st.LastError)
-}
-
-// lastError ends the summary line with the decoder's last error, if any
-// (it never carries card data).
-func lastError(e *env, err error) error {
-	if err != nil {
-		fmt.Fprintf(e.stderr, "; last error: %v", err)
-	}
-	fmt.Fprintln(e.stderr)
-	return nil
+	return summary(e, fmt.Sprintf("template %s: %d frame(s), %s; %d unmatched, %d LRC error(s), %d framing error(s), %d undecodable, %d incomplete",
+		t.Name, st.Frames, p.counts(), st.Unmatched, st.LRCErrors, st.FramingErrors, st.DecodeErrors, st.Incomplete), st.LastError)
 }

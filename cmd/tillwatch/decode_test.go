@@ -48,25 +48,34 @@ func TestDecodeZvtGolden(t *testing.T) {
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".blob")
-		for _, form := range []struct{ ext, flag string }{{"txt", ""}, {"json", "--json"}} {
-			t.Run(name+"."+form.ext, func(t *testing.T) {
-				args := []string{"decode", "zvt", f}
-				if form.flag != "" {
-					args = append(args, form.flag)
-				}
-				code, out, errOut := runCLI(t, args...)
-				if code != 0 || out == "" || !strings.HasPrefix(errOut, "zvt: 1 APDU(s)") {
-					t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
-				}
-				if strings.Contains(out, "1970-") || strings.Contains(out, "0001-01-01") {
-					t.Errorf("a time the capture does not have:\n%s", out)
-				}
-				if form.ext == "txt" && strings.Contains(out, `{"`) {
-					t.Errorf("JSON in text mode:\n%s", out)
-				}
-				golden.CheckString(t, filepath.Join("testdata", "decode", "zvt", name+"."+form.ext), out+"--- stderr\n"+errOut)
-			})
-		}
+		decodeGolden(t, filepath.Join("zvt", name), "zvt: 1 APDU(s)", "decode", "zvt", f)
+	}
+}
+
+// decodeGolden runs a terminal decode verb (args) in text and --json form
+// and compares stdout and the summary line (which must start with
+// summary) with testdata/decode/NAME.{txt,json}. Neither form may show a
+// time the input does not have, nor the text form JSON.
+func decodeGolden(t *testing.T, name, summary string, args ...string) {
+	t.Helper()
+	for _, form := range []struct{ ext, flag string }{{"txt", ""}, {"json", "--json"}} {
+		t.Run(filepath.Base(name)+"."+form.ext, func(t *testing.T) {
+			args := args
+			if form.flag != "" {
+				args = append(args[:len(args):len(args)], form.flag)
+			}
+			code, out, errOut := runCLI(t, args...)
+			if code != 0 || out == "" || !strings.HasPrefix(errOut, summary) {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+			}
+			if strings.Contains(out, "1970-") || strings.Contains(out, "0001-01-01") {
+				t.Errorf("a time the capture does not have:\n%s", out)
+			}
+			if form.ext == "txt" && strings.Contains(out, `{"`) {
+				t.Errorf("JSON in text mode:\n%s", out)
+			}
+			golden.CheckString(t, filepath.Join("testdata", "decode", name+"."+form.ext), out+"--- stderr\n"+errOut)
+		})
 	}
 }
 

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -44,40 +42,39 @@ func (c *decodeZvtCmd) Run(e *env) error {
 	dec.Feed(drivers.Chunk{Time: t0, Dir: dir, Data: data})
 	msgs := dec.TakeMessages()
 	rest := dec.Flush(t0)
-	if err := printZvt(e.stdout, msgs, rest, c.JSON); err != nil {
+	p := newEventPrinter(e.stdout, c.JSON, "%02X") // ZVT result codes are bytes
+	if err := printZvt(p, msgs, rest); err != nil {
 		return err
 	}
-	return zvtSummary(e, dec.Stats(), msgs, rest, dir, guessed || c.From != "auto")
+	return zvtSummary(e, p, dec.Stats(), len(msgs), dir, guessed || c.From != "auto")
 }
 
 // printZvt prints the messages with their events, then what only the end
 // of the input completed.
-func printZvt(w io.Writer, msgs []zvt.Message, rest []drivers.Event, asJSON bool) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+func printZvt(p *eventPrinter, msgs []zvt.Message, rest []drivers.Event) error {
 	for _, m := range msgs {
-		if asJSON {
+		if p.asJSON {
 			rec := apduRecord{Type: "apdu", Dir: sender(m.Dir), Offset: m.Offset,
 				Command: fmt.Sprintf("%02X %02X", m.Command>>8, m.Command&0xFF), Name: m.Name, Text: m.Text, Length: m.Len}
 			if m.Err != nil {
 				rec.Error = m.Err.Error()
 			}
-			if err := enc.Encode(rec); err != nil {
+			if err := p.enc.Encode(rec); err != nil {
 				return err
 			}
-		} else if _, err := fmt.Fprintf(w, "%-7s @%-5d %s\n", sender(m.Dir), m.Offset, m); err != nil {
+		} else if _, err := fmt.Fprintf(p.w, "%-7s @%-5d %s\n", sender(m.Dir), m.Offset, m); err != nil {
 			return err
 		}
-		if err := printEvents(w, enc, m.Events, asJSON); err != nil {
-			return err
-		}
-	}
-	if len(rest) > 0 && !asJSON {
-		if _, err := fmt.Fprintln(w, "at the end of the input:"); err != nil {
+		if err := p.events(m.Events, "    => ", "       "); err != nil {
 			return err
 		}
 	}
-	return printEvents(w, enc, rest, asJSON)
+	if len(rest) > 0 && !p.asJSON {
+		if _, err := fmt.Fprintln(p.w, "at the end of the input:"); err != nil {
+			return err
+		}
+	}
+	return p.events(rest, "    => ", "       ")
 }
 
 // apduRecord is one APDU in --json output.
@@ -92,23 +89,6 @@ type apduRecord struct {
 	Error   string `json:"error,omitempty"`
 }
 
-// printEvents prints events in words (indented under their message) or as
-// JSON Lines.
-func printEvents(w io.Writer, enc *json.Encoder, evs []drivers.Event, asJSON bool) error {
-	for _, ev := range evs {
-		var err error
-		if asJSON {
-			err = encodeEvent(enc, ev)
-		} else {
-			_, err = io.WriteString(w, indent(eventText(ev), "    => ", "       "))
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // sender names a direction as ZVT people do.
 func sender(d drivers.Direction) string {
 	if d == drivers.FromHost {
@@ -119,24 +99,15 @@ func sender(d drivers.Direction) string {
 
 // zvtSummary writes one line: what was decoded, and how the direction was
 // chosen when it was not given or found.
-func zvtSummary(e *env, st zvt.Stats, msgs []zvt.Message, rest []drivers.Event, dir drivers.Direction, known bool) error {
-	kinds := map[string]int{}
-	for _, m := range msgs {
-		for _, ev := range m.Events {
-			kinds[ev.EventType()]++
-		}
-	}
-	for _, ev := range rest {
-		kinds[ev.EventType()]++
-	}
+func zvtSummary(e *env, p *eventPrinter, st zvt.Stats, apdus int, dir drivers.Direction, known bool) error {
 	framing := st.Framing
 	if framing == "" {
 		framing = "undecided"
 	}
-	fmt.Fprintf(e.stderr, "zvt: %d APDU(s) (%s framing, sent %s), %d payment(s), %d settlement(s), %d slip(s); %d CRC error(s), %d framing error(s), %d undecodable, %d incomplete",
-		len(msgs), framing, sender(dir), kinds["payment"], kinds["settlement"], kinds["receipt"], st.CRCErrors, st.FramingErrors, st.DecodeErrors, st.Incomplete)
+	head := fmt.Sprintf("zvt: %d APDU(s) (%s framing, sent %s), %s, %d slip(s); %d CRC error(s), %d framing error(s), %d undecodable, %d incomplete",
+		apdus, framing, sender(dir), p.counts(), p.kinds["receipt"], st.CRCErrors, st.FramingErrors, st.DecodeErrors, st.Incomplete)
 	if !known {
-		fmt.Fprint(e.stderr, "; the first command does not tell who sent it: pass --from host or --from device")
+		head += "; the first command does not tell who sent it: pass --from host or --from device"
 	}
-	return lastError(e, st.LastError)
+	return summary(e, head, st.LastError)
 }

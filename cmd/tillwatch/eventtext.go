@@ -11,11 +11,13 @@ import (
 )
 
 // eventText is an event in words for the decode verbs' text mode (one
-// line, or a slip's lines under a heading).
-func eventText(ev drivers.Event) string {
+// line, or a slip's lines under a heading). codeFormat prints a payment's
+// result code as its protocol writes it: "%02X" (ZVT's result byte) or
+// "%02d" (Transbank's and the templates' decimal codes).
+func eventText(ev drivers.Event, codeFormat string) string {
 	switch e := ev.(type) {
 	case *drivers.Payment:
-		return paymentText(e)
+		return paymentText(e, codeFormat)
 	case *drivers.Settlement:
 		s := fmt.Sprintf("settlement: %d transaction(s), %s", e.Count, amount(e.Total, e.Currency))
 		s += fieldsText("trace", e.Trace, "receipts", strings.Trim(e.From+"-"+e.To, "-"), "terminal", e.TerminalID)
@@ -35,7 +37,7 @@ func eventText(ev drivers.Event) string {
 	return ev.EventType() + " " + string(dropZeroTimes(b)) + "\n"
 }
 
-func paymentText(p *drivers.Payment) string {
+func paymentText(p *drivers.Payment, codeFormat string) string {
 	typ := string(p.Type)
 	if p.Type == drivers.PayUnknown {
 		typ = "of unknown type (the register's command is not in this input)"
@@ -46,7 +48,7 @@ func paymentText(p *drivers.Payment) string {
 	}
 	card := strings.TrimSpace(p.Card + " " + p.CardName)
 	if p.Result != drivers.Approved {
-		s += fmt.Sprintf(" (result %02X)", p.ResultCode)
+		s += " (result " + fmt.Sprintf(codeFormat, p.ResultCode) + ")"
 	}
 	s += fieldsText("card", card, "trace", p.Trace, "receipt", p.ReceiptNo, "auth", p.AuthCode, "reference", p.Reference,
 		"terminal", p.TerminalID, "original trace", p.OriginalTrace, "original receipt", p.OriginalReceipt)
