@@ -90,6 +90,16 @@ func classify(err error) error {
 
 // hint says what a technician can do about an open failure.
 func hint(kind error, backend string) string {
+	if backend == BackendGadget {
+		switch kind {
+		case ErrPermission:
+			return "permission denied: the printer gadget belongs to group lp (udev rule 60-tillwatch.rules); add the user to lp"
+		case ErrNotFound:
+			return "no printer gadget to the register: the register PC is off or not plugged into this board's USB-C port, or the gadget is not set up (tillwatch-gadget status)"
+		case ErrBusy:
+			return "the printer gadget is open in another program (only one may have it)"
+		}
+	}
 	if backend == BackendUSBLP {
 		switch kind {
 		case ErrPermission:

@@ -178,3 +178,12 @@ func (p *fakeGadgetStatus) SetPortStatus(st byte) error {
 	p.set <- st
 	return nil
 }
+
+// TestGadgetHints: a gadget that will not open says why in a technician's
+// words.
+func TestGadgetHints(t *testing.T) {
+	_, err := OpenGadgetFile(SerialConfig{Path: filepath.Join(t.TempDir(), "g_printer0")})
+	if err == nil || !strings.Contains(err.Error(), "(gadget): no printer gadget to the register") {
+		t.Fatalf("err %v", err)
+	}
+}
