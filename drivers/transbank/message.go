@@ -244,10 +244,21 @@ func (f fields) num(i int, fn string) (int64, error) {
 	return n, nil
 }
 
-// last4 keeps at most the last 4 digits of a card field.
+// last4 keeps at most the last 4 digits of the card number in a card
+// field. The field should hold only those; a terminal that sends a whole
+// number (masked or not) or track data ("4111...=2512...", track 1's
+// "%B4111...^NAME^...") gives the last 4 digits of the number, never of
+// the track's expiry or discretionary data: the number is the run of
+// digits and mask characters after any start sentinel and format code,
+// up to the track's field separator.
 func last4(s string) string {
+	s = strings.TrimLeft(s, "%;Bb ")
+	end := 0
+	for end < len(s) && isNumberChar(s[end]) {
+		end++
+	}
 	var b []byte
-	for i := range len(s) {
+	for i := range end {
 		if s[i] >= '0' && s[i] <= '9' {
 			b = append(b, s[i])
 		}
@@ -256,6 +267,16 @@ func last4(s string) string {
 		b = b[len(b)-4:]
 	}
 	return string(b)
+}
+
+// isNumberChar reports whether c can stand in a card number as terminals
+// print it: a digit, a mask character or a group separator.
+func isNumberChar(c byte) bool {
+	switch {
+	case c >= '0' && c <= '9', c == drivers.MaskChar, c == 'X', c == 'x', c == ' ', c == '-':
+		return true
+	}
+	return false
 }
 
 // dateTime parses DDMMYYYY and HHMMSS; zero when either is malformed.
