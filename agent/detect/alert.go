@@ -1,6 +1,10 @@
 package detect
 
-import "time"
+import (
+	"time"
+
+	"github.com/tillwatch/tillwatch/drivers"
+)
 
 // Severity ranks an alert.
 type Severity string
@@ -102,6 +106,9 @@ type ReceiptEvidence struct {
 	CardTender *int64    `json:"card_tender,omitempty"`
 	Time       time.Time `json:"time"`
 	Cut        bool      `json:"cut"`
+	// Recognised says the receipt was read from a printed image: by
+	// which recogniser, how sure, whether its amounts were unsure.
+	Recognised *drivers.Recognition `json:"recognised,omitempty"`
 
 	cashier string // Alert.Cashier carries it
 }

@@ -108,7 +108,7 @@ func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt
 	}
 	r.evidence = ReceiptEvidence{
 		Number: v.Number, Total: copyInt(v.Total), Due: copyInt(v.Due),
-		Time: v.Time, Cut: v.Cut, cashier: v.Cashier,
+		Time: v.Time, Cut: v.Cut, cashier: v.Cashier, Recognised: v.Recognised,
 	}
 	if r.card > 0 {
 		r.evidence.CardTender = copyInt(&r.card)
