@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,6 +167,7 @@ func Open(path string) (*Dict, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.name = filepath.Base(path) // errors name the path, the engine only the file
 	return d, nil
 }
 

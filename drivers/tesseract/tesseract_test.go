@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/internal/ocrscore"
 )
 
@@ -90,6 +91,46 @@ func BenchmarkCorpusTesseract(b *testing.B) {
 		b.Log(m)
 	}
 	b.ReportMetric(s.CharAccuracy(), "char_%(target_98)")
+	b.ReportMetric(s.FieldAccuracy(), "field_%")
+	b.ReportMetric(float64(s.Wrong), "wrong_fields")
+	b.ReportMetric(s.MsPerReceipt(), "ms/receipt")
+}
+
+// BenchmarkCorpusFallback reports a learned glyph dictionary with
+// Tesseract reading the lines it is unsure of (ocr: auto), on the
+// corpus's test receipts; each font's dictionary is learned from its
+// calibration and learn receipts.
+func BenchmarkCorpusFallback(b *testing.B) {
+	tt := find(b)
+	rs, err := corpus()
+	if err != nil {
+		b.Fatal(err)
+	}
+	samples := map[string][]glyphs.Sample{}
+	for _, r := range rs {
+		if r.Role != "test" {
+			samples[r.Font] = append(samples[r.Font], glyphs.Sample{Name: r.File, Image: r.Image, Lines: r.Text})
+		}
+	}
+	fb := map[string]Fallback{}
+	for font, ss := range samples {
+		d := glyphs.New(font)
+		d.Learn(ss)
+		fb[font] = Fallback{Primary: d, OCR: tt}
+	}
+	var s ocrscore.Score
+	for b.Loop() {
+		s = ocrscore.Score{}
+		for _, r := range rs {
+			if r.Role == "test" {
+				s.Add(r, s.Decode(r, fb[r.Font]))
+			}
+		}
+	}
+	for _, m := range s.Misses {
+		b.Log(m)
+	}
+	b.ReportMetric(s.CharAccuracy(), "char_%")
 	b.ReportMetric(s.FieldAccuracy(), "field_%")
 	b.ReportMetric(float64(s.Wrong), "wrong_fields")
 	b.ReportMetric(s.MsPerReceipt(), "ms/receipt")

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLearnAndDecodeRaster: a technician learns a driver's font from the
+// corpus's calibration and learn receipts (bytes + typed text), then
+// decode escpos prints a receipt the driver printed as an image as text,
+// each line marked as recognised, with the profile's fields; profile test
+// finds the same fields; --json carries "source":"ocr" and a confidence.
+func TestLearnAndDecodeRaster(t *testing.T) {
+	dir := t.TempDir()
+	corpus := "../../testdata/raster"
+	var bins []string
+	for _, name := range []string{"noto-24-384-escstar-zh-calibration10", "noto-24-384-escstar-zh-learn11", "noto-24-384-escstar-zh-learn12"} {
+		for _, ext := range []string{".bin", ".txt"} {
+			b, err := os.ReadFile(filepath.Join(corpus, name+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name+ext), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bins = append(bins, filepath.Join(dir, name+".bin"))
+	}
+	dict := filepath.Join(dir, "lane.glyphs")
+	code, out, errOut := runCLI(t, append([]string{"profile", "learn", "--glyphs", dict}, bins...)...)
+	if code != 0 || !strings.Contains(out, "glyphs (") {
+		t.Fatalf("learn: exit %d\n%s%s", code, out, errOut)
+	}
+	receipt := filepath.Join(corpus, "noto-24-384-escstar-zh-test13.bin")
+	want, err := os.ReadFile(filepath.Join(corpus, "noto-24-384-escstar-zh-test13.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, "decode", "escpos", "--glyphs", dict, "--ocr", "none", receipt)
+	if code != 0 {
+		t.Fatalf("decode: exit %d: %s", code, errOut)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+		if !strings.Contains(out, "ocr| "+l+"\n") {
+			t.Errorf("decode output lacks %q:\n%s", "ocr| "+l, out)
+		}
+	}
+	if !strings.Contains(out, "total 733.50, due 731.03, tender card 731.03") || !strings.Contains(out, "recognised from the printed image") {
+		t.Errorf("decode output lacks the fields or the recognition summary:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "decode", "escpos", "--json", "--glyphs", dict, "--ocr", "none", receipt)
+	if code != 0 || !strings.Contains(out, `"source":"ocr","confidence":1`) || !strings.Contains(out, `"recognised":{"engine":"glyphs lane.glyphs"`) {
+		t.Errorf("decode --json lacks source, confidence or recognised:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "profile", "test", "generic", receipt, "--glyphs", dict, "--ocr", "none")
+	if code != 0 || !strings.Contains(out, "total 733.50, due 731.03, tenders card 731.03") {
+		t.Errorf("profile test: exit %d\n%s%s", code, out, errOut)
+	}
+	// A receipt without its text is refused, with what to do.
+	lone := filepath.Join(dir, "lone.bin")
+	if err := os.WriteFile(lone, []byte{0x1b, 0x40}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(receipt)
+	if err := os.WriteFile(lone, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "profile", "learn", "--glyphs", dict, lone)
+	if code != 2 || !strings.Contains(errOut, "type what the paper shows into") {
+		t.Errorf("learn without text: exit %d: %s", code, errOut)
+	}
+}
