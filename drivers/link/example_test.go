@@ -13,10 +13,11 @@ import (
 )
 
 // printSink prints what the link saw and ends the run once it saw want
-// chunks.
+// chunks. onUp, if set, runs when the link comes up.
 type printSink struct {
 	want int
 	stop context.CancelFunc
+	onUp func()
 }
 
 func (s *printSink) Chunk(dev string, c drivers.Chunk) {
@@ -28,6 +29,9 @@ func (s *printSink) Chunk(dev string, c drivers.Chunk) {
 
 func (s *printSink) Link(dev string, ev *drivers.Link) {
 	fmt.Printf("%s up=%v\n", dev, ev.Up)
+	if ev.Up && s.onUp != nil {
+		s.onUp()
+	}
 }
 
 // scriptedPort stands in for a serial port so the examples run anywhere:
@@ -104,18 +108,22 @@ func ExampleBridge() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	host, dev := "/dev/ttyS0", "/dev/serial/by-id/usb-Prolific_PL2303-if00-port0"
+	register := newScripted(nil)
 	br := &link.Bridge{
 		Device: "terminal",
 		Host:   link.SerialConfig{Path: host},
 		Dev:    link.SerialConfig{Path: dev, Backend: link.BackendTarm},
 		Retry:  link.Backoff{Max: 2 * time.Second},
 		Open: opener(map[string]*scriptedPort{
-			host: newScripted(nil, "\x10\x02\x06\x01\x00\x10\x03"),
+			host: register,
 			dev:  newScripted(func([]byte) []byte { return []byte{0x06} }),
 		}),
 		Log: slog.New(slog.DiscardHandler),
 	}
-	if err := br.Run(ctx, &printSink{want: 2, stop: cancel}); err != nil && !errors.Is(err, context.Canceled) {
+	// The register sends once both ports are open (before that, the
+	// bridge could not forward it: the terminal's port was not open yet).
+	sink := &printSink{want: 2, stop: cancel, onUp: func() { register.in <- []byte("\x10\x02\x06\x01\x00\x10\x03") }}
+	if err := br.Run(ctx, sink); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Println(err)
 	}
 	// Output:
