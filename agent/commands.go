@@ -16,7 +16,7 @@ func (a *Agent) remoteSubscriptions() ([]uplink.Subscription, error) {
 		return nil, nil
 	}
 	h, err := remote.New(remote.Config{
-		Prefix: a.topics.Base(), Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
+		Topics: a.topics, Allow: rc.Allow, Version: a.opts.Version, Now: a.opts.Now,
 		Status:   a.remoteStatus,
 		Journal:  a.journal,
 		Location: a.cfg.Location(),

@@ -95,7 +95,7 @@ func newOperator(t *testing.T, broker, user string) *operator {
 // send publishes a command to lane.
 func (o *operator) send(t *testing.T, lane *remoteLane, cmd, payload string) {
 	t.Helper()
-	tp := topic.New("", lane.cfg.Site, lane.cfg.Lane).Base() + "/cmd/" + cmd
+	tp := topic.New("", lane.cfg.Site, lane.cfg.Lane).Command(cmd)
 	if tok := o.c.Publish(tp, 1, false, payload); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
 		t.Fatalf("publish %s: %v", tp, tok.Error())
 	}
@@ -149,11 +149,12 @@ func TestRemoteCommands(t *testing.T) {
 // (ping only) and off (remote disabled).
 func remoteCases(t *testing.T, op *operator, a, pingOnly, off *remoteLane) {
 	const wait = 15 * time.Second
-	pa := topic.New("", a.cfg.Site, a.cfg.Lane).Base()
+	la := topic.New("", a.cfg.Site, a.cfg.Lane)
+	pa := la.Base()
 
 	op.send(t, a, "ping", `{"id":"p1"}`)
 	topic, r, _ := op.reply(t, "p1", wait)
-	if topic != pa+"/cmd/ping/reply" || r["ok"] != true || r["result"].(map[string]any)["version"] != "test" {
+	if topic != la.Reply("ping") || r["ok"] != true || r["result"].(map[string]any)["version"] != "test" {
 		t.Fatalf("ping: %s %v", topic, r)
 	}
 
@@ -242,7 +243,7 @@ func TestRemoteCommandsMosquittoACL(t *testing.T) {
 		t.Fatalf("intruder connect: %v", tok.Error())
 	}
 	defer intruder.Disconnect(50)
-	if tok := intruder.Publish(topic.New("", a.cfg.Site, a.cfg.Lane).Base()+"/cmd/ping", 1, false, `{"id":"x1"}`); !tok.WaitTimeout(10 * time.Second) {
+	if tok := intruder.Publish(topic.New("", a.cfg.Site, a.cfg.Lane).Command("ping"), 1, false, `{"id":"x1"}`); !tok.WaitTimeout(10 * time.Second) {
 		t.Fatal("intruder publish not acked")
 	}
 	if _, r, _ := op.reply(t, "x1", 3*time.Second); r != nil {

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/agent/uplink"
 )
 
@@ -50,8 +51,9 @@ type Searcher interface {
 
 // Config configures a Handler.
 type Config struct {
-	// Prefix is the lane's topic prefix, tillwatch/v1/{site}/{lane}.
-	Prefix string
+	// Topics are the lane's topics: commands arrive on Topics.Commands(),
+	// replies go to Topics.Reply(name) or a reply_to under Topics.Base().
+	Topics topic.Lane
 	// Allow lists the commands answered; the rest get "not allowed".
 	Allow []string
 	// Version is the agent version ping reports.
@@ -88,8 +90,8 @@ type Handler struct {
 
 // New checks cfg and returns its Handler.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Prefix == "" || strings.ContainsAny(cfg.Prefix, "+#") || strings.HasSuffix(cfg.Prefix, "/") {
-		return nil, fmt.Errorf("remote: bad topic prefix %q", cfg.Prefix)
+	if err := cfg.Topics.Check(); err != nil {
+		return nil, fmt.Errorf("remote: %w", err)
 	}
 	for _, c := range cfg.Allow {
 		if !slices.Contains(Commands, c) {
@@ -112,13 +114,13 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Burst = DefaultBurst
 	}
 	return &Handler{
-		cfg: cfg, filter: cfg.Prefix + "/cmd/+",
+		cfg: cfg, filter: cfg.Topics.Commands(),
 		lim:    newLimiter(cfg.Rate, cfg.Burst, cfg.Now()),
 		logged: map[string]bool{},
 	}, nil
 }
 
-// Filter is the topic filter to subscribe to: {prefix}/cmd/+.
+// Filter is the topic filter to subscribe to: {prefix}/{site}/{lane}/cmd/+.
 func (h *Handler) Filter() string { return h.filter }
 
 // Subscription is the uplink subscription that feeds h (QoS 1).
@@ -141,18 +143,18 @@ type Reply struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// Handle answers one message received on {prefix}/cmd/{name}: nil (no
-// reply) or one reply message.
-func (h *Handler) Handle(ctx context.Context, topic string, payload []byte) []uplink.Message {
+// Handle answers one message received on {prefix}/{site}/{lane}/cmd/{name}:
+// nil (no reply) or one reply message.
+func (h *Handler) Handle(ctx context.Context, t string, payload []byte) []uplink.Message {
 	if dropped, ok := h.lim.take(h.cfg.Now()); !ok {
 		if dropped > 0 {
 			h.cfg.Log.Warn("remote: requests over the rate limit dropped", "dropped", dropped, "rate", h.cfg.Rate)
 		}
 		return nil
 	}
-	name, ok := strings.CutPrefix(topic, h.cfg.Prefix+"/cmd/")
-	if !ok || name == "" || len(name) > 64 || strings.ContainsAny(name, "/+#\x00") || !utf8.ValidString(name) {
-		h.cfg.Log.Warn("remote: message outside the command topics ignored", "topic", topic)
+	name, ok := h.command(t)
+	if !ok {
+		h.cfg.Log.Warn("remote: message outside the command topics ignored", "topic", t)
 		return nil
 	}
 	req, err := parseRequest(payload)
@@ -200,10 +202,26 @@ func (h *Handler) run(ctx context.Context, name string, args json.RawMessage) (a
 	return nil, fmt.Errorf("unknown command")
 }
 
-// reply encodes r for the reply topic (default: the command's /reply).
-func (h *Handler) reply(name, topic string, r Reply) []uplink.Message {
-	if topic == "" {
-		topic = h.cfg.Prefix + "/cmd/" + name + "/reply"
+// command returns the name of the command topic t carries: one of this
+// lane's command topics, its name at most 64 bytes of UTF-8 without
+// wildcards or NUL.
+func (h *Handler) command(t string) (string, bool) {
+	tp, err := h.cfg.Topics.Parse(t)
+	if err != nil {
+		return "", false
+	}
+	name, ok := tp.Command()
+	if !ok || len(name) > 64 || strings.ContainsAny(name, "+#\x00") || !utf8.ValidString(name) {
+		return "", false
+	}
+	return name, true
+}
+
+// reply encodes r for the reply topic to (default: the command's reply
+// topic).
+func (h *Handler) reply(name, to string, r Reply) []uplink.Message {
+	if to == "" {
+		to = h.cfg.Topics.Reply(name)
 	}
 	b, err := json.Marshal(r)
 	if err == nil && len(b) > MaxReply {
@@ -213,7 +231,7 @@ func (h *Handler) reply(name, topic string, r Reply) []uplink.Message {
 		h.cfg.Log.Error("remote: reply not encodable", "command", name, "id", r.ID, "error", err)
 		b, _ = json.Marshal(Reply{ID: r.ID, Error: "reply too large or not encodable"})
 	}
-	return []uplink.Message{{Topic: topic, Payload: b}}
+	return []uplink.Message{{Topic: to, Payload: b}}
 }
 
 // logOnce logs msg for key only the first time (bounded memory).

@@ -12,12 +12,16 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/internal/golden"
 )
 
+// prefix is the test lane's topics' base; lane its topics.
 const prefix = "tillwatch/v1/s1/l1"
+
+var lane = topic.New("", "s1", "l1")
 
 // now is the test clock.
 var now = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
@@ -55,7 +59,7 @@ func openJournal(t testing.TB) *journal.Journal {
 func newHandler(t testing.TB, j Searcher, allow ...string) *Handler {
 	t.Helper()
 	h, err := New(Config{
-		Prefix: prefix, Allow: allow, Version: "test", Now: func() time.Time { return now },
+		Topics: lane, Allow: allow, Version: "test", Now: func() time.Time { return now },
 		Location: time.UTC, Journal: j, Rate: 1000, Burst: 1000,
 		Status: func() any { return map[string]any{"site": "s1", "lane": "l1", "outbox_depth": 0} },
 	})
@@ -119,7 +123,7 @@ func TestHandle(t *testing.T) {
 // until tokens come back with the clock.
 func TestRateLimit(t *testing.T) {
 	clock := now
-	h, err := New(Config{Prefix: prefix, Allow: []string{CmdPing}, Now: func() time.Time { return clock }, Rate: 10, Burst: 10})
+	h, err := New(Config{Topics: lane, Allow: []string{CmdPing}, Now: func() time.Time { return clock }, Rate: 10, Burst: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +153,12 @@ func TestRateLimit(t *testing.T) {
 
 func TestNewConfig(t *testing.T) {
 	for _, c := range []Config{
-		{Prefix: ""},
-		{Prefix: "tillwatch/v1/+/l1"},
-		{Prefix: prefix + "/"},
-		{Prefix: prefix, Allow: []string{"reboot"}},
+		{},
+		{Topics: topic.New("", "+", "l1")},
+		{Topics: topic.New("", "s1", "l1/")},
+		{Topics: topic.New("tillwatch/v1/", "s1", "l1")},
+		{Topics: topic.New("", "s1", "")},
+		{Topics: lane, Allow: []string{"reboot"}},
 	} {
 		if _, err := New(c); err == nil {
 			t.Errorf("config %+v accepted", c)

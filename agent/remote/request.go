@@ -54,14 +54,14 @@ func (h *Handler) replyTopic(to string) (string, error) {
 	if to == "" {
 		return "", nil
 	}
-	rest, ok := strings.CutPrefix(to, h.cfg.Prefix+"/")
+	tp, err := h.cfg.Topics.Parse(to)
 	switch {
-	case !ok || rest == "":
-		return "", fmt.Errorf("reply_to must lie under %s/", h.cfg.Prefix)
+	case err != nil:
+		return "", fmt.Errorf("reply_to must lie under %s/", h.cfg.Topics.Base())
 	case strings.ContainsAny(to, "+#\x00") || len(to) > 256 || !utf8.ValidString(to):
 		return "", fmt.Errorf("reply_to: not a valid topic")
 	}
-	if name, ok := strings.CutPrefix(rest, "cmd/"); ok && !strings.Contains(name, "/") {
+	if _, cmd := tp.Command(); cmd {
 		return "", fmt.Errorf("reply_to must not be a command topic")
 	}
 	return to, nil

@@ -7,6 +7,7 @@
 //	{prefix}/{site}/{lane}/settlement     daily summaries (QoS 1)
 //	{prefix}/{site}/{lane}/deadletter     outbox entries that do not decode
 //	{prefix}/{site}/{lane}/cmd/{name}     remote commands (off by default)
+//	{prefix}/{site}/{lane}/cmd/{name}/reply  a command's reply (or its reply_to)
 package topic
 
 import (
@@ -19,7 +20,8 @@ const Prefix = "tillwatch/v1"
 
 // Lane names one lane's topics.
 type Lane struct {
-	base string // {prefix}/{site}/{lane}
+	prefix, site, lane string
+	base               string // {prefix}/{site}/{lane}
 }
 
 // New returns the topics of site/lane under prefix ("" is Prefix).
@@ -27,11 +29,25 @@ func New(prefix, site, lane string) Lane {
 	if prefix == "" {
 		prefix = Prefix
 	}
-	return Lane{base: strings.Join([]string{prefix, site, lane}, "/")}
+	return Lane{prefix: prefix, site: site, lane: lane, base: strings.Join([]string{prefix, site, lane}, "/")}
 }
 
-// Base is {prefix}/{site}/{lane}: remote commands arrive under it.
+// Base is {prefix}/{site}/{lane}: every topic of the lane lies under it.
 func (l Lane) Base() string { return l.base }
+
+// Check reports a lane whose topics cannot be published or subscribed to
+// as one lane's: no site or lane, or a wildcard or empty level in the
+// prefix, site or lane name.
+func (l Lane) Check() error {
+	if l.site == "" || l.lane == "" {
+		return fmt.Errorf("topic: %q: site and lane must be named", l.base)
+	}
+	if strings.ContainsAny(l.base, "+#\x00") || strings.Contains(l.base, "//") || strings.HasPrefix(l.base, "/") ||
+		strings.Contains(l.site, "/") || strings.Contains(l.lane, "/") {
+		return fmt.Errorf("topic: %q: a wildcard, a NUL or an empty level in the prefix, or a / in the site or lane", l.base)
+	}
+	return nil
+}
 
 // Alert is {prefix}/{site}/{lane}/alert/{kind}; kind "+" makes the filter
 // of every kind.
@@ -50,7 +66,31 @@ func (l Lane) Settlement() string { return l.base + "/settlement" }
 func (l Lane) DeadLetter() string { return l.base + "/deadletter" }
 
 // Commands is the filter of remote commands, {prefix}/{site}/{lane}/cmd/+.
-func (l Lane) Commands() string { return l.base + "/cmd/+" }
+func (l Lane) Commands() string { return l.Command("+") }
+
+// Command is the topic of the remote command name,
+// {prefix}/{site}/{lane}/cmd/{name}.
+func (l Lane) Command(name string) string { return l.base + "/cmd/" + name }
+
+// Reply is where the remote command name replies by default,
+// {prefix}/{site}/{lane}/cmd/{name}/reply.
+func (l Lane) Reply(name string) string { return l.Command(name) + "/" + replyLevel }
+
+// replyLevel ends a command's reply topic.
+const replyLevel = "reply"
+
+// Parse takes apart a topic of this lane: like the package's Parse under
+// the lane's prefix, and an error when the topic belongs to another lane.
+func (l Lane) Parse(t string) (Topic, error) {
+	tp, err := Parse(l.prefix, t)
+	if err != nil {
+		return Topic{}, err
+	}
+	if tp.Site != l.site || tp.Lane != l.lane {
+		return Topic{}, fmt.Errorf("topic: %q is not under %s", t, l.base)
+	}
+	return tp, nil
+}
 
 // Channels: the level after {site}/{lane}.
 const (
@@ -71,6 +111,16 @@ type Topic struct {
 	// Sub is what follows the channel: an alert's kind, a command's name
 	// (and "/reply"); "" for status, health, settlement and dead letters.
 	Sub string
+}
+
+// Command returns the name of the remote command a topic carries
+// ({prefix}/{site}/{lane}/cmd/{name}); ok is false for any other topic,
+// a command's reply included.
+func (t Topic) Command() (name string, ok bool) {
+	if t.Channel != ChannelCommand || t.Sub == "" || strings.Contains(t.Sub, "/") {
+		return "", false
+	}
+	return t.Sub, true
 }
 
 // Parse takes apart a topic {prefix}/{site}/{lane}/{channel}[/{sub}]

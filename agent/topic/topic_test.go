@@ -16,6 +16,8 @@ func TestLaneTopics(t *testing.T) {
 		{l.Settlement(), "tillwatch/v1/store-7/lane-2/settlement"},
 		{l.DeadLetter(), "tillwatch/v1/store-7/lane-2/deadletter"},
 		{l.Commands(), "tillwatch/v1/store-7/lane-2/cmd/+"},
+		{l.Command("ping"), "tillwatch/v1/store-7/lane-2/cmd/ping"},
+		{l.Reply("ping"), "tillwatch/v1/store-7/lane-2/cmd/ping/reply"},
 		{l.Base(), "tillwatch/v1/store-7/lane-2"},
 		{topic.New("acme/pos", "s", "l").Status(), "acme/pos/s/l/status"},
 		{topic.New("", "+", "+").Alert("#"), "tillwatch/v1/+/+/alert/#"},
@@ -60,6 +62,69 @@ func TestParse(t *testing.T) {
 	l := topic.New("", "s9", "l9")
 	if got, err := topic.Parse("", l.Alert("printer_fault")); err != nil || got != (topic.Topic{Site: "s9", Lane: "l9", Channel: topic.ChannelAlert, Sub: "printer_fault"}) {
 		t.Errorf("round trip: %+v, %v", got, err)
+	}
+}
+
+// TestLaneRoundTrip: every topic a Lane builds, its Parse takes apart to
+// the channel and sub it was built from; only a command's own topic names
+// a command; another lane's topics and other prefixes are refused.
+func TestLaneRoundTrip(t *testing.T) {
+	for _, prefix := range []string{"", "acme/pos"} {
+		l := topic.New(prefix, "s1", "l1")
+		for _, c := range []struct {
+			topic, channel, sub, command string
+		}{
+			{l.Alert("amount_mismatch"), topic.ChannelAlert, "amount_mismatch", ""},
+			{l.Status(), topic.ChannelStatus, "", ""},
+			{l.Health(), topic.ChannelHealth, "", ""},
+			{l.Settlement(), topic.ChannelSettlement, "", ""},
+			{l.DeadLetter(), topic.ChannelDeadLetter, "", ""},
+			{l.Command("journal_search"), topic.ChannelCommand, "journal_search", "journal_search"},
+			{l.Reply("journal_search"), topic.ChannelCommand, "journal_search/reply", ""},
+			{l.Base() + "/ops/r-1", "ops", "r-1", ""},
+		} {
+			got, err := l.Parse(c.topic)
+			want := topic.Topic{Site: "s1", Lane: "l1", Channel: c.channel, Sub: c.sub}
+			if err != nil || got != want {
+				t.Errorf("Parse(%q) = %+v, %v; want %+v", c.topic, got, err, want)
+			}
+			if name, ok := got.Command(); name != c.command || ok != (c.command != "") {
+				t.Errorf("Parse(%q).Command() = %q, %v; want %q", c.topic, name, ok, c.command)
+			}
+		}
+		for _, other := range []string{
+			topic.New(prefix, "s1", "l2").Command("ping"),
+			topic.New(prefix, "s2", "l1").Status(),
+			topic.New("other/v1", "s1", "l1").Command("ping"),
+			l.Base(),
+			l.Base() + "/",
+		} {
+			if got, err := l.Parse(other); err == nil {
+				t.Errorf("Parse(%q) = %+v: another lane's topic accepted", other, got)
+			}
+		}
+	}
+}
+
+func TestLaneCheck(t *testing.T) {
+	for _, c := range []struct {
+		l  topic.Lane
+		ok bool
+	}{
+		{topic.New("", "s1", "l1"), true},
+		{topic.New("acme/pos", "s1", "l1"), true},
+		{topic.Lane{}, false},
+		{topic.New("", "", "l1"), false},
+		{topic.New("", "s1", ""), false},
+		{topic.New("", "+", "l1"), false},
+		{topic.New("", "s1", "#"), false},
+		{topic.New("", "s1", "l1/x"), false},
+		{topic.New("acme/", "s1", "l1"), false},
+		{topic.New("/acme", "s1", "l1"), false},
+	} {
+		if err := c.l.Check(); (err == nil) != c.ok {
+			t.Errorf("%q: Check() = %v", c.l.Base(), err)
+		}
 	}
 }
 
