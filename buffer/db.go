@@ -111,6 +111,10 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// Commits returns how many transactions this DB committed since Open:
+// with Options.SyncWrites each is one fsync of the write-ahead log.
+func (db *DB) Commits() int64 { return db.commit.txns.Load() }
+
 // enter marks an operation in flight; it fails once the DB is closed.
 // Every successful enter is paired with leave.
 func (db *DB) enter() error {

@@ -27,6 +27,9 @@ func (s *session) drain(ctx context.Context) error {
 	}()
 	acks := make(chan ack, s.cfg.Inflight)
 	inflight := make(map[string]flight, s.cfg.Inflight)
+	settling := map[string]bool{} // delivered, handed to the settler, not deleted yet
+	st := s.startSettler()
+	defer st.close() // deletes what was delivered before the end
 	var backlog []buffer.Item // read, not yet published, oldest first
 	// The poll (ack timeouts, a safety re-read, the connection check) runs
 	// only while messages are in flight: an idle drain sleeps until a put
@@ -46,7 +49,7 @@ func (s *session) drain(ctx context.Context) error {
 		if retry == nil && len(inflight) < s.cfg.Inflight && s.c.IsConnectionOpen() {
 			if len(backlog) == 0 && dirty {
 				var err error
-				backlog, dirty, err = s.read(inflight)
+				backlog, dirty, err = s.read(inflight, settling)
 				if err != nil {
 					s.outboxFailed(err)
 					retry = time.After(outboxRetry)
@@ -75,24 +78,31 @@ func (s *session) drain(ctx context.Context) error {
 					break more
 				}
 			}
+			mine := batch[:0]
 			for _, a := range batch {
-				if f, ok := inflight[a.id]; ok && f.tok == a.f.tok {
+				if f, in := inflight[a.id]; in && f.tok == a.f.tok { // else a stale token of an entry published again
 					delete(inflight, a.id)
+					mine = append(mine, a)
 				}
 			}
-			// Refill the window from the backlog (newer entries, no
-			// outbox read) before the fsync, so acks pile up meanwhile
-			// and the next settle covers more of them.
-			if retry == nil && s.c.IsConnectionOpen() {
-				backlog = s.publish(sctx, &wg, backlog, inflight, acks)
+			delivered, ok := s.deliveredAcks(mine)
+			for _, a := range delivered {
+				settling[a.id] = true
 			}
-			ok, err := s.settleAll(batch)
-			if err != nil {
-				s.outboxFailed(err)
-				retry = time.After(outboxRetry)
-			}
+			st.add(delivered)
 			if !ok { // some are pending again, older than the backlog: reread
 				backlog, dirty = nil, true
+			}
+		case <-st.ready:
+			for _, r := range st.results() {
+				for _, id := range r.ids {
+					delete(settling, id)
+				}
+				if r.err != nil { // not deleted: read and published again
+					s.outboxFailed(r.err)
+					retry = time.After(outboxRetry)
+					backlog, dirty = nil, true
+				}
 			}
 		case <-s.u.ob.Changed():
 			dirty = true
@@ -118,17 +128,17 @@ func (s *session) drain(ctx context.Context) error {
 	}
 }
 
-// read returns the next batch of pending entries that are not in flight,
-// and whether the outbox may hold more.
-func (s *session) read(inflight map[string]flight) (batch []buffer.Item, more bool, err error) {
-	limit := len(inflight) + readBatch(s.cfg.Inflight) // in-flight entries are the oldest
+// read returns the next batch of pending entries that are neither in
+// flight nor being deleted, and whether the outbox may hold more.
+func (s *session) read(inflight map[string]flight, settling map[string]bool) (batch []buffer.Item, more bool, err error) {
+	limit := len(inflight) + len(settling) + readBatch(s.cfg.Inflight) // those are the oldest
 	items, err := s.u.ob.Pending(limit)
 	if err != nil {
 		return nil, true, fmt.Errorf("uplink: read outbox: %w", err)
 	}
 	batch = items[:0]
 	for _, it := range items {
-		if _, ok := inflight[it.ID]; !ok {
+		if _, ok := inflight[it.ID]; !ok && !settling[it.ID] {
 			batch = append(batch, it)
 		}
 	}
@@ -214,44 +224,18 @@ type batchDoner interface {
 	DoneAll(ids []string) error
 }
 
-// settleAll is settle for a batch of acks with one outbox write; ok
-// reports that every entry was deleted.
-func (s *session) settleAll(batch []ack) (ok bool, err error) {
-	bd, can := s.u.ob.(batchDoner)
-	if !can || len(batch) == 1 {
-		ok = true
-		for _, a := range batch {
-			done, err := s.settle(a.id, a.f)
-			if err != nil {
-				return false, err
-			}
-			ok = ok && done
-		}
-		return ok, nil
-	}
-	ok = true
-	ids := make([]string, 0, len(batch))
-	var acked, dead uint64
-	for _, a := range batch {
-		if !s.delivered(a.id, a.f) {
-			ok = false
-			continue
-		}
-		ids = append(ids, a.id)
-		if a.f.dead {
-			dead++
+// deliveredAcks returns the acks whose PUBACK counts (see settle), and
+// whether all of them do.
+func (s *session) deliveredAcks(acks []ack) (out []ack, all bool) {
+	all = true
+	for _, a := range acks {
+		if s.delivered(a.id, a.f) {
+			out = append(out, a)
 		} else {
-			acked++
+			all = false
 		}
 	}
-	if len(ids) == 0 {
-		return ok, nil
-	}
-	if err := bd.DoneAll(ids); err != nil {
-		return false, fmt.Errorf("uplink: delete %d delivered: %w", len(ids), err)
-	}
-	s.u.count(func(st *Stats) { st.Acked += acked; st.DeadLettered += dead })
-	return ok, nil
+	return out, all
 }
 
 // delivered reports whether f's PUBACK counts (see settle).
