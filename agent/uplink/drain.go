@@ -29,7 +29,7 @@ func (s *session) drain(ctx context.Context) error {
 	inflight := make(map[string]flight, s.cfg.Inflight)
 	settling := map[string]bool{} // delivered, handed to the settler, not deleted yet
 	st := s.startSettler()
-	defer st.close() // deletes what was delivered before the end
+	defer st.close()          // deletes what was delivered before the end
 	var backlog []buffer.Item // read, not yet published, oldest first
 	// The poll (ack timeouts, a safety re-read, the connection check) runs
 	// only while messages are in flight: an idle drain sleeps until a put
