@@ -8,9 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -139,6 +143,13 @@ func benchLoad(b *testing.B, window, every time.Duration) {
 		b.ReportMetric(0.3, "cpu_target_%")
 		b.ReportMetric(u.cs, "cs/s")
 		b.ReportMetric(10, "cs_target/s")
+		if every == 0 {
+			b.ReportMetric(u.written/u.secs*3600/1024, "disk_KB/h")
+			b.ReportMetric(1024, "disk_target_KB/h")
+		} else if u.checkouts > 0 {
+			b.ReportMetric(u.written/float64(u.checkouts)/1024, "disk_KB/checkout")
+			b.ReportMetric(20, "disk_target_KB/checkout")
+		}
 	}
 }
 
@@ -147,41 +158,50 @@ type usage struct {
 	rss float64 // bytes
 	cpu float64 // share of one core
 	cs  float64 // context switches per second, all threads
+	// written is what the process sent to the storage layer
+	// (/proc/PID/io write_bytes: Badger's files, synced page by page).
+	written   float64
+	secs      float64
+	checkouts int // played during the window
 }
 
-// loadRun starts a child agent, lets it settle, then samples it for window
-// while a checkout is played every `every` (never when 0).
+// loadRun starts the tillwatch binary (built once, as shipped:
+// CGO_ENABLED=0, -trimpath) on a lane's ptys, lets it settle, then samples
+// it for window while a checkout is played every `every` (never when 0).
+// The real binary, not the test binary: its mapped code counts in RSS.
 func loadRun(b *testing.B, broker *mqttbroker.Broker, window, every time.Duration) usage {
+	bin := agentBinary(b)
 	wires, err := sim.OpenWires()
 	if err != nil {
 		b.Skipf("no ptys: %v", err)
 	}
 	defer wires.Close()
 	dir := b.TempDir()
-	cfg := demo.Config(dir, broker.URL(), wires)
-	cfg.Capture, cfg.HTTP.Address, cfg.LogLevel = "", "", "info"
-	path := dir + "/config.json"
-	raw, _ := json.Marshal(cfg)
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
+	path := filepath.Join(dir, "tillwatch.yaml")
+	if err := os.WriteFile(path, []byte(benchConfig(dir, broker.URL(), wires)), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	l := &lane{wires: wires, cfg: cfg, path: path}
-	c := start(b, l, newLedger())
+	cmd := exec.Command(bin, "run", "-c", path)
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
 	defer func() {
-		_ = c.cmd.Process.Signal(syscall.SIGTERM)
-		<-c.done
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
 	}()
 	time.Sleep(3 * time.Second) // startup settles (a benchmark, not a test)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	played := make(chan error, 1)
+	var n atomic.Int64
+	pid := cmd.Process.Pid
+	t0, c0, s0, w0 := time.Now(), cpuTicks(b, pid), switches(b, pid), writeBytes(b, pid)
 	if every > 0 {
-		go func() { played <- playEvery(ctx, wires, every) }()
+		go func() { played <- playEvery(ctx, wires, every, &n) }()
 	}
-	pid := c.cmd.Process.Pid
-	t0, c0, s0 := time.Now(), cpuTicks(b, pid), switches(b, pid)
 	time.Sleep(window)
-	t1, c1, s1 := time.Now(), cpuTicks(b, pid), switches(b, pid)
+	t1, c1, s1, w1 := time.Now(), cpuTicks(b, pid), switches(b, pid), writeBytes(b, pid)
 	cancel()
 	if every > 0 {
 		if err := <-played; err != nil && !errors.Is(err, context.Canceled) {
@@ -189,11 +209,73 @@ func loadRun(b *testing.B, broker *mqttbroker.Broker, window, every time.Duratio
 		}
 	}
 	secs := t1.Sub(t0).Seconds()
-	return usage{rss: vmRSS(b, pid), cpu: float64(c1-c0) / 100 / secs, cs: float64(s1-s0) / secs} // USER_HZ is 100 on Linux
+	return usage{rss: vmRSS(b, pid), cpu: float64(c1-c0) / 100 / secs, cs: float64(s1-s0) / secs, // USER_HZ is 100 on Linux
+		written: float64(w1 - w0), secs: secs, checkouts: int(n.Load())}
 }
 
-// playEvery plays a matched card checkout at once and then every d.
-func playEvery(ctx context.Context, wires *sim.Wires, d time.Duration) error {
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// agentBinary builds cmd/tillwatch once per test process, as shipped.
+func agentBinary(b *testing.B) string {
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tillwatch-bench-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "tillwatch")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", binPath, "github.com/tillwatch/tillwatch/cmd/tillwatch")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		b.Fatal(binErr)
+	}
+	return binPath
+}
+
+// benchConfig is the demo lane's config (demo.Config) as a file for
+// `tillwatch run -c`: two devices on two-line taps, the broker, no status
+// listener, no capture.
+func benchConfig(dir, broker string, w *sim.Wires) string {
+	return fmt.Sprintf(`site: demo-store
+lane: lane-1
+data_dir: %s
+log_level: warn
+mqtt:
+  broker: %s
+devices:
+  - name: printer
+    role: printer
+    protocol: escpos
+    receipt_profile: generic
+    code_page: cp437
+    currency: CNY
+    link: {mode: tap, host_port: %s, device_port: %s, backend: gobug, baud: 19200}
+  - name: terminal
+    role: terminal
+    protocol: zvt
+    framing: serial
+    currency: CNY
+    link: {mode: tap, host_port: %s, device_port: %s, backend: gobug, baud: 9600, stop_bits: 2}
+detect:
+  match_window: 20s
+  receipt_wait: 6s
+  cut_timeout: 4s
+  status_timeout: 2s
+`, filepath.Join(dir, "data"), broker, w.Path(sim.PrinterHost), w.Path(sim.PrinterDevice), w.Path(sim.TerminalHost), w.Path(sim.TerminalDevice))
+}
+
+// playEvery plays a matched card checkout at once and then every d, at
+// 9600 baud as a real serial line delivers it (many small reads), and
+// counts those played in n.
+func playEvery(ctx context.Context, wires *sim.Wires, d time.Duration, n *atomic.Int64) error {
 	for i := 0; ; i++ {
 		trace, no := fmt.Sprintf("%06d", 900+i), fmt.Sprintf("%04d", 9000+i)
 		writes, err := sim.Compile([]sim.Action{
@@ -205,13 +287,30 @@ func playEvery(ctx context.Context, wires *sim.Wires, d time.Duration) error {
 		if err != nil {
 			return err
 		}
-		if err := (&sim.Player{Out: wires.Writer}).Play(ctx, writes); err != nil {
+		if err := (&sim.Player{Out: wires.Writer, Baud: 9600}).Play(ctx, writes); err != nil {
 			return err
 		}
+		n.Add(1)
 		if err := sleep(ctx, d); err != nil {
 			return err
 		}
 	}
+}
+
+// writeBytes is what pid sent to the storage layer so far.
+func writeBytes(b *testing.B, pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, l := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(l, "write_bytes:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	b.Fatal("no write_bytes")
+	return 0
 }
 
 // switches sums the context switches of every thread of pid.

@@ -2,6 +2,12 @@
 // to the receipt printer and what the card terminal answers, detects money
 // and trust leaks within seconds, keeps an electronic journal and publishes
 // alerts over MQTT. Run `tillwatch --help` for the verbs.
+
+// The runtime would re-read the cgroup CPU limit every second to adjust
+// GOMAXPROCS, waking an idle agent for nothing; a lane's limit does not
+// change while it runs (issue 15).
+//
+//go:debug updatemaxprocs=0
 package main
 
 import (
