@@ -57,8 +57,11 @@ type Agent struct {
 	capture *capture.Sink
 	tap     *tap.Hub    // technician verbs watching through the agent (taprun.go); set by Run
 	raw     *rawlog.Log // raw input held until the decoders settle (rawinput.go)
-	// rawFailed: the last step's write failed (disk full); core goroutine only.
-	rawFailed bool
+	// rawFailed: the last step's write failed (disk full); rawSince: the
+	// first raw input not written yet arrived; rawDue: when the core must
+	// go round to write it. Core goroutine only (rawinput.go).
+	rawFailed        bool
+	rawSince, rawDue time.Time
 
 	mu      sync.Mutex
 	stats   Stats
@@ -276,6 +279,9 @@ func (a *Agent) nextRound(now time.Time) time.Duration {
 	if a.out.Holding() || a.rawFailed {
 		return a.opts.Tick
 	}
+	if !a.rawDue.IsZero() {
+		return max(a.rawDue.Sub(now), 0)
+	}
 	for _, n := range a.lane.Names() {
 		if !a.lane.Settled(n) {
 			return a.opts.Tick
@@ -321,7 +327,7 @@ func (a *Agent) step(items []links.Input, now time.Time) error {
 		_ = a.capture.Flush() // logged once by the sink; a capture never stops the lane
 	}
 	evs = append(evs, a.lane.Idle(now)...)
-	if err := a.commitStep(evs); err != nil {
+	if err := a.commitStep(evs, now, len(items) == 0); err != nil {
 		return err
 	}
 	a.view.Events(evs)

@@ -49,15 +49,47 @@ func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 	return out
 }
 
+// Raw input that decided nothing yet waits for the end of its burst
+// before it is written: a receipt at 9600 baud arrives in a hundred reads
+// over a second or two, and a synced write per read rewrote a page of the
+// write-ahead log each time (tens of KB per checkout on an SD card). The
+// step commits at once when it has events; otherwise when no input came
+// for rawQuiet (the end of a burst: a cut receipt is durable within
+// milliseconds), or rawMax after the first chunk not yet written. Deletes
+// of settled input wait for the next write.
+const (
+	rawQuiet = 20 * time.Millisecond
+	rawMax   = time.Second
+)
+
 // commitStep makes a step durable: the raw input still needed and the
 // step's events, in one synced write. Devices whose decoders settled give
-// up their raw input in the same write.
-func (a *Agent) commitStep(evs []drivers.Event) error {
+// up their raw input in the same write. A step with input and no events
+// may leave its raw input for a later step (see rawQuiet); quiet says no
+// input came since the last step.
+func (a *Agent) commitStep(evs []drivers.Event, now time.Time, quiet bool) error {
 	for _, n := range a.lane.Names() {
 		if a.lane.Settled(n) {
 			a.raw.Settle(n)
 		}
 	}
+	a.rawDue = time.Time{}
+	if len(evs) == 0 && !a.raw.Unwritten() {
+		return nil // deletes alone wait for the next write (recovery skips what the journal has)
+	}
+	if len(evs) == 0 && !quiet {
+		if a.rawSince.IsZero() {
+			a.rawSince = now
+		}
+		if due := a.rawSince.Add(rawMax); now.Before(due) {
+			a.rawDue = now.Add(rawQuiet)
+			if due.Before(a.rawDue) {
+				a.rawDue = due
+			}
+			return nil
+		}
+	}
+	a.rawSince = time.Time{}
 	b := a.db.NewBatch()
 	a.raw.Stage(b)
 	if err := a.journal.AppendTo(b, evs...); err != nil {
@@ -103,7 +135,7 @@ func (a *Agent) recoverInput() error {
 	if err != nil {
 		return err
 	}
-	if err := a.commitStep(fresh); err != nil {
+	if err := a.commitStep(fresh, a.opts.Now(), true); err != nil {
 		return err
 	}
 	a.log.Info("input recovered after an unclean stop", "chunks", chunks, "events", len(evs), "new", len(fresh))

@@ -26,7 +26,7 @@ import (
 const cutKills = 13
 
 // TestKillAfterCut kills the agent (a child process, SIGKILL) at 13 points
-// from 50 ms to 3 s after it read the cut of a card receipt: the window in
+// from 100 ms to 3 s after it read the cut of a card receipt: the window in
 // which the receipt was only in the decoder (held for a drawer kick) and
 // used to die with the process. Every other checkout is under-charged.
 // After each kill a new agent starts on the same data directory. In the
@@ -34,10 +34,11 @@ const cutKills = 13
 // reported as amount_mismatch with its delta, and no payment_without_receipt
 // or receipt_without_payment is raised.
 //
-// The points start at 50 ms: a read becomes durable with the step's
-// synced write a few milliseconds after the read, and a kill before that
-// loses what the dead process read (as an unplugged cable would); bytes
-// not read yet stay in the pty for the next agent.
+// The points start at 100 ms: a read becomes durable with a synced write
+// once its burst has ended (20 ms without input, see agent.rawQuiet) plus
+// the fsync, and a kill before that loses what the dead process read (as
+// an unplugged cable would); bytes not read yet stay in the pty for the
+// next agent.
 func TestKillAfterCut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("chaos: about a minute")
@@ -94,7 +95,7 @@ func TestKillAfterCut(t *testing.T) {
 			n, err := l.wires.Unread(sim.PrinterHost)
 			return err == nil && n == 0
 		})
-		d := 50*time.Millisecond + time.Duration(i)*(3*time.Second-50*time.Millisecond)/(cutKills-1)
+		d := 100*time.Millisecond + time.Duration(i)*(3*time.Second-100*time.Millisecond)/(cutKills-1)
 		if err := sleep(ctx, d); err != nil {
 			t.Fatal(err)
 		}

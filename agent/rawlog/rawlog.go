@@ -180,6 +180,18 @@ func (l *Log) drop(d *device, n int) {
 	d.recs = d.recs[n:]
 }
 
+// Unwritten reports whether some kept record was never written.
+func (l *Log) Unwritten() bool {
+	for _, d := range l.devs {
+		for _, r := range d.recs {
+			if r.written == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Dropped counts records given up because a device kept more than the
 // bound without settling.
 func (l *Log) Dropped() int { return l.dropped }
