@@ -45,8 +45,9 @@ type observation struct {
 // widthSample is how wide a character was at some height (its size).
 type widthSample struct{ h, w int }
 
-// sameSize reports glyph heights within an eighth of each other.
-func sameSize(a, b int) bool { return a*8 >= b*7 && a*7 <= b*8 }
+// sameSize reports glyph heights of one font size: within a dot (the
+// next size up is at least two dots taller).
+func sameSize(a, b int) bool { return a-b <= 1 && b-a <= 1 }
 
 // widthIndex collects the widths of single characters seen so far.
 func widthIndex(obs map[string][]observation) map[string][]widthSample {
@@ -221,7 +222,7 @@ func (d *Dict) checkWidths() {
 // a CJK character never seen alone, about as wide as its line is high.
 func (d *Dict) plausible(o observation) bool {
 	if c := d.widthCost(o.text, o.box.Dx(), o.box.Dy(), o.lineH); c > 0 || d.known(o.text, o.box.Dy()) {
-		return c <= 0.25
+		return c <= 0.3
 	}
 	if isWide(o.text) && len([]rune(o.text)) == 1 {
 		return o.box.Dx()*10 >= o.lineH*7 && o.box.Dx()*10 <= o.lineH*12
@@ -246,6 +247,13 @@ func (d *Dict) known(text string, h int) bool {
 	}
 	return true
 }
+
+// either is the text of a glyph whose dots are those of two letters that
+// many sans-serif fonts draw alike (l and I): it reads as I between
+// capitals, as l elsewhere.
+const either = "I|l"
+
+var confusable = map[string]bool{"Il": true, "lI": true}
 
 // clone copies the dictionary (glyphs included).
 func (d *Dict) clone() *Dict {
@@ -293,6 +301,9 @@ func (d *Dict) commit(obs map[string][]observation, final bool) {
 		g := &Glyph{Text: texts[0], W: o.box.Dx(), H: o.box.Dy(), Pos: o.pos, Bits: o.bits, Seen: len(os), L: -1, R: -1}
 		if old := d.exact[k]; old != nil && final {
 			g.Seen += old.Seen // learned before, from other receipts
+		}
+		if len(texts) == 2 && confusable[texts[0]+texts[1]] {
+			g.Text, texts = either, texts[:1] // the same dots: the neighbours tell
 		}
 		if final {
 			switch {
@@ -521,7 +532,7 @@ func costOf(g *Glyph, conf float64, text string) float64 {
 	switch {
 	case g == nil:
 		return 2
-	case g.Text == text:
+	case g.Text == text, g.Text == either && (text == "I" || text == "l"):
 		return 1 - conf
 	case conf == 1:
 		return 6

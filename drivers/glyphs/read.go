@@ -99,14 +99,33 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 			continue
 		}
 		text.WriteString(sp.g.Text)
-		for range utf8.RuneCountInString(sp.g.Text) {
+		for range cellCount(sp.g.Text) {
 			out.Cells = append(out.Cells, sp.box)
 		}
 		out.Glyphs++
 		out.Confidence = min(out.Confidence, sp.conf)
 	}
-	out.Text = text.String()
+	out.Text = resolveEither(text.String())
 	return out
+}
+
+// resolveEither reads each I|l glyph as I next to a capital letter, as l
+// otherwise.
+func resolveEither(s string) string {
+	if !strings.Contains(s, either) {
+		return s
+	}
+	rs := []rune(strings.ReplaceAll(s, either, "\x00"))
+	isUpper := func(i int) bool { return i >= 0 && i < len(rs) && rs[i] >= 'A' && rs[i] <= 'Z' }
+	for i, r := range rs {
+		if r == 0 {
+			rs[i] = 'l'
+			if isUpper(i-1) || isUpper(i+1) {
+				rs[i] = 'I'
+			}
+		}
+	}
+	return string(rs)
 }
 
 // isSpace reports whether the gap between two glyphs holds a space: more
@@ -121,6 +140,14 @@ func (d *Dict) isSpace(a, b *span) bool {
 	}
 	gap := b.box.Min.X - a.box.Max.X - r - l
 	return float64(gap) >= d.Space*float64(max(a.box.Dy(), b.box.Dy(), 1))
+}
+
+// cellCount is how many characters a glyph's text reads as.
+func cellCount(t string) int {
+	if t == either {
+		return 1
+	}
+	return utf8.RuneCountInString(t)
 }
 
 // union is the box around pieces.
