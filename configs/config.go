@@ -239,7 +239,9 @@ type Device struct {
 	// on a lane without a terminal device (default none).
 	SlipProfile string `yaml:"slip_profile"`
 	// Currency is the ISO 4217 alpha code assumed when the device does not
-	// say; default "EUR".
+	// say; default DefaultCurrency(protocol): "EUR", "CLP" for transbank,
+	// the template's for template. Config.Currency, the lane's currency,
+	// sets the minor units receipts are read in.
 	Currency string `yaml:"currency"`
 	// Link says how the agent reaches the device's wires.
 	Link Link `yaml:"link"`
