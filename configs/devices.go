@@ -54,6 +54,26 @@ func (d *decoder) validateDevices(devs []Device, dir string) {
 		d.validateLink(p+".link", &dev.Link, ports)
 	}
 	d.slipPrinters(devs)
+	d.printerCurrency(devs)
+}
+
+// printerCurrency gives a printer whose currency the file leaves out the
+// currency of the lane's terminal: the receipts and the payments of one
+// lane are in one currency (a Transbank lane's receipts are in pesos, not
+// the printer default EUR).
+func (d *decoder) printerCurrency(devs []Device) {
+	lane := ""
+	for _, dev := range devs {
+		if dev.Role == RoleTerminal && dev.Currency != "" {
+			lane = dev.Currency
+			break
+		}
+	}
+	for i := range devs {
+		if devs[i].Role == RolePrinter && lane != "" && !d.set(fmt.Sprintf("devices[%d].currency", i)) {
+			devs[i].Currency = lane
+		}
+	}
 }
 
 func (d *decoder) validateDevice(p string, dev *Device, dir string) {

@@ -11,6 +11,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/money"
 )
 
 // How much recent history the status page keeps.
@@ -120,11 +121,11 @@ func (v *View) receipt(e *drivers.Receipt) {
 	cur := cmp.Or(e.Currency, v.currency[e.Device])
 	r := Receipt{Time: e.Time, Device: e.Device, Number: e.Number, Cut: e.Cut, Ended: e.Ended, Lines: len(e.Lines), Currency: cur}
 	if e.Total != nil {
-		r.Total = detect.FormatMoney(*e.Total, cur)
+		r.Total = money.Format(*e.Total, cur)
 	}
 	var ts []string
 	for _, t := range e.Tenders {
-		ts = append(ts, fmt.Sprintf("%s %s", t.Kind, detect.FormatMoney(t.Amount, "")))
+		ts = append(ts, fmt.Sprintf("%s %s", t.Kind, money.Number(t.Amount, cur)))
 		// A receipt that names the amount closes the wait for that sale.
 		v.awaiting = slices.DeleteFunc(v.awaiting, func(w awaited) bool { return w.amount == t.Amount })
 	}
@@ -134,7 +135,7 @@ func (v *View) receipt(e *drivers.Receipt) {
 
 func (v *View) payment(e *drivers.Payment) {
 	p := Payment{Time: e.Time, Device: e.Device, Type: string(e.Type), Result: string(e.Result),
-		Amount: detect.FormatMoney(e.Amount, cmp.Or(e.Currency, v.currency[e.Device])), Card: e.Card, Trace: e.Trace}
+		Amount: money.Format(e.Amount, cmp.Or(e.Currency, v.currency[e.Device])), Card: e.Card, Trace: e.Trace}
 	v.payments = prepend(v.payments, p, viewPayments)
 	if e.Type == drivers.PaySale && e.Result == drivers.Approved {
 		what := "receipt for card sale " + p.Amount
