@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +71,37 @@ func TestLearnAndDecodeRaster(t *testing.T) {
 	code, _, errOut = runCLI(t, "profile", "learn", "--glyphs", dict, lone)
 	if code != 2 || !strings.Contains(errOut, "type what the paper shows into") {
 		t.Errorf("learn without text: exit %d: %s", code, errOut)
+	}
+}
+
+// TestLearnOCRDraft: with --ocr, a receipt with no text gets a draft by
+// Tesseract to check, and nothing is learned from it until it is renamed.
+func TestLearnOCRDraft(t *testing.T) {
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		if os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
+			t.Skip("tesseract not installed")
+		}
+		t.Fatal("tesseract not installed (Debian: tesseract-ocr tesseract-ocr-chi-sim; .ci/run installs it)")
+	}
+	dir := t.TempDir()
+	b, err := os.ReadFile("../../testdata/raster/noto-24-384-gsv0-en-test17.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "r1.bin")
+	if err := os.WriteFile(bin, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dict := filepath.Join(dir, "lane.glyphs")
+	code, out, errOut := runCLI(t, "profile", "learn", "--ocr", "--glyphs", dict, bin)
+	if code != 1 || !strings.Contains(out, "r1.ocr.txt") || !strings.Contains(errOut, "nothing learned") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	draft, err := os.ReadFile(filepath.Join(dir, "r1.ocr.txt"))
+	if err != nil || !strings.Contains(string(draft), "SUNRISE MARKET") {
+		t.Fatalf("draft %q: %v", draft, err)
+	}
+	if _, err := os.Stat(dict); err == nil {
+		t.Fatal("a dictionary was written from an unchecked draft")
 	}
 }

@@ -40,6 +40,22 @@
 // Unanswered (the register's "did it print?" got no answer), just before
 // the NoReply status.
 //
+// Images: GS v 0 raster, ESC * bands (8 and 24 dots, single and double
+// density), GS ( L / GS 8 L graphics stored and printed (fn 112, fn 50)
+// and images in page mode are drawn on one page image per run of images
+// (drivers/raster, bounded to 1024 x 16384 dots whatever a command
+// claims); text, a cut or the end of the job closes it. With
+// Options.Recognizer the closed image is read where it stands among the
+// job's lines (Line.Source "ocr", Receipt.Recognised); an amount on a line
+// read without confidence is not used. NV and downloaded images (FS p,
+// GS ( L fn 69/85, GS /) are logos: their dots never reach the stream.
+// RasterRedactor blanks the dots of card numbers read in images.
+//
+// Positions: the decoder follows the print position in dots (Font A/B and
+// double-byte cells, width multiples, ESC $ / ESC \ jumps as spaces, the
+// GS L left margin) and wraps a line where it leaves the print area (GS W,
+// or Options.PaperDots), as the paper shows it.
+//
 // Printer status: DLE EOT, GS r and GS I requests on the host side are
 // matched FIFO (per kind) to replies on the device side; ASB is recognised
 // by its first byte. A PrinterStatus is emitted when a reply or ASB differs
