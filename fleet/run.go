@@ -17,8 +17,8 @@ import (
 // broker crash, and to reconnect after it.
 const settleTimeout = 2 * time.Minute
 
-// connectPerLane adds to settleTimeout for the lanes' first connections.
-const connectPerLane = 50 * time.Millisecond
+// rampBatch is how many lanes connect at once when a run starts.
+const rampBatch = 250
 
 // pollEvery is how often Run looks at lane connections, outboxes and the
 // ledger while it waits for them.
@@ -79,15 +79,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		stopUplinks()
 		upWG.Wait()
 	}()
-	for _, l := range lanes {
-		upWG.Go(func() { _ = l.up.Run(upCtx) }) // Run fails only on a bad Config, checked by the first Connected wait
+	// The lanes come online in batches, each connected before the next
+	// starts: thousands of lanes connecting at once on a small machine
+	// time out their CONNACKs and back off together, and never settle.
+	for from := 0; from < len(lanes); from += rampBatch {
+		batch := lanes[from:min(from+rampBatch, len(lanes))]
+		for _, l := range batch {
+			upWG.Go(func() { _ = l.up.Run(upCtx) }) // Run fails only on a bad Config, checked by the Connected wait
+		}
+		if err := waitFor(ctx, settleTimeout, "every lane connected", func() bool { return connected(lanes[:from+len(batch)]) == from+len(batch) }); err != nil {
+			return nil, fmt.Errorf("%w (%d of %d connected)", err, connected(lanes), len(lanes))
+		}
 	}
-	// A connect storm of thousands of lanes takes a while on a small machine.
-	connectTimeout := settleTimeout + time.Duration(len(lanes))*connectPerLane
-	if err := waitFor(ctx, connectTimeout, "every lane connected", func() bool { return connected(lanes) == len(lanes) }); err != nil {
-		return nil, fmt.Errorf("%w (%d of %d connected)", err, connected(lanes), len(lanes))
-	}
-
 	if g != nil {
 		rep.SpreadStart = g.spread()
 	}

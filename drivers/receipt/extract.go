@@ -43,8 +43,16 @@ type hit struct {
 	start, end int
 }
 
+// matchers are a profile's compiled labels, longest first, and the same
+// indexed by the first byte of their label (in the same order), so that
+// find tries at each position only the labels that can start there.
+type matchers struct {
+	list    []matcher
+	byFirst [256][]*matcher
+}
+
 // compile builds the matchers of a profile, longest label first.
-func (p *Profile) compile() []matcher {
+func (p *Profile) compile() *matchers {
 	var ms []matcher
 	add := func(f field, kind drivers.TenderKind, labels []string) {
 		for _, l := range labels {
@@ -81,7 +89,18 @@ func (p *Profile) compile() []matcher {
 		}
 		return ms[i].label < ms[j].label
 	})
-	return ms
+	set := &matchers{list: ms}
+	for k := range ms {
+		m := &ms[k]
+		if m.label == "" { // cannot happen (labels are trimmed), but would match anywhere
+			for c := range set.byFirst {
+				set.byFirst[c] = append(set.byFirst[c], m)
+			}
+			continue
+		}
+		set.byFirst[m.label[0]] = append(set.byFirst[m.label[0]], m)
+	}
+	return set
 }
 
 // asciiUpper upper-cases ASCII letters only, so byte offsets do not move.
@@ -100,12 +119,11 @@ func asciiUpper(s string) string {
 
 // find returns the labels of one case-folded line, left to right, not
 // overlapping, the longest at each position.
-func find(ms []matcher, line string) []hit {
+func find(ms *matchers, line string) []hit {
 	var hits []hit
 	for i := 0; i < len(line); {
 		matched := false
-		for k := range ms {
-			m := &ms[k]
+		for _, m := range ms.byFirst[line[i]] {
 			if !strings.HasPrefix(line[i:], m.label) {
 				continue
 			}
@@ -188,7 +206,7 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 
 // extractLine applies one line's labels to r, telling note (when not nil)
 // each label found with its field name and value ("" when it has none).
-func (p *Profile) extractLine(ms []matcher, r *drivers.Receipt, text string, note func(h hit, field, value string)) {
+func (p *Profile) extractLine(ms *matchers, r *drivers.Receipt, text string, note func(h hit, field, value string)) {
 	fl := fold(text)
 	hits := find(ms, fl.s)
 	if len(hits) == 0 {

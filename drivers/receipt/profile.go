@@ -34,7 +34,7 @@ type Profile struct {
 	// Reprint marks reprinted receipts.
 	Reprint Reprint `yaml:"reprint"`
 
-	matchers []matcher
+	matchers *matchers
 	lane     string // the lane's currency (ForLane)
 }
 

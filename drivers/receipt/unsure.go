@@ -43,7 +43,7 @@ func (p *Profile) ExtractUnsure(r *drivers.Receipt, unsure func(i int) bool) {
 
 // dueOwnLine reports whether a sure line printed the amount due (rather
 // than Extract defaulting it to the total).
-func dueOwnLine(p *Profile, ms []matcher, r *drivers.Receipt, unsure func(i int) bool) bool {
+func dueOwnLine(p *Profile, ms *matchers, r *drivers.Receipt, unsure func(i int) bool) bool {
 	found := false
 	for i, l := range r.Lines {
 		if unsure(i) {
