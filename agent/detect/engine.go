@@ -31,6 +31,7 @@ type Engine struct {
 	readable  selfCheck     // whether the lane's jobs carry something the profile reads
 	first     time.Time     // the first event's time: what came before was not seen
 	seen      map[string]time.Time
+	seenMin   time.Time // no time in seen is before it (zero: seen is empty)
 	out       []Alert
 	cashier   string // who rang the lane's last receipt that named one
 }
@@ -129,7 +130,11 @@ func (e *Engine) fresh(ev drivers.Event) (string, bool) {
 	if _, dup := e.seen[id]; dup {
 		return id, false
 	}
-	e.seen[id] = ev.When()
+	at := ev.When()
+	e.seen[id] = at
+	if len(e.seen) == 1 || at.Before(e.seenMin) {
+		e.seenMin = at
+	}
 	return id, true
 }
 
@@ -290,7 +295,27 @@ func (e *Engine) prune() {
 	}
 	e.trimDamage(long)
 	e.ledger.trim(e.clock.Add(-e.cfg.SettlementWindow - e.cfg.ClockSkew))
-	maps.DeleteFunc(e.seen, func(_ string, at time.Time) bool { return at.Before(cutoff) })
+	e.pruneSeen(cutoff)
+}
+
+// pruneSeen forgets the event ids seen before cutoff. It walks the map
+// only when something is that old: prune runs on every Advance, and a
+// busy lane's map holds the ids of a whole window.
+func (e *Engine) pruneSeen(cutoff time.Time) {
+	if len(e.seen) == 0 || !e.seenMin.Before(cutoff) {
+		return
+	}
+	var lowest time.Time
+	maps.DeleteFunc(e.seen, func(_ string, at time.Time) bool {
+		if at.Before(cutoff) {
+			return true
+		}
+		if lowest.IsZero() || at.Before(lowest) {
+			lowest = at
+		}
+		return false
+	})
+	e.seenMin = lowest
 }
 
 // emit completes a rule's finding and reports it, unless it happened
