@@ -26,8 +26,11 @@ func (s style) cellDots(r rune) int {
 	return w * max(s.widthMul, 1)
 }
 
-// wideRune reports a full-width (CJK) character.
-func wideRune(r rune) bool { return columns(string(r)) == 2 }
+// wideRune reports a full-width (CJK) character: one columns counts as 2.
+func wideRune(r rune) bool {
+	return r >= 0x1100 && r <= 0x115F || r >= 0x2E80 && r <= 0xA4CF || r >= 0xAC00 && r <= 0xD7A3 ||
+		r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6
+}
 
 // areaDots is the width lines wrap at: the print area (GS W, else the
 // paper) less the left margin (GS L); 0 when the paper is unknown.
@@ -47,9 +50,16 @@ func (d *Decoder) areaDots() int {
 // print area, as the printer does.
 func (t *textState) advance(d *Decoder, from int) {
 	area := d.areaDots()
+	ascii := t.style.cellDots('a') // every ASCII character is one narrow cell
 	for i := from; i < len(t.line); {
-		r, size := utf8.DecodeRune(t.line[i:])
-		w := t.style.cellDots(r)
+		var w, size int
+		if c := t.line[i]; c < utf8.RuneSelf {
+			w, size = ascii, 1
+		} else {
+			var r rune
+			r, size = utf8.DecodeRune(t.line[i:])
+			w = t.style.cellDots(r)
+		}
 		if area > 0 && t.x > 0 && t.x+w > area {
 			rest := append([]byte(nil), t.line[i:]...)
 			t.line = t.line[:i]

@@ -161,11 +161,9 @@ func align(text, how string, width int) string {
 func columns(s string) int {
 	n := 0
 	for _, r := range s {
-		switch {
-		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
-			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+		if wideRune(r) {
 			n += 2
-		default:
+		} else {
 			n++
 		}
 	}
