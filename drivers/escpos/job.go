@@ -29,6 +29,12 @@ func (j *job) hasContent(t *textState) bool {
 
 // openJob makes sure a job is open and marks this chunk as its latest.
 func (d *Decoder) openJob() {
+	if d.held == nil && d.job != nil { // the common case: every text byte of a job
+		if d.job.last != d.now {
+			d.job.last = d.now
+		}
+		return
+	}
 	d.releaseHeld()
 	if d.job == nil {
 		d.flushLoose()
@@ -51,9 +57,14 @@ func (d *Decoder) addLine(l drivers.Line, at int64) {
 		return
 	}
 	if d.opts.Detail {
-		d.item(Item{Offset: at, Kind: KindLine, Line: &l})
+		lc := l // only a detailed decode keeps the line by address (l itself stays on the stack)
+		d.item(Item{Offset: at, Kind: KindLine, Line: &lc})
 	}
 }
+
+// jobLinesCap is the capacity of a job's first lines: a receipt has a few
+// dozen.
+const jobLinesCap = 32
 
 // jobLine appends a line to the open job; false when the job is full.
 func (d *Decoder) jobLine(l drivers.Line) bool {
@@ -66,6 +77,9 @@ func (d *Decoder) jobLine(l drivers.Line) bool {
 	}
 	if l.Text != "" {
 		d.job.text = true
+	}
+	if d.job.lines == nil { // a receipt's worth at once; a job without lines keeps nil
+		d.job.lines = make([]drivers.Line, 0, jobLinesCap)
 	}
 	d.job.lines = append(d.job.lines, l)
 	return true
