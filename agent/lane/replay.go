@@ -89,6 +89,9 @@ func ReadCaptures(readers []*capture.Reader, bad func(error)) ([]capture.Record,
 			all = append(all, r)
 		}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+	less := func(i, j int) bool { return all[i].Time.Before(all[j].Time) }
+	if !sort.SliceIsSorted(all, less) { // one file is in order already: a stable sort would keep it as it is
+		sort.SliceStable(all, less)
+	}
 	return all, nil
 }
