@@ -20,6 +20,9 @@ func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
 	}
 	p := t.pay
 	p.alerted = true
+	if e.takeUnread(p) {
+		return nil // a receipt printed; its amounts could not be read (unread.go)
+	}
 	pe, _ := e.likelyCause(p.at, e.clock)
 	ev := &p.ev
 	summary := "Card payment " + FormatMoney(ev.Amount, ev.Currency) + " approved at " + clock(ev.Time) +

@@ -74,6 +74,8 @@ type receipt struct {
 	printer     PrinterEvidence // printer state print_failed reports
 	pays        []*payment
 	pairing     []string // evidence ids of its amount_mismatch
+	unread      bool     // read from its image, amounts unsure (see unread.go)
+	taken       bool     // an unread receipt a sale counted as its print
 }
 
 // pending reports whether a decision about r is still to come.
@@ -88,6 +90,7 @@ func newReceipt(cfg *Config, v *drivers.Receipt, id string, seq uint64) *receipt
 		cut: v.Cut, ended: v.Ended, reprint: v.Reprint, currency: v.Currency, unconfirmed: v.Unconfirmed,
 		unanswered: v.Unanswered,
 		money:      v.Total != nil || v.Due != nil || len(v.Tenders) > 0,
+		unread:     v.Recognised != nil && v.Recognised.AmountsUnsure,
 	}
 	if r.start.IsZero() || r.start.After(r.at) {
 		r.start = r.at

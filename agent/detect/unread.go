@@ -1,0 +1,25 @@
+package detect
+
+// A receipt a lane read from its printed image (a raster lane) may have
+// printed with amounts that could not be read with confidence
+// (drivers.Recognition.AmountsUnsure): it cannot be matched by amount,
+// but it did print. payment_without_receipt is about a receipt that did
+// not print, so it is decided from the cut alone: an approved sale whose
+// window holds such a receipt, printed and not yet taken by another sale,
+// raises nothing. The receipt is taken by the earliest sale that needs it.
+
+// takeUnread finds a printed receipt with unread amounts for p and takes
+// it; false when there is none.
+func (e *Engine) takeUnread(p *payment) bool {
+	for _, r := range e.recs {
+		if !r.unread || r.taken || !r.cut || r.state == recFailed || r.state == recPending {
+			continue
+		}
+		if !e.within(r.at, p.at) {
+			continue
+		}
+		r.taken = true
+		return true
+	}
+	return false
+}
