@@ -99,6 +99,7 @@ deb:
 # Installs the amd64 .deb on this machine (root), checks it, purges it
 # (packaging/deb/test-install.sh says what it checks). CI runs it.
 deb-test:
+	rm -f dist/tillwatch_*_amd64.deb
 	$(MAKE) --no-print-directory deb DEB_ARCHS=amd64
 	bash packaging/deb/test-install.sh dist/tillwatch_*_amd64.deb
 
