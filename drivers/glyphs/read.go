@@ -31,6 +31,7 @@ type span struct {
 	box      image.Rectangle
 	g        *Glyph // nil: unknown
 	conf     float64
+	parts    []span // a piece of touching glyphs cut apart (see split)
 }
 
 // readLine picks the reading of the line's pieces with the fewest glyphs,
@@ -66,6 +67,12 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 					continue
 				}
 				cost = 10
+				if parts := d.split(b, box, l, 2); parts != nil {
+					sp.parts, cost = parts, 0.5
+					for _, p := range parts {
+						cost += 1 + (1 - p.conf)
+					}
+				}
 			}
 			if c := best[i].cost + cost; best[i+k].cost < 0 || c < best[i+k].cost {
 				best[i+k] = step{cost: c, prev: i, sp: sp}
@@ -86,6 +93,17 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 			out.Cells = append(out.Cells, image.Rectangle{})
 		}
 		prev = &spans[i]
+		if sp.parts != nil {
+			for _, p := range sp.parts {
+				text.WriteString(p.g.Text)
+				for range cellCount(p.g.Text) {
+					out.Cells = append(out.Cells, p.box)
+				}
+				out.Glyphs++
+				out.Confidence = min(out.Confidence, p.conf)
+			}
+			continue
+		}
 		if sp.g == nil {
 			// unknown pieces next to each other are one unknown glyph
 			if i+1 < len(spans) && spans[i+1].g == nil && sp.box.Min.X-spans[i+1].box.Max.X <= 2 && strings.HasSuffix(text.String(), "\uFFFD") {
@@ -150,6 +168,63 @@ func cellCount(t string) int {
 	return utf8.RuneCountInString(t)
 }
 
+// split reads a piece no glyph matches as touching glyphs (bold letters
+// whose strokes meet): it tries every column to cut it at, and keeps the
+// cut whose parts all match best, the right part cut again up to depth
+// times. nil when no cut reads.
+func (d *Dict) split(b *raster.Bitmap, box image.Rectangle, l raster.TextLine, depth int) []span {
+	var best []span
+	bestConf := 0.0
+	for c := box.Min.X + 2; c <= box.Max.X-2; c++ {
+		left, ok := tight(b, image.Rect(box.Min.X, box.Min.Y, c, box.Max.Y))
+		if !ok {
+			continue
+		}
+		g, conf := d.match(b, left, l)
+		if g == nil || conf < raster.Sure {
+			continue
+		}
+		right, ok := tight(b, image.Rect(c, box.Min.Y, box.Max.X, box.Max.Y))
+		if !ok {
+			continue
+		}
+		parts := []span{{box: left, g: g, conf: conf}}
+		if rg, rc := d.match(b, right, l); rg != nil && rc >= raster.Sure {
+			parts = append(parts, span{box: right, g: rg, conf: rc})
+		} else if depth > 1 {
+			more := d.split(b, right, l, depth-1)
+			if more == nil {
+				continue
+			}
+			parts = append(parts, more...)
+		} else {
+			continue
+		}
+		m := 1.0
+		for _, p := range parts {
+			m = min(m, p.conf)
+		}
+		if m > bestConf || m == bestConf && len(parts) < len(best) {
+			best, bestConf = parts, m
+		}
+	}
+	return best
+}
+
+// tight shrinks r to the dots printed in it.
+func tight(b *raster.Bitmap, r image.Rectangle) (image.Rectangle, bool) {
+	out := image.Rectangle{Min: r.Max, Max: r.Min}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if b.At(x, y) {
+				out.Min.X, out.Min.Y = min(out.Min.X, x), min(out.Min.Y, y)
+				out.Max.X, out.Max.Y = max(out.Max.X, x+1), max(out.Max.Y, y+1)
+			}
+		}
+	}
+	return out, out.Min.X < out.Max.X
+}
+
 // union is the box around pieces.
 func union(ps []image.Rectangle) image.Rectangle {
 	r := ps[0]
@@ -187,7 +262,7 @@ func (d *Dict) match(b *raster.Bitmap, box image.Rectangle, l raster.TextLine) (
 		return g, 1
 	}
 	var best *Glyph
-	bestD := -1
+	bestD, secondD := -1, -1
 	area := box.Dx() * box.Dy()
 	for dw := -1; dw <= 1; dw++ {
 		for dh := -1; dh <= 1; dh++ {
@@ -195,8 +270,15 @@ func (d *Dict) match(b *raster.Bitmap, box image.Rectangle, l raster.TextLine) (
 				if g.Pos != pos {
 					continue
 				}
-				if dd := distance(bits, box.Dx(), box.Dy(), g); bestD < 0 || dd < bestD {
+				dd := distance(bits, box.Dx(), box.Dy(), g)
+				switch {
+				case bestD < 0 || dd < bestD:
+					if best == nil || best.Text != g.Text {
+						secondD = bestD
+					}
 					best, bestD = g, dd
+				case g.Text != best.Text && (secondD < 0 || dd < secondD):
+					secondD = dd
 				}
 			}
 		}
@@ -205,7 +287,9 @@ func (d *Dict) match(b *raster.Bitmap, box image.Rectangle, l raster.TextLine) (
 	if best == nil || bestD > limit {
 		return nil, 0
 	}
-	if bestD <= 1 && best.Unsure == "" {
+	// A dot or two off, and every other glyph far off: a glyph printed
+	// with a stray dot, or cut from its touching neighbour.
+	if bestD <= 2 && best.Unsure == "" && (secondD < 0 || secondD >= bestD+8) {
 		return best, 0.92
 	}
 	return best, 0.85 - 0.2*float64(bestD)/float64(limit)
