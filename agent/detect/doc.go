@@ -50,8 +50,9 @@
 //     only when they may be one checkout: pairing.go says when not; the
 //     mismatch grades its confidence (high, medium, low).
 //   - payment_without_receipt reports the first printer fault in force
-//     between the approval and the decision (the likely cause), else the
-//     printer's current state.
+//     between the approval (less ClockSkew: the printer's and the
+//     terminal's reads are stamped apart) and the decision (the likely
+//     cause), else the printer's current state.
 //   - A refund receipt is a receipt whose settled tenders are all
 //     negative; it matches an approved terminal refund or void of that
 //     amount in the window. A void of a sale that never had a receipt needs
@@ -59,8 +60,9 @@
 //     window are paired (amount_mismatch on the refund) when the first of
 //     them runs out of time: rule_amount_mismatch_refund.go.
 //   - Clock skew widens every cross-device comparison: the match window,
-//     the receipt wait, "before the receipt", link-down spans and the end
-//     of a settlement period.
+//     the receipt wait, "before the receipt", link-down spans, the end
+//     of a settlement period and the printer state a missing receipt is
+//     explained by.
 //   - Receipts from a device whose role is terminal (card slips) are
 //     evidence of the terminal, not register receipts: they are ignored.
 //   - Roles are configured (Config.Roles) or learnt: a device that sent a

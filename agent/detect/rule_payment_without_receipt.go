@@ -9,7 +9,11 @@ import "time"
 // waiting for a split payment) the engine defers the decision until that
 // receipt is decided, so a sale paired by amount_mismatch is not reported
 // twice. The alert carries the printer state that best explains the
-// missing receipt. When a printer link was down between the approval and
+// missing receipt: the first fault in force from ClockSkew before the
+// approval to the decision. The printer's and the terminal's reads are
+// stamped by two readers, so under load a fault that cleared just before
+// the approval's stamp may have been in force when the sale was approved.
+// When a printer link was down between the approval and
 // the decision, the receipt may have printed unseen: the alert is a
 // warning and says so.
 type paymentWithoutReceipt struct{}
@@ -23,7 +27,7 @@ func (paymentWithoutReceipt) check(e *Engine, t trigger) []finding {
 	if e.takeUnread(p) {
 		return nil // a receipt printed; its amounts could not be read (unread.go)
 	}
-	pe, _ := e.likelyCause(p.at, e.clock)
+	pe, _ := e.likelyCause(p.at.Add(-e.cfg.ClockSkew), e.clock)
 	ev := &p.ev
 	summary := "Card payment " + FormatMoney(ev.Amount, ev.Currency) + " approved at " + clock(ev.Time) +
 		traceNote(ev) + " but no receipt printed within " + e.cfg.wait().String() + "; " + printerCause(pe) + "."
