@@ -35,12 +35,21 @@
 // Choices where the sources leave room:
 //   - A receipt job counts as printed StatusGrace after its cut, when no
 //     fault was in force at its start, reported during it or reported less
-//     than StatusGrace after it. Until then it matches nothing. A job that
-//     surely failed (never cut, unconfirmed, unanswered, faulted at its
-//     start or during it) is decided when it arrives, one failed by a fault
-//     within StatusGrace when that fault arrives: decisions wait for
-//     evidence, never for a window that can no longer change them.
+//     than StatusGrace after it. Until then it matches nothing exactly. A
+//     job that surely failed (never cut, unconfirmed, unanswered, faulted
+//     at its start or during it) is decided when it arrives, one failed by
+//     a fault within StatusGrace when that fault arrives (or when the job
+//     arrives, if the fault came first): decisions wait for evidence,
+//     never for a window that can no longer change them.
 //     Engine.Deadline says when the next decision falls due.
+//   - A card receipt sent complete with no exact match among the sales
+//     seen is paired at once (amount_mismatch when its sale came first):
+//     what a later fault changes is whether the paper came out, not what
+//     the register billed, so the fault adds print_failed and leaves the
+//     mismatch, its evidence and its id alone (Engine.pairSent). The same
+//     receipt number and card amount printed again within the match
+//     window after such a failure is the same checkout, not a receipt
+//     of its own.
 //   - Partial printer statuses (DLE EOT n) update exactly the flags of
 //     their class; a "no reply" status adds NoReply to the known flags.
 //   - A void cancels the latest open sale with its receipt number or

@@ -222,6 +222,10 @@ func (e *Engine) nextDue() (dueItem, bool) {
 		}
 	}
 	for _, r := range e.recs {
+		if r.printing {
+			consider(dueItem{at: r.at.Add(e.cfg.StatusGrace), kind: dueConfirm, seq: r.seq, rec: r})
+			continue
+		}
 		switch r.state {
 		case recPending:
 			consider(dueItem{at: r.at.Add(e.cfg.StatusGrace), kind: dueConfirm, seq: r.seq, rec: r})
@@ -278,6 +282,14 @@ func (e *Engine) runDue(limit time.Time, all bool) {
 			}
 		}
 	}
+}
+
+// minTime is the earlier of two times.
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // prune drops settled state older than the horizon.

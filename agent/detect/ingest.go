@@ -37,9 +37,12 @@ func (e *Engine) addPayment(v *drivers.Payment, id string) {
 
 // addReceipt takes in a print job. A job that surely failed (never cut,
 // unconfirmed, unanswered, or its printer faulted at its start or during
-// it) is decided at once; any other once StatusGrace is over, since a
-// fault reported until then still fails it. Receipts from a terminal (its
-// card slips) are not the register's receipts and are ignored.
+// it) is decided at once. A card receipt sent complete with no exact
+// match is paired at once (pairSent). Whether the job printed is decided
+// once StatusGrace is over, since a fault reported until then still fails
+// it, or at once when such a fault is known already (reported while the
+// decoder held the receipt). Receipts from a terminal (its card slips) are
+// not the register's receipts and are ignored.
 func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
 	if e.role(v.Device) == RoleTerminal {
 		return
@@ -50,7 +53,67 @@ func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
 	e.checkReceipt(v, r)
 	if e.surelyFailed(r) {
 		e.confirm(r)
+		return
 	}
+	if e.resendOf(r) != nil {
+		r.reprint = true // the same checkout printed again: it needs no payment of its own
+	}
+	e.pairSent(r)
+	if e.faultedAfterCut(r) {
+		e.confirm(r)
+	}
+}
+
+// pairSent decides amount_mismatch for a card receipt as soon as it
+// arrives, when its sale came first (see amountMismatch): a job sent
+// complete (cut, no fault at its start or during it) is the register's
+// word on what the customer owed. A fault after its cut says the paper
+// may not have come out, not that the amount was another: it fails the
+// job (print_failed) and leaves the pairing, and with it the
+// amount_mismatch's evidence and id, as they are. So nothing a later
+// status says changes the mismatch, and it need not wait StatusGrace. A
+// receipt with an exact match among the sales seen waits as before: a
+// fault after its cut leaves its sale without a receipt
+// (payment_without_receipt), so a later status can still change that.
+func (e *Engine) pairSent(r *receipt) {
+	if r.card <= 0 || r.reprint || e.exactSet(r, e.candidates(r)) != nil {
+		return
+	}
+	r.state = recOpen
+	e.fire(trigger{on: onSent, rec: r})
+	if r.state == recPaired {
+		r.printing = true
+		return
+	}
+	r.state = recPending
+}
+
+// faultedAfterCut reports whether a fault after a job's cut, within
+// StatusGrace, is known already.
+func (e *Engine) faultedAfterCut(r *receipt) bool {
+	p := e.printer(r.dev, false)
+	if p == nil {
+		return false
+	}
+	until := minTime(e.clock.Add(time.Nanosecond), r.at.Add(e.cfg.StatusGrace))
+	_, _, ok := p.firstFault(r.start, r.at, until)
+	return ok
+}
+
+// resendOf returns the failed job a card receipt prints again: a job with
+// the same receipt number and card amount, paired when it arrived and
+// failed by a fault after its cut, within the match window before it.
+func (e *Engine) resendOf(r *receipt) *receipt {
+	if r.card <= 0 || r.evidence.Number == "" {
+		return nil
+	}
+	for _, x := range e.recs {
+		if x != r && x.state == recFailed && len(x.pays) > 0 && x.evidence.Number == r.evidence.Number &&
+			x.card == r.card && !x.at.After(r.at) && e.within(x.at, r.at) {
+			return x
+		}
+	}
+	return nil
 }
 
 // surelyFailed reports whether a job that just arrived failed whatever
@@ -78,7 +141,7 @@ func (e *Engine) addStatus(v *drivers.PrinterStatus, id string) {
 		return
 	}
 	for _, r := range e.recs {
-		if r.state == recPending && r.dev == v.Device && !v.Time.Before(r.start) && v.Time.Before(r.at.Add(e.cfg.StatusGrace)) {
+		if (r.state == recPending || r.printing) && r.dev == v.Device && !v.Time.Before(r.start) && v.Time.Before(r.at.Add(e.cfg.StatusGrace)) {
 			e.confirm(r)
 		}
 	}
@@ -86,9 +149,14 @@ func (e *Engine) addStatus(v *drivers.PrinterStatus, id string) {
 
 // confirm decides a job once no fault can fail it any more: a job that was
 // not cut or met a printer fault failed and never counts as a printed
-// receipt; a printed card receipt is matched.
+// receipt; a printed card receipt is matched. A receipt paired when it
+// arrived (pairSent) keeps its pairing either way.
 func (e *Engine) confirm(r *receipt) {
-	r.state = recOther
+	paired := r.printing
+	r.printing = false
+	if !paired {
+		r.state = recOther
+	}
 	var why []string
 	if !r.cut {
 		why = append(why, "job never cut (ended: "+r.ended+")")
@@ -116,6 +184,8 @@ func (e *Engine) confirm(r *receipt) {
 	case len(why) > 0:
 		r.state = recFailed
 		r.failure = strings.Join(why, "; ")
+	case paired:
+		return // printed; its amount_mismatch was decided when it arrived
 	case r.card > 0 && !r.reprint:
 		r.state = recOpen
 		e.matchReceipt(r)

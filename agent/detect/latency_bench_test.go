@@ -26,12 +26,13 @@ import (
 //   - at once (0 after the decisive event): print_failed (the later of
 //     the job's end and the fault that failed it), partial_approval,
 //     printer_fault, device_offline, settlement_mismatch,
-//     refund_without_sale naming a sale the journal lacks, every resolved;
-//   - amount_mismatch: StatusGrace after the receipt when the sale came
-//     first (the job is known printed then), the receipt's match window
-//     when it came first (a later sale may still meet its own receipt);
-//     on a refund, the first of the refund's ReceiptWait and the refund
-//     receipt's match window;
+//     refund_without_sale naming a sale the journal lacks, every resolved,
+//     and amount_mismatch when the sale came first (the receipt is the
+//     decisive event: a fault after its cut no longer changes the
+//     mismatch, see Engine.pairSent; it waited StatusGrace, 3 s, before);
+//   - amount_mismatch when the receipt came first: its match window (a
+//     later sale may still meet its own receipt); on a refund, the first
+//     of the refund's ReceiptWait and the refund receipt's match window;
 //   - payment_without_receipt, duplicate_charge, refund_without_sale
 //     (no refund receipt): ReceiptWait + ClockSkew after the sale;
 //   - receipt_without_payment: MatchWindow + ClockSkew after the receipt.
@@ -112,6 +113,8 @@ func atOnce(k string) bool {
 	switch kind {
 	case KindPrintFailed, KindPartialApproval, KindPrinterFault, KindDeviceOffline, KindSettlementMismatch:
 		return true
+	case KindAmountMismatch:
+		return state == string(Raised) // not the receipt-first or refund variants
 	case KindRefundWithoutSale:
 		return state == "orphan"
 	}
@@ -135,7 +138,7 @@ func beyondWindow(cfg Config, evs []drivers.Event, d timed) (string, time.Durati
 		k = a.Kind + "/receipt_first"
 		due = a.Receipt.Time.Add(cfg.window())
 	case a.Kind == KindAmountMismatch:
-		due = a.Receipt.Time.Add(cfg.StatusGrace)
+		due = a.Receipt.Time
 	case a.Kind == KindPaymentWithoutReceipt || a.Kind == KindDuplicateCharge:
 		due = a.Payment.Time.Add(cfg.wait())
 	case a.Kind == KindRefundWithoutSale && strings.Contains(a.Summary, "not in the journal"):
@@ -173,12 +176,6 @@ func failedBy(cfg Config, evs []drivers.Event, a Alert) time.Time {
 	return end
 }
 
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
 
 // latencyShift is the incident shift of the engine tests (500 customers)
 // followed by 200 customers of refunds, voids, duplicates, partial

@@ -14,7 +14,10 @@ import (
 // them as the receipt has card tender lines. delta is payments minus the
 // receipt's card amount: negative is under-charged.
 //
-// It decides when the receipt is printed, unless the receipt is a split
+// It decides when the receipt arrives (onSent: the engine asks at once
+// for a job sent complete with no exact match, see Engine.pairSent; a
+// fault after its cut then fails the job but not the pairing), unless the
+// receipt is a split
 // tender (two or more settled tender lines) and one of the sales could
 // still become part of an exact match with a payment yet to come; then it
 // decides when the receipt's match window closes. A receipt that found no
@@ -39,7 +42,7 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 	case t.on == onRefundDue || (t.on == onClose && t.rec.state == recRefundOpen):
 		return m.refund(e, t)
 	}
-	if (t.on != onReceipt && t.on != onClose) || t.rec.state != recOpen {
+	if (t.on != onSent && t.on != onReceipt && t.on != onClose) || t.rec.state != recOpen {
 		return nil
 	}
 	r := t.rec
@@ -52,7 +55,7 @@ func (m amountMismatch) check(e *Engine, t trigger) []finding {
 	if len(cands) == 0 {
 		return nil
 	}
-	if t.on == onReceipt && r.lines > 1 {
+	if t.on != onClose && r.lines > 1 {
 		for _, p := range cands {
 			if p.ev.Amount < r.card-e.cfg.AmountTolerance {
 				return nil // a split payment may still be coming

@@ -13,6 +13,7 @@ type on uint8
 const (
 	onPayment    on = iota // an approved sale arrived (after matching)
 	onReceipt              // a job was decided printed or failed (after matching)
+	onSent                 // a card receipt sent complete arrived, no exact match (Engine.pairSent)
 	onClose                // a card receipt's match window is over
 	onDue                  // a payment's ReceiptWait is over (or its deferral)
 	onStatus               // a printer status arrived

@@ -76,11 +76,15 @@ type receipt struct {
 	pairing     []string // evidence ids of its amount_mismatch
 	unread      bool     // read from its image, amounts unsure (see unread.go)
 	taken       bool     // an unread receipt a sale counted as its print
+	// printing is set on a card receipt paired when it arrived (see
+	// Engine.pairSent) while StatusGrace is not over: a fault after its
+	// cut may still fail the job (print_failed); the pairing stays.
+	printing bool
 }
 
 // pending reports whether a decision about r is still to come.
 func (r *receipt) pending() bool {
-	return r.state == recPending || r.state == recOpen || r.state == recRefundOpen
+	return r.state == recPending || r.state == recOpen || r.state == recRefundOpen || r.printing
 }
 
 // newReceipt digests a receipt event for the settled tender kinds.
