@@ -176,7 +176,6 @@ func failedBy(cfg Config, evs []drivers.Event, a Alert) time.Time {
 	return end
 }
 
-
 // latencyShift is the incident shift of the engine tests (500 customers)
 // followed by 200 customers of refunds, voids, duplicates, partial
 // approvals and receipts without payment, and an end-of-day with a wrong

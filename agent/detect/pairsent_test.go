@@ -28,7 +28,7 @@ func TestUnderChargeSameWhateverFaultFollows(t *testing.T) {
 		t.Fatalf("no fault: %v, detected %v; want only the mismatch, when the receipt arrives", k, want.Detected.Sub(t0))
 	}
 	for name, steps := range map[string][]step{
-		"fault read after the receipt": append(base[:len(base):len(base)], obs(status(4*sec, paperEnd))),
+		"fault read after the receipt":  append(base[:len(base):len(base)], obs(status(4*sec, paperEnd))),
 		"fault read before the receipt": {base[0], base[1], obs(status(3*sec, paperEnd)), base[2]},
 	} {
 		t.Run(name, func(t *testing.T) {
