@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 )
 
 // NotifyTypes are the channel types notify[].type may name (package
@@ -58,6 +60,14 @@ type Notify struct {
 	// QuietHours "22:00-07:00" (lane time): alerts that are not critical
 	// wait until it ends; critical ones always go through.
 	QuietHours string `yaml:"quiet_hours"`
+	// EscalateAfter re-sends a warning that can be resolved (a printer
+	// fault, a device offline) and still is not after this long as a
+	// critical alert: on EscalateTo, or on this channel (through its
+	// quiet hours, as every critical alert). Zero: never.
+	EscalateAfter time.Duration `yaml:"escalate_after"`
+	// EscalateTo names the channel escalations go to (e.g. the manager's
+	// phone); default this channel.
+	EscalateTo string `yaml:"escalate_to"`
 }
 
 var quietRE = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$`)
@@ -132,6 +142,19 @@ func (d *decoder) validateNotify(ns []Notify, dir string) {
 		}
 		if n.QuietHours != "" && !quietRE.MatchString(n.QuietHours) {
 			d.fail(p+"quiet_hours", "%q: want HH:MM-HH:MM, e.g. 22:00-07:00", n.QuietHours)
+		}
+		if n.EscalateAfter != 0 && n.EscalateAfter < time.Minute {
+			d.fail(p+"escalate_after", "%s: want at least 1m (or leave it out: no escalation)", n.EscalateAfter)
+		}
+		if n.EscalateTo != "" {
+			switch {
+			case n.EscalateAfter == 0:
+				d.fail(p+"escalate_to", "needs escalate_after (how long a warning may stay unresolved)")
+			case n.EscalateTo == n.Name:
+				d.fail(p+"escalate_to", "%q is this channel: leave escalate_to out to escalate here", n.EscalateTo)
+			case !slices.ContainsFunc(ns, func(o Notify) bool { return o.Name == n.EscalateTo }):
+				d.fail(p+"escalate_to", "%q: no channel of that name in notify", n.EscalateTo)
+			}
 		}
 		switch n.Type {
 		case "telegram":

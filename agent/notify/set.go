@@ -17,8 +17,13 @@ import (
 )
 
 // QueuePrefix starts the name of each channel's delivery queue in the
-// lane's database ("notify-<name>").
-const QueuePrefix = "notify-"
+// lane's database ("notify-<name>"); EscalatePrefix the name of the
+// warnings its escalation waits on ("notify-escalate.<name>"; channel
+// names hold no '.', so no channel queue has that name).
+const (
+	QueuePrefix    = "notify-"
+	EscalatePrefix = "notify-escalate."
+)
 
 // Set is the channels of one agent (or watch): Offer gives each a new
 // alert, Run delivers.
@@ -52,6 +57,12 @@ func Open(db *buffer.DB, list []configs.Notify, o SetOptions) (*Set, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Set{log: o.Log}
+	queues := map[string]*buffer.Queue{}
+	for i := range list {
+		q := db.Queue(QueuePrefix + list[i].Name)
+		q.SetLimits(o.Limits)
+		queues[list[i].Name] = q
+	}
 	for i := range list {
 		n := &list[i]
 		sp, err := spec(n.Type)
@@ -75,11 +86,23 @@ func Open(db *buffer.DB, list []configs.Notify, o SetOptions) (*Set, error) {
 			return nil, err
 		}
 		f := Filter{MinSeverity: detect.Severity(n.MinSeverity), Kinds: n.Kinds, Lanes: n.Lanes, NoResolved: n.NoResolved}
-		queue := db.Queue(QueuePrefix + n.Name)
-		queue.SetLimits(o.Limits)
+		queue := queues[n.Name]
+		var esc *Escalation
+		if n.EscalateAfter > 0 {
+			to, ok := queues[n.EscalateTo]
+			if n.EscalateTo == "" {
+				to, ok = queue, true
+			}
+			if !ok {
+				return nil, fmt.Errorf("notify %s: escalate_to %q: no channel of that name", n.Name, n.EscalateTo)
+			}
+			watch := db.Queue(EscalatePrefix + n.Name)
+			watch.SetLimits(o.Limits)
+			esc = &Escalation{After: n.EscalateAfter, Watch: watch, To: to}
+		}
 		s.queues = append(s.queues, queue)
 		s.filters = append(s.filters, f)
-		s.sinks = append(s.sinks, NewSink(n.Name, queue, ch, sp, SinkOptions{Filter: f, Quiet: q, Voice: v, Log: o.Log}))
+		s.sinks = append(s.sinks, NewSink(n.Name, queue, ch, sp, SinkOptions{Filter: f, Quiet: q, Escalate: esc, Voice: v, Log: o.Log}))
 	}
 	return s, nil
 }

@@ -34,6 +34,7 @@ type Sink struct {
 	spec    Spec
 	filter  Filter
 	quiet   *Quiet
+	esc     *Escalation
 	say     composer
 	lim     *rate.Limiter
 	log     *slog.Logger
@@ -45,8 +46,11 @@ type Sink struct {
 type SinkOptions struct {
 	Filter Filter
 	Quiet  *Quiet
-	Voice  Voice
-	Log    *slog.Logger
+	// Escalate, if set, re-sends the channel's warnings that stay
+	// unresolved as critical alerts (see Escalation).
+	Escalate *Escalation
+	Voice    Voice
+	Log      *slog.Logger
 }
 
 // Voice is the language and time zone of a channel's messages.
@@ -71,7 +75,7 @@ func NewSink(name string, src Source, ch Channel, sp Spec, o SinkOptions) *Sink 
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Sink{
-		Name: name, src: src, ch: ch, spec: sp, filter: o.Filter, quiet: o.Quiet,
+		Name: name, src: src, ch: ch, spec: sp, filter: o.Filter, quiet: o.Quiet, esc: o.Escalate,
 		say: composer{lang: o.Voice.Lang, loc: o.Voice.Loc},
 		lim: rate.NewLimiter(rate.Limit(sp.PerMinute/60), sp.Burst), log: log,
 	}
@@ -79,21 +83,23 @@ func NewSink(name string, src Source, ch Channel, sp Spec, o SinkOptions) *Sink 
 
 // Step delivers what it can at now: at most one request. It returns when
 // it wants to run again (now: there is more to send; a later time: a
-// token, the end of a quiet period or a retry; zero: when the source
-// changes). An error is a failed delivery, already scheduled for retry.
+// token, the end of a quiet period, an escalation or a retry; zero: when
+// the source changes). An error is a failed delivery, already scheduled
+// for retry.
 func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
-	if now.Before(s.retryAt) {
-		return s.retryAt, nil
-	}
 	items, err := s.src.Pending(maxBatch)
 	if err != nil {
 		return now.Add(backoffMin), fmt.Errorf("notify: %s: read: %w", s.Name, err)
 	}
-	var due []detect.Alert
+	var due, read []detect.Alert
+	var taken []bool
 	var skip []string
 	var wake time.Time
 	for _, it := range items {
 		al, ok, err := decode(it.Value)
+		if ok {
+			read, taken = append(read, al), append(taken, s.filter.Pass(&al))
+		}
 		if err != nil || !ok || !s.filter.Pass(&al) {
 			if err != nil {
 				s.log.Warn("notify: unreadable alert dropped", "channel", s.Name, "id", it.ID, "error", err)
@@ -107,6 +113,14 @@ func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
 		}
 		due = append(due, al)
 	}
+	if err := s.esc.note(read, taken); err != nil {
+		return now.Add(backoffMin), fmt.Errorf("notify: %s: %w", s.Name, err)
+	}
+	escAt, err := s.esc.fire(now, s.say.lang)
+	if err != nil {
+		return escAt, fmt.Errorf("notify: %s: %w", s.Name, err)
+	}
+	wake = earliest(wake, escAt)
 	if len(skip) > 0 {
 		if err := s.src.DoneAll(skip); err != nil {
 			return now.Add(backoffMin), fmt.Errorf("notify: %s: %w", s.Name, err)
@@ -114,6 +128,9 @@ func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
 	}
 	if len(due) == 0 {
 		return wake, nil
+	}
+	if now.Before(s.retryAt) {
+		return earliest(s.retryAt, escAt), nil // the channel is down; escalations to another go on
 	}
 	r := s.lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {

@@ -26,6 +26,9 @@ const (
 	LWhat        = "what"
 	LState       = "state"
 	LLastPayment = "last_payment"
+	// LEscalated starts the summary of a warning sent again as critical
+	// because it was not resolved in time ({min}: minutes).
+	LEscalated = "escalated"
 )
 
 var labelsEN = map[string]string{
@@ -36,6 +39,7 @@ var labelsEN = map[string]string{
 	LConnected: "connected", LDisconnect: "not connected", LNotSeen: "not seen yet",
 	LTimeZone: "Time zone", LByCashier: "Incidents by cashier", LLastUpdate: "Updated",
 	LSeverity: "Severity", LWhat: "What", LState: "State", LLastPayment: "Last payment",
+	LEscalated: "Not resolved after {min} min: ",
 }
 
 var labelsZH = map[string]string{
@@ -46,6 +50,7 @@ var labelsZH = map[string]string{
 	LConnected: "已连接", LDisconnect: "未连接", LNotSeen: "尚未见到",
 	LTimeZone: "时区", LByCashier: "按收银员统计异常", LLastUpdate: "更新于",
 	LSeverity: "级别", LWhat: "内容", LState: "状态", LLastPayment: "最近一笔刷卡",
+	LEscalated: "{min} 分钟后仍未解除：",
 }
 
 var labelsDE = map[string]string{
@@ -56,4 +61,5 @@ var labelsDE = map[string]string{
 	LConnected: "verbunden", LDisconnect: "nicht verbunden", LNotSeen: "noch nicht gesehen",
 	LTimeZone: "Zeitzone", LByCashier: "Vorfälle je Kassierer", LLastUpdate: "Stand",
 	LSeverity: "Schwere", LWhat: "Was", LState: "Status", LLastPayment: "Letzte Kartenzahlung",
+	LEscalated: "Nach {min} Min. nicht behoben: ",
 }
