@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/demo"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/sim"
 )
@@ -39,14 +39,11 @@ const latencyRounds = 20
 // before); the printer's decoder holds a cut receipt up to 2 s for a
 // drawer kick first (drivers/escpos kickWindow), so that is the floor.
 func BenchmarkAlertLatency(b *testing.B) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	broker, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer broker.Close()
+	quiet := lanetest.Quiet()
+	broker := lanetest.Broker(b, quiet)
 	got := make(chan time.Time, 16)
-	err = broker.Subscribe(demo.AlertFilter, func(_ string, p []byte) {
+	// Its own subscription: the arrival time is what is measured.
+	err := broker.Subscribe(lanetest.AlertFilter, func(_ string, p []byte) {
 		var a detect.Alert
 		if json.Unmarshal(p, &a) == nil && a.Kind == detect.KindAmountMismatch && a.State == detect.Raised {
 			got <- time.Now()
@@ -55,27 +52,12 @@ func BenchmarkAlertLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		b.Skipf("no ptys: %v", err)
-	}
-	defer wires.Close()
+	all := lanetest.Collect(b, broker) // what else came, should a round fail
+	wires := lanetest.Wires(b)
 	cfg := demo.Config(b.TempDir(), broker.URL(), wires)
 	cfg.Capture, cfg.HTTP.Address = "", ""
-	ag, err := agent.New(cfg, agent.Options{Log: quiet})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Error(err)
-		}
-	}()
-	<-ag.Ready()
+	lanetest.Start(b, cfg, agent.Options{Log: quiet}).WaitReady(b, 30*time.Second)
+	ctx := context.Background()
 	round := 0
 	var lat []time.Duration
 	b.ResetTimer()
@@ -100,7 +82,11 @@ func BenchmarkAlertLatency(b *testing.B) {
 			case at := <-got:
 				lat = append(lat, at.Sub(sent))
 			case <-time.After(30 * time.Second):
-				b.Fatalf("round %d: no alert within 30s", round)
+				var came []string
+				for _, a := range all.All() {
+					came = append(came, a.Kind+" "+string(a.State)+": "+a.Summary)
+				}
+				b.Fatalf("round %d: no amount_mismatch within 30s; the alerts so far:\n%s", round, strings.Join(came, "\n"))
 			}
 		}
 	}
@@ -131,12 +117,7 @@ func benchLoad(b *testing.B, window, every time.Duration) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		b.Skip("needs /proc")
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	broker, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer broker.Close()
+	broker := lanetest.Broker(b, lanetest.Quiet())
 	for range b.N {
 		u := loadRun(b, broker, window, every)
 		b.ReportMetric(u.rss/(1<<20), "rss_MiB")

@@ -4,20 +4,15 @@ package chaos
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/buffer"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
@@ -43,25 +38,8 @@ func TestKillAfterCut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("chaos: about a minute")
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	var mu sync.Mutex
-	var alerts []detect.Alert
-	err = b.Subscribe(demo.AlertFilter, func(_ string, p []byte) {
-		var a detect.Alert
-		if json.Unmarshal(p, &a) == nil {
-			mu.Lock()
-			alerts = append(alerts, a)
-			mu.Unlock()
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := lanetest.Broker(t, lanetest.Quiet())
+	sub := lanetest.Collect(t, b)
 	l := newLane(t, b.URL(), "")
 	g := newLedger()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -113,14 +91,12 @@ func TestKillAfterCut(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second) // then the checks below say what is missing
 	for time.Now().Before(deadline) {
-		mu.Lock()
 		n := 0
-		for _, a := range alerts {
+		for _, a := range sub.All() {
 			if a.Kind == detect.KindAmountMismatch && a.State == detect.Raised {
 				n++
 			}
 		}
-		mu.Unlock()
 		if n >= mismatches {
 			break
 		}
@@ -128,10 +104,11 @@ func TestKillAfterCut(t *testing.T) {
 	}
 	c.stop(t)
 
-	mu.Lock()
-	defer mu.Unlock()
+	if errs := sub.Errs(); len(errs) > 0 {
+		t.Errorf("messages on the alert topics that are no alert: %v", errs)
+	}
 	got := map[string]bool{}
-	for _, a := range alerts {
+	for _, a := range sub.All() {
 		if a.State != detect.Raised {
 			continue
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/topic"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/demo"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/internal/scenarios"
 	"github.com/tillwatch/tillwatch/sim"
@@ -79,13 +80,9 @@ type lane struct {
 	path  string // the config as JSON, for children
 }
 
-func newLane(t *testing.T, broker string, dataDir string) *lane {
+func newLane(t testing.TB, broker string, dataDir string) *lane {
 	t.Helper()
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Skipf("no ptys here: %v", err)
-	}
-	t.Cleanup(func() { wires.Close() })
+	wires := lanetest.Wires(t)
 	dir := t.TempDir()
 	cfg := demo.Config(dir, broker, wires)
 	cfg.Capture, cfg.HTTP.Address, cfg.LogLevel = "", "", "info"
@@ -98,7 +95,7 @@ func newLane(t *testing.T, broker string, dataDir string) *lane {
 	return l
 }
 
-func (l *lane) save(t *testing.T) {
+func (l *lane) save(t testing.TB) {
 	t.Helper()
 	b, err := json.Marshal(l.cfg)
 	if err != nil {
@@ -177,7 +174,7 @@ func (g *ledger) onMessage(topic string, payload []byte) {
 
 func (g *ledger) subscribe(t *testing.T, b *mqttbroker.Broker) {
 	t.Helper()
-	for _, f := range []string{demo.AlertFilter, topic.New("", "+", "+").Health()} {
+	for _, f := range []string{lanetest.AlertFilter, topic.New("", "+", "+").Health()} {
 		if err := b.Subscribe(f, g.onMessage); err != nil {
 			t.Fatal(err)
 		}

@@ -2,13 +2,12 @@ package chaos
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 )
@@ -29,11 +28,8 @@ func TestKill9(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 9))
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	quiet := lanetest.Quiet()
+	b := lanetest.Broker(t, quiet)
 	addr := b.Addr()
 	g := newLedger()
 	g.subscribe(t, b)

@@ -17,6 +17,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/subscribe"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -123,12 +124,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	say("simulated lane on ptys: printer %s (+%s status), terminal %s (+%s)",
 		wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice), wires.Path(sim.TerminalHost), wires.Path(sim.TerminalDevice))
 
-	sub, err := Subscribe(broker, fmt.Sprintf("tillwatch-demo-sub-%d", os.Getpid()), AlertFilter)
+	sub, filter, err := subscribeAlerts(ctx, broker, 10*time.Second)
 	if err != nil {
 		return nil, err
 	}
 	defer sub.Close()
-	say("subscriber listening on %s", AlertFilter)
+	say("subscriber listening on %s", filter)
 
 	ag, err := agent.New(cfg, agent.Options{Log: o.Log, Version: "demo"})
 	if err != nil {
@@ -186,7 +187,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 // collect prints alerts as they arrive until every expected kind is there
 // and the shift is over.
-func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan error, settle time.Duration, res *Result, say func(string, ...any), show func(detect.Alert) string) error {
+func collect(ctx context.Context, o Options, sub *subscribe.Watcher, playDone <-chan error, settle time.Duration, res *Result, say func(string, ...any), show func(detect.Alert) string) error {
 	want := slices.Clone(o.Expect)
 	var grace <-chan time.Time
 	for {
@@ -200,13 +201,18 @@ func collect(ctx context.Context, o Options, sub *Subscriber, playDone <-chan er
 			}
 			playDone = nil
 			say("  shift over; waiting %s for late alerts", settle)
-		case m := <-sub.Messages():
-			if m.Err != nil {
+		case m, ok := <-sub.Messages():
+			switch {
+			case !ok:
+				return fmt.Errorf("demo: subscriber closed")
+			case m.Err != nil:
 				say("  !! %v", m.Err)
 				continue
+			case m.Alert == nil:
+				continue
 			}
-			res.Alerts = append(res.Alerts, m.Alert)
-			say("%s", show(m.Alert))
+			res.Alerts = append(res.Alerts, *m.Alert)
+			say("%s", show(*m.Alert))
 			key := m.Alert.Kind
 			if m.Alert.State == detect.Resolved {
 				key += "/resolved"
