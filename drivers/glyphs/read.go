@@ -62,13 +62,15 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 			}
 			sp := span{from: i, to: i + k, box: box, g: g, conf: conf}
 			cost := 1 + (1 - conf)
+			if g == nil && k > 1 {
+				continue
+			}
 			if g == nil {
-				if k > 1 {
-					continue
-				}
 				cost = 10
+			}
+			if k == 1 && conf < raster.Sure { // unknown, or a glyph learning doubted
 				if parts := d.split(b, box, l, 2); parts != nil {
-					sp.parts, cost = parts, 0.5
+					sp.g, sp.parts, cost = nil, parts, 0.5
 					for _, p := range parts {
 						cost += 1 + (1 - p.conf)
 					}
