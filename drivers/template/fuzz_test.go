@@ -52,7 +52,8 @@ func FuzzDecoder(f *testing.F) {
 }
 
 // FuzzRedactor: never panics, the output is a sequence of whole frames,
-// and redacting it again changes nothing.
+// redacting it again changes nothing, and it decodes to the events the
+// input decodes to (what the Redactor's doc promises).
 func FuzzRedactor(f *testing.F) {
 	fuzzBoth(f, func(t *testing.T, tpl *Template, data []byte, n int) {
 		r := NewRedactor(tpl)
@@ -65,6 +66,16 @@ func FuzzRedactor(f *testing.F) {
 		again := NewRedactor(tpl).Redact(drivers.FromDevice, out)
 		if !bytes.Equal(again, out) {
 			t.Fatalf("redaction is not idempotent:\n% X\n% X", out, again)
+		}
+		// Whole frames only: compare the events of the frames the
+		// redactor returned with those of the input cut to the same frames.
+		// A card number in another field (an amount) is masked there on
+		// purpose and may change an event: only inputs without one count.
+		in := data[:len(data)-len(r.in[dirIndex(drivers.FromDevice)])]
+		plain := bytes.Clone(in)
+		drivers.MaskTextPANs(plain)
+		if tpl.framing.Type == FramingLines && bytes.Equal(plain, in) && !bytes.Equal(marshal(t, run(New(tpl), []step{{drivers.FromDevice, in}}, 0)), marshal(t, run(New(tpl), []step{{drivers.FromDevice, out}}, 0))) {
+			t.Fatalf("redacted lines decode differently:\n%q\n%q", in, out)
 		}
 	})
 }

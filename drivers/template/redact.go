@@ -1,8 +1,6 @@
 package template
 
 import (
-	"bytes"
-
 	"github.com/tillwatch/tillwatch/drivers"
 )
 
@@ -96,16 +94,8 @@ func (r *Redactor) redact(dir int, data []byte, atEOF bool) []byte {
 // redactBody masks card data in a frame body, in place.
 func (t *Template) redactBody(dir int, body []byte) {
 	if t.tlv == nil {
-		if vals, idx, _ := t.match(dir, body); idx >= 0 && vals["card"] != "" {
-			v := []byte(vals["card"])
-			for i := 0; ; {
-				k := bytes.Index(body[i:], v)
-				if k < 0 {
-					break
-				}
-				maskSpan(body[i+k : i+k+len(v)])
-				i += k + len(v)
-			}
+		if from, to, ok := t.cardSpan(dir, body); ok {
+			maskSpan(body[from:to])
 		}
 		maskTextPANs(body)
 		return
@@ -128,6 +118,46 @@ func (t *Template) redactBody(dir int, body []byte) {
 	if err != nil {
 		clear(body)
 	}
+}
+
+// cardSpan finds the card field of the record a text frame matches (the
+// record match would pick): its byte range in body. Only that span is
+// masked as the card: masking every occurrence of the card's value also
+// hit an amount or a reference with the same digits, which changed what
+// the frame decodes to, and a second pass then read another record
+// (FuzzRedactor). ok is false when the frame has no card field, or its
+// place in the bytes cannot be told (an encoding that does not round-trip
+// the text before it).
+func (t *Template) cardSpan(dir int, body []byte) (from, to int, ok bool) {
+	text := t.text(body)
+	for i := range t.records {
+		r := &t.records[i]
+		if r.from >= 0 && r.from != dir {
+			continue
+		}
+		loc := r.re.FindStringSubmatchIndex(text)
+		if loc == nil {
+			continue
+		}
+		ci := r.re.SubexpIndex("card")
+		if ci < 0 || loc[2*ci] < 0 || loc[2*ci] == loc[2*ci+1] {
+			return 0, 0, false
+		}
+		ts, te := loc[2*ci], loc[2*ci+1]
+		if t.enc == nil {
+			return ts, te, true
+		}
+		pre, err := t.enc.NewEncoder().String(text[:ts])
+		if err != nil {
+			return 0, 0, false
+		}
+		from, to = len(pre), len(pre)+te-ts
+		if to > len(body) || string(body[from:to]) != text[ts:te] {
+			return 0, 0, false
+		}
+		return from, to, true
+	}
+	return 0, 0, false
 }
 
 // maskSpan masks an ASCII card number in place like drivers.MaskPAN (first
