@@ -27,24 +27,6 @@ import (
 	"github.com/tillwatch/tillwatch/sim"
 )
 
-// safeBuf is a log sink shared by the agent's goroutines.
-type safeBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *safeBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *safeBuf) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
-
 func misTLV(tag uint16, v []byte) []byte {
 	return append([]byte{byte(tag >> 8), byte(tag), byte(len(v))}, v...)
 }
@@ -69,7 +51,7 @@ func TestNoFullCardNumberEscapesOtherTerminals(t *testing.T) {
 	track := pans["linelog"] + "=25121017654321098"
 
 	wires := lanetest.Wires(t)
-	logs := &safeBuf{}
+	logs := &testutil.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b := lanetest.Broker(t, log)
 	var mu sync.Mutex

@@ -153,10 +153,10 @@ func TestRasterLaneEndToEnd(t *testing.T) {
 
 	// Live, through ptys.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var debug safeBuf
+	var debug testutil.Buffer
 	b := lanetest.Broker(t, quiet)
 	got := &lanetest.Alerts{}
-	var payloads safeBuf
+	var payloads testutil.Buffer
 	if err := b.Subscribe("#", func(topic string, p []byte) {
 		payloads.Write(append([]byte(topic+" "), p...))
 		if strings.Contains(topic, "/alert/") {

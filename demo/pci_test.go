@@ -5,10 +5,10 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -38,24 +38,6 @@ func TestLuhn(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log sink shared by the agent's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return bytes.Clone(l.b.Bytes())
-}
-
 // TestNoFullCardNumberEscapes puts Luhn-valid full card numbers into ZVT
 // BMP 22 on the wire and searches the Badger directory, the capture, the
 // MQTT payloads and the agent's debug log for them.
@@ -76,7 +58,7 @@ func TestNoFullCardNumberEscapes(t *testing.T) {
 		{At: 5 * s, Sale: &sim.CardSale{Requested: 100, Currency: 156, Trace: "000203", ReceiptNo: "0203", AuthCode: "333333", PAN: pans[2], Terminal: "52523535"}},
 		{At: 6*s + 500*time.Millisecond, Print: &sim.Receipt{Number: "0203", Items: []sim.Item{{Name: "TEA", Amount: 1000}}, Tenders: []sim.Tender{{Kind: "card", Amount: 1000}}}},
 	}
-	logs := &lockedBuffer{}
+	logs := &testutil.Buffer{}
 	var out bytes.Buffer
 	dir := t.TempDir()
 	res, err := Run(context.Background(), Options{

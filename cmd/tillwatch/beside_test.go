@@ -3,17 +3,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +19,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/configs"
-	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
@@ -32,17 +29,8 @@ import (
 // path, the agent and the wires.
 func besideLane(t *testing.T, httpAddr string) (string, *agent.Agent, *sim.Wires) {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := mqttbroker.Start("127.0.0.1:0", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wires.Close() })
+	b := lanetest.Broker(t, lanetest.Quiet())
+	wires := lanetest.Wires(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lane.yaml")
 	y := fmt.Sprintf(`site: shop
@@ -72,27 +60,9 @@ devices:
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag, err := agent.New(cfg, agent.Options{Log: quiet, Tick: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("agent: %v", err)
-		}
-	})
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("agent not ready")
-	}
-	return path, ag, wires
+	l := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet(), Tick: 50 * time.Millisecond})
+	l.WaitReady(t, 30*time.Second)
+	return path, l.Agent, wires
 }
 
 // exclusive says whether the tty at path is in exclusive mode (TIOCEXCL),
@@ -110,19 +80,6 @@ func exclusive(t *testing.T, path string) bool {
 	}
 	return v != 0
 }
-
-// syncBuffer is an io.Writer safe to read while a verb writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestTechnicianVerbsBesideAgent: with the agent running on the lane's
 // ptys, `monitor` and `capture` read the lane through the agent's local
@@ -144,7 +101,7 @@ func TestTechnicianVerbsBesideAgent(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "lane.capture.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var capErr, monOut, monErr syncBuffer
+	var capErr, monOut, monErr testutil.Buffer
 	verbs := make(chan int, 2)
 	go func() {
 		verbs <- run(ctx, []string{"capture", "-c", cfgPath, "-o", out}, strings.NewReader(""), io.Discard, &capErr)

@@ -4,10 +4,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,6 +24,7 @@ import (
 	"github.com/tillwatch/tillwatch/sim"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
@@ -55,6 +54,32 @@ devices:
 		t.Fatal(err)
 	}
 	return path
+}
+
+// runningLane is an agent on a one-printer lane over ptys, with its local
+// API on a free loopback address, running until the test ends.
+type runningLane struct {
+	*lanetest.Lane
+	cfg   *configs.Config
+	path  string // the config file
+	addr  string // the local API
+	wires *sim.Wires
+}
+
+// startLane writes a one-printer config (mode bridge or tap, laneConfig)
+// and runs its agent until it is ready.
+func startLane(t *testing.T, mode string) *runningLane {
+	t.Helper()
+	wires := lanetest.Wires(t)
+	addr := testutil.FreeAddr(t)
+	path := laneConfig(t, t.TempDir(), addr, mode, wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
+	cfg, err := configs.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet(), Tick: 50 * time.Millisecond})
+	l.WaitReady(t, 30*time.Second)
+	return &runningLane{Lane: l, cfg: cfg, path: path, addr: addr, wires: wires}
 }
 
 // TestJournalOffline: without a running agent the verbs open the journal
@@ -115,37 +140,8 @@ func TestJournalWhileAgentRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the agent on ptys")
 	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wires.Close() })
-	dir := t.TempDir()
-	cfgPath := laneConfig(t, dir, testutil.FreeAddr(t), "bridge", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
-	cfg, err := configs.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ag, err := agent.New(cfg, agent.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Tick: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("agent: %v", err)
-		}
-	}()
-	select {
-	case <-ag.Ready():
-	case err := <-done:
-		t.Fatalf("agent stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("agent not ready")
-	}
+	ag := startLane(t, "bridge")
+	wires, cfgPath := ag.wires, ag.path
 	// The printer: whatever the agent forwards or injects.
 	var mu sync.Mutex
 	var printed []byte
@@ -214,29 +210,8 @@ func TestJournalReprintOnTap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the agent on ptys")
 	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wires.Close() })
-	dir := t.TempDir()
-	cfgPath := laneConfig(t, dir, testutil.FreeAddr(t), "tap", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
-	cfg, err := configs.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ag, err := agent.New(cfg, agent.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Tick: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	<-ag.Ready()
+	l := startLane(t, "tap")
+	wires, cfgPath := l.wires, l.path
 	job, _ := sim.Receipt{Number: "0043", Chinese: true, Items: []sim.Item{{Name: "苹果", Amount: 1250}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 1250}}}.ESCPOS()
 	if _, err := wires.Writer(sim.PrinterHost).Write(job); err != nil {
 		t.Fatal(err)
@@ -261,30 +236,8 @@ func TestLocalAPIRefusesWebPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the agent on ptys")
 	}
-	wires, err := sim.OpenWires()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wires.Close() })
-	dir := t.TempDir()
-	addr := testutil.FreeAddr(t)
-	cfgPath := laneConfig(t, dir, addr, "tap", wires.Path(sim.PrinterHost), wires.Path(sim.PrinterDevice))
-	cfg, err := configs.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ag, err := agent.New(cfg, agent.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Tick: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ag.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	<-ag.Ready()
+	l := startLane(t, "tap")
+	cfg, cfgPath, addr := l.cfg, l.path, l.addr
 
 	tok, err := os.ReadFile(filepath.Join(cfg.DataDir, "api-token"))
 	if err != nil {

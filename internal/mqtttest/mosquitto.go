@@ -10,10 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // Mosquitto is a mosquitto process listening on a loopback port.
@@ -23,7 +23,7 @@ type Mosquitto struct {
 	bin  string
 	conf string
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testutil.Buffer
 	// exited is closed when the running process ends.
 	exited chan struct{}
 }
@@ -81,25 +81,6 @@ func StartMosquittoConf(t testing.TB, extra string) *Mosquitto {
 	return m
 }
 
-// syncBuffer is mosquitto's output: written by exec's copying goroutine,
-// read by a failing test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // Pid is the process id of the running mosquitto, 0 while it is stopped.
 func (m *Mosquitto) Pid() int {
 	if m.cmd == nil || m.cmd.Process == nil {
@@ -114,7 +95,7 @@ func (m *Mosquitto) URL() string { return "tcp://" + m.Addr }
 // Start (re)starts the process and waits until it accepts connections.
 func (m *Mosquitto) Start(t testing.TB) {
 	t.Helper()
-	m.out = &syncBuffer{}
+	m.out = &testutil.Buffer{}
 	m.cmd = exec.Command(m.bin, "-c", m.conf)
 	m.cmd.Stdout, m.cmd.Stderr = m.out, m.out
 	if err := m.cmd.Start(); err != nil {

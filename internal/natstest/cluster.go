@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // startTimeout bounds the wait for a node to serve MQTT and report healthy.
@@ -64,7 +66,7 @@ type Node struct {
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *testutil.Buffer
 	exited chan struct{}
 }
 
@@ -217,7 +219,7 @@ func (nd *Node) spawn() error {
 	if nd.cmd != nil {
 		return fmt.Errorf("natstest: %s is already running", nd.Name)
 	}
-	out := &syncBuffer{}
+	out := &testutil.Buffer{}
 	cmd := exec.Command(nd.bin, "-c", nd.conf)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -304,23 +306,4 @@ func freePorts(t testing.TB, n int) []int {
 		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
 	return ports
-}
-
-// syncBuffer is a node's output: written by exec's copying goroutine,
-// read by a failing test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,5 +1,6 @@
 // Package testutil holds small helpers tests share: waiting for a
-// condition instead of sleeping a fixed time, and a free loopback address.
+// condition instead of sleeping a fixed time, a free loopback address,
+// and a Buffer several goroutines write while the test reads it.
 package testutil
 
 import (

@@ -22,3 +22,30 @@ func TestFreeAddr(t *testing.T) {
 	}
 	ln.Close()
 }
+
+// TestBuffer: writers on several goroutines, reads meanwhile (run with
+// -race); Bytes is a copy the caller may keep.
+func TestBuffer(t *testing.T) {
+	var b Buffer
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 100 {
+				_, _ = b.Write([]byte("ab"))
+				_ = b.String()
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	got := b.Bytes()
+	if len(got) != 800 || b.String() != string(got) {
+		t.Fatalf("%d bytes", len(got))
+	}
+	got[0] = 'x'
+	if b.String()[0] != 'a' {
+		t.Error("Bytes is not a copy")
+	}
+}
