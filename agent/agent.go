@@ -379,9 +379,14 @@ func (a *Agent) rebuild() error {
 	}
 	from := last.Add(-a.lane.Horizon())
 	a.lane.Resume(from)
+	day, err := newDayReplay(a.cfg, now)
+	if err != nil {
+		return err
+	}
 	n := 0
 	err = a.journal.Range(from, time.Time{}, func(_ string, ev drivers.Event) error {
 		n++
+		day.observe(ev)
 		return a.enqueue(a.lane.Observe([]drivers.Event{ev}))
 	})
 	if err != nil {
@@ -390,6 +395,8 @@ func (a *Agent) rebuild() error {
 	if n > 0 {
 		a.log.Info("detector rebuilt from journal", "events", n, "window", a.lane.Horizon())
 	}
+	day.until(now)
+	a.view.Restore(day.events, day.alerts)
 	return a.enqueue(a.lane.Advance(now))
 }
 

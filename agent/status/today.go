@@ -30,6 +30,8 @@ type today struct {
 func (t *today) dayOf(at time.Time) string { return at.In(t.loc).Format(time.DateOnly) }
 
 // alert adds an alert, starting a new day when its detection is on one.
+// An alert it has (same id: rebuilt after a restart, then re-decided) is
+// kept once.
 func (t *today) alert(al detect.Alert) {
 	d := t.dayOf(al.Detected)
 	if d != t.day {
@@ -37,6 +39,9 @@ func (t *today) alert(al detect.Alert) {
 			return // late for a day gone
 		}
 		t.day, t.alerts = d, nil
+	}
+	if slices.ContainsFunc(t.alerts, func(a detect.Alert) bool { return a.ID == al.ID }) {
+		return
 	}
 	if len(t.alerts) >= maxToday {
 		t.alerts = t.alerts[1:]

@@ -159,6 +159,34 @@ func (v *View) Alert(al detect.Alert) {
 		Time: al.Time, Detected: al.Detected, Summary: al.Summary}, viewAlerts)
 }
 
+// Restore gives a view started after a restart what the lane saw before
+// it: the journal's events (receipts, payments and printer states, the
+// last of each the page shows) and the alerts of the lane's current day,
+// oldest first, rebuilt from the journal. Unlike Alert it counts nothing
+// (the metrics count alerts since the start); an alert restored and then
+// stored again is kept once.
+func (v *View) Restore(evs []drivers.Event, alerts []detect.Alert) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, ev := range evs {
+		switch e := ev.(type) {
+		case *drivers.Receipt:
+			v.receipt(e)
+		case *drivers.Payment:
+			v.payment(e)
+		case *drivers.PrinterStatus:
+			v.today.status(e)
+		}
+	}
+	for _, al := range alerts {
+		v.today.alert(al)
+	}
+	if n := len(evs); n > 0 {
+		last := evs[n-1].When()
+		v.awaiting = slices.DeleteFunc(v.awaiting, func(w awaited) bool { return last.After(w.pay.Deadline) })
+	}
+}
+
 // Fill copies the view into s.
 func (v *View) Fill(s *Snapshot) {
 	v.mu.Lock()
