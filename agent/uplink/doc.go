@@ -24,7 +24,12 @@
 // subscribers dedupe on the alert id.
 //
 // The outbox is read in batches (a few times Inflight) and woken by
-// Outbox.Changed, with a slow poll as a safety net. A PUBACK missing for
+// Outbox.Changed; a slow poll runs only while messages are in flight (ack
+// timeouts, a safety re-read), so an idle uplink sleeps. Delivered entries
+// are deleted in the background (settler.go): one outbox write, one fsync,
+// for everything acked while the previous write ran; the drain keeps
+// publishing meanwhile and never republishes an entry being deleted unless
+// the delete fails. A PUBACK missing for
 // two minutes on a connection that still answers pings means the broker
 // lost the message: the uplink drops that connection (leaving a retained
 // offline status, reason "reconnecting") and republishes on the next.
