@@ -257,8 +257,14 @@ func (a *Agent) core(ctx context.Context) error {
 		var items []links.Input
 		select {
 		case <-ctx.Done():
-			// Drain what the links delivered before the stop.
-			return a.step(a.mail.Take(), a.opts.Now())
+			// Drain what the links delivered before the stop, and write
+			// the raw input a decoder still holds (the next start
+			// re-decodes it).
+			now := a.opts.Now()
+			if err := a.step(a.mail.Take(), now); err != nil {
+				return err
+			}
+			return a.commitStep(nil, now, true)
 		case <-a.mail.Wake():
 			items = a.mail.Take()
 		case <-timer.C:
