@@ -47,7 +47,7 @@ func TestKillAfterCut(t *testing.T) {
 	defer cancel()
 
 	c := start(t, l, g)
-	want := map[string]int64{} // receipt number -> expected delta (0: clean)
+	want := map[string]int64{}    // receipt number -> expected delta (0: clean)
 	for i := range cutKills + 1 { // the last round stops the agent cleanly instead
 		no := fmt.Sprintf("%04d", 7000+i)
 		trace := fmt.Sprintf("%06d", 700+i)
