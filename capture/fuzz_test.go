@@ -25,7 +25,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte(`{"t":"2026-11-22T10:15:03Z","dev":"p","from":"host","b64":"!!"}` + "\n\n{\"capture\":\"tillwatch/1\"}"))
 	f.Add([]byte("\xef\xbb\xbf{\"capture\":\"tillwatch/2\"}\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if fast, ok := fastRecord(data); ok {
+		if fast, ok := fastRecord(data, &arena{last: "p"}); ok {
 			slow, err := parseRecord(data)
 			if err != nil || !equal(fast, slow) || fast.Data == nil {
 				t.Fatalf("fast path %+v, general parser %+v, %v", fast, slow, err)

@@ -54,6 +54,7 @@ type Reader struct {
 	header  *Header
 	pending []byte // first line when it was not a header
 	buf     []byte
+	arena   arena // shared by the records the fast path reads
 	err     error // sticky
 }
 
@@ -125,7 +126,7 @@ func (r *Reader) Next() (Record, error) {
 			return Record{}, err
 		}
 	}
-	if rec, ok := fastRecord(line); ok {
+	if rec, ok := fastRecord(line, &r.arena); ok {
 		return rec, nil
 	}
 	rec, err := parseRecord(line)
