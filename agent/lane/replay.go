@@ -71,7 +71,13 @@ func Replay(lane *Lane, records []capture.Record, emit func(detect.Alert) error)
 // time (stable: records with equal times keep file order). Bad lines are
 // counted and reported through bad, not fatal.
 func ReadCaptures(readers []*capture.Reader, bad func(error)) ([]capture.Record, error) {
-	var all []capture.Record
+	// Records are gathered in blocks and copied once into a slice of the
+	// right size: appending 750,000 records (a busy month) to one slice
+	// copied them about twice over, a fifth of a replay.
+	const block = 4096
+	var blocks [][]capture.Record
+	cur := make([]capture.Record, 0, block)
+	n := 0
 	for _, rd := range readers {
 		for {
 			r, err := rd.Next()
@@ -86,8 +92,18 @@ func ReadCaptures(readers []*capture.Reader, bad func(error)) ([]capture.Record,
 				}
 				return nil, fmt.Errorf("lane: read capture: %w", err)
 			}
-			all = append(all, r)
+			if len(cur) == cap(cur) {
+				blocks, cur = append(blocks, cur), make([]capture.Record, 0, block)
+			}
+			cur = append(cur, r)
+			n++
 		}
+	}
+	all := make([]capture.Record, 0, n)
+	blocks = append(blocks, cur)
+	for i, b := range blocks {
+		all = append(all, b...)
+		blocks[i] = nil // the copy is all that is left of it
 	}
 	less := func(i, j int) bool { return all[i].Time.Before(all[j].Time) }
 	if !sort.SliceIsSorted(all, less) { // one file is in order already: a stable sort would keep it as it is
