@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/scenarios"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
@@ -288,26 +288,9 @@ func itoa(v int64) string {
 
 func readCapture(t *testing.T, path string) (*capture.Header, []capture.Record) {
 	t.Helper()
-	fh, err := os.Open(path)
+	h, recs, err := scenarios.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer fh.Close()
-	rd := capture.NewReader(fh)
-	h, err := rd.Header()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []capture.Record
-	for {
-		r, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, r)
 	}
 	return h, recs
 }

@@ -5,15 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
-	"github.com/tillwatch/tillwatch/agent/lane"
-	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/scenarios"
 )
 
 // checkDemoAlerts asserts the exact alerts of the demo shift.
@@ -101,36 +99,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 }
 
+// replayIDs replays a capture file as `tillwatch replay` does and returns
+// its alert ids, sorted.
 func replayIDs(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rd := capture.NewReader(f)
-	h, err := rd.Header()
-	if err != nil || h == nil {
-		t.Fatalf("capture header: %v %v", h, err)
-	}
-	cfg, err := lane.ConfigFromHeader(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := lane.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := lane.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad capture line: %v", err) })
+	as, err := scenarios.ReplayFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	if _, err := lane.Replay(ln, recs, func(a detect.Alert) error {
+	for _, a := range as {
 		ids = append(ids, a.ID)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
 	}
 	slices.Sort(ids)
 	return ids

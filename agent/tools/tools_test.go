@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -13,10 +12,10 @@ import (
 
 	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/agent/tools"
-	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/scenarios"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
@@ -143,19 +142,9 @@ func TestCaptureRecordsRedactedReplayableFile(t *testing.T) {
 		"the full card number":        []byte("4111111111111111"),
 		"the full card number in BCD": {0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11},
 	}, path)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rd := capture.NewReader(f)
-	h, err := rd.Header()
+	h, recs, err := scenarios.ReadFile(path)
 	if err != nil || h == nil || h.Devices["terminal"].Protocol != "zvt" {
 		t.Fatalf("header %+v, %v", h, err)
-	}
-	recs, err := lane.ReadCaptures([]*capture.Reader{rd}, func(err error) { t.Errorf("bad line: %v", err) })
-	if err != nil {
-		t.Fatal(err)
 	}
 	rcfg, err := lane.ConfigFromHeader(h)
 	if err != nil {

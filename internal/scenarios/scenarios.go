@@ -78,42 +78,40 @@ func EncodeCapture(h *capture.Header, recs []capture.Record) ([]byte, error) {
 
 // ReplayFile replays a capture file as `tillwatch replay FILE` does.
 func ReplayFile(path string) ([]detect.Alert, error) {
+	h, recs, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Replay(h, recs)
+}
+
+// ReadFile reads a capture file: its header (nil when it has none) and
+// its records in time order. A bad line is an error naming it.
+func ReadFile(path string) (*capture.Header, []capture.Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("scenarios: %w", err)
+		return nil, nil, fmt.Errorf("scenarios: %w", err)
 	}
 	defer f.Close()
 	rd := capture.NewReader(f)
 	h, err := rd.Header()
 	if err != nil {
-		return nil, fmt.Errorf("scenarios: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("scenarios: %s: %w", path, err)
 	}
 	var bad error
 	recs, err := lane.ReadCaptures([]*capture.Reader{rd}, func(e error) { bad = errors.Join(bad, e) })
 	if err != nil {
-		return nil, fmt.Errorf("scenarios: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("scenarios: %s: %w", path, err)
 	}
 	if bad != nil {
-		return nil, fmt.Errorf("scenarios: %s: %w", path, bad)
+		return nil, nil, fmt.Errorf("scenarios: %s: %w", path, bad)
 	}
-	return Replay(h, recs)
+	return h, recs, nil
 }
 
 // Replay runs records through a fresh lane built from the header.
 func Replay(h *capture.Header, recs []capture.Record) ([]detect.Alert, error) {
-	cfg, err := lane.ConfigFromHeader(h)
-	if err != nil {
-		return nil, fmt.Errorf("scenarios: %w", err)
-	}
-	ln, err := lane.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("scenarios: %w", err)
-	}
-	var out []detect.Alert
-	if _, err := lane.Replay(ln, recs, func(a detect.Alert) error { out = append(out, a); return nil }); err != nil {
-		return nil, fmt.Errorf("scenarios: replay: %w", err)
-	}
-	return out, nil
+	return replayWith(h, recs, false)
 }
 
 // Labels lists "kind state" of alerts, sorted.
