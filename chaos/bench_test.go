@@ -203,8 +203,12 @@ var (
 	binErr  error
 )
 
-// agentBinary builds cmd/tillwatch once per test process, as shipped.
+// agentBinary builds cmd/tillwatch once per test process, as shipped;
+// TILLWATCH_BENCH_BIN names another binary instead (to compare builds).
 func agentBinary(b *testing.B) string {
+	if p := os.Getenv("TILLWATCH_BENCH_BIN"); p != "" {
+		return p
+	}
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "tillwatch-bench-")
 		if err != nil {
