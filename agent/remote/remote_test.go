@@ -85,6 +85,8 @@ func TestHandle(t *testing.T) {
 		{"search receipt masks printed PAN", "journal_search", `{"id":"r5","args":{"receipt":"0012","types":["receipt"]}}`, h},
 		{"search amount any day limit", "journal_search", `{"id":"r6","args":{"amount":"68.00","limit":2,"types":["payment"]}}`, h},
 		{"search girocard masked", "journal_search", `{"id":"r7","args":{"auth":"123456"}}`, h},
+		{"search damage", "journal_search", `{"id":"r21","args":{"date":"2026-11-22","types":["damage"]}}`, h},
+		{"search bad type", "journal_search", `{"id":"r22","args":{"types":["alert"]}}`, h},
 		{"search nothing", "journal_search", `{"id":"r8","args":{"auth":"000000"}}`, h},
 		{"search bad amount", "journal_search", `{"id":"r9","args":{"amount":"lots"}}`, h},
 		{"search bad date", "journal_search", `{"id":"r10","args":{"date":"22.11.2026"}}`, h},

@@ -23,7 +23,7 @@ const (
 )
 
 // searchTypes are the event types journal_search may ask for.
-var searchTypes = []string{"receipt", "payment", "printer_status", "settlement", "link"}
+var searchTypes = []string{"receipt", "payment", "printer_status", "settlement", "link", "damage"}
 
 // SearchArgs are journal_search's arguments. Zero fields do not filter.
 type SearchArgs struct {
