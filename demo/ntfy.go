@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tillwatch/tillwatch/agent/words"
 )
 
 // Inbox is a local stand-in for an ntfy server, so the demo shows a
@@ -23,6 +25,9 @@ type Inbox struct {
 	srv  *http.Server
 	ln   net.Listener
 	say  func(string, ...any)
+	lang words.Lang       // the page's own words
+	loc  *time.Location   // the page's clock times
+	now  func() time.Time // stamps messages; time.Now
 	mu   sync.Mutex
 	msgs []InboxMessage
 	got  chan struct{} // signalled on each message
@@ -40,13 +45,18 @@ type InboxMessage struct {
 // Topic is the path the demo's ntfy channel publishes to.
 const Topic = "/demo-alerts"
 
-// StartInbox listens on a free loopback port.
-func StartInbox(say func(string, ...any)) (*Inbox, error) {
+// StartInbox listens on a free loopback port; its page speaks lang and
+// tells the time in loc (the lane's language and zone, as the
+// notifications do; nil: local time).
+func StartInbox(say func(string, ...any), lang words.Lang, loc *time.Location) (*Inbox, error) {
+	if loc == nil {
+		loc = time.Local
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("demo: inbox: %w", err)
 	}
-	in := &Inbox{ln: ln, say: say, got: make(chan struct{}, 1)}
+	in := &Inbox{ln: ln, say: say, lang: lang.OrDefault(), loc: loc, now: time.Now, got: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+Topic, in.publish)
 	mux.HandleFunc("GET /", in.page)
@@ -117,7 +127,7 @@ func (in *Inbox) publish(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		title = r.Header.Get("Title")
 	}
-	m := InboxMessage{At: time.Now(), Title: title, Priority: r.Header.Get("Priority"), Tags: r.Header.Get("Tags"), Text: string(b)}
+	m := InboxMessage{At: in.now(), Title: title, Priority: r.Header.Get("Priority"), Tags: r.Header.Get("Tags"), Text: string(b)}
 	in.mu.Lock()
 	in.msgs = append(in.msgs, m)
 	in.mu.Unlock()
@@ -140,19 +150,39 @@ func indent(s string) string {
 	return string(out)
 }
 
-var inboxPage = template.Must(template.New("inbox").Parse(`<!doctype html><meta charset="utf-8">
-<meta http-equiv="refresh" content="3"><title>tillwatch demo: ntfy inbox</title>
+var inboxPage = template.Must(template.New("inbox").Parse(`<!doctype html><html lang="{{.Lang}}"><meta charset="utf-8">
+<meta http-equiv="refresh" content="3"><title>tillwatch demo: {{.W.Title}}</title>
 <style>body{font-family:sans-serif;max-width:46em;margin:1em auto}div{border:1px solid #ccc;border-radius:.5em;padding:.6em;margin:.5em 0}
-.p5{border-left:.4em solid #c0392b}.p2{border-left:.4em solid #27ae60}pre{white-space:pre-wrap;margin:.3em 0 0}</style>
-<h1>ntfy inbox (demo)</h1>{{range .}}<div class="p{{.Priority}}"><b>{{.Title}}</b> <small>{{.At.Format "15:04:05"}}</small><pre>{{.Text}}</pre></div>{{else}}<p>Nothing yet.</p>{{end}}`))
+.p5{border-left:.4em solid #c0392b}.p3{border-left:.4em solid #e67e22}.p2{border-left:.4em solid #27ae60}pre{white-space:pre-wrap;margin:.3em 0 0}</style>
+<h1>{{.W.Title}}</h1><p><small>{{.W.About}}</small></p>
+{{range .Msgs}}<div class="p{{.Priority}}"><b>{{.Title}}</b> <small>{{(.At.In $.Loc).Format "15:04:05 MST"}}</small><pre>{{.Text}}</pre></div>{{else}}<p>{{.W.Empty}}</p>{{end}}`))
+
+// inboxWords are the inbox page's own words.
+type inboxWords struct{ Title, About, Empty string }
+
+var inboxText = map[words.Lang]inboxWords{
+	words.EN: {"ntfy inbox (demo)", "What the lane's ntfy channel published, newest first, as the ntfy app would show it.", "Nothing yet."},
+	words.ZH: {"ntfy 收件箱（演示）", "收银台的 ntfy 通知渠道发出的消息，最新的在前，与 ntfy 手机应用中看到的相同。", "暂无消息。"},
+	words.DE: {"ntfy-Posteingang (Demo)", "Was der ntfy-Kanal der Kasse gesendet hat, neueste zuerst, wie die ntfy-App es zeigt.", "Noch nichts."},
+}
 
 func (in *Inbox) page(w http.ResponseWriter, r *http.Request) {
 	msgs := in.Messages()
 	for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
 		msgs[i], msgs[j] = msgs[j], msgs[i]
 	}
+	lang := in.lang
+	if l, err := words.Parse(r.URL.Query().Get("lang")); err == nil && r.URL.Query().Has("lang") {
+		lang = l
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := inboxPage.Execute(w, msgs); err != nil {
+	data := struct {
+		Lang string
+		Loc  *time.Location
+		W    inboxWords
+		Msgs []InboxMessage
+	}{string(lang), in.loc, inboxText[lang], msgs}
+	if err := inboxPage.Execute(w, data); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 	}
 }

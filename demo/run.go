@@ -107,7 +107,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	switch o.Notify {
 	case "":
 	case "ntfy":
-		in, err := StartInbox(say)
+		in, err := StartInbox(say, words.Of(cfg.Locale), cfg.Location())
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func managerPage(snap Snapshot, lang words.Lang, loc *time.Location) managerData
 		Now: words.DateTime(snap.Now, loc), Zone: snap.Now.In(loc).Format("MST -07:00"), L: map[string]string{}}
 	for _, k := range []string{words.LToday, words.LIncidents, words.LAtRisk, words.LOpen, words.LResolvedN, words.LPrinter,
 		words.LTerminal, words.LLane, words.LTime, words.LCashier, words.LAlerts, words.LNoAlerts, words.LTimeZone,
-		words.LByCashier, words.LLastUpdate, words.LWhat, words.LState, words.LLastPayment} {
+		words.LByCashier, words.LLastUpdate, words.LWhat, words.LState, words.LLastPayment, words.LTechnician} {
 		d.L[k] = words.Label(k, lang)
 	}
 	resolved := map[string]bool{}

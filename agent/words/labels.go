@@ -29,6 +29,8 @@ const (
 	// LEscalated starts the summary of a warning sent again as critical
 	// because it was not resolved in time ({min}: minutes).
 	LEscalated = "escalated"
+	// LTechnician links the manager page to the technician's page (/).
+	LTechnician = "technician"
 )
 
 var labelsEN = map[string]string{
@@ -39,7 +41,7 @@ var labelsEN = map[string]string{
 	LConnected: "connected", LDisconnect: "not connected", LNotSeen: "not seen yet",
 	LTimeZone: "Time zone", LByCashier: "Incidents by cashier", LLastUpdate: "Updated",
 	LSeverity: "Severity", LWhat: "What", LState: "State", LLastPayment: "Last payment",
-	LEscalated: "Not resolved after {min} min: ",
+	LEscalated: "Not resolved after {min} min: ", LTechnician: "Technician's page",
 }
 
 var labelsZH = map[string]string{
@@ -50,7 +52,7 @@ var labelsZH = map[string]string{
 	LConnected: "已连接", LDisconnect: "未连接", LNotSeen: "尚未见到",
 	LTimeZone: "时区", LByCashier: "按收银员统计异常", LLastUpdate: "更新于",
 	LSeverity: "级别", LWhat: "内容", LState: "状态", LLastPayment: "最近一笔刷卡",
-	LEscalated: "{min} 分钟后仍未解除：",
+	LEscalated: "{min} 分钟后仍未解除：", LTechnician: "技术人员页面",
 }
 
 var labelsDE = map[string]string{
@@ -61,5 +63,5 @@ var labelsDE = map[string]string{
 	LConnected: "verbunden", LDisconnect: "nicht verbunden", LNotSeen: "noch nicht gesehen",
 	LTimeZone: "Zeitzone", LByCashier: "Vorfälle je Kassierer", LLastUpdate: "Stand",
 	LSeverity: "Schwere", LWhat: "Was", LState: "Status", LLastPayment: "Letzte Kartenzahlung",
-	LEscalated: "Nach {min} Min. nicht behoben: ",
+	LEscalated: "Nach {min} Min. nicht behoben: ", LTechnician: "Techniker-Seite",
 }
