@@ -61,40 +61,11 @@ func (s CardSale) conversation(at time.Duration) ([]Write, error) {
 		AuthCode:   s.AuthCode,
 		TerminalID: s.Terminal,
 	})
-	steps := []struct {
-		after time.Duration
-		wire  Wire
-		data  []byte
-	}{
-		{0, TerminalHost, zvt.Frame(zvt.AuthRequest(s.Requested, cur))},
-		{ackDelay, TerminalDevice, []byte{ack}},
-		{resultDelay, TerminalDevice, zvt.Frame(status)},
-		{ackDelay, TerminalHost, []byte{ack}},
-		{50 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Completion())},
-		{ackDelay, TerminalHost, []byte{ack}},
-	}
+	steps := zvtDialogue(zvt.AuthRequest(s.Requested, cur), status)
 	if s.Refused {
-		steps[4] = struct {
-			after time.Duration
-			wire  Wire
-			data  []byte
-		}{50 * time.Millisecond, TerminalHost, zvt.Frame(zvt.Negative(0x66))}
+		steps[4] = step{50 * time.Millisecond, TerminalHost, zvt.Frame(zvt.Negative(0x66))}
 		steps[5].wire, steps[5].data = TerminalDevice, []byte{ack}
-		steps = append(steps, struct {
-			after time.Duration
-			wire  Wire
-			data  []byte
-		}{300 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Abort(0x05))}, struct {
-			after time.Duration
-			wire  Wire
-			data  []byte
-		}{ackDelay, TerminalHost, []byte{ack}})
+		steps = append(steps, step{300 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Abort(0x05))}, step{ackDelay, TerminalHost, []byte{ack}})
 	}
-	ws := make([]Write, len(steps))
-	t := at
-	for i, st := range steps {
-		t += st.after
-		ws[i] = Write{At: t, Wire: st.wire, Data: st.data}
-	}
-	return ws, nil
+	return timeline(at, steps), nil
 }

@@ -41,15 +41,17 @@ type EndOfDay struct {
 	Currency int
 }
 
-// exchange is the ZVT serial dialogue of one command: the register's
+// exchange is the ZVT serial dialogue of one command (zvtDialogue)
+// played from at.
+func exchange(at time.Duration, cmd, status []byte) []Write {
+	return timeline(at, zvtDialogue(cmd, status))
+}
+
+// zvtDialogue is the ZVT serial dialogue of one command: the register's
 // command, the terminal's ACK and status information, the register's ACK,
 // the completion and its ACK.
-func exchange(at time.Duration, cmd, status []byte) []Write {
-	steps := []struct {
-		after time.Duration
-		wire  Wire
-		data  []byte
-	}{
+func zvtDialogue(cmd, status []byte) []step {
+	return []step{
 		{0, TerminalHost, zvt.Frame(cmd)},
 		{ackDelay, TerminalDevice, []byte{ack}},
 		{resultDelay, TerminalDevice, zvt.Frame(status)},
@@ -57,6 +59,17 @@ func exchange(at time.Duration, cmd, status []byte) []Write {
 		{50 * time.Millisecond, TerminalDevice, zvt.Frame(zvt.Completion())},
 		{ackDelay, TerminalHost, []byte{ack}},
 	}
+}
+
+// step is one write of a dialogue: after the previous one, on wire.
+type step struct {
+	after time.Duration
+	wire  Wire
+	data  []byte
+}
+
+// timeline places a dialogue's steps from at on.
+func timeline(at time.Duration, steps []step) []Write {
 	ws := make([]Write, len(steps))
 	t := at
 	for i, st := range steps {

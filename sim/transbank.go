@@ -35,21 +35,10 @@ func (s CardSale) transbank(at time.Duration) ([]Write, error) {
 	ticket := "T" + s.ReceiptNo
 	resp := strings.Join([]string{transbank.FnSaleResp, code, transbankCommerce, s.Terminal, ticket, s.AuthCode,
 		fmt.Sprint(approved), "00", "0", last4, s.Trace, "DB", "000000", "", "VI", "", "", "", "", "", ""}, "|")
-	steps := []struct {
-		after time.Duration
-		wire  Wire
-		data  []byte
-	}{
+	return timeline(at, []step{
 		{0, TerminalHost, transbank.Frame(fmt.Appendf(nil, "%s|%d|%s|||", transbank.FnSale, s.Requested, ticket))},
 		{ackDelay, TerminalDevice, []byte{ack}},
 		{resultDelay, TerminalDevice, transbank.Frame([]byte(resp))},
 		{ackDelay, TerminalHost, []byte{ack}},
-	}
-	ws := make([]Write, len(steps))
-	t := at
-	for i, st := range steps {
-		t += st.after
-		ws[i] = Write{At: t, Wire: st.wire, Data: st.data}
-	}
-	return ws, nil
+	}), nil
 }
