@@ -14,12 +14,20 @@ import (
 // byte, so that what a label found can be read from the original text.
 type folded struct {
 	s  string
-	at []int // at[i] is the original offset of s[i]; at[len(s)] = len(original)
+	at []int // at[i] is the original offset of s[i]; at[len(s)] = len(original); nil: i
 }
 
 // fold case-folds text rune by rune (full case folding maps single runes,
 // so this is the same as folding the whole string) and keeps the offsets.
 func fold(text string) folded {
+	if f, ok := foldASCII(text); ok {
+		return f
+	}
+	return foldRunes(text)
+}
+
+// foldRunes is fold for any text.
+func foldRunes(text string) folded {
 	var b strings.Builder
 	at := make([]int, 0, len(text)+1)
 	var caser *cases.Caser // only for non-ASCII runes; a Caser is not safe to share
@@ -47,7 +55,36 @@ func fold(text string) folded {
 func foldLabel(l string) string { return fold(strings.TrimSpace(l)).s }
 
 // orig is the original offset of folded offset i.
-func (f folded) orig(i int) int { return f.at[i] }
+func (f folded) orig(i int) int {
+	if f.at == nil {
+		return i
+	}
+	return f.at[i]
+}
+
+// foldASCII is fold for text that is all ASCII (most receipt lines), where
+// folding is lowering A-Z and keeps every offset: it allocates only when
+// there is a capital to lower. ok is false for any other text.
+func foldASCII(text string) (f folded, ok bool) {
+	upper := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return folded{}, false
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if !upper {
+		return folded{s: text}, true
+	}
+	b := []byte(text)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return folded{s: string(b)}, true
+}
 
 // isWordRune reports whether r continues a word of a script that spaces
 // its words (Latin with its accents, Greek, Cyrillic, ...): "BAR" is not in
