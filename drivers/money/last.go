@@ -1,27 +1,14 @@
 package money
 
-import (
-	"regexp"
-	"strings"
-)
-
-// candidate finds amount candidates in text: optional sign and currency
-// mark, digits with separators, optional trailing mark or minus.
-var candidate = func() *regexp.Regexp {
-	quoted := make([]string, len(marks))
-	for i, m := range marks {
-		quoted[i] = regexp.QuoteMeta(m)
-	}
-	m := "(?:" + strings.Join(quoted, "|") + ")"
-	return regexp.MustCompile(`[-+(]?\s*` + m + `?\s*-?[0-9０-９][0-9０-９,.，．']*\)?(?:\s*` + m + `)?-?`)
-}()
+import "strings"
 
 // Last returns the last money-like amount (Printed.Money) in a line of
 // printed text, in minor units of code: "TOTAL 2 x 3.50 7.00" gives 700;
 // on a CLP lane "TOTAL 8000" gives 8000. Numbers that are part of a date
 // or a clock time ("2026-11-22", "10:15", "22/11") never count.
 func Last(text, code string) (int64, bool) {
-	found := candidate.FindAllStringIndex(text, -1)
+	var buf [16][2]int
+	found := candidates(text, buf[:0])
 	for i := len(found) - 1; i >= 0; i-- {
 		start, end := found[i][0], found[i][1]
 		if inDateOrTime(text, start, end) {
