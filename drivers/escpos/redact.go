@@ -29,11 +29,14 @@ func (r *Redactor) Redact(dir drivers.Direction, data []byte) []byte {
 	b := append(r.tail, data...)
 	r.tail = nil
 	drivers.MaskTextPANs(b)
+	// Hold back the run's last maxHeldTail bytes: a longer run (a number
+	// right-aligned with spaces) is cut there, never written whole, or
+	// its digits would leave unmasked.
 	cut := len(b)
 	for cut > 0 && len(b)-cut < maxHeldTail && isDigitRunByte(b[cut-1]) {
 		cut--
 	}
-	if cut < len(b) && len(b)-cut < maxHeldTail {
+	if cut < len(b) {
 		r.tail = append([]byte(nil), b[cut:]...)
 		b = b[:cut]
 	}
