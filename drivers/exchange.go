@@ -1,6 +1,9 @@
 package drivers
 
-import "hash/fnv"
+import (
+	"hash/fnv"
+	"time"
+)
 
 // ACK and NAK are the acknowledgement bytes of framed serial links (ZVT
 // serial, Transbank POS Integrado, binary template framings): the
@@ -34,18 +37,32 @@ type Exchange struct {
 type exchangeDir struct {
 	last    uint64
 	hasLast bool
-	acked   bool // the other direction ACKed it
+	acked   bool      // the other direction ACKed it
+	early   time.Time // an ACK read while no frame of this direction waited for one
 }
 
-// Between takes the bytes direction dir sent between frames: an ACK
-// acknowledges the other direction's last frame, a NAK asks for it again,
-// anything else is noise.
-func (x *Exchange) Between(dir int, b []byte) {
+// AckSkew is how long an ACK read while the other direction had no frame
+// waiting for one is kept for that direction's next frame. On a two-line
+// tap the two directions are read by two readers, so the receiver's ACK
+// can be read a moment before the frame it acknowledges; without it, that
+// frame would count as never acknowledged, and the next frame with the
+// same bytes (the same amount keyed for the next customer) as its
+// retransmission, and be dropped.
+const AckSkew = 150 * time.Millisecond
+
+// Between takes the bytes direction dir sent between frames, read at t: an
+// ACK acknowledges the other direction's last frame (or, when that one
+// was acknowledged already, its next frame read within AckSkew), a NAK
+// asks for it again, anything else is noise.
+func (x *Exchange) Between(dir int, b []byte, t time.Time) {
 	peer := &x.dirs[1-dir&1]
 	for _, c := range b {
 		switch c {
 		case ACK:
 			x.counts.ACKs++
+			if !peer.hasLast || peer.acked {
+				peer.early = t
+			}
 			peer.acked = true
 		case NAK:
 			x.counts.NAKs++
@@ -56,20 +73,22 @@ func (x *Exchange) Between(dir int, b []byte) {
 	}
 }
 
-// Frame takes a good frame (or its payload) direction dir sent and
-// reports whether it is new; false means it repeats the last frame, which
-// was never acknowledged, and is counted as a retransmission.
-func (x *Exchange) Frame(dir int, frame []byte) bool {
+// Frame takes a good frame (or its payload) direction dir sent, read at
+// t, and reports whether it is new; false means it repeats the last frame,
+// which was never acknowledged, and is counted as a retransmission.
+func (x *Exchange) Frame(dir int, frame []byte, t time.Time) bool {
 	s := &x.dirs[dir&1]
 	x.counts.Frames++
 	h := fnv.New64a()
 	h.Write(frame)
 	sum := h.Sum64()
+	early := !s.early.IsZero() && !t.Before(s.early) && t.Sub(s.early) <= AckSkew
+	s.early = time.Time{}
 	if s.hasLast && sum == s.last && !s.acked {
 		x.counts.Retransmits++
 		return false
 	}
-	s.last, s.hasLast, s.acked = sum, true, false
+	s.last, s.hasLast, s.acked = sum, true, early
 	return true
 }
 

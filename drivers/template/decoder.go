@@ -118,7 +118,7 @@ func (d *Decoder) drain(dir int, at time.Time, atEOF bool) []drivers.Event {
 		case body == nil:
 			if d.t.framing.Type != FramingLines {
 				noise := d.link.Counts().NoiseBytes
-				d.link.Between(dir, buf[pos:pos+adv])
+				d.link.Between(dir, buf[pos:pos+adv], at)
 				if d.link.Counts().NoiseBytes > noise {
 					d.dmg.Note(at, drivers.Direction(dir), "noise")
 				}

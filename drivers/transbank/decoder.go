@@ -135,7 +135,7 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 			d.dmg.Note(t, drivers.Direction(dir), what)
 		case payload == nil:
 			noise := d.link.Counts().NoiseBytes
-			d.link.Between(dir, s.buf[pos:pos+adv])
+			d.link.Between(dir, s.buf[pos:pos+adv], t)
 			if d.link.Counts().NoiseBytes > noise {
 				d.dmg.Note(t, drivers.Direction(dir), "noise")
 			}
@@ -143,7 +143,7 @@ func (d *Decoder) feed(dir int, t time.Time, data []byte) []drivers.Event {
 			if withSTX {
 				d.stats.LRCWithSTX++
 			}
-			if d.link.Frame(dir, payload) {
+			if d.link.Frame(dir, payload, t) {
 				evs = append(evs, d.message(payload, t)...)
 			}
 		}

@@ -33,12 +33,12 @@ func (d *Decoder) feedSerial(dir, pos int, t time.Time) (int, []drivers.Event) {
 			d.damaged(t, dir, what)
 		case frame == nil:
 			noise := d.link.Counts().NoiseBytes
-			d.link.Between(dir, s.buf[pos:pos+adv])
+			d.link.Between(dir, s.buf[pos:pos+adv], t)
 			if d.link.Counts().NoiseBytes > noise {
 				d.damaged(t, dir, "noise")
 			}
 		default:
-			if d.link.Frame(dir, frame) {
+			if d.link.Frame(dir, frame, t) {
 				evs = append(evs, d.message(frame, true, dir, s.off+pos, t)...)
 			}
 			clear(frame) // may hold card data; nothing refers to it any more
