@@ -56,3 +56,63 @@ func TestDocsCoverEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// schemaKeys lists the keys schema.md's tables document, as dotted paths
+// (the section heading, such as `devices[]`, is the prefix of its table's keys).
+func schemaKeys(schema string) []string {
+	var out []string
+	prefix := ""
+	for line := range strings.Lines(schema) {
+		line = strings.TrimSpace(line)
+		if h, ok := strings.CutPrefix(line, "## "); ok {
+			prefix = ""
+			if name := strings.Trim(h, "`"); name != h {
+				prefix = name + "."
+			}
+			continue
+		}
+		cell, ok := strings.CutPrefix(line, "| `")
+		if !ok {
+			continue
+		}
+		key, _, ok := strings.Cut(cell, "` |")
+		if !ok {
+			continue
+		}
+		out = append(out, prefix+key)
+	}
+	return out
+}
+
+// TestSchemaDocumentsOnlyRealKeys is TestDocsCoverEveryKey the other way
+// round: every key schema.md documents is a key of the Config type (a leaf,
+// or a mapping or list holding keys), so a renamed or removed key cannot
+// stay in the schema.
+func TestSchemaDocumentsOnlyRealKeys(t *testing.T) {
+	schema, err := os.ReadFile("schema.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := yamlKeys("", reflect.TypeFor[Config]())
+	real := map[string]bool{}
+	for _, k := range keys {
+		// Lists are written with and without [] (`devices[]`, `notify`).
+		k = strings.ReplaceAll(k, "[]", "")
+		real[k] = true
+		// Every level above a leaf is a key too (`mqtt`, `devices`, `devices.link`).
+		for i := range len(k) {
+			if k[i] == '.' {
+				real[k[:i]] = true
+			}
+		}
+	}
+	documented := schemaKeys(string(schema))
+	if len(documented) < len(keys) {
+		t.Fatalf("schema.md: only %d keys read from its tables: %v", len(documented), documented)
+	}
+	for _, k := range documented {
+		if !real[strings.ReplaceAll(k, "[]", "")] {
+			t.Errorf("configs/schema.md documents %q, which the Config type does not have", k)
+		}
+	}
+}
