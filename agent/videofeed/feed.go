@@ -206,7 +206,11 @@ func (f *Feed) dial(ctx context.Context) error {
 			continue
 		}
 		wait = time.Second
+		// A recorder that stops reading blocks a write for good: closing
+		// the connection when ctx ends is what unblocks it.
+		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		err = f.pump(ctx, func(b []byte) error { _, err := conn.Write(b); return err })
+		stop()
 		conn.Close()
 		if err != nil && ctx.Err() == nil {
 			f.log.Warn("videofeed: recorder connection lost", "feed", f.cfg.Name, "error", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // The markers of a Hikvision "Universal" POS setup as a store would type
@@ -212,5 +213,42 @@ func TestUDPLatin1(t *testing.T) {
 	}
 	if got := txns[1][0]; got != "!! Shua Ka Cheng Gong Wei Chu Piao CNY 35.50 @lane-3" {
 		t.Errorf("alert line %q", got)
+	}
+}
+
+// TestTCPClientStopsWhileRecorderStalls: a recorder that accepts and then
+// stops reading (hung, its window full) must not keep the feed from
+// stopping: Run returns once its context is done, even in the middle of a
+// write the recorder will never take.
+func TestTCPClientStopsWhileRecorderStalls(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	f := feed(t, "tcp-client", ln.Addr().String(), "utf-8")
+	// 40 MB: more than the loopback socket buffers of both ends hold.
+	big := &drivers.Receipt{Head: drivers.Head{Time: at, Device: "printer"}, Lines: []drivers.Line{{Text: strings.Repeat("x", 200<<10)}}}
+	for range 200 {
+		f.Events([]drivers.Event{big})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.Run(ctx) }()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close() // never read: the recorder hangs
+	testutil.WaitFor(t, "the feed writing its queue", 20*time.Second, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.q) == 0
+	})
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run still blocked in a write to a recorder that stopped reading, 20s after its context ended")
 	}
 }
