@@ -20,7 +20,7 @@
 //
 // Text comes from package words (the lane's language and time zone, or
 // the channel's own locale). Card numbers are masked again at this
-// boundary (drivers.MaskTextPANs on every body), whatever the alert holds.
+// boundary (drivers.MaskTextPANsStrict on every body), whatever the alert holds.
 //
 // Channels are registered in one list (registry.go), one file each,
 // like the detection rules in agent/detect.

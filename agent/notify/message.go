@@ -130,7 +130,7 @@ func (c composer) finish(m Message) Message {
 // mask hides every card number in s (first 6 / last 4 kept).
 func mask(s string) string {
 	b := []byte(s)
-	drivers.MaskTextPANs(b)
+	drivers.MaskTextPANsStrict(b)
 	return string(b)
 }
 

@@ -47,7 +47,7 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("webhook: encode: %w", err)
 	}
-	drivers.MaskTextPANs(b) // a number anywhere in the evidence
+	drivers.MaskTextPANsStrict(b) // a number anywhere in the evidence
 	sum := sha256.Sum256([]byte(strings.Join(m.IDs, ",")))
 	h := http.Header{}
 	h.Set("Idempotency-Key", hex.EncodeToString(sum[:8]))

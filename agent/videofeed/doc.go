@@ -14,7 +14,7 @@
 // recorders); "latin1" writes ISO 8859-1 with Chinese as tone-less pinyin
 // (github.com/mozillazg/go-pinyin) and full-width forms folded, anything
 // else unmappable as '?'; "utf-8" (default) writes the text as is. Card
-// numbers are masked again here (drivers.MaskTextPANs).
+// numbers are masked again here (drivers.MaskTextPANsStrict).
 //
 // The overlay is best effort: frames wait in a bounded queue while the
 // recorder is away (the oldest dropped and counted), and a slow or absent

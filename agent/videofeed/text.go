@@ -89,6 +89,6 @@ func Latin(s string) string {
 // mask hides card numbers in a line.
 func mask(s string) string {
 	b := []byte(s)
-	drivers.MaskTextPANs(b)
+	drivers.MaskTextPANsStrict(b)
 	return string(b)
 }
