@@ -123,8 +123,8 @@ BENCH ?= .
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -timeout 60m $(PKGS) | $(GO) run ./internal/benchtable
 
-# Runs every fuzz target for FUZZTIME each (CI: 2000 executions each, which
-# replays the seeds and corpus and explores a little).
+# Runs every fuzz target for FUZZTIME each (make test already replays their seeds;
+# this explores; CI runs the rotating share below instead).
 fuzz:
 	@for pkg in $$($(GO) list $(PKGS)); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
