@@ -37,24 +37,25 @@ func newEmail(c Config) (Channel, error) {
 }
 
 func (e *email) Send(ctx context.Context, m Message) error {
-	msg := e.compose(m)
-	done := make(chan error, 1)
-	go func() { done <- e.send(msg) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return fmt.Errorf("email: %w", ctx.Err())
+	err := e.send(ctx, e.compose(m))
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("email: %w", ctx.Err()) // the connection was closed for it
 	}
+	return err
 }
 
-func (e *email) send(msg []byte) error {
+// send talks to the server until the message is handed over or ctx ends:
+// the connection is closed then, so nothing goes on after Send returned
+// (a mail sent after its delivery was reported failed is sent twice).
+func (e *email) send(ctx context.Context, msg []byte) error {
 	cfg := &tls.Config{ServerName: e.host, MinVersion: tls.VersionTLS12, InsecureSkipVerify: e.c.InsecureTLS} //nolint:gosec // tests only
 	d := net.Dialer{Timeout: 15 * time.Second}
-	conn, err := d.Dial("tcp", e.c.SMTP)
+	conn, err := d.DialContext(ctx, "tcp", e.c.SMTP)
 	if err != nil {
 		return fmt.Errorf("email: %w", err)
 	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
 	_ = conn.SetDeadline(time.Now().Add(time.Minute))
 	c, err := smtp.NewClientStartTLS(conn, cfg)
 	if err != nil {

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -136,5 +137,37 @@ func TestEmail(t *testing.T) {
 		if i == 1 && !strings.Contains(m.Header.Get("X-Tillwatch-Alerts"), alert(3, t0).ID) {
 			t.Errorf("digest ids %q", m.Header.Get("X-Tillwatch-Alerts"))
 		}
+	}
+}
+
+// TestEmailGivesUpWithItsContext: a mail server that takes the connection
+// and never answers (hung) is left as soon as the delivery's context ends:
+// the connection is closed then, not a minute later, so no mail goes out
+// after its delivery was reported failed (and retried: sent twice).
+func TestEmailGivesUpWithItsContext(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ch, err := newEmail(Config{SMTP: ln.Addr().String(), From: "alerts@store12.example", To: []string{"manager@store12.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	sent := make(chan error, 1)
+	go func() { sent <- ch.Send(ctx, Message{Title: "t", Text: "x", IDs: []string{"a1"}}) }()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cancel()
+	if err := <-sent; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Send: %v, want the context's error", err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := c.Read(make([]byte, 64)); !errors.Is(err, io.EOF) {
+		t.Fatalf("the agent's end of the connection is still open after Send returned: %v", err)
 	}
 }
