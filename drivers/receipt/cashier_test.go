@@ -29,6 +29,10 @@ func TestExtractCashier(t *testing.T) {
 		{"a label alone names nobody", "Cashier:", ""},
 		{"a card number in the name is masked", "Cashier 4111111111111111", "411111******1111"},
 		{"a word containing the label is no label", "Cashiers welcome", ""},
+		// Masked before the name is cut to maxCashier: cut first, the
+		// number's first 13 digits were kept unmasked (no longer a card
+		// number once cut).
+		{"a card number past the name's length is masked", "Cashier: Maria Gonzalez 4111 1111 1111 1111", "Maria Gonzalez 4111 11** **** 11"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := receiptOf(lines("RECEIPT 0001", c.line, "TOTAL 1.00", "CASH 1.00"))

@@ -172,16 +172,18 @@ func cashierName(s string) (string, bool) {
 			s = s[:i]
 		}
 	}
-	s = strings.TrimSpace(s)
+	// Masked before it is cut to length: a number cut short is no card
+	// number to MaskTextPANs, and its digits would stay.
+	b := []byte(strings.TrimSpace(s))
+	drivers.MaskTextPANs(b)
+	s = string(b)
 	if r := []rune(s); len(r) > maxCashier {
 		s = strings.TrimSpace(string(r[:maxCashier]))
 	}
 	if s == "" {
 		return "", false
 	}
-	b := []byte(s)
-	drivers.MaskTextPANs(b)
-	return string(b), true
+	return s, true
 }
 
 // Extract fills r.Profile, Number, Total, Due, Tenders, Change, Currency,
