@@ -26,7 +26,7 @@ func postJSON(ctx context.Context, c *Config, u string, header http.Header, v, o
 func post(ctx context.Context, c *Config, u string, header http.Header, ctype string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("request to %s: %w", hostOf(u), err)
+		return fmt.Errorf("request to %s: the address is not valid: %w", hostOf(u), noURL(err))
 	}
 	for k, vs := range header {
 		req.Header[k] = vs
@@ -35,10 +35,7 @@ func post(ctx context.Context, c *Config, u string, header http.Header, ctype st
 	req.Header.Set("User-Agent", "tillwatch")
 	resp, err := c.client().Do(req)
 	if err != nil {
-		if ue, ok := err.(*url.Error); ok {
-			err = ue.Err // the URL may hold a key
-		}
-		return fmt.Errorf("POST to %s: %w", hostOf(u), err)
+		return fmt.Errorf("POST to %s: %w", hostOf(u), noURL(err))
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -58,6 +55,15 @@ func post(ctx context.Context, c *Config, u string, header http.Header, ctype st
 		}
 	}
 	return nil
+}
+
+// noURL drops the URL from a *url.Error (it may hold a key), keeping its
+// cause.
+func noURL(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
 }
 
 // hostOf names a URL's host only.
