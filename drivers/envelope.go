@@ -13,6 +13,11 @@ type envelope struct {
 
 // Marshal encodes an event with its type so Unmarshal can restore it.
 func Marshal(e Event) ([]byte, error) {
+	if r, ok := e.(*Receipt); ok && r != nil {
+		if body, ok := appendReceiptJSON(make([]byte, 0, 512), r); ok {
+			return append(append([]byte(`{"type":"receipt","event":`), body...), '}'), nil
+		}
+	}
 	body, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("drivers: marshal %s: %w", e.EventType(), err)
