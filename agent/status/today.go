@@ -46,6 +46,14 @@ func (t *today) alert(al detect.Alert) {
 	if len(t.alerts) >= maxToday {
 		t.alerts = t.alerts[1:]
 	}
+	// Masked again: a decoder that failed to must not put a card number
+	// on the manager page or in /status.json.
+	al.Summary = maskText(al.Summary)
+	if al.Payment != nil {
+		p := *al.Payment
+		p.Card = drivers.MaskPAN(p.Card)
+		al.Payment = &p
+	}
 	t.alerts = append(t.alerts, al)
 }
 

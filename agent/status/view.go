@@ -135,7 +135,7 @@ func (v *View) receipt(e *drivers.Receipt) {
 
 func (v *View) payment(e *drivers.Payment) {
 	p := Payment{Time: e.Time, Device: e.Device, Type: string(e.Type), Result: string(e.Result),
-		Amount: money.Format(e.Amount, cmp.Or(e.Currency, v.currency[e.Device])), Card: e.Card, Trace: e.Trace}
+		Amount: money.Format(e.Amount, cmp.Or(e.Currency, v.currency[e.Device])), Card: drivers.MaskPAN(e.Card), Trace: e.Trace} // masked again: a decoder that failed to must not put it on the page
 	v.payments = prepend(v.payments, p, viewPayments)
 	if e.Type == drivers.PaySale && e.Result == drivers.Approved {
 		what := "receipt for card sale " + p.Amount
@@ -156,7 +156,7 @@ func (v *View) Alert(al detect.Alert) {
 	v.byKind[al.Kind]++
 	v.today.alert(al)
 	v.alerts = prepend(v.alerts, Alert{ID: al.ID, Kind: al.Kind, Severity: string(al.Severity), State: string(al.State),
-		Time: al.Time, Detected: al.Detected, Summary: al.Summary}, viewAlerts)
+		Time: al.Time, Detected: al.Detected, Summary: maskText(al.Summary)}, viewAlerts)
 }
 
 // Restore gives a view started after a restart what the lane saw before
@@ -249,4 +249,11 @@ func (v *View) Links() []Device {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return slices.Clone(v.devices)
+}
+
+// maskText hides the card numbers in a text shown on the page.
+func maskText(s string) string {
+	b := []byte(s)
+	drivers.MaskTextPANs(b)
+	return string(b)
 }

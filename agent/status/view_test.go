@@ -1,6 +1,8 @@
 package status
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,5 +62,31 @@ func TestView(t *testing.T) {
 	}
 	if _, ok := s.AlertsByKind[detect.KindDuplicateCharge]; !ok {
 		t.Error("every kind should have a series from the start")
+	}
+}
+
+// TestViewMasksCardNumbers: a full card number a decoder failed to mask
+// (Luhn-valid, in a payment's card and an alert's summary) is masked before
+// it reaches the status page and /status.json.
+func TestViewMasksCardNumbers(t *testing.T) {
+	const pan = "6222021234567890128"
+	cfg := configs.Default()
+	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	v := NewView(cfg, t0)
+	v.Events([]drivers.Event{&drivers.Payment{Head: drivers.Head{Time: t0, Device: "terminal"}, Type: drivers.PaySale,
+		Result: drivers.Approved, Amount: 3550, Currency: "CNY", Card: pan}})
+	v.Alert(detect.Alert{ID: "a1", Kind: detect.KindPaymentWithoutReceipt, Time: t0, Detected: t0, Summary: "card " + pan + " paid 35.50",
+		Payment: &detect.PaymentEvidence{Amount: 3550, Currency: "CNY", Card: pan}})
+	var s Snapshot
+	v.Fill(&s)
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), pan) {
+		t.Fatalf("a full card number on the status page: %s", b)
+	}
+	if s.Payments[0].Card != "622202*********0128" {
+		t.Errorf("card %q, want first 6 and last 4", s.Payments[0].Card)
 	}
 }
