@@ -80,6 +80,9 @@ type device struct {
 	Device
 	recs []*record // since the device last settled, oldest first
 	size int
+	// cut says the bound gave up records since the device last settled:
+	// the stream kept may start inside a card number.
+	cut bool
 }
 
 // record is one chunk as read (raw, in memory only) and as written.
@@ -158,6 +161,7 @@ func (l *Log) Add(dev string, c drivers.Chunk) {
 	for d.size > l.maxBytes && len(d.recs) > 1 {
 		l.drop(d, 1)
 		l.dropped++
+		d.cut = true
 	}
 }
 
@@ -165,6 +169,7 @@ func (l *Log) Add(dev string, c drivers.Chunk) {
 func (l *Log) Settle(dev string) {
 	if d := l.devs[dev]; d != nil {
 		l.drop(d, len(d.recs))
+		d.cut = false
 	}
 }
 
@@ -243,6 +248,9 @@ func (l *Log) stageText(d *device) {
 		}
 	}
 	maskPending(host)
+	if d.cut {
+		maskLeadingRun(host)
+	}
 	off := 0
 	for _, r := range d.recs {
 		v := r.raw
@@ -271,6 +279,17 @@ func maskPending(b []byte) {
 			if digits++; digits > 6 {
 				b[i] = drivers.MaskChar
 			}
+		}
+	}
+}
+
+// maskLeadingRun masks every digit of a run of digits, spaces and dashes
+// that starts the stream: once the records before it were given up it may
+// be the rest of a card number, too short for MaskTextPANs to know it.
+func maskLeadingRun(b []byte) {
+	for i := 0; i < len(b) && isRunByte(b[i]); i++ {
+		if b[i] >= '0' && b[i] <= '9' {
+			b[i] = drivers.MaskChar
 		}
 	}
 }

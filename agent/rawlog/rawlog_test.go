@@ -177,3 +177,27 @@ func TestBound(t *testing.T) {
 		t.Errorf("stored %q, dropped %d", got, l.Dropped())
 	}
 }
+
+// TestBoundCutsANumber: when the bound gives up the record holding a card
+// number's first digit, the rest of the number (15 digits, no longer a
+// card number to MaskTextPANs) must not be rewritten unmasked.
+func TestBoundCutsANumber(t *testing.T) {
+	db := openDB(t, t.TempDir())
+	defer db.Close()
+	l := New(db, []Device{{Name: "printer", Text: true}})
+	l.maxBytes = 20
+	l.Add("printer", chunk("CARD 4", 0))
+	commit(t, db, l)
+	l.Add("printer", chunk("111 1111 1111 1111\nTOTAL", 1))
+	commit(t, db, l)
+	got := stored(t, db)["printer"]
+	if l.Dropped() != 1 {
+		t.Fatalf("dropped %d records, want the first", l.Dropped())
+	}
+	if strings.Contains(got, "1111 1111") {
+		t.Errorf("stored %q: the tail of a card number unmasked", got)
+	}
+	if !strings.HasSuffix(got, "\nTOTAL") {
+		t.Errorf("stored %q: the text after the number is lost", got)
+	}
+}
