@@ -56,7 +56,8 @@ func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 // step commits at once when it has events; otherwise when no input came
 // for rawQuiet (the end of a burst: a cut receipt is durable within
 // milliseconds), or rawMax after the first chunk not yet written. Deletes
-// of settled input wait for the next write.
+// of settled input are written at once: records left on disk after their
+// decoder settled would be re-decoded as an unfinished conversation.
 const (
 	rawQuiet = 20 * time.Millisecond
 	rawMax   = time.Second
@@ -74,10 +75,7 @@ func (a *Agent) commitStep(evs []drivers.Event, now time.Time, quiet bool) error
 		}
 	}
 	a.rawDue = time.Time{}
-	if len(evs) == 0 && !a.raw.Unwritten() {
-		return nil // deletes alone wait for the next write (recovery skips what the journal has)
-	}
-	if len(evs) == 0 && !quiet {
+	if len(evs) == 0 && !quiet && a.raw.Unwritten() && !a.raw.Deleting() {
 		if a.rawSince.IsZero() {
 			a.rawSince = now
 		}
@@ -121,7 +119,8 @@ func (a *Agent) recoverInput() error {
 	var evs []drivers.Event
 	chunks := 0
 	for _, dev := range slices.Sorted(maps.Keys(pending)) {
-		for _, c := range pending[dev] {
+		recs := pending[dev]
+		for _, c := range recs {
 			got, err := a.lane.Feed(dev, c)
 			if err != nil {
 				return fmt.Errorf("agent: recover input: %w", err)

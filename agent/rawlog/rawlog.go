@@ -197,6 +197,9 @@ func (l *Log) Unwritten() bool {
 	return false
 }
 
+// Deleting reports whether deletes wait for the next Stage.
+func (l *Log) Deleting() bool { return len(l.dels) > 0 }
+
 // Dropped counts records given up because a device kept more than the
 // bound without settling.
 func (l *Log) Dropped() int { return l.dropped }
