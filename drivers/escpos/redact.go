@@ -13,8 +13,14 @@ const maxHeldTail = 40
 // a chunk is held back until the next chunk shows where it ends, so a
 // number split across reads is still found. Printer -> host bytes carry no
 // text and pass unchanged.
+//
+// A Redactor may start in the middle of a stream (a technician's tap or
+// capture on a printing lane, an agent restarted mid-receipt): the digits
+// of a run that starts the stream are masked whole, since it may be the
+// rest of a card number, too short for MaskTextPANs to know.
 type Redactor struct {
-	tail []byte
+	tail  []byte
+	begun bool // a byte that ends a digit run was seen
 }
 
 // NewRedactor returns a Redactor for one printer link.
@@ -28,6 +34,14 @@ func (r *Redactor) Redact(dir drivers.Direction, data []byte) []byte {
 	}
 	b := append(r.tail, data...)
 	r.tail = nil
+	for i := 0; !r.begun && i < len(b); i++ {
+		switch {
+		case !isDigitRunByte(b[i]):
+			r.begun = true
+		case b[i] >= '0' && b[i] <= '9':
+			b[i] = drivers.MaskChar
+		}
+	}
 	drivers.MaskTextPANs(b)
 	// Hold back the run's last maxHeldTail bytes: a longer run (a number
 	// right-aligned with spaces) is cut there, never written whole, or

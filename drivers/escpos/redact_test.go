@@ -37,3 +37,18 @@ func TestRedactor(t *testing.T) {
 		t.Errorf("device bytes changed: %x", got)
 	}
 }
+
+// TestRedactorStartsMidNumber: a redactor started while a card number
+// prints (a tap opened mid-receipt) sees its last 15 digits only, no card
+// number to MaskTextPANs: they are masked, and nothing after them.
+func TestRedactorStartsMidNumber(t *testing.T) {
+	stream := []byte("111 1111 1111 1111\nTOTAL 12.50\n\x1dV\x01")
+	want := "*** **** **** ****\nTOTAL 12.50\n\x1dV\x01"
+	for cut := 0; cut <= len(stream); cut++ {
+		r := NewRedactor()
+		out := append(r.Redact(drivers.FromHost, stream[:cut]), r.Redact(drivers.FromHost, stream[cut:])...)
+		if string(out) != want {
+			t.Fatalf("split at %d: %q, want %q", cut, out, want)
+		}
+	}
+}
