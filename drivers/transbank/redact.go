@@ -8,7 +8,9 @@ import "github.com/tillwatch/tillwatch/drivers"
 // the form the frame used, so a redacted capture replays to the same
 // events. The protocol carries only the last 4 digits; this guards against
 // a terminal or register that sends more. Bytes between frames (ACK, NAK)
-// pass; broken frames are dropped, since they cannot be checked.
+// pass, their digits masked (the rest of a frame a redactor started inside,
+// a frame whose STX was lost); broken frames are dropped, since they
+// cannot be checked.
 type Redactor struct {
 	buf [2][]byte // per direction: an incomplete frame
 }
@@ -34,7 +36,15 @@ func (r *Redactor) Redact(dir drivers.Direction, data []byte) []byte {
 		case err != nil:
 			// broken: dropped
 		case payload == nil:
-			out = append(out, b[:adv]...) // ACK, NAK, noise outside frames
+			// ACK, NAK, noise outside frames: the rest of a frame begun
+			// before the redactor, or a frame whose STX was lost, holds
+			// card data no frame check sees. Its digits are masked.
+			for _, c := range b[:adv] {
+				if c >= '0' && c <= '9' {
+					c = drivers.MaskChar
+				}
+				out = append(out, c)
+			}
 		default:
 			p := append([]byte(nil), payload...)
 			drivers.MaskTextPANs(p)
