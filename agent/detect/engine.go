@@ -34,6 +34,10 @@ type Engine struct {
 	seenMin   time.Time // no time in seen is before it (zero: seen is empty)
 	out       []Alert
 	cashier   string // who rang the lane's last receipt that named one
+
+	// No payment in pays, no receipt in recs is older than these: prune
+	// walks a list only when something in it may be old enough to go.
+	paysMin, recsMin time.Time
 }
 
 // New returns an engine for cfg; zero fields take their defaults.
@@ -295,8 +299,14 @@ func minTime(a, b time.Time) time.Time {
 // prune drops settled state older than the horizon.
 func (e *Engine) prune() {
 	cutoff := e.clock.Add(-e.cfg.shortHorizon())
-	e.pays = slices.DeleteFunc(e.pays, func(p *payment) bool { return p.at.Before(cutoff) && !p.pending() })
-	e.recs = slices.DeleteFunc(e.recs, func(r *receipt) bool { return r.at.Before(cutoff) && !r.pending() })
+	if e.paysMin.Before(cutoff) {
+		e.pays = slices.DeleteFunc(e.pays, func(p *payment) bool { return p.at.Before(cutoff) && !p.pending() })
+		e.paysMin = oldest(e.pays, func(p *payment) time.Time { return p.at })
+	}
+	if e.recsMin.Before(cutoff) {
+		e.recs = slices.DeleteFunc(e.recs, func(r *receipt) bool { return r.at.Before(cutoff) && !r.pending() })
+		e.recsMin = oldest(e.recs, func(r *receipt) time.Time { return r.at })
+	}
 	e.refunds = slices.DeleteFunc(e.refunds, func(rt *refundTx) bool { return rt.at.Before(cutoff) && rt.state != rtOpen })
 	for _, p := range e.printers {
 		p.trim(cutoff)
@@ -308,6 +318,18 @@ func (e *Engine) prune() {
 	e.trimDamage(long)
 	e.ledger.trim(e.clock.Add(-e.cfg.SettlementWindow - e.cfg.ClockSkew))
 	e.pruneSeen(cutoff)
+}
+
+// oldest returns the earliest time of the list's items, the zero time for
+// an empty list.
+func oldest[T any](list []T, at func(T) time.Time) time.Time {
+	var min time.Time
+	for i, x := range list {
+		if t := at(x); i == 0 || t.Before(min) {
+			min = t
+		}
+	}
+	return min
 }
 
 // pruneSeen forgets the event ids seen before cutoff. It walks the map

@@ -30,6 +30,9 @@ func (e *Engine) addPayment(v *drivers.Payment, id string) {
 	}
 	p := &payment{seq: e.next(), id: id, ev: *v, at: v.Time}
 	p.due = p.at.Add(e.cfg.wait())
+	if len(e.pays) == 0 || p.at.Before(e.paysMin) {
+		e.paysMin = p.at
+	}
 	e.pays = append(e.pays, p)
 	e.matchPayment(p)
 	e.fire(trigger{on: onPayment, pay: p})
@@ -49,6 +52,9 @@ func (e *Engine) addReceipt(v *drivers.Receipt, id string) {
 	}
 	e.learnRole(v.Device, RolePrinter)
 	r := newReceipt(&e.cfg, v, id, e.next())
+	if len(e.recs) == 0 || r.at.Before(e.recsMin) {
+		e.recsMin = r.at
+	}
 	e.recs = append(e.recs, r)
 	e.checkReceipt(v, r)
 	if e.surelyFailed(r) {
