@@ -13,7 +13,8 @@ type pageReader interface {
 
 // Fallback reads a page with Primary (a glyph dictionary) and gives each
 // line Primary is unsure of to Tesseract, one line at a time. Its Engine
-// names both when Tesseract was asked.
+// names both when Tesseract was asked, and the program's first failure
+// (such a line keeps Primary's reading).
 type Fallback struct {
 	Primary pageReader
 	OCR     *Tesseract
@@ -23,12 +24,16 @@ type Fallback struct {
 func (f Fallback) Recognize(b *raster.Bitmap) raster.Result {
 	res := f.Primary.Recognize(b)
 	asked := false
+	var failed error // the first failure of the program, told in Engine
 	for i, l := range res.Lines {
 		if !l.Unsure() {
 			continue
 		}
 		asked = true
 		lines, err := f.OCR.Read(b.Sub(l.Box.Inset(-2)), 7)
+		if err != nil && failed == nil {
+			failed = err
+		}
 		if err != nil || len(lines) == 0 {
 			continue
 		}
@@ -44,6 +49,9 @@ func (f Fallback) Recognize(b *raster.Bitmap) raster.Result {
 	}
 	if asked {
 		res.Engine += " + " + f.OCR.Engine()
+		if failed != nil {
+			res.Engine += " (failed: " + failed.Error() + ")"
+		}
 	}
 	return res
 }
