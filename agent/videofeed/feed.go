@@ -179,25 +179,54 @@ func (f *Feed) Lost() int {
 	return f.lost
 }
 
-// Run sends frames until ctx is done.
+// Run sends frames until ctx is done. A feed that cannot start (its port
+// is taken, the recorder's name does not resolve yet at store power-up)
+// says why and tries again with backoff: the overlay is an extra, so it
+// never ends Run with an error that would stop the lane's agent.
 func (f *Feed) Run(ctx context.Context) error {
+	start := f.dial
 	switch f.cfg.Mode {
 	case "tcp-server":
-		return f.serve(ctx)
+		start = f.serve
 	case "udp":
-		return f.udp(ctx)
+		start = f.udp
 	}
-	return f.dial(ctx)
+	wait := time.Second
+	for n := 0; ctx.Err() == nil; n++ {
+		err := start(ctx)
+		if err == nil || ctx.Err() != nil {
+			return nil
+		}
+		// The first failure and then one in ten say so at WARN (about
+		// every ten minutes once the backoff has grown); the rest at DEBUG.
+		log := f.log.Debug
+		if n%10 == 0 {
+			log = f.log.Warn
+		}
+		log("videofeed: feed not running", "feed", f.cfg.Name, "error", err, "retry_in", wait, "attempt", n+1)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, time.Minute)
+	}
+	return nil
 }
 
 // dial keeps a connection to the recorder, reconnecting with backoff.
 func (f *Feed) dial(ctx context.Context) error {
 	wait := time.Second
-	for ctx.Err() == nil {
+	for n := 0; ctx.Err() == nil; n++ {
 		var d net.Dialer
 		conn, err := d.DialContext(ctx, "tcp", f.cfg.Address)
 		if err != nil {
-			f.log.Warn("videofeed: recorder not reachable", "feed", f.cfg.Name, "address", f.cfg.Address, "error", err, "retry_in", wait)
+			// WARN the first time and about every ten minutes after
+			// (one in ten once the backoff is a minute); DEBUG between.
+			log := f.log.Debug
+			if n%10 == 0 {
+				log = f.log.Warn
+			}
+			log("videofeed: recorder not reachable", "feed", f.cfg.Name, "address", f.cfg.Address, "error", err, "retry_in", wait, "attempt", n+1)
 			select {
 			case <-ctx.Done():
 			case <-time.After(wait):
@@ -205,7 +234,7 @@ func (f *Feed) dial(ctx context.Context) error {
 			wait = min(wait*2, time.Minute)
 			continue
 		}
-		wait = time.Second
+		wait, n = time.Second, -1
 		// A recorder that stops reading blocks a write for good: closing
 		// the connection when ctx ends is what unblocks it.
 		stop := context.AfterFunc(ctx, func() { conn.Close() })

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -250,5 +251,51 @@ func TestTCPClientStopsWhileRecorderStalls(t *testing.T) {
 	case <-done:
 	case <-time.After(20 * time.Second):
 		t.Fatal("Run still blocked in a write to a recorder that stopped reading, 20s after its context ended")
+	}
+}
+
+// TestPortTakenDoesNotStopTheLane: a tcp-server feed whose port is taken
+// at start (another program, the last agent not gone yet) does not end Run
+// with an error, which would stop the lane's agent; it says why, keeps
+// trying and serves the recorder once the port is free.
+func TestPortTakenDoesNotStopTheLane(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := taken.Addr().String()
+	var logs testutil.Buffer
+	f, err := New(Config{Name: "nvr", Mode: "tcp-server", Address: addr, Start: startMark, End: endMark,
+		Encoding: "utf-8", Lang: words.EN, Alerts: true}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Alert(alert())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- f.Run(ctx) }()
+	testutil.WaitFor(t, "the feed to say its port is taken", 20*time.Second, func() bool {
+		return strings.Contains(logs.String(), "feed not running")
+	})
+	select {
+	case err := <-errc:
+		t.Fatalf("Run ended while the port was taken: %v", err)
+	default:
+	}
+	taken.Close()
+	var conn net.Conn
+	testutil.WaitFor(t, "the feed to listen once the port is free", 20*time.Second, func() bool {
+		conn, err = net.Dial("tcp", addr)
+		return err == nil
+	})
+	defer conn.Close()
+	txns := parse(t, readUntil(t, conn, 1), utf8Dec)
+	if len(txns) != 1 || !strings.HasPrefix(txns[0][0], "!! CARD PAID") {
+		t.Fatalf("got %q", txns)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("Run: %v", err)
 	}
 }
