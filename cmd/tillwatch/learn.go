@@ -63,17 +63,21 @@ func (c *profileLearnCmd) Run(e *env) error {
 					lines = append(lines, l.Text)
 				}
 			}
-			seed := strings.Join(lines, "\n") + "\n"
+			// A card number printed as an image must not reach the draft
+			// file or the screen in full: masked here, and glyphs.Learn
+			// skips a line holding a masked number.
+			seed := []byte(strings.Join(lines, "\n") + "\n")
+			drivers.MaskTextPANs(seed)
 			if !c.AcceptOCR {
 				ocrPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".ocr.txt"
-				if err := os.WriteFile(ocrPath, []byte(seed), 0o644); err != nil {
+				if err := os.WriteFile(ocrPath, seed, 0o600); err != nil {
 					return fmt.Errorf("profile learn: %w", err)
 				}
 				fmt.Fprintf(w, "%s: Tesseract's reading is in %s: check it line by line against the paper, fix it, rename it to %s and run learn again\n", path, ocrPath, filepath.Base(txtPath))
 				continue
 			}
 			fmt.Fprintf(w, "%s: learning from Tesseract's reading (--accept-ocr):\n%s", path, seed)
-			text = []byte(seed)
+			text = seed
 		case errors.Is(err, os.ErrNotExist):
 			return usageError{fmt.Errorf("profile learn: %s has no text beside it: type what the paper shows into %s (one line per printed line), or use --ocr to have Tesseract draft it", path, txtPath)}
 		default:
