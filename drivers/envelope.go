@@ -13,9 +13,18 @@ type envelope struct {
 
 // Marshal encodes an event with its type so Unmarshal can restore it.
 func Marshal(e Event) ([]byte, error) {
-	if r, ok := e.(*Receipt); ok && r != nil {
-		if body, ok := appendReceiptJSON(make([]byte, 0, 512), r); ok {
-			return append(append([]byte(`{"type":"receipt","event":`), body...), '}'), nil
+	switch v := e.(type) {
+	case *Receipt:
+		if v != nil {
+			if body, ok := appendReceiptJSON(append(make([]byte, 0, 512), `{"type":"receipt","event":`...), v); ok {
+				return append(body, '}'), nil
+			}
+		}
+	case *Payment:
+		if v != nil {
+			if body, ok := appendPaymentJSON(append(make([]byte, 0, 256), `{"type":"payment","event":`...), v); ok {
+				return append(body, '}'), nil
+			}
 		}
 	}
 	body, err := json.Marshal(e)

@@ -191,3 +191,38 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// appendPaymentJSON appends what json.Marshal(p) gives (see
+// appendReceiptJSON); ok is false for a time json.Marshal refuses.
+func appendPaymentJSON(b []byte, p *Payment) ([]byte, bool) {
+	b = append(b, `{"time":`...)
+	b, ok := appendTime(b, p.Time)
+	if !ok {
+		return nil, false
+	}
+	b = appendNonEmpty(b, `,"device":`, p.Device)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, string(p.Type))
+	b = append(b, `,"result":`...)
+	b = appendJSONString(b, string(p.Result))
+	b = append(b, `,"result_code":`...)
+	b = strconv.AppendInt(b, int64(p.ResultCode), 10)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, p.Amount, 10)
+	if p.Requested != 0 {
+		b = append(b, `,"requested":`...)
+		b = strconv.AppendInt(b, p.Requested, 10)
+	}
+	b = appendNonEmpty(b, `,"currency":`, p.Currency)
+	b = appendNonEmpty(b, `,"auth_code":`, p.AuthCode)
+	b = appendNonEmpty(b, `,"trace":`, p.Trace)
+	b = appendNonEmpty(b, `,"receipt_no":`, p.ReceiptNo)
+	b = appendNonEmpty(b, `,"reference":`, p.Reference)
+	b = appendNonEmpty(b, `,"terminal_id":`, p.TerminalID)
+	b = appendNonEmpty(b, `,"card":`, p.Card)
+	b = appendNonEmpty(b, `,"card_name":`, p.CardName)
+	b = appendNonEmpty(b, `,"original_trace":`, p.OriginalTrace)
+	b = appendNonEmpty(b, `,"original_receipt":`, p.OriginalReceipt)
+	b = appendNonEmpty(b, `,"text":`, p.Text)
+	return append(b, '}'), true
+}

@@ -66,3 +66,33 @@ func FuzzReceiptJSON(f *testing.F) {
 		checkEnvelope(t, r)
 	})
 }
+
+func FuzzPaymentJSON(f *testing.F) {
+	for i, s := range envelopeTexts {
+		f.Add(s, uint32(0xffff)>>i, int64(1250*i-300), int64(1795000000+i), int64(123456789*i), 3600*i-7200)
+	}
+	f.Add("x", uint32(0xffff), int64(1), int64(253402300800), int64(0), 0) // year 10000
+	f.Fuzz(func(t *testing.T, text string, flags uint32, n, sec, nsec int64, zone int) {
+		s := func(i int) string {
+			if flags&(1<<i) != 0 {
+				return text
+			}
+			return ""
+		}
+		p := &Payment{
+			Head: Head{Time: time.Unix(sec, nsec).In(time.FixedZone("Z", zone%(100*3600))), Device: s(0)},
+			Type: PaymentType(s(1)), Result: Result(s(2)), ResultCode: int(n), Amount: n, Requested: -n * int64(flags>>15&1),
+			Currency: s(3), AuthCode: s(4), Trace: s(5), ReceiptNo: s(6), Reference: s(7), TerminalID: s(8),
+			Card: s(9), CardName: s(10), OriginalTrace: s(11), OriginalReceipt: s(12), Text: s(13),
+		}
+		want, werr := json.Marshal(p)
+		got, ok := appendPaymentJSON(nil, p)
+		if !ok {
+			return
+		}
+		if werr != nil || !bytes.Equal(got, want) {
+			t.Fatalf("appendPaymentJSON = %s\nencoding/json     = %s, %v", got, want, werr)
+		}
+		checkEnvelope(t, p)
+	})
+}
