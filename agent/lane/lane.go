@@ -23,6 +23,7 @@ type Lane struct {
 	engine    *detect.Engine
 	lang      words.Lang     // the language of alert summaries
 	loc       *time.Location // the lane's time zone
+	currency  string         // the lane's currency (configs.Config.Currency)
 }
 
 // IdleGap is how long a device's line must be quiet before its decoder is
@@ -42,7 +43,7 @@ func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
 	l := &Lane{
 		decoders: map[string]drivers.Decoder{}, redactors: map[string]func() Redactor{},
 		lastSeen: map[string]time.Time{}, engine: detect.New(dc),
-		lang: words.Of(cfg.Locale), loc: cfg.Location(),
+		lang: words.Of(cfg.Locale), loc: cfg.Location(), currency: cfg.Currency(),
 	}
 	for _, d := range cfg.Devices {
 		p, err := openProtocol(d, cfg)
@@ -171,9 +172,15 @@ func (l *Lane) Finish() []detect.Alert { return l.say(l.engine.Flush()) }
 
 // say writes each alert's summary in the lane's language and time zone
 // (package words): the one text the outbox, replay, channels, the video
-// feed and the status page carry.
+// feed and the status page carry. An alert about a receipt alone (a cash
+// job that failed) names the lane's currency, in whose minor units the
+// receipt was read, so its amounts say what they are (the id does not
+// depend on it).
 func (l *Lane) say(alerts []detect.Alert) []detect.Alert {
 	for i := range alerts {
+		if a := &alerts[i]; a.Currency == "" && a.Receipt != nil {
+			a.Currency = l.currency
+		}
 		words.Localize(&alerts[i], l.lang, l.loc)
 	}
 	return alerts
