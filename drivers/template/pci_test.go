@@ -124,3 +124,34 @@ func stripTimes(evs []drivers.Event) []drivers.Event {
 	}
 	return evs
 }
+
+// TestRedactorStartedMidLine: a Redactor that starts in the middle of a
+// line (a tap opened while the terminal logs a card number) masks the
+// digit run it starts with: the last 15 digits of a card number are not
+// Luhn-valid on their own and would pass MaskTextPANs. Found in review.
+func TestRedactorStartedMidLine(t *testing.T) {
+	tpl := mustLoad(t, "linelog")
+	for _, pan := range fullPANs {
+		tail := pan[len(pan)-15:]
+		r := NewRedactor(tpl)
+		in := tail + " TID=T1\n2026-11-22 10:15:05 TXN SALE RESP=00 AMT=1.00 TRACE=000124 TID=T1\n"
+		var out []byte
+		for b := []byte(in); len(b) > 0; {
+			k := min(len(b), 3)
+			out = append(out, r.Redact(drivers.FromDevice, b[:k])...)
+			b = b[k:]
+		}
+		if strings.Contains(string(out), tail) || strings.Contains(string(out), tail[:9]) {
+			t.Errorf("%s: the rest of a card number passed: %q", pan, out)
+		}
+		if !strings.Contains(string(out), "TRACE=000124") {
+			t.Errorf("%s: later lines were masked too: %q", pan, out)
+		}
+	}
+	// A stream that starts at a line's start keeps the line's date.
+	r := NewRedactor(tpl)
+	line := "2026-11-22 10:15:05 TXN SALE RESP=00 AMT=1.00 TRACE=000124 TID=T1\n"
+	if out := string(r.Redact(drivers.FromDevice, []byte(line))); out != line {
+		t.Errorf("a line from the start changed: %q", out)
+	}
+}

@@ -22,9 +22,17 @@ import (
 // ACK and NAK bytes pass through; other bytes outside frames, frames with
 // a bad LRC and malformed frames are dropped. A Redactor is not safe for
 // concurrent use.
+//
+// A Redactor may start in the middle of a line (a technician's tap or
+// capture, an agent restarted mid-line): when a direction's first line
+// starts with more than 4 digits (single spaces between them allowed),
+// they are masked whole, since they may be the rest of a card number, too
+// short for the Luhn check to know. A line that starts as a log line does
+// ("2026-11-22 10:15:03", a date's first group is 4 digits) is untouched.
 type Redactor struct {
 	t       *Template
 	in      [2][]byte
+	begun   [2]bool // the direction's first line was written
 	dropped int
 }
 
@@ -77,6 +85,10 @@ func (r *Redactor) redact(dir int, data []byte, atEOF bool) []byte {
 		default:
 			start := len(out)
 			out = append(out, raw...)
+			if r.t.framing.Type == FramingLines && !r.begun[dir] {
+				maskLeadingRun(out[start:])
+			}
+			r.begun[dir] = true
 			r.t.redactBody(dir, out[start+off:start+off+len(body)])
 			if r.t.framing.Type != FramingLines && r.t.framing.LRC != LRCNone {
 				f := out[start:]
@@ -189,6 +201,26 @@ func maskSpan(b []byte) {
 	for i := end; i < len(b); i++ {
 		if isDigit(b[i]) || b[i] >= 'A' && b[i] <= 'Z' || b[i] >= 'a' && b[i] <= 'z' {
 			b[i] = '*'
+		}
+	}
+}
+
+// maskLeadingRun masks the digits of line's leading run of digits and
+// spaces when it holds more than 4 digits (see Redactor).
+func maskLeadingRun(line []byte) {
+	n, end := 0, 0
+	for end < len(line) && (line[end] >= '0' && line[end] <= '9' || line[end] == ' ') {
+		if line[end] != ' ' {
+			n++
+		}
+		end++
+	}
+	if n <= 4 {
+		return
+	}
+	for i := range line[:end] {
+		if line[i] != ' ' {
+			line[i] = drivers.MaskChar
 		}
 	}
 }
