@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/words"
@@ -42,6 +44,9 @@ type Options struct {
 	Timeout time.Duration
 	// Locale is the lane's language (zh-CN, en, de); default the system's.
 	Locale string
+	// TimeZone is the lane's IANA time zone (e.g. Asia/Shanghai); default
+	// the system's.
+	TimeZone string
 	// Notify "ntfy" adds an ntfy channel publishing to a local inbox
 	// (StartInbox) that prints each notification: a channel working
 	// without any account.
@@ -103,6 +108,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer wires.Close()
 	cfg := Config(o.Dir, broker, wires)
 	cfg.Locale = o.Locale
+	cfg.TimeZone = o.TimeZone
 	var inbox *Inbox
 	switch o.Notify {
 	case "":
@@ -240,9 +246,25 @@ func Format(al detect.Alert, lang words.Lang, loc *time.Location) string {
 	if al.State == detect.Resolved {
 		head = "RESOLVED"
 	}
-	return fmt.Sprintf("  >> %-14s %-28s %s/%s  %s\n           %s, id %s, happened %s",
-		head, words.Title(al.Kind, al.State, lang), al.Site, al.Lane, al.Summary,
+	return fmt.Sprintf("  >> %-14s %s %s/%s  %s\n           %s, id %s, happened %s",
+		head, pad(words.Title(al.Kind, al.State, lang), 28), al.Site, al.Lane, al.Summary,
 		al.Kind, al.ID, al.Time.In(loc).Format("15:04:05.000 MST"))
+}
+
+// pad fills s with spaces to n terminal columns: a wide character (Chinese,
+// full-width forms) takes two, so Chinese titles line up as English ones do
+// (fmt's %-28s counts runes).
+func pad(s string, n int) string {
+	w := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			w += 2
+		default:
+			w++
+		}
+	}
+	return s + strings.Repeat(" ", max(n-w, 0))
 }
 
 func (o *Options) defaults() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tillwatch/tillwatch/demo"
 )
@@ -13,12 +14,18 @@ type demoCmd struct {
 	Broker string `help:"Use this MQTT broker URL instead of the embedded one (e.g. tcp://127.0.0.1:1883)."`
 	Log    bool   `help:"Show the agent's own log (info level) on stderr."`
 	Lang   string `placeholder:"LANG" enum:",zh-CN,en,de" default:"" help:"The lane's language for alert texts: zh-CN, en or de (default: the system's)."`
+	TZ     string `name:"tz" placeholder:"ZONE" help:"The lane's time zone for alert texts, e.g. Asia/Shanghai (default: the system's)."`
 	Notify string `placeholder:"CHANNEL" enum:",ntfy" default:"" help:"Also send alerts through a notification channel to a local stand-in: ntfy (a local inbox page; no account needed)."`
 }
 
 func (c *demoCmd) Run(e *env) error {
+	if c.TZ != "" {
+		if _, err := time.LoadLocation(c.TZ); err != nil {
+			return usageError{fmt.Errorf("demo: --tz %q: %w (an IANA name such as Asia/Shanghai or Europe/Berlin)", c.TZ, err)}
+		}
+	}
 	fmt.Fprintln(e.stdout, "tillwatch demo: a simulated checkout lane, the agent, an MQTT broker and a subscriber, all in this process.")
-	o := demo.Options{Dir: c.Dir, Broker: c.Broker, Out: e.stdout, Locale: c.Lang, Notify: c.Notify}
+	o := demo.Options{Dir: c.Dir, Broker: c.Broker, Out: e.stdout, Locale: c.Lang, TimeZone: c.TZ, Notify: c.Notify}
 	if c.Log {
 		o.Log = newLogger(e.stderr, "info")
 	}
