@@ -139,6 +139,11 @@ func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
 	}
 	m := s.say.compose(due, s.spec.MaxText)
 	if err := s.ch.Send(ctx, m); err != nil {
+		if ctx.Err() != nil {
+			// Cut short by shutdown: not the channel's failure; the
+			// alerts stay queued for the next start.
+			return now, nil
+		}
 		s.fails++
 		wait := min(backoffMin<<min(s.fails-1, 16), backoffMax)
 		wait = max(wait, waitOf(err))
