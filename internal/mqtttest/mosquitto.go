@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,9 @@ type Mosquitto struct {
 	out  *testutil.Buffer
 	// exited is closed when the running process ends.
 	exited chan struct{}
+	// pid is the running process's id, 0 while stopped: read by other
+	// goroutines (a fleet run's memory meter) while Start and Stop run.
+	pid atomic.Int64
 }
 
 // Find returns the mosquitto binary, or "" when it is not installed.
@@ -82,12 +86,7 @@ func StartMosquittoConf(t testing.TB, extra string) *Mosquitto {
 }
 
 // Pid is the process id of the running mosquitto, 0 while it is stopped.
-func (m *Mosquitto) Pid() int {
-	if m.cmd == nil || m.cmd.Process == nil {
-		return 0
-	}
-	return m.cmd.Process.Pid
-}
+func (m *Mosquitto) Pid() int { return int(m.pid.Load()) }
 
 // URL is the broker URL for paho.
 func (m *Mosquitto) URL() string { return "tcp://" + m.Addr }
@@ -101,6 +100,7 @@ func (m *Mosquitto) Start(t testing.TB) {
 	if err := m.cmd.Start(); err != nil {
 		t.Fatalf("start mosquitto: %v", err)
 	}
+	m.pid.Store(int64(m.cmd.Process.Pid))
 	cmd, exited := m.cmd, make(chan struct{})
 	m.exited = exited
 	var waitErr error
@@ -131,5 +131,6 @@ func (m *Mosquitto) Stop(t testing.TB) {
 		t.Fatal(err)
 	}
 	<-m.exited // killed: a non-nil exit status is expected
+	m.pid.Store(0)
 	m.cmd = nil
 }
