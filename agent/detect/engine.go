@@ -151,14 +151,6 @@ func (e *Engine) Advance(now time.Time) []Alert {
 	return e.take()
 }
 
-// Deadline returns when the next pending decision falls due, if one is
-// pending: a live caller sets one timer to it and calls Advance then,
-// instead of polling. Observe and Advance may move it.
-func (e *Engine) Deadline() (time.Time, bool) {
-	d, ok := e.nextDue()
-	return d.at, ok
-}
-
 // Flush ends the input (end of a replay): every pending window expires
 // now, in the order it would have.
 func (e *Engine) Flush() []Alert {

@@ -92,7 +92,7 @@ func playTimed(e *Engine, evs []drivers.Event) []timed {
 	}
 	advanceTo := func(limit time.Time, all bool) {
 		for {
-			at, ok := e.Deadline()
+			at, ok := e.NextDeadline()
 			if !ok || (!all && at.After(limit)) {
 				return
 			}

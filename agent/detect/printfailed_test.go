@@ -65,19 +65,19 @@ func TestFailedJobDecidedAtOnce(t *testing.T) {
 // TestDeadline: the next decision's time, for a caller's one timer.
 func TestDeadline(t *testing.T) {
 	e := New(DefaultConfig())
-	if _, ok := e.Deadline(); ok {
+	if _, ok := e.NextDeadline(); ok {
 		t.Fatal("deadline with nothing pending")
 	}
 	e.Observe(sale(0, 2040, "000470"))
-	if at, ok := e.Deadline(); !ok || !at.Equal(t0.Add(92*sec)) {
+	if at, ok := e.NextDeadline(); !ok || !at.Equal(t0.Add(92*sec)) {
 		t.Fatalf("deadline %v %v, want the receipt wait (90s + 2s skew)", at.Sub(t0), ok)
 	}
 	e.Observe(rcpt(3*sec, "0042", card(2040)))
-	if at, ok := e.Deadline(); !ok || !at.Equal(t0.Add(6*sec)) {
+	if at, ok := e.NextDeadline(); !ok || !at.Equal(t0.Add(6*sec)) {
 		t.Fatalf("deadline %v %v, want the job's grace (3s after its cut)", at.Sub(t0), ok)
 	}
 	e.Advance(t0.Add(6 * sec))
-	if at, ok := e.Deadline(); ok {
+	if at, ok := e.NextDeadline(); ok {
 		t.Fatalf("deadline %v after the sale matched its receipt", at.Sub(t0))
 	}
 }
