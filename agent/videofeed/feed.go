@@ -325,16 +325,28 @@ func (f *Feed) serve(ctx context.Context) error {
 		return fmt.Errorf("videofeed: %s: listen: %w", f.cfg.Name, err)
 	}
 	f.log.Info("videofeed: waiting for the recorder", "feed", f.cfg.Name, "address", ln.Addr().String())
+	// The accept loop is owned here: it ends when the listener closes (at
+	// ctx's end), and serve waits for it, so a recorder accepted while the
+	// feed stops is closed rather than left connected.
 	var mu sync.Mutex
 	conns := map[net.Conn]bool{}
-	go func() { <-ctx.Done(); ln.Close() }()
+	stopped := false
+	var wg sync.WaitGroup
+	wg.Add(1)
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	go func() {
+		defer wg.Done()
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
 			mu.Lock()
+			if stopped {
+				mu.Unlock()
+				c.Close()
+				return
+			}
 			conns[c] = true
 			mu.Unlock()
 			f.log.Info("videofeed: recorder connected", "feed", f.cfg.Name, "from", c.RemoteAddr().String())
@@ -359,11 +371,15 @@ func (f *Feed) serve(ctx context.Context) error {
 		}
 		return nil
 	})
+	stop()
+	ln.Close()
 	mu.Lock()
+	stopped = true
 	for c := range conns {
 		c.Close()
 	}
 	mu.Unlock()
+	wg.Wait()
 	if errors.Is(err, net.ErrClosed) {
 		return nil
 	}

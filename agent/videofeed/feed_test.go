@@ -299,3 +299,45 @@ func TestPortTakenDoesNotStopTheLane(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 }
+
+// TestTCPServerStopClosesRecorders: when the feed stops, every recorder
+// connected to it is disconnected (it reads EOF) and the port no longer
+// accepts: the accept loop ended with the feed, it was not left behind.
+func TestTCPServerStopClosesRecorders(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	f := feed(t, "tcp-server", addr, "utf-8")
+	f.Alert(alert())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	var c net.Conn
+	for range 200 { // the listener comes up asynchronously
+		if c, err = net.Dial("tcp", addr); err == nil {
+			break
+		}
+		<-time.After(10 * time.Millisecond)
+	}
+	if c == nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	readUntil(t, c, 1)
+	cancel()
+	<-done
+	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if n, err := c.Read(make([]byte, 64)); err == nil {
+		t.Fatalf("recorder still connected after the feed stopped (read %d bytes)", n)
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("recorder still connected after the feed stopped (read timed out)")
+	}
+	if c2, err := net.Dial("tcp", addr); err == nil {
+		c2.Close()
+		t.Fatal("the feed's port still accepts after it stopped")
+	}
+}
