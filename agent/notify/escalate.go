@@ -3,6 +3,7 @@ package notify
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -84,8 +85,8 @@ func (x *Escalation) note(als []detect.Alert, taken []bool) error {
 // fire sends the escalations due at now (a critical copy into To, then the
 // wait ends) and returns when to look again: now when it sent one (To may
 // be the sink's own queue), else when the next falls due (zero: none
-// waits).
-func (x *Escalation) fire(now time.Time, lang words.Lang) (time.Time, error) {
+// waits). An unreadable entry is logged to log and dropped.
+func (x *Escalation) fire(now time.Time, lang words.Lang, log *slog.Logger) (time.Time, error) {
 	if x == nil {
 		return time.Time{}, nil
 	}
@@ -98,7 +99,9 @@ func (x *Escalation) fire(now time.Time, lang words.Lang) (time.Time, error) {
 	for _, it := range items {
 		var al detect.Alert
 		if err := json.Unmarshal(it.Value, &al); err != nil {
-			done = append(done, it.ID) // unreadable: nothing to escalate
+			// Unreadable: nothing to escalate; said, so a damaged store shows.
+			log.Warn("notify: escalation: unreadable warning dropped", "incident", it.ID, "error", err)
+			done = append(done, it.ID)
 			continue
 		}
 		due := al.Detected.Add(x.After)

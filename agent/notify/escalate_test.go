@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -205,5 +206,47 @@ func TestOpenWiresEscalation(t *testing.T) {
 	list[0].EscalateTo = "pager"
 	if _, err := Open(db, list, SetOptions{}); err == nil || !strings.Contains(err.Error(), `"pager"`) {
 		t.Errorf("escalate_to an unknown channel: %v", err)
+	}
+}
+
+// TestEscalateUnreadableEntryLogged: a watched entry that no longer reads
+// as an alert (a damaged store) is dropped with a warning in the log that
+// names it, not silently, and the other entries still escalate.
+func TestEscalateUnreadableEntryLogged(t *testing.T) {
+	db, err := buffer.Open(filepath.Join(t.TempDir(), "db"), buffer.DefaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	watch, to := db.Queue(EscalatePrefix+"store"), db.Queue(QueuePrefix+"store")
+	esc := &Escalation{After: 30 * time.Minute, Watch: watch, To: to}
+	if _, err := watch.Put("incident-bad", buffer.ClassWarning, []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := esc.note([]detect.Alert{paperNearEnd(1, at)}, []bool{true}); err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	if _, err := esc.fire(at.Add(time.Hour), "en", log); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), "unreadable warning dropped") || !strings.Contains(logged.String(), "incident-bad") {
+		t.Errorf("log %q does not name the dropped entry", logged.String())
+	}
+	left, err := watch.Pending(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("%d entries still watched, want 0", len(left))
+	}
+	sent, err := to.Pending(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || !strings.HasSuffix(sent[0].ID, EscalatedSuffix) {
+		t.Errorf("escalated %v, want the one readable warning", sent)
 	}
 }

@@ -116,7 +116,7 @@ func (s *Sink) Step(ctx context.Context, now time.Time) (time.Time, error) {
 	if err := s.esc.note(read, taken); err != nil {
 		return now.Add(backoffMin), fmt.Errorf("notify: %s: %w", s.Name, err)
 	}
-	escAt, err := s.esc.fire(now, s.say.lang)
+	escAt, err := s.esc.fire(now, s.say.lang, s.log)
 	if err != nil {
 		return escAt, fmt.Errorf("notify: %s: %w", s.Name, err)
 	}
