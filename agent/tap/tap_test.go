@@ -12,6 +12,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // upper is a stand-in redactor: it upper-cases, so tests see it ran.
@@ -83,9 +84,8 @@ func TestHandler(t *testing.T) {
 	if err != nil || hd == nil || hd.Devices["printer"].Role != "printer" {
 		t.Fatalf("header %+v %v", hd, err)
 	}
-	for h.Count() == 0 {
-		time.Sleep(time.Millisecond) // the handler subscribes right after the header
-	}
+	// The handler subscribes right after the header.
+	testutil.WaitFor(t, "the tap handler to subscribe", 10*time.Second, func() bool { return h.Count() > 0 })
 	h.Chunk("printer", drivers.Chunk{Time: t0, Data: []byte("cash 5.00")})
 	rec, err := rd.Next()
 	if err != nil || string(rec.Data) != "CASH 5.00" {
