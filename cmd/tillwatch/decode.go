@@ -101,10 +101,7 @@ func printEscpos(w io.Writer, dec *escpos.Decoder, evs []drivers.Event, asJSON b
 		if asJSON {
 			err = enc.Encode(map[string]any{"type": ev.EventType(), "event": ev})
 		} else {
-			var b []byte
-			if b, err = json.Marshal(ev); err == nil {
-				_, err = fmt.Fprintf(w, "%s %s\n", ev.EventType(), b)
-			}
+			_, err = io.WriteString(w, eventText(ev, "%02X"))
 		}
 		if err != nil {
 			return err

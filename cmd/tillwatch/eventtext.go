@@ -22,6 +22,8 @@ func eventText(ev drivers.Event, codeFormat string) string {
 		s := fmt.Sprintf("settlement: %d transaction(s), %s", e.Count, amount(e.Total, e.Currency))
 		s += fieldsText("trace", e.Trace, "receipts", strings.Trim(e.From+"-"+e.To, "-"), "terminal", e.TerminalID)
 		return s + "\n"
+	case *drivers.PrinterStatus:
+		return printerStatusText(e)
 	case *drivers.Receipt:
 		var b strings.Builder
 		fmt.Fprintf(&b, "slip %s, %d line(s):\n", e.Profile, len(e.Lines))
@@ -113,4 +115,36 @@ func encodeEvent(enc *json.Encoder, ev drivers.Event) error {
 		Type  string          `json:"type"`
 		Event json.RawMessage `json:"event"`
 	}{ev.EventType(), dropZeroTimes(b)})
+}
+
+// printerStatusText is a printer's status in words: what is wrong, or OK.
+func printerStatusText(p *drivers.PrinterStatus) string {
+	if p.NoReply {
+		return "printer status: no reply to the status request\n"
+	}
+	var says []string
+	for _, f := range []struct {
+		on   bool
+		text string
+	}{
+		{p.Offline || (!p.Online && !p.Partial), "offline"}, {p.CoverOpen, "cover open"}, {p.PaperEnd, "paper out"},
+		{p.PaperNearEnd, "paper near end"}, {p.CutterError, "cutter error"},
+		{p.Unrecoverable, "unrecoverable error"}, {p.AutoRecoverable, "recoverable error"},
+		{p.Error && !p.CutterError && !p.Unrecoverable && !p.AutoRecoverable, "error"},
+	} {
+		if f.on {
+			says = append(says, f.text)
+		}
+	}
+	if len(says) == 0 {
+		says = []string{"online, OK"}
+	}
+	s := "printer status: " + strings.Join(says, ", ")
+	if p.Partial {
+		s += " (partial reply)"
+	}
+	if p.Via != "" {
+		s += ", via " + p.Via
+	}
+	return s + "\n"
 }
