@@ -53,8 +53,8 @@ var expectText = map[string][]string{
 	"SnailDev.EscPosParser_receipt-text": {"客人就餐消费单", "消费合计：68.00", "应收金额：68.00", "折扣金额： 0.00", "鲟龙鱼", "单号：0012"},
 	"escpos-php_barcode":                 {"Height and bar width", "Width 8"},
 	"escpos-php_bit-image":               {"Regular Tux (bit image).", "Large Tux in correct proportion (bit image)."},
-	"escpos-php_character-encodings":     {"Falsches Üben von Xylophonmusik quält jeden größeren Zwerg.", "В чащах юга жил бы цитрус?"},
-	"escpos-php_character-tables":        {"Table 0: CP437", "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒ"},
+	"escpos-php_character-encodings":     {"Falsches Üben von Xylophonmusik quält jeden größeren Zwerg.", "В чащах юга жил бы цитрус?", "là ngôn ngữ chính thức tại Việt Nam", "นายสังฆภัณฑ์ เฮงพิทักษ์ฝั่ง"},
+	"escpos-php_character-tables":        {"Table 0: CP437", "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒ", "ĂÂÊÔƠƯĐăâêôơưđ", "ỎÕÓỌỒỔỖỐỘỜỞỠỚỢÙ", "กขฃคฅฆงจฉชซฌญฎฏ"},
 	"escpos-php_demo":                    {"Hello world", "ABCDEFGHIJabcdefghijk"},
 	"escpos-php_graphics":                {"Regular Tux.", "Large Tux in correct proportion."},
 	"escpos-php_margins-and-spacing":     {"left margin 512", "page\n", "width\n", " 64"}, // GS W 64 dots: five characters a line, as printed

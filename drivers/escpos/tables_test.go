@@ -25,6 +25,15 @@ func TestGeneratedTables(t *testing.T) {
 		{"cp1125", 0xF2, 'Ґ'}, {"cp1125", 0xF4, 'Є'},
 		{"rk1048", 0x80, 'Ђ'}, {"rk1048", 0xA3, 'Ә'},
 		{"cp851", 0x86, 'Ά'}, {"cp772", 0xB5, 'Ą'}, {"cp774", 0xB5, 'Ą'},
+		// TCVN-3: VN3 of TCVN 5712:1993 (glibc's TCVN5712-1 is VN1, the
+		// superset); Epson's page 2 prints the same letters as capitals.
+		{"tcvn3", 0xA1, 'Ă'}, {"tcvn3", 0xA7, 'Đ'}, {"tcvn3", 0xAE, 'đ'},
+		{"tcvn3", 0xB8, 'á'}, {"tcvn3", 0xD6, 'ệ'}, {"tcvn3", 0xFE, 'ỵ'},
+		{"tcvn3", 0xB0, 0xFFFD}, {"tcvn3", 0x80, 0xFFFD}, // VN1 only: tone mark, capital Ầ... not VN3
+		{"tcvn3-capitals", 0xAE, 'Đ'}, {"tcvn3-capitals", 0xB8, 'Á'}, {"tcvn3-capitals", 0xD6, 'Ệ'},
+		// Thai Character Code 11: TIS-620 plus box drawing.
+		{"thai11", 0xA1, 'ก'}, {"thai11", 0xDF, '฿'}, {"thai11", 0xF9, '๙'},
+		{"thai11", 0x99, '┌'}, {"thai11", 0xDE, '┼'}, {"thai11", 0x80, 0xFFFD},
 	}
 	for _, tc := range tests {
 		tab, ok := codePageByName(tc.table)
@@ -35,10 +44,18 @@ func TestGeneratedTables(t *testing.T) {
 			t.Errorf("%s %02X = %q, want %q", tc.table, tc.b, got, tc.want)
 		}
 	}
-	// ESC t 14 is CP737 on Epson printers: Greek prints as Greek.
-	evs, d := decodeBytes(Options{}, []byte("\x1bt\x0e\x80\x81\x82\n\x1dV\x00"))
-	if got := receiptText(evs); got != "ΑΒΓ" || d.Stats().NoTable != 0 {
-		t.Errorf("ESC t 14: %q (no table %d), want ΑΒΓ", got, d.Stats().NoTable)
+	// ESC t selects them on Epson printers: 14 CP737, 30 and 31 TCVN-3,
+	// 21 Thai Character Code 11.
+	for _, tc := range []struct{ in, want string }{
+		{"\x1bt\x0e\x80\x81\x82\n", "ΑΒΓ"},
+		{"\x1bt\x1eVi\xd6t Nam \xae\xad\xeang \xa5\n", "Việt Nam đường Ơ"},
+		{"\x1bt\x1fVI\xd6T NAM\n", "VIỆT NAM"},
+		{"\x1bt\x15\xa1\xd2\xc3\n", "การ"},
+	} {
+		evs, d := decodeBytes(Options{}, []byte(tc.in+"\x1dV\x00"))
+		if got := receiptText(evs); got != tc.want || d.Stats().NoTable != 0 {
+			t.Errorf("%q: %q (no table %d), want %q", tc.in, got, d.Stats().NoTable, tc.want)
+		}
 	}
 }
 
