@@ -254,7 +254,15 @@ func (d *Decoder) feedHost(data []byte) {
 		case b < 0x20:
 			d.control(b)
 		default:
-			d.printable(b)
+			// A run of text bytes up to the next control or command
+			// prefix: nothing in it changes the framing state.
+			j := i
+			for j < len(data) && d.ps.text[data[j]] {
+				j++
+			}
+			d.printable(data[i-1 : j])
+			d.hostOff += int64(j - i)
+			i = j
 		}
 	}
 }
@@ -375,7 +383,7 @@ func (d *Decoder) control(b byte) {
 			d.page.on = false
 		}
 	case ht:
-		d.printable(' ')
+		d.printable(space)
 	case can:
 		d.text.eol = 0
 		if d.page.on {
@@ -396,6 +404,9 @@ func (d *Decoder) control(b byte) {
 	}
 }
 
+// space is what HT prints.
+var space = []byte{' '}
+
 // strayControl reports whether a control byte is one no printer dialect
 // uses (SO, SI, DC1-DC4, VT, BS, RS, US are text or buffer controls on
 // some): seen in a print stream, the line damaged it.
@@ -407,12 +418,13 @@ func strayControl(b byte) bool {
 	return false
 }
 
-// printable adds a text byte to the current line.
-func (d *Decoder) printable(b byte) {
+// printable adds text bytes to the current line. d.hostOff is the offset
+// just after the first of them.
+func (d *Decoder) printable(run []byte) {
 	d.text.eol = 0
 	if d.ras.std.seg != nil && !d.page.on {
 		d.closeImage() // the image prints above this text
 	}
 	d.openJob()
-	d.text.add(d, b)
+	d.text.add(d, run)
 }

@@ -35,8 +35,9 @@ type textState struct {
 	hasLead  bool
 }
 
-// add appends one text byte to the current run.
-func (t *textState) add(d *Decoder, b byte) {
+// add appends text bytes to the current run. Bytes past MaxLineBytes in
+// a line are dropped and counted once in Stats.Truncated.
+func (t *textState) add(d *Decoder, b []byte) {
 	if len(t.run) > 0 && (t.runGBK != t.chinese || t.runTable != t.table) {
 		t.endRun(d)
 	}
@@ -45,16 +46,18 @@ func (t *textState) add(d *Decoder, b byte) {
 		t.first = t.style
 		t.at = d.hostOff - 1
 	}
-	if t.raw >= MaxLineBytes {
+	keep := min(len(b), max(MaxLineBytes-t.raw, 0))
+	if keep > 0 {
+		t.raw += keep
+		t.runGBK, t.runTable = t.chinese, t.table
+		t.run = append(t.run, b[:keep]...)
+	}
+	if keep < len(b) {
 		if t.raw == MaxLineBytes {
 			d.stats.Truncated++
 		}
 		t.raw = MaxLineBytes + 1
-		return
 	}
-	t.raw++
-	t.runGBK, t.runTable = t.chinese, t.table
-	t.run = append(t.run, b)
 }
 
 // endRun decodes the current run into the line. Double-byte pairs re-align

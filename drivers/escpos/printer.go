@@ -176,6 +176,7 @@ type printerSetup struct {
 	star     bool
 	extra    map[[2]byte]Command
 	prefixes [256]bool // bytes that start a command
+	text     [256]bool // bytes that print: not a control, not a prefix
 }
 
 // setup compiles the effective printer of opts: Options.Printer (or
@@ -213,6 +214,9 @@ func setup(opts Options) *printerSetup {
 			s.extra[[2]byte{c.Prefix[0], c.Prefix[1]}] = c
 			s.prefixes[c.Prefix[0]] = true
 		}
+	}
+	for b := 0x20; b < 0x100; b++ {
+		s.text[b] = !s.prefixes[b]
 	}
 	return s
 }
