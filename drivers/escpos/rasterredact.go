@@ -141,3 +141,39 @@ func (pl placement) source(x, y int) (int64, byte, bool) {
 	}
 	return pl.off + int64(cy*pl.unit+cx/8), 0x80 >> (cx % 8), true
 }
+
+// ReadFunc returns what a recogniser read in a closed image, or false
+// when it has not been read (yet): see RedactImages.
+type ReadFunc func(img *raster.Bitmap) (raster.Result, bool)
+
+// RedactImages returns a copy of a print stream (host bytes from the start
+// of a stream or job) safe to write down before its images are read: the
+// dots of every image read returns false for, and of every image still
+// open at the end, are blanked whole; in an image read, the card numbers
+// are blanked as a RasterRedactor blanks them. Text is left as it is (mask
+// it as text). It runs no recogniser: an agent keeps the raw input of a
+// raster lane durable with it while recognition runs elsewhere.
+func RedactImages(stream []byte, p *Printer, read ReadFunc) []byte {
+	r := &RasterRedactor{held: append([]byte(nil), stream...)}
+	unread := false
+	r.dec = New(Options{Printer: p, Recognizer: recognizerFunc(func(img *raster.Bitmap) raster.Result {
+		res, ok := read(img)
+		unread = !ok
+		return res
+	})})
+	r.dec.onImage = func(pos *rasterPos, res raster.Result) {
+		if unread {
+			r.blankAll(pos.places)
+			return
+		}
+		r.blank(pos, res)
+	}
+	r.dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: stream})
+	r.blankAll(r.dec.openPlaces())
+	return r.held
+}
+
+// recognizerFunc adapts a function to Recognizer.
+type recognizerFunc func(*raster.Bitmap) raster.Result
+
+func (f recognizerFunc) Recognize(img *raster.Bitmap) raster.Result { return f(img) }

@@ -12,6 +12,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/glyphs"
+	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -101,5 +102,32 @@ func TestRasterRedactorBlanksCardNumbers(t *testing.T) {
 			t.Fatalf("%s: after redaction the image reads\n%s", mode, got)
 		}
 		t.Logf("%s: card line now reads %q", mode, got[strings.LastIndex(got, "\n")+1:])
+	}
+}
+
+// TestRedactImages: before its image is read a stream is written with the
+// image's dots blanked whole (also an image cut off mid-data); once read,
+// only the card number's dots are, as the RasterRedactor blanks them.
+func TestRedactImages(t *testing.T) {
+	f := goFont(t)
+	d := goDict(t, f)
+	stream, _ := panReceipt(t, f, rasterprint.GSv0)
+	unread := func(*raster.Bitmap) (raster.Result, bool) { return raster.Result{}, false }
+	read := func(img *raster.Bitmap) (raster.Result, bool) { return d.Recognize(img), true }
+
+	blank := escpos.RedactImages(stream, nil, unread)
+	if len(blank) != len(stream) {
+		t.Fatalf("%d bytes out of %d", len(blank), len(stream))
+	}
+	if got := readLines(t, d, blank); strings.TrimSpace(got) != "" {
+		t.Fatalf("an unread image still reads %q", got)
+	}
+	half := escpos.RedactImages(stream[:len(stream)/2], nil, read) // the image is still open
+	if got := readLines(t, d, half); strings.TrimSpace(got) != "" {
+		t.Fatalf("an open image still reads %q", got)
+	}
+	want := escpos.NewRasterRedactor(d, nil).Redact(drivers.FromHost, stream)
+	if got := escpos.RedactImages(stream, nil, read); !bytes.Equal(got, want) {
+		t.Fatal("a read image is not blanked as the RasterRedactor blanks it")
 	}
 }
