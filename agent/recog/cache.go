@@ -1,0 +1,91 @@
+package recog
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// Key identifies an image by its content.
+type Key [sha256.Size]byte
+
+// KeyOf returns the key of img.
+func KeyOf(img *raster.Bitmap) Key {
+	h := sha256.New()
+	var dim [16]byte
+	binary.LittleEndian.PutUint64(dim[:8], uint64(img.W))
+	binary.LittleEndian.PutUint64(dim[8:], uint64(img.H))
+	h.Write(dim[:])
+	for y := range img.H {
+		h.Write(img.Row(y))
+	}
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+// Result is what the recogniser read in one image.
+type Result struct {
+	Key Key
+	Res raster.Result
+}
+
+// cacheSize bounds the results a Cache keeps: the lane's decoder, the
+// capture's redactor and the raw input log look an image up in the step
+// that hands its result over, and the raw input log again at each write
+// until the job settles (a job has a few images).
+const cacheSize = 64
+
+// Cache is the recogniser of a lane's decoders and redactors when
+// recognition runs in a Worker: it answers from the results handed over
+// (Add) and falls back to Fallback for an image it has no result for.
+// It is not safe for concurrent use (the core goroutine owns it).
+type Cache struct {
+	// Fallback reads what the cache does not know; nil reads nothing.
+	Fallback escpos.Recognizer
+	results  map[Key]raster.Result
+	order    []Key
+	misses   int
+}
+
+// NewCache returns an empty cache falling back to rec.
+func NewCache(rec escpos.Recognizer) *Cache {
+	return &Cache{Fallback: rec, results: map[Key]raster.Result{}}
+}
+
+// Add keeps results, forgetting the oldest beyond the bound.
+func (c *Cache) Add(rs []Result) {
+	for _, r := range rs {
+		if _, ok := c.results[r.Key]; !ok {
+			c.order = append(c.order, r.Key)
+		}
+		c.results[r.Key] = r.Res
+	}
+	for len(c.order) > cacheSize {
+		delete(c.results, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// Lookup returns the result handed over for img.
+func (c *Cache) Lookup(img *raster.Bitmap) (raster.Result, bool) {
+	r, ok := c.results[KeyOf(img)]
+	return r, ok
+}
+
+// Recognize implements escpos.Recognizer.
+func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
+	if r, ok := c.Lookup(img); ok {
+		return r
+	}
+	c.misses++
+	if c.Fallback == nil {
+		return raster.Result{}
+	}
+	return c.Fallback.Recognize(img)
+}
+
+// Misses counts images read by the fallback (on the caller's goroutine).
+func (c *Cache) Misses() int { return c.misses }

@@ -1,0 +1,130 @@
+package recog_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/tillwatch/tillwatch/agent/recog"
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// gate is a fake recogniser that blocks until the test lets it read: it
+// says on entered that it holds an image, and reads "TOTAL 12.30" once a
+// value arrives on release.
+type gate struct {
+	entered chan *raster.Bitmap
+	release chan struct{}
+}
+
+func newGate() *gate {
+	return &gate{entered: make(chan *raster.Bitmap, 16), release: make(chan struct{})}
+}
+
+func (g *gate) Recognize(img *raster.Bitmap) raster.Result {
+	g.entered <- img.Clone()
+	<-g.release
+	return raster.Result{Engine: "gate", Lines: []raster.Line{{Text: "TOTAL 12.30", Confidence: 1}}}
+}
+
+// image returns a GS v 0 image of 8 x 2 dots then a cut.
+func image() []byte {
+	return []byte{0x1d, 'v', '0', 0, 1, 0, 2, 0, 0xf0, 0x0f, 0x1d, 'V', 1}
+}
+
+// TestWorkerReadsOffTheCaller: the worker reads an image while the caller
+// goes on (Submit does not wait for the recogniser); its result, handed
+// to a Cache, lets a decoder of the same bytes read the image without
+// running the recogniser.
+func TestWorkerReadsOffTheCaller(t *testing.T) {
+	g := newGate()
+	w := recog.NewWorker([]recog.Device{{Name: "printer", Recognizer: g}}, 4)
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+
+	stream := image()
+	if !w.Submit(recog.Job{Dev: "printer", Seq: 1, Data: stream[:5]}) || !w.Submit(recog.Job{Dev: "printer", Seq: 2, Data: stream[5:]}) {
+		t.Fatal("a job was refused with room in the queue")
+	}
+	if w.Submit(recog.Job{Dev: "scale", Seq: 3, Data: stream}) {
+		t.Fatal("a job of an unknown device was taken")
+	}
+	img := <-g.entered // the recogniser holds the image; the caller is free
+	if d := <-w.Done(); d.Seq != 1 || len(d.Results) != 0 {
+		t.Fatalf("first done %+v, want seq 1 without results", d)
+	}
+	close(g.release)
+	d := <-w.Done()
+	if d.Seq != 2 || len(d.Results) != 1 || d.Results[0].Key != recog.KeyOf(img) {
+		t.Fatalf("second done %+v, want seq 2 with the image's result", d)
+	}
+
+	c := recog.NewCache(nil) // no fallback: a miss reads nothing
+	c.Add(d.Results)
+	dec := escpos.New(escpos.Options{Recognizer: c})
+	evs := append(dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: stream}), dec.FlushAll()...)
+	var lines bytes.Buffer
+	for _, ev := range evs {
+		if r, ok := ev.(*drivers.Receipt); ok {
+			for _, l := range r.Lines {
+				lines.WriteString(l.Text)
+			}
+		}
+	}
+	if lines.String() != "TOTAL 12.30" || c.Misses() != 0 {
+		t.Fatalf("decoder read %q with %d misses, want TOTAL 12.30 from the cache", lines.String(), c.Misses())
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+}
+
+// TestWorkerQueueBounded: past its depth the worker refuses jobs instead
+// of making the caller wait, and stops with its context while the
+// recogniser is blocked, once the recogniser returns.
+func TestWorkerQueueBounded(t *testing.T) {
+	g := newGate()
+	w := recog.NewWorker([]recog.Device{{Name: "printer", Recognizer: g}}, 2)
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+	if !w.Submit(recog.Job{Dev: "printer", Seq: 1, Data: image()}) {
+		t.Fatal("refused the first job")
+	}
+	<-g.entered // the worker is busy with job 1: the queue holds 2 more
+	for seq := uint64(2); seq <= 3; seq++ {
+		if !w.Submit(recog.Job{Dev: "printer", Seq: seq, Data: image()}) {
+			t.Fatalf("refused job %d with room in the queue", seq)
+		}
+	}
+	if w.Submit(recog.Job{Dev: "printer", Seq: 4, Data: image()}) {
+		t.Fatal("a full queue took a job")
+	}
+	cancel()
+	close(g.release)
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+}
+
+// TestCacheFallback: an image the cache has no result for is read by the
+// fallback and counted.
+func TestCacheFallback(t *testing.T) {
+	g := newGate()
+	close(g.release)
+	c := recog.NewCache(g)
+	img := raster.New()
+	img.Set(3, 1)
+	if r := c.Recognize(img); r.Engine != "gate" || c.Misses() != 1 {
+		t.Fatalf("got %+v, %d misses; want the fallback's result, 1 miss", r, c.Misses())
+	}
+	c.Add([]recog.Result{{Key: recog.KeyOf(img), Res: raster.Result{Engine: "worker"}}})
+	if r := c.Recognize(img); r.Engine != "worker" || c.Misses() != 1 {
+		t.Fatalf("got %+v, %d misses; want the handed result", r, c.Misses())
+	}
+}
