@@ -2,13 +2,16 @@ package lane
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
+	"github.com/tillwatch/tillwatch/agent/recog"
 	"github.com/tillwatch/tillwatch/agent/words"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
 )
 
 // Lane is the pure part of the pipeline: one decoder per device and the
@@ -19,6 +22,7 @@ type Lane struct {
 	names     []string
 	decoders  map[string]drivers.Decoder
 	redactors map[string]func() Redactor // devices whose protocol can carry card data
+	rasters   map[string]*Raster         // printers whose images are read
 	lastSeen  map[string]time.Time
 	engine    *detect.Engine
 	lang      words.Lang     // the language of alert summaries
@@ -41,7 +45,7 @@ func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
 		f(&dc)
 	}
 	l := &Lane{
-		decoders: map[string]drivers.Decoder{}, redactors: map[string]func() Redactor{},
+		decoders: map[string]drivers.Decoder{}, redactors: map[string]func() Redactor{}, rasters: map[string]*Raster{},
 		lastSeen: map[string]time.Time{}, engine: detect.New(dc),
 		lang: words.Of(cfg.Locale), loc: cfg.Location(), currency: cfg.Currency(),
 	}
@@ -54,6 +58,9 @@ func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
 		l.decoders[d.Name] = p.decoder
 		if p.redactor != nil {
 			l.redactors[d.Name] = p.redactor
+		}
+		if p.raster != nil {
+			l.rasters[d.Name] = p.raster
 		}
 	}
 	slices.Sort(l.names)
@@ -83,6 +90,29 @@ func DetectConfig(cfg *configs.Config) detect.Config {
 		}
 	}
 	return dc
+}
+
+// Raster is a printer whose images are read (devices[].glyphs, ocr).
+// Its decoder and redactors read from Cache, which falls back to
+// Recognizer for an image whose result was not handed over.
+type Raster struct {
+	Name       string
+	Recognizer escpos.Recognizer
+	Printer    *escpos.Printer
+	Cache      *recog.Cache
+}
+
+// Rasters are the lane's printers whose images are read, by name.
+func (l *Lane) Rasters() map[string]*Raster { return maps.Clone(l.rasters) }
+
+// Recognised hands over what a recog.Worker read in dev's images: the
+// async result input. Feed the chunks that closed those images after it,
+// and the decoder reads them from the results instead of running the
+// recogniser on the caller's goroutine.
+func (l *Lane) Recognised(dev string, rs []recog.Result) {
+	if r := l.rasters[dev]; r != nil {
+		r.Cache.Add(rs)
+	}
 }
 
 // Names are the lane's device names, sorted.

@@ -3,6 +3,7 @@ package lane
 import (
 	"fmt"
 
+	"github.com/tillwatch/tillwatch/agent/recog"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
@@ -19,6 +20,7 @@ import (
 type device struct {
 	decoder  drivers.Decoder
 	redactor func() Redactor
+	raster   *Raster // a printer whose images are read, nil otherwise
 }
 
 // protocols is the one table of protocols: for each, how a device's
@@ -63,6 +65,14 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	if err != nil {
 		return device{}, err
 	}
+	var ras *Raster
+	if rec != nil {
+		// The decoder and the redactors read from the results a
+		// recog.Worker hands over (Lane.Recognised); by themselves (replay)
+		// they run the recogniser.
+		ras = &Raster{Name: d.Name, Recognizer: rec, Printer: printer, Cache: recog.NewCache(rec)}
+		rec = ras.Cache
+	}
 	var dec drivers.Decoder = escpos.New(escpos.Options{
 		Recognizer:     rec,
 		Printer:        printer,
@@ -86,7 +96,7 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	if rec != nil { // card numbers printed as images are blanked too
 		red = func() Redactor { return escpos.NewRasterRedactor(rec, printer) }
 	}
-	return device{decoder: dec, redactor: red}, nil
+	return device{decoder: dec, redactor: red, raster: ras}, nil
 }
 
 func openZVT(d configs.Device, _ *configs.Config) (device, error) {
