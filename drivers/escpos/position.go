@@ -32,17 +32,22 @@ func wideRune(r rune) bool {
 		r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6
 }
 
-// areaDots is the width lines wrap at: the print area (GS W, else the
-// paper) less the left margin (GS L); 0 when the paper is unknown.
+// areaDots is the width lines wrap at, from the left margin: the print
+// area width (GS W, which is measured from the left margin GS L), cut to
+// what is left of the paper right of the margin; without GS W, the paper
+// less the margin. 0 when neither the paper nor GS W is known.
 func (d *Decoder) areaDots() int {
-	w := d.opts.PaperDots
-	if d.ras.area > 0 && (w == 0 || d.ras.area < w) {
-		w = d.ras.area
+	w := 0
+	if paper := d.opts.PaperDots; paper > 0 {
+		w = paper - d.ras.left
+	}
+	if a := d.ras.area; a > 0 && (w <= 0 || a < w) {
+		w = a
 	}
 	if w == 0 {
 		return 0
 	}
-	return max(w-d.ras.left, fontADots)
+	return max(w, fontADots)
 }
 
 // advance moves the print position over the characters the last run added

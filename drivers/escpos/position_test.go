@@ -7,7 +7,7 @@ import (
 // TestPositions: lines come out as the paper shows them: a jump with
 // ESC $ / ESC \ is blank space on the same line, double width takes twice
 // the room, and a line wraps where it leaves the print area (paper width,
-// GS W) less the left margin (GS L).
+// GS W, measured from the left margin GS L; the paper less the margin).
 func TestPositions(t *testing.T) {
 	const total = "\x1c&\xba\xcf\xbc\xc6\x1c." // 合计 in GBK
 	tests := []struct {
@@ -28,6 +28,10 @@ func TestPositions(t *testing.T) {
 			"\x1dW\x78\x00" + "page width 120\n", "page width/ 120"},
 		{"GS L moves the margin: less room", 576,
 			"\x1dL\x00\x02" + "left margin 512\n", "left/margi/n 512"},
+		{"GS W is measured from the GS L margin: the amount fits (receiptline 4.0.4's column)", 576,
+			"\x1dL\x54\x00\x1dW\x8c\x01AMOUNT:\x1b$\x9c\x00\x1b\\\x18\x00\x1d!\x10RMB 15.00\n", "AMOUNT:        RMB 15.00"},
+		{"GS W beyond the paper is cut at the paper's edge", 576,
+			"\x1dL\x00\x02\x1dW\x40\x02" + "left margin 512\n", "left/margi/n 512"},
 		{"unknown paper: no wrap", 0,
 			"\x1b!\x20" + "The quick brown fox jumps over\n", "The quick brown fox jumps over"},
 		{"moving left prints over: nothing added", 576,

@@ -45,12 +45,14 @@ func TestGeneratedTables(t *testing.T) {
 		}
 	}
 	// ESC t selects them on Epson printers: 14 CP737, 30 and 31 TCVN-3,
-	// 21 Thai Character Code 11.
+	// 21 Thai Character Code 11, 1 Katakana.
 	for _, tc := range []struct{ in, want string }{
 		{"\x1bt\x0e\x80\x81\x82\n", "ΑΒΓ"},
 		{"\x1bt\x1eVi\xd6t Nam \xae\xad\xeang \xa5\n", "Việt Nam đường Ơ"},
 		{"\x1bt\x1fVI\xd6T NAM\n", "VIỆT NAM"},
 		{"\x1bt\x15\xa1\xd2\xc3\n", "การ"},
+		// receiptline draws its rules in the Katakana page's box drawing.
+		{"\x1bt\x01\x9c\x95\x91\x95\x9d \xb1\xde\n", "╭─┬─╮ ｱﾞ"},
 	} {
 		evs, d := decodeBytes(Options{}, []byte(tc.in+"\x1dV\x00"))
 		if got := receiptText(evs); got != tc.want || d.Stats().NoTable != 0 {

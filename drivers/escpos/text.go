@@ -40,7 +40,7 @@ var charmaps = map[string]*charmap.Charmap{
 // codePages builds the single-byte tables once; they are never written
 // after that.
 var codePages = sync.OnceValue(func() map[string]*codeTable {
-	m := make(map[string]*codeTable, len(charmaps)+1+len(generatedTables))
+	m := make(map[string]*codeTable, len(charmaps)+len(generatedTables))
 	for name, cm := range charmaps {
 		t := &codeTable{name: name}
 		for b := 0; b < 256; b++ {
@@ -48,22 +48,9 @@ var codePages = sync.OnceValue(func() map[string]*codeTable {
 		}
 		m[name] = t
 	}
-	// Epson's Katakana page: JIS X 0201 half-width katakana at 0xA1-0xDF;
-	// its block graphics are not mapped.
-	k := &codeTable{name: "katakana"}
-	for b := 0; b < 256; b++ {
-		switch {
-		case b < 0x80:
-			k.runes[b] = rune(b)
-		case b >= 0xA1 && b <= 0xDF:
-			k.runes[b] = rune(0xFF61 + b - 0xA1)
-		default:
-			k.runes[b] = utf8.RuneError
-		}
-	}
-	m[k.name] = k
 	// Tables golang.org/x/text lacks, generated from the Unicode mapping
-	// files (tables_gen.go, internal/codetables).
+	// files and vendor tables (tables_gen.go, internal/codetables); Epson's
+	// Katakana page is among them.
 	for name, up := range generatedTables {
 		t := &codeTable{name: name}
 		for b := 0; b < 256; b++ {
@@ -83,7 +70,7 @@ var codePages = sync.OnceValue(func() map[string]*codeTable {
 
 // CodePages lists the single-byte code table names the decoder maps.
 func CodePages() []string {
-	names := make([]string, 0, len(charmaps)+1+len(generatedTables))
+	names := make([]string, 0, len(charmaps)+len(generatedTables))
 	for n := range codePages() {
 		names = append(names, n)
 	}

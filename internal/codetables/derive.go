@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // dataDir holds data/, the vendor tables (set by main's -data flag).
@@ -49,9 +51,19 @@ func vn3Capitals(up [128]rune) ([128]rune, error) {
 	return out, err
 }
 
+// agrees reports whether a vendor's character v may stand where the
+// standard charmap has std: the standard has none (or a C1 control), the
+// same character, or a compatibility form of it (glibc's JIS_X0201 maps
+// the katakana to full width and the sound marks to spacing ones; the
+// printer prints them in one narrow cell).
+func agrees(std, v rune) bool {
+	return std == 0 || unicode.IsControl(std) || std == v ||
+		strings.TrimSpace(norm.NFKD.String(string(std))) == norm.NFKD.String(string(v))
+}
+
 // vendor returns a derivation that reads a vendor's table (lines
 // "0xNN<TAB>0xUUUU", an empty value for a byte with no character) and keeps
-// each byte where the glibc charmap either agrees or has no character:
+// each byte where the glibc charmap agrees or has no character:
 // where the two disagree the byte is left undefined (shown as U+FFFD),
 // never guessed.
 func vendor(file string) func(up [128]rune) ([128]rune, error) {
@@ -81,7 +93,7 @@ func vendor(file string) func(up [128]rune) ([128]rune, error) {
 			if err != nil {
 				return out, fmt.Errorf("%s:%d: code point %q: %w", path, ln, fields[1], err)
 			}
-			if std := up[b-0x80]; std == 0 || std == rune(u) {
+			if agrees(up[b-0x80], rune(u)) {
 				out[b-0x80] = rune(u)
 			}
 		}
