@@ -12,6 +12,7 @@ package raster
 import (
 	"image"
 	"image/color"
+	"math/bits"
 )
 
 // Bounds of one page image: 1024 dots is wider than any 80 mm head at
@@ -129,6 +130,52 @@ func (b *Bitmap) OrRow(x, y int, src []byte, sx int) {
 	if y >= b.H {
 		b.Grow(y + 1)
 	}
+	if x < 0 || sx < 1 || sx > 2 {
+		b.orRowDots(x, y, src, sx)
+		return
+	}
+	// Each source byte becomes 8 or 16 dots (double[c]), shifted into
+	// place a byte at a time; dots right of MaxWidth are counted, one by
+	// one, as Set counts them.
+	row := b.pix[y*stride : (y+1)*stride]
+	n := 8 * sx
+	for i, c := range src {
+		if c == 0 {
+			continue
+		}
+		dx := x + i*n // the dot of the byte's leftmost bit
+		if dx >= MaxWidth {
+			for _, c := range src[i:] {
+				b.Clipped += bits.OnesCount8(c) * sx
+			}
+			return
+		}
+		v := uint32(c) << 24 // the byte's dots from bit 31 down
+		if sx == 2 {
+			v = uint32(double[c]) << 16
+		}
+		if over := dx + n - MaxWidth; over > 0 { // the last over dots are off the page
+			clip := uint32(1)<<(32-n+over) - 1
+			b.Clipped += bits.OnesCount32(v & clip)
+			if v &^= clip; v == 0 {
+				continue
+			}
+		}
+		off, sh := dx>>3, dx&7
+		v >>= sh
+		row[off] |= byte(v >> 24)
+		if off+1 < stride {
+			row[off+1] |= byte(v >> 16)
+		}
+		if off+2 < stride {
+			row[off+2] |= byte(v >> 8)
+		}
+		b.W = max(b.W, off*8+32-bits.TrailingZeros32(v))
+	}
+}
+
+// orRowDots is OrRow one dot at a time (negative x, other widths).
+func (b *Bitmap) orRowDots(x, y int, src []byte, sx int) {
 	for i, c := range src {
 		for bit := 0; bit < 8 && c != 0; bit++ {
 			if c&(0x80>>bit) != 0 {
@@ -139,6 +186,18 @@ func (b *Bitmap) OrRow(x, y int, src []byte, sx int) {
 		}
 	}
 }
+
+// double spreads each bit of a byte over two (a dot printed twice as wide).
+var double = func() (t [256]uint16) {
+	for c := range 256 {
+		for bit := range 8 {
+			if c&(0x80>>bit) != 0 {
+				t[c] |= 0xC000 >> (2 * bit)
+			}
+		}
+	}
+	return t
+}()
 
 func trailingZeros(c byte) int {
 	n := 0

@@ -1,0 +1,36 @@
+package raster
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestOrRowMatchesDots checks OrRow's shifted path (x not on a byte, or
+// dots twice as wide) against drawing the same row dot by dot with Set:
+// the same dots, width, height and clipped count.
+func TestOrRowMatchesDots(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		src := make([]byte, r.IntN(140))
+		for i := range src {
+			if r.IntN(3) > 0 {
+				src[i] = byte(r.IntN(256))
+			}
+		}
+		sx := 1 + r.IntN(2)
+		a, b := New(), New()
+		for k := range 2 {
+			x, y := r.IntN(1100), r.IntN(40)
+			if sx == 1 && x&7 == 0 {
+				x++ // the byte-aligned path copies bytes
+			}
+			a.OrRow(x, y, src, sx)
+			b.Grow(y + 1)
+			b.orRowDots(x, y, src, sx)
+			if a.W != b.W || a.H != b.H || a.Clipped != b.Clipped || !bytes.Equal(a.pix, b.pix) {
+				t.Fatalf("row %d at x %d, sx %d: W %d/%d H %d/%d clipped %d/%d", k, x, sx, a.W, b.W, a.H, b.H, a.Clipped, b.Clipped)
+			}
+		}
+	}
+}
