@@ -1,10 +1,9 @@
 package lane
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"sort"
+	"iter"
+	"slices"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
@@ -24,6 +23,12 @@ type ReplayStats struct {
 // and no broker, and given the same records it always emits the same
 // alerts with the same ids.
 func Replay(lane *Lane, records []capture.Record, emit func(detect.Alert) error) (ReplayStats, error) {
+	return ReplaySeq(lane, slices.Values(records), emit)
+}
+
+// ReplaySeq is Replay of the records a sequence yields (a capture.Batch's
+// All, say), in the order it yields them.
+func ReplaySeq(lane *Lane, records iter.Seq[capture.Record], emit func(detect.Alert) error) (ReplayStats, error) {
 	var st ReplayStats
 	out := func(alerts []detect.Alert) error {
 		for _, al := range alerts {
@@ -35,7 +40,7 @@ func Replay(lane *Lane, records []capture.Record, emit func(detect.Alert) error)
 		return nil
 	}
 	var last time.Time
-	for _, r := range records {
+	for r := range records {
 		st.Records++
 		evs := lane.Idle(r.Time)
 		if r.Link != "" {
@@ -71,43 +76,23 @@ func Replay(lane *Lane, records []capture.Record, emit func(detect.Alert) error)
 // time (stable: records with equal times keep file order). Bad lines are
 // counted and reported through bad, not fatal.
 func ReadCaptures(readers []*capture.Reader, bad func(error)) ([]capture.Record, error) {
-	// Records are gathered in blocks and copied once into a slice of the
-	// right size: appending 750,000 records (a busy month) to one slice
-	// copied them about twice over, a fifth of a replay.
-	const block = 4096
-	var blocks [][]capture.Record
-	cur := make([]capture.Record, 0, block)
-	n := 0
+	b, err := LoadCaptures(readers, bad)
+	if err != nil {
+		return nil, err
+	}
+	return slices.AppendSeq(make([]capture.Record, 0, b.Len()), b.All()), nil
+}
+
+// LoadCaptures is ReadCaptures into a capture.Batch, which holds a long
+// capture in a fraction of the memory and gives the garbage collector
+// nothing to scan: what a replay of a month uses.
+func LoadCaptures(readers []*capture.Reader, bad func(error)) (*capture.Batch, error) {
+	b := capture.NewBatch()
 	for _, rd := range readers {
-		for {
-			r, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				var le *capture.ParseError
-				if errors.As(err, &le) && bad != nil {
-					bad(err)
-					continue
-				}
-				return nil, fmt.Errorf("lane: read capture: %w", err)
-			}
-			if len(cur) == cap(cur) {
-				blocks, cur = append(blocks, cur), make([]capture.Record, 0, block)
-			}
-			cur = append(cur, r)
-			n++
+		if err := b.Load(rd, bad); err != nil {
+			return nil, fmt.Errorf("lane: read capture: %w", err)
 		}
 	}
-	all := make([]capture.Record, 0, n)
-	blocks = append(blocks, cur)
-	for i, b := range blocks {
-		all = append(all, b...)
-		blocks[i] = nil // the copy is all that is left of it
-	}
-	less := func(i, j int) bool { return all[i].Time.Before(all[j].Time) }
-	if !sort.SliceIsSorted(all, less) { // one file is in order already: a stable sort would keep it as it is
-		sort.SliceStable(all, less)
-	}
-	return all, nil
+	b.SortByTime()
+	return b, nil
 }

@@ -84,12 +84,12 @@ func (r *replayCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	records, err := lane.ReadCaptures(readers, func(err error) { fmt.Fprintf(e.stderr, "tillwatch: replay: %v (skipped)\n", err) })
+	records, err := lane.LoadCaptures(readers, func(err error) { fmt.Fprintf(e.stderr, "tillwatch: replay: %v (skipped)\n", err) })
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(e.stdout)
-	st, err := lane.Replay(ln, records, func(al detect.Alert) error { return enc.Encode(al) })
+	st, err := lane.ReplaySeq(ln, records.All(), func(al detect.Alert) error { return enc.Encode(al) })
 	if err != nil {
 		return err
 	}
