@@ -31,6 +31,9 @@ type textState struct {
 	first    style      // style at the line's first character
 	eol      byte       // CR or LF that just ended a line, 0 otherwise
 	x        int        // print position in dots from the left margin
+	marks    []posMark  // where the line's runs start (position.go)
+	cells    []cell     // the line's characters once something printed over it
+	over     bool       // something printed over the line: cells hold it
 	lead     byte       // GBK lead byte left at the end of the last run
 	hasLead  bool
 }
@@ -125,6 +128,7 @@ func (t *textState) hasVisible() bool {
 func (t *textState) endLine(d *Decoder) {
 	t.endRun(d)
 	t.dropLead(d)
+	t.composeLine()
 	text := strings.TrimRight(string(t.line), " \t")
 	if hasLongDigitRun(text) {
 		text = maskPANs(text)
@@ -162,4 +166,6 @@ func (t *textState) reset() {
 	t.raw = 0
 	t.started = false
 	t.x = 0
+	t.marks = t.marks[:0]
+	t.over, t.cells = false, t.cells[:0]
 }

@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"slices"
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers/raster"
@@ -50,12 +51,41 @@ func (d *Decoder) areaDots() int {
 	return max(w, fontADots)
 }
 
+// posMark is where a run of the current line starts: its byte offset in
+// the line, its print position, and how wide its style prints a narrow and
+// a wide character. pad marks the blank space a move right added.
+type posMark struct {
+	off, x       int32
+	narrow, wide int16
+	pad          bool
+}
+
+// width is how wide r prints in the mark's style.
+func (m posMark) width(r rune) int {
+	if r >= utf8.RuneSelf && wideRune(r) {
+		return int(m.wide)
+	}
+	return int(m.narrow)
+}
+
+// cell is one character placed on a line that something printed over.
+type cell struct {
+	x, w int
+	r    rune
+}
+
 // advance moves the print position over the characters the last run added
 // to the line (from byte from on), and wraps the line where it leaves the
-// print area, as the printer does.
+// print area, as the printer does. On a line something printed over (a
+// move left, see moveTo) the characters are placed instead.
 func (t *textState) advance(d *Decoder, from int) {
+	if t.over {
+		t.place(from)
+		return
+	}
 	area := d.areaDots()
 	ascii := t.style.cellDots('a') // every ASCII character is one narrow cell
+	t.mark(from, false)
 	for i := from; i < len(t.line); {
 		var w, size int
 		if c := t.line[i]; c < utf8.RuneSelf {
@@ -72,6 +102,7 @@ func (t *textState) advance(d *Decoder, from int) {
 			t.endLine(d)
 			t.line, t.started, t.first, t.at = append(t.line, rest...), true, t.style, at
 			t.raw = len(rest)
+			t.mark(0, false)
 			i = 0
 			continue
 		}
@@ -80,19 +111,125 @@ func (t *textState) advance(d *Decoder, from int) {
 	}
 }
 
+// mark records that a run (or a move's blank space) starts at byte off.
+// A run that goes on where the last one ended, in a style as wide, needs
+// no mark of its own: its characters follow on.
+func (t *textState) mark(off int, pad bool) {
+	narrow, wide := t.style.cellDots('a'), t.style.cellDots('\u4e00')
+	if n := len(t.marks); n > 0 && !pad {
+		if last := t.marks[n-1]; !last.pad && int(last.narrow) == narrow && int(last.wide) == wide {
+			return
+		}
+	}
+	t.marks = append(t.marks, posMark{off: int32(off), x: int32(t.x), narrow: int16(narrow), wide: int16(wide), pad: pad})
+}
+
 // moveTo puts the print position at x dots from the left margin (ESC $,
 // ESC \): moving right prints blank space, which the line keeps as spaces
-// of the usual cell; moving left prints over the line (nothing is added).
+// of the usual cell. Moving left prints over what the line holds (the
+// printer ORs the dots; receiptline draws a table's rules first and then
+// its text between them): from then on the line is kept as placed
+// characters, a later one replacing the ones it covers, until it ends.
 func (t *textState) moveTo(d *Decoder, x int) {
 	x = min(max(x, 0), raster.MaxWidth)
-	if x > t.x {
-		n := (x - t.x + fontADots/2) / fontADots
-		for range n {
-			t.line = append(t.line, ' ')
-		}
-		if n > 0 && !t.started {
-			t.started, t.first, t.at = true, t.style, d.cmdAt
+	switch {
+	case t.over:
+	case x < t.x && t.hasVisible():
+		t.startOverlay()
+	case x < t.x: // only blank space so far: start again from the margin
+		t.line, t.marks, t.x = t.line[:0], t.marks[:0], 0
+		fallthrough
+	default:
+		if x > t.x {
+			n := (x - t.x + fontADots/2) / fontADots
+			if n > 0 {
+				t.mark(len(t.line), true)
+			}
+			for range n {
+				t.line = append(t.line, ' ')
+			}
+			if n > 0 && !t.started {
+				t.started, t.first, t.at = true, t.style, d.cmdAt
+			}
 		}
 	}
 	t.x = x
+}
+
+// startOverlay turns the line into placed characters (blank space is not
+// kept: composeLine measures it again).
+func (t *textState) startOverlay() {
+	t.cells = t.cells[:0]
+	for i, m := range t.marks {
+		end := len(t.line)
+		if i+1 < len(t.marks) {
+			end = int(t.marks[i+1].off)
+		}
+		if m.pad {
+			continue
+		}
+		x := int(m.x)
+		for j := int(m.off); j < end; {
+			r, size := utf8.DecodeRune(t.line[j:])
+			w := m.width(r)
+			if r != ' ' {
+				t.cells = append(t.cells, cell{x: x, w: w, r: r})
+			}
+			x += w
+			j += size
+		}
+	}
+	t.over = true
+}
+
+// place puts the characters the last run added (from byte from on) at the
+// print position, each replacing the characters it covers, and takes them
+// off the line's bytes (composeLine writes the line again).
+func (t *textState) place(from int) {
+	for i := from; i < len(t.line); {
+		r, size := utf8.DecodeRune(t.line[i:])
+		w := t.style.cellDots(r)
+		if r != ' ' {
+			kept := t.cells[:0]
+			for _, c := range t.cells {
+				if c.x+c.w <= t.x || c.x >= t.x+w {
+					kept = append(kept, c)
+				}
+			}
+			t.cells = append(kept, cell{x: t.x, w: w, r: r})
+		}
+		t.x = min(t.x+w, raster.MaxWidth)
+		i += size
+	}
+	t.line = t.line[:from]
+}
+
+// composeLine writes a line something printed over from its placed
+// characters, left to right, the blank space between them as spaces of
+// the usual cell (one space where the gap is one character of the text
+// before it).
+func (t *textState) composeLine() {
+	if !t.over {
+		return
+	}
+	slices.SortStableFunc(t.cells, func(a, b cell) int { return a.x - b.x })
+	t.line = t.line[:0]
+	cur, prev := 0, fontADots
+	for _, c := range t.cells {
+		if gap := c.x - cur; gap > 0 {
+			n := (gap + fontADots/2) / fontADots
+			if gap == prev {
+				n = 1
+			}
+			for range n {
+				t.line = append(t.line, ' ')
+			}
+		}
+		t.line = utf8.AppendRune(t.line, c.r)
+		cur, prev = c.x+c.w, c.w
+		if wideRune(c.r) {
+			prev = c.w / 2
+		}
+	}
+	t.over, t.cells = false, t.cells[:0]
 }

@@ -34,8 +34,17 @@ func TestPositions(t *testing.T) {
 			"\x1dL\x00\x02\x1dW\x40\x02" + "left margin 512\n", "left/margi/n 512"},
 		{"unknown paper: no wrap", 0,
 			"\x1b!\x20" + "The quick brown fox jumps over\n", "The quick brown fox jumps over"},
-		{"moving left prints over: nothing added", 576,
-			"ABCDEF\x1b$\x0c\x00XY\n", "ABCDEFXY"},
+		{"moving left prints over (the printer ORs the dots; the later character is kept)", 576,
+			"ABCDEF\x1b$\x0c\x00XY\n", "AXYDEF"},
+		{"rules first, text between them (receiptline's table)", 576,
+			"\x1b$\x00\x00|\x1b\\\xf0\x00|\x1b\\\x2c\x01|\x1b$\x0c\x00Cash\x1b$\x08\x01\x1b\\\xf0\x0020.00\n",
+			"|Cash                |                    20.00|"},
+		{"double width placed on a line printed over keeps its one space", 576,
+			"|\x1b$\x00\x00\x1b$\x0c\x00\x1b!\x20RMB 15\n", "|RMB 15"},
+		{"a space prints no dots: what it covers stays", 576,
+			"xxxxxxxx\x1b$\x00\x00\x1b!\x20RMB 15\n", "RMBxx15"},
+		{"moving left over blank space only starts again", 576,
+			"\x1b$\x00\x01\x1b$\x18\x00AB\n", "  AB"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
