@@ -3,7 +3,6 @@ package agent
 import (
 	"errors"
 	"fmt"
-	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"maps"
 	"slices"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/escpos"
 )
 
 // Raw input durability.
@@ -28,17 +28,23 @@ import (
 // in the decoder reaches the journal and its payment finds it.
 
 // rawDevices says how each device's raw bytes are made safe to write:
-// print streams are masked as text (those read as images go through the
-// raster redactor, which holds an image until it is read and blanks the
-// card numbers in it), terminals go through their protocol's
-// redactor (a fresh one: redactors keep stream state).
+// print streams are masked as text; a raster printer's images are
+// written, from the first commit after they arrive, with the dots of
+// every image not read yet blanked whole, and rewritten once read with
+// only the card numbers blanked (escpos.RedactImages, reading the results
+// the recognition worker handed to the lane's cache), so no unread image
+// is ever written and a kill -9 loses only the dots of images being read;
+// terminals go through their protocol's redactor (a fresh one: redactors
+// keep stream state).
 func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 	var out []rawlog.Device
 	reds := ln.Redactors()
+	rasters := ln.Rasters()
 	for _, d := range devs {
 		rd := rawlog.Device{Name: d.Name}
-		if rr, ok := reds[d.Name].(*escpos.RasterRedactor); ok {
-			rd.Redactor = rr // images are held until read, card numbers blanked
+		if r := rasters[d.Name]; r != nil {
+			rd.Text = true
+			rd.Images = func(stream []byte) []byte { return escpos.RedactImages(stream, r.Printer, r.Cache.Lookup) }
 		} else if d.Protocol == "escpos" {
 			rd.Text = true
 		} else if r := reds[d.Name]; r != nil {
@@ -70,7 +76,7 @@ const (
 // input came since the last step.
 func (a *Agent) commitStep(evs []drivers.Event, now time.Time, quiet bool) error {
 	for _, n := range a.lane.Names() {
-		if a.lane.Settled(n) {
+		if a.lane.Settled(n) && !a.ras.holds(n) {
 			a.raw.Settle(n)
 		}
 	}

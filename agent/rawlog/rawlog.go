@@ -53,6 +53,14 @@ type Device struct {
 	Name string
 	// Text marks a print stream: host bytes are masked as text.
 	Text bool
+	// Images, with Text, makes a print stream's images safe to write
+	// before text masking: it gets the device's pending host stream (from
+	// where the device last settled) and returns a copy with the dots of
+	// images not read yet blanked whole and the card numbers of those
+	// read blanked (escpos.RedactImages). A record is rewritten when an
+	// image it holds was read since it was written. A stream whose start
+	// the bound gave up cannot be parsed: none of it is written after.
+	Images func(stream []byte) []byte
 	// Redactor redacts a terminal stream; nil with Text false means the
 	// bytes cannot be checked for card data and are never written.
 	Redactor Redactor
@@ -249,6 +257,12 @@ func (l *Log) stageText(d *device) {
 		if r.dir == drivers.FromHost {
 			host = append(host, r.raw...)
 		}
+	}
+	if d.Images != nil {
+		if d.cut {
+			return
+		}
+		host = d.Images(host)
 	}
 	maskPending(host)
 	if d.cut {
