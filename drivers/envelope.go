@@ -3,6 +3,7 @@ package drivers
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // envelope is the serialised form of an event: its type and its body.
@@ -13,34 +14,55 @@ type envelope struct {
 
 // Marshal encodes an event with its type so Unmarshal can restore it.
 func Marshal(e Event) ([]byte, error) {
+	var buf []byte
+	switch e.(type) {
+	case *Receipt:
+		buf = make([]byte, 0, 512)
+	case *Payment:
+		buf = make([]byte, 0, 256)
+	}
+	b, err := AppendMarshal(buf, e)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// AppendMarshal appends Marshal(e) to dst: a caller that encodes many
+// events (event ids) reuses one buffer. On error dst is returned as given.
+func AppendMarshal(dst []byte, e Event) ([]byte, error) {
 	switch v := e.(type) {
 	case *Receipt:
 		if v != nil {
-			if body, ok := appendReceiptJSON(append(make([]byte, 0, 512), `{"type":"receipt","event":`...), v); ok {
+			if body, ok := appendReceiptJSON(append(dst, `{"type":"receipt","event":`...), v); ok {
 				return append(body, '}'), nil
 			}
 		}
 	case *Payment:
 		if v != nil {
-			if body, ok := appendPaymentJSON(append(make([]byte, 0, 256), `{"type":"payment","event":`...), v); ok {
+			if body, ok := appendPaymentJSON(append(dst, `{"type":"payment","event":`...), v); ok {
 				return append(body, '}'), nil
 			}
 		}
 	}
 	body, err := json.Marshal(e)
 	if err != nil {
-		return nil, fmt.Errorf("drivers: marshal %s: %w", e.EventType(), err)
+		return dst, fmt.Errorf("drivers: marshal %s: %w", e.EventType(), err)
 	}
 	typ := e.EventType()
 	if !plainName(typ) {
-		return json.Marshal(envelope{Type: typ, Body: body})
+		env, err := json.Marshal(envelope{Type: typ, Body: body})
+		if err != nil {
+			return dst, err
+		}
+		return append(dst, env...), nil
 	}
 	// What json.Marshal of the envelope gives, without its second pass over
 	// the body (compacting a RawMessage validates and HTML-escapes it):
 	// json.Marshal's output is compact and escaped already, and a plain
 	// name needs no escaping. Event ids hash these bytes, so they must not
 	// change (TestMarshalEnvelope compares the two).
-	out := make([]byte, 0, len(`{"type":"","event":}`)+len(typ)+len(body))
+	out := slices.Grow(dst, len(`{"type":"","event":}`)+len(typ)+len(body))
 	out = append(out, `{"type":"`...)
 	out = append(out, typ...)
 	out = append(out, `","event":`...)

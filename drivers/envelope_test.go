@@ -67,4 +67,23 @@ func checkEnvelope(t *testing.T, ev Event) {
 	if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
 		t.Fatalf("Marshal(%T) = %s, %v; encoding/json gives %s, %v", ev, got, gerr, want, werr)
 	}
+	// AppendMarshal after what a reused buffer holds, with room to spare.
+	buf := append(make([]byte, 0, 4096), "kept"...)
+	app, aerr := AppendMarshal(buf, ev)
+	if (aerr != nil) != (gerr != nil) || aerr == nil && !bytes.Equal(app, append([]byte("kept"), want...)) || aerr != nil && string(app) != "kept" {
+		t.Fatalf("AppendMarshal(%T) = %s, %v; want kept%s, %v", ev, app, aerr, want, werr)
+	}
+}
+
+// TestMarshalBadTime: a time outside the years 0..9999 is an error, and
+// Marshal returns no bytes with it.
+func TestMarshalBadTime(t *testing.T) {
+	for _, ev := range []Event{
+		&Receipt{Head: Head{Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		&Payment{Head: Head{Time: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}},
+	} {
+		if b, err := Marshal(ev); err == nil || b != nil {
+			t.Errorf("Marshal(%T) = %q, %v", ev, b, err)
+		}
+	}
 }

@@ -100,12 +100,13 @@ func appendLineJSON(b []byte, l *Line) ([]byte, bool) {
 
 // appendTime is time.Time's MarshalJSON (which json.Marshal calls); ok is
 // false for the years it refuses.
+// MarshalJSON is AppendText's bytes quoted, without the allocation.
 func appendTime(b []byte, t time.Time) ([]byte, bool) {
-	j, err := t.MarshalJSON()
+	b, err := t.AppendText(append(b, '"'))
 	if err != nil {
 		return nil, false
 	}
-	return append(b, j...), true
+	return append(b, '"'), true
 }
 
 func appendBool(b []byte, key string, v bool) []byte {

@@ -111,30 +111,30 @@ const (
 )
 
 // window is the match window widened by the clock skew.
-func (c Config) window() time.Duration { return c.MatchWindow + c.ClockSkew }
+func (c *Config) window() time.Duration { return c.MatchWindow + c.ClockSkew }
 
 // wait is how long after approval a payment waits for its receipt.
-func (c Config) wait() time.Duration { return c.ReceiptWait + c.ClockSkew }
+func (c *Config) wait() time.Duration { return c.ReceiptWait + c.ClockSkew }
 
 // lookback is how much history before an event a decision about it needs:
 // its match window, and the window of whatever it competed with.
 // A duplicate charge looks back DuplicateWindow from a payment's decision.
-func (c Config) lookback() time.Duration { return max(2*c.window(), c.DuplicateWindow) }
+func (c *Config) lookback() time.Duration { return max(2*c.window(), c.DuplicateWindow) }
 
 // maxDelay bounds the time from an alert's decisive event to its decision:
 // a payment waits ReceiptWait (plus the skew), or until every receipt in
 // its window is decided (at most two match windows later); a job waits
 // StatusGrace.
-func (c Config) maxDelay() time.Duration {
+func (c *Config) maxDelay() time.Duration {
 	return max(c.wait(), 2*c.window()) + c.StatusGrace
 }
 
 // shortHorizon is how long detailed state (payments, receipts, printer
 // history) is kept: the look-back of a decision plus its longest delay.
-func (c Config) shortHorizon() time.Duration { return c.lookback() + c.maxDelay() }
+func (c *Config) shortHorizon() time.Duration { return c.lookback() + c.maxDelay() }
 
 // settles reports whether the terminal settles tenders of kind k.
-func (c Config) settles(k drivers.TenderKind) bool {
+func (c *Config) settles(k drivers.TenderKind) bool {
 	for _, s := range c.Settles {
 		if s == k {
 			return true

@@ -1,7 +1,7 @@
 package detect
 
 import (
-	"maps"
+	"container/heap"
 	"slices"
 	"time"
 
@@ -31,7 +31,8 @@ type Engine struct {
 	readable  selfCheck     // whether the lane's jobs carry something the profile reads
 	first     time.Time     // the first event's time: what came before was not seen
 	seen      map[string]time.Time
-	seenMin   time.Time // no time in seen is before it (zero: seen is empty)
+	seenAt    seenHeap // the ids in seen by time, earliest first (see pruneSeen)
+	idBuf     []byte   // memory in which events are encoded for their ids
 	out       []Alert
 	cashier   string // who rang the lane's last receipt that named one
 
@@ -130,15 +131,14 @@ func (e *Engine) Observe(ev drivers.Event) []Alert {
 
 // fresh returns an event's id and whether it was not seen before.
 func (e *Engine) fresh(ev drivers.Event) (string, bool) {
-	id := EventID(ev)
+	var id string
+	id, e.idBuf = appendEventID(e.idBuf, ev)
 	if _, dup := e.seen[id]; dup {
 		return id, false
 	}
 	at := ev.When()
 	e.seen[id] = at
-	if len(e.seen) == 1 || at.Before(e.seenMin) {
-		e.seenMin = at
-	}
+	heap.Push(&e.seenAt, seenID{at: at, id: id})
 	return id, true
 }
 
@@ -324,24 +324,18 @@ func oldest[T any](list []T, at func(T) time.Time) time.Time {
 	return min
 }
 
-// pruneSeen forgets the event ids seen before cutoff. It walks the map
-// only when something is that old: prune runs on every Advance, and a
-// busy lane's map holds the ids of a whole window.
+// pruneSeen forgets the event ids seen before cutoff. A heap of the ids
+// by time finds them without walking the map (prune runs on every Advance,
+// a busy lane's map holds the ids of a whole window, and an id expires
+// about every event). An id forgotten and seen again has two heap
+// entries: the older one, whose time is not the map's, deletes nothing.
 func (e *Engine) pruneSeen(cutoff time.Time) {
-	if len(e.seen) == 0 || !e.seenMin.Before(cutoff) {
-		return
+	for len(e.seenAt) > 0 && e.seenAt[0].at.Before(cutoff) {
+		old := heap.Pop(&e.seenAt).(seenID)
+		if at, ok := e.seen[old.id]; ok && at.Equal(old.at) {
+			delete(e.seen, old.id)
+		}
 	}
-	var lowest time.Time
-	maps.DeleteFunc(e.seen, func(_ string, at time.Time) bool {
-		if at.Before(cutoff) {
-			return true
-		}
-		if lowest.IsZero() || at.Before(lowest) {
-			lowest = at
-		}
-		return false
-	})
-	e.seenMin = lowest
 }
 
 // emit completes a rule's finding and reports it, unless it happened

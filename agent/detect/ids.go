@@ -20,15 +20,24 @@ const idLen = 16
 // drivers.Marshal fails only for a time outside the years 0..9999; such an
 // event is identified by its type, device and nanosecond time instead.
 func EventID(ev drivers.Event) string {
+	id, _ := appendEventID(nil, ev)
+	return id
+}
+
+// appendEventID is EventID encoding the event in buf's memory; it returns
+// the id and the buffer to use next time (the engine keeps one).
+func appendEventID(buf []byte, ev drivers.Event) (string, []byte) {
 	if ev == nil {
-		return ""
+		return "", buf
 	}
-	b, err := drivers.Marshal(ev)
+	b, err := drivers.AppendMarshal(buf[:0], ev)
 	if err != nil {
-		b = fmt.Appendf(nil, "unmarshalable|%s|%s|%d", ev.EventType(), ev.Source(), ev.When().UnixNano())
+		b = fmt.Appendf(buf[:0], "unmarshalable|%s|%s|%d", ev.EventType(), ev.Source(), ev.When().UnixNano())
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])[:idLen]
+	var id [idLen]byte
+	hex.Encode(id[:], sum[:idLen/2])
+	return string(id[:]), b
 }
 
 // alertID derives an alert id from where and what it is about only: site,

@@ -93,9 +93,14 @@ func (l *ledger) trim(cutoff time.Time) {
 		n++
 	}
 	if n > 0 {
-		l.entries = slices.Delete(l.entries, 0, n)
+		// Dropped from the front without moving the rest (trim runs on
+		// every Advance): append copies what is left when it grows.
+		clear(l.entries[:n])
+		l.entries = l.entries[n:]
 	}
-	l.settles = slices.DeleteFunc(l.settles, func(s *settlement) bool { return s.at.Before(cutoff) })
+	if len(l.settles) > 0 {
+		l.settles = slices.DeleteFunc(l.settles, func(s *settlement) bool { return s.at.Before(cutoff) })
+	}
 }
 
 // totals is what the journal says a terminal took in a period.
