@@ -40,20 +40,25 @@ func (d *Decoder) openJob() {
 		d.flushLoose()
 		d.jobSeq++
 		d.job = &job{start: d.now, seq: d.jobSeq}
+		d.jobText.reset() // lines of a job dropped without endJob (ESC @)
 	}
 	d.job.last = d.now
 }
 
-// addLine adds a finished line that started at host offset at: to the
-// page in page mode, to the open job otherwise.
-func (d *Decoder) addLine(l drivers.Line, at int64) {
+// addLine adds a finished line with its text (masked; read before the
+// call returns) that started at host offset at: to the page in page mode,
+// to the open job otherwise.
+func (d *Decoder) addLine(l drivers.Line, text []byte, at int64) {
+	if d.page.on || d.opts.Detail {
+		l.Text, text = string(text), nil // pages and items keep their lines' strings
+	}
 	if d.page.on {
 		if len(d.page.lines) >= MaxLines {
 			d.stats.Truncated++
 			return
 		}
 		d.page.lines = append(d.page.lines, l)
-	} else if !d.jobLine(l) {
+	} else if !d.jobLineText(l, text) {
 		return
 	}
 	if d.opts.Detail {
@@ -67,7 +72,12 @@ func (d *Decoder) addLine(l drivers.Line, at int64) {
 const jobLinesCap = 32
 
 // jobLine appends a line to the open job; false when the job is full.
-func (d *Decoder) jobLine(l drivers.Line) bool {
+func (d *Decoder) jobLine(l drivers.Line) bool { return d.jobLineText(l, nil) }
+
+// jobLineText appends a line to the open job; false when the job is full.
+// text, when not empty, is the line's Text, copied into the job's text
+// (jobText): the receipt's lines get theirs from one string (endJob).
+func (d *Decoder) jobLineText(l drivers.Line, text []byte) bool {
 	if d.job == nil {
 		d.openJob()
 	}
@@ -75,14 +85,54 @@ func (d *Decoder) jobLine(l drivers.Line) bool {
 		d.stats.Truncated++
 		return false
 	}
-	if l.Text != "" {
+	if l.Text != "" || len(text) > 0 {
 		d.job.text = true
 	}
 	if d.job.lines == nil { // a receipt's worth at once; a job without lines keeps nil
 		d.job.lines = make([]drivers.Line, 0, jobLinesCap)
 	}
+	if len(text) > 0 {
+		d.jobText.add(len(d.job.lines), text)
+	}
 	d.job.lines = append(d.job.lines, l)
 	return true
+}
+
+// jobText holds the text of the open job's lines until the job ends: one
+// string for a receipt instead of one per line.
+type jobText struct {
+	buf   []byte
+	spans []textSpan
+}
+
+// textSpan is where a line's text is in jobText.buf.
+type textSpan struct{ line, from, to int }
+
+// maxKeptText is the most jobText.buf keeps between jobs.
+const maxKeptText = 64 << 10
+
+func (t *jobText) add(line int, text []byte) {
+	from := len(t.buf)
+	t.buf = append(t.buf, text...)
+	t.spans = append(t.spans, textSpan{line, from, len(t.buf)})
+}
+
+// fill gives lines their text and empties t for the next job.
+func (t *jobText) fill(lines []drivers.Line) {
+	if len(t.spans) > 0 {
+		s := string(t.buf)
+		for _, sp := range t.spans {
+			lines[sp.line].Text = s[sp.from:sp.to]
+		}
+	}
+	t.reset()
+}
+
+func (t *jobText) reset() {
+	t.buf, t.spans = t.buf[:0], t.spans[:0]
+	if cap(t.buf) > maxKeptText {
+		t.buf, t.spans = nil, nil
+	}
 }
 
 // cut ends the open job at a cut command. The receipt is held for a
@@ -113,6 +163,7 @@ func (d *Decoder) endJob(ended string, cut bool, at time.Time) {
 		d.cancelPage()
 	}
 	d.job = nil
+	d.jobText.fill(j.lines)
 	if !j.text && !j.graphics {
 		d.stats.Dropped++
 		if d.opts.Detail && len(j.items) > 0 {

@@ -2,7 +2,6 @@ package escpos
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -129,12 +128,12 @@ func (t *textState) endLine(d *Decoder) {
 	t.endRun(d)
 	t.dropLead(d)
 	t.composeLine()
-	text := strings.TrimRight(string(t.line), " \t")
+	text := bytes.TrimRight(t.line, " \t")
 	if hasLongDigitRun(text) {
-		text = maskPANs(text)
+		drivers.MaskTextPANs(text) // in place: the line is done
 	}
-	l := drivers.Line{Text: text}
-	if text != "" {
+	var l drivers.Line
+	if len(text) > 0 {
 		s := t.first
 		l.Bold, l.DoubleHeight, l.DoubleWidth = s.bold, s.doubleHeight, s.doubleWidth
 		l.Underline, l.Inverse, l.Align = s.underline, s.inverse, s.align
@@ -143,8 +142,8 @@ func (t *textState) endLine(d *Decoder) {
 	if !t.started {
 		at = d.hostOff - 1
 	}
-	t.reset()
-	d.addLine(l, at)
+	t.reset() // text stays readable until the next append to t.line
+	d.addLine(l, text, at)
 }
 
 // flushLine ends a line in progress (page mode switches print it first).

@@ -89,6 +89,19 @@ func (t *textState) advance(d *Decoder, from int) {
 	for i := from; i < len(t.line); {
 		var w, size int
 		if c := t.line[i]; c < utf8.RuneSelf {
+			end := len(t.line) // ASCII up to end fits the line: all at once
+			if area > 0 {
+				end = min(end, i+max(area-t.x, 0)/ascii)
+			}
+			j := i
+			for j < end && t.line[j] < utf8.RuneSelf {
+				j++
+			}
+			if j > i {
+				t.x += (j - i) * ascii
+				i = j
+				continue
+			}
 			w, size = ascii, 1
 		} else {
 			var r rune

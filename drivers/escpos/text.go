@@ -208,9 +208,13 @@ func appendDBCS(dst []byte, run []byte, t *dbcs) (out []byte, bad int, dangling 
 	for i := 0; i < len(run); {
 		b := run[i]
 		switch {
-		case b < 0x7F:
-			dst = append(dst, b)
-			i++
+		case b < 0x7F: // ASCII: the run of it at once
+			j := i + 1
+			for j < len(run) && run[j] < 0x7F {
+				j++
+			}
+			dst = append(dst, run[i:j]...)
+			i = j
 			continue
 		case b == 0x7F:
 			bad++
@@ -251,9 +255,15 @@ func appendDBCS(dst []byte, run []byte, t *dbcs) (out []byte, bad int, dangling 
 // how many bytes the table could not show.
 func appendSingle(dst []byte, run []byte, t *codeTable) ([]byte, int) {
 	missing := 0
-	for _, b := range run {
-		if b < 0x7F {
-			dst = append(dst, b)
+	for i := 0; i < len(run); i++ {
+		b := run[i]
+		if b < 0x7F { // ASCII: the run of it at once
+			j := i + 1
+			for j < len(run) && run[j] < 0x7F {
+				j++
+			}
+			dst = append(dst, run[i:j]...)
+			i = j - 1
 			continue
 		}
 		r := t.runes[b]
