@@ -303,6 +303,9 @@ func (d *Decoder) initialise() {
 			d.job = nil // an empty job restarts at this ESC @
 		}
 	}
+	if !d.text.hasVisible() {
+		d.text.discardLine(d) // ESC @ clears the print buffer: blank space sent before it never prints
+	}
 	d.resetModes()
 	d.openJob()
 }

@@ -33,6 +33,7 @@ type textState struct {
 	marks    []posMark  // where the line's runs start (position.go)
 	cells    []cell     // the line's characters once something printed over it
 	over     bool       // something printed over the line: cells hold it
+	padFirst bool       // first was taken at a move, before any character
 	lead     byte       // GBK lead byte left at the end of the last run
 	hasLead  bool
 }
@@ -166,5 +167,5 @@ func (t *textState) reset() {
 	t.started = false
 	t.x = 0
 	t.marks = t.marks[:0]
-	t.over, t.cells = false, t.cells[:0]
+	t.over, t.cells, t.padFirst = false, t.cells[:0], false
 }

@@ -79,6 +79,9 @@ type cell struct {
 // print area, as the printer does. On a line something printed over (a
 // move left, see moveTo) the characters are placed instead.
 func (t *textState) advance(d *Decoder, from int) {
+	if t.padFirst { // the line's style is its first character's, not its indent's
+		t.first, t.padFirst = t.style, false
+	}
 	if t.over {
 		t.place(from)
 		return
@@ -162,7 +165,7 @@ func (t *textState) moveTo(d *Decoder, x int) {
 				t.line = append(t.line, ' ')
 			}
 			if n > 0 && !t.started {
-				t.started, t.first, t.at = true, t.style, d.cmdAt
+				t.started, t.first, t.at, t.padFirst = true, t.style, d.cmdAt, true
 			}
 		}
 	}

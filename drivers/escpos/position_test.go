@@ -43,6 +43,8 @@ func TestPositions(t *testing.T) {
 			"|\x1b$\x00\x00\x1b$\x0c\x00\x1b!\x20RMB 15\n", "|RMB 15"},
 		{"a space prints no dots: what it covers stays", 576,
 			"xxxxxxxx\x1b$\x00\x00\x1b!\x20RMB 15\n", "RMBxx15"},
+		{"ESC @ clears blank space sent before it (esc-pos-encoder 3.0.0 centres that way)", 576,
+			"             \x1b@ExampleMart\n", "ExampleMart"},
 		{"moving left over blank space only starts again", 576,
 			"\x1b$\x00\x01\x1b$\x18\x00AB\n", "  AB"},
 	}
