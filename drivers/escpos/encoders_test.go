@@ -26,7 +26,7 @@ var encoderLines = map[string][]string{
 	},
 	"receiptline_gb18030-slip": {
 		"             卡号: 622202******1234", // centred with ESC \\
-		"金额(AMOUNT)   RMB 15.00", // receiptline wraps the ':' of a 13-column label in its 12-column cell
+		"金额(AMOUNT)   RMB 15.00",            // receiptline wraps the ':' of a 13-column label in its 12-column cell
 		"合计                              15.00",
 	},
 	"node-thermal-printer_table": {
