@@ -82,8 +82,8 @@ func TestCorpusFields(t *testing.T) {
 	if s.Wrong > 0 {
 		t.Errorf("%d amounts read wrongly: a recogniser may miss an amount, never guess one", s.Wrong)
 	}
-	if s.FieldAccuracy() < 90 {
-		t.Errorf("field accuracy %.1f%%, was over 90%%", s.FieldAccuracy())
+	if s.FieldAccuracy() < 98 {
+		t.Errorf("field accuracy %.1f%%, was over 98%%", s.FieldAccuracy())
 	}
 }
 

@@ -43,6 +43,28 @@ type observation struct {
 	lineH int  // height of its line
 }
 
+// withClean prefers the widths of the first pass, learned from lines
+// whose pieces and characters pair off one to one, over later ones for a
+// character at a height both saw: a glyph broken in two, if lined up
+// wrongly, would otherwise teach its neighbours' widths to go with it.
+func withClean(clean, later map[string][]widthSample) map[string][]widthSample {
+	if clean == nil {
+		return later
+	}
+	out := map[string][]widthSample{}
+	for t, v := range clean {
+		out[t] = append(out[t], v...)
+	}
+	for t, v := range later {
+		for _, s := range v {
+			if !slices.ContainsFunc(clean[t], func(c widthSample) bool { return sameSize(c.h, s.h) }) {
+				out[t] = append(out[t], s)
+			}
+		}
+	}
+	return out
+}
+
 // widthSample is how wide a character was at some height (its size).
 type widthSample struct{ h, w int }
 
@@ -153,19 +175,31 @@ func (d *Dict) Learn(samples []Sample) Report {
 	orig := d.clone()
 	var obs map[string][]observation
 	var gaps []gapSample
-	const passes = 3
+	const passes = 4
+	var clean map[string][]widthSample // widths seen in the first pass
 	for pass := 0; pass < passes; pass++ {
-		d.widths = widthIndex(obs)
+		d.widths = withClean(clean, widthIndex(obs))
+		if pass == 1 {
+			clean = d.widths
+		}
 		obs, gaps = map[string][]observation{}, nil
 		var skipped []string
 		for _, j := range jobs {
-			os, gs, err := d.align(j.s.Image, j.l, j.text)
+			if pass == 0 && len(j.l.Pieces) != countChars(j.text) {
+				// The first pass learns only from lines whose pieces
+				// and characters pair off one to one: a glyph broken
+				// in two next to two letters touching is rare, while
+				// lining up a broken glyph with no shapes known yet
+				// gives its halves to its neighbours.
+				continue
+			}
+			obsv, gs, err := d.align(j.s.Image, j.l, j.text)
 			if err != nil {
 				skipped = append(skipped, j.ref+": "+err.Error())
 				continue
 			}
 			gaps = append(gaps, gs...)
-			for _, o := range os {
+			for _, o := range obsv {
 				k := key(o.box.Dx(), o.box.Dy(), o.pos, o.bits)
 				obs[k] = append(obs[k], o)
 				if pass == 0 && d.exact[k] == nil {
@@ -239,10 +273,41 @@ func (d *Dict) plausible(o observation) bool {
 	if c := d.widthCost(o.text, o.box.Dx(), o.box.Dy(), o.lineH); c > 0 || d.known(o.text, o.box.Dy()) {
 		return c <= 0.3
 	}
+	if w, ok := d.scaledWidth(o.text, o.box.Dy()); ok && len([]rune(o.text)) > 1 {
+		// letters touching, one never seen alone at this size: as wide
+		// as its letters are at the other sizes, scaled
+		return math.Abs(float64(o.box.Dx())-w) <= 0.1*w+1
+	}
 	if isWide(o.text) && len([]rune(o.text)) == 1 {
 		return o.box.Dx()*10 >= o.lineH*7 && o.box.Dx()*10 <= o.lineH*12
 	}
 	return false
+}
+
+// scaledWidth is how wide text is expected at height h: its characters'
+// widths at this size, or, for one never seen alone at this size, its
+// width at the other sizes of the font scaled by height.
+func (d *Dict) scaledWidth(text string, h int) (float64, bool) {
+	sum := 0.0
+	for _, r := range text {
+		var same, scaled []float64
+		for _, s := range d.widths[string(r)] {
+			if sameSize(s.h, h) {
+				same = append(same, float64(s.w))
+			} else if s.h > 0 {
+				scaled = append(scaled, float64(s.w)*float64(h)/float64(s.h))
+			}
+		}
+		switch {
+		case len(same) > 0:
+			sum += median(same)
+		case len(scaled) > 0:
+			sum += median(scaled)
+		default:
+			return 0, false
+		}
+	}
+	return sum, true
 }
 
 // known reports whether every character of text has a width sample at

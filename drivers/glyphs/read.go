@@ -2,6 +2,7 @@ package glyphs
 
 import (
 	"image"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -47,6 +48,10 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 	for i := 1; i <= n; i++ {
 		best[i].cost = -1
 	}
+	single := make([]float64, n) // each piece's confidence read alone
+	for i, p := range l.Pieces {
+		_, single[i] = d.match(b, p, l)
+	}
 	for i := 0; i < n; i++ {
 		if best[i].cost < 0 {
 			continue
@@ -56,15 +61,15 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 			if k > 1 && box.Dx() > 2*l.Height()+4 {
 				break
 			}
+			alone := slices.Min(single[i : i+k]) // the weakest piece read alone
 			g, conf := d.match(b, box, l)
-			if k > 1 && conf < 1 {
-				continue // several pieces read as one only when exactly known
+			if k > 1 && conf < 1 && (conf < raster.Sure || alone >= raster.Sure) {
+				// several pieces read as one when exactly known, or
+				// nearly when apart they do not read (a broken glyph)
+				g, conf = nil, 0
 			}
 			sp := span{from: i, to: i + k, box: box, g: g, conf: conf}
 			cost := 1 + (1 - conf)
-			if g == nil && k > 1 {
-				continue
-			}
 			if g == nil {
 				cost = 10
 			}
@@ -75,6 +80,9 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 						cost += 1 + (1 - p.conf)
 					}
 				}
+			}
+			if g == nil && sp.parts == nil && k > 1 {
+				continue
 			}
 			if c := best[i].cost + cost; best[i+k].cost < 0 || c < best[i+k].cost {
 				best[i+k] = step{cost: c, prev: i, sp: sp}
