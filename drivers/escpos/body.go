@@ -39,11 +39,8 @@ func (d *Decoder) graphicsFunction(hdr, body []byte, at int64, truncated bool) {
 		cmd = "GS 8 L"
 	}
 	switch fn := body[1]; fn {
-	case 112: // stored in the graphics buffer (streamed, see startStored)
+	case 112, 113: // raster / column data stored in the graphics buffer (streamed, see startStored)
 		d.graphics()
-	case 113: // store column data in the print buffer: not assembled
-		d.graphics()
-		d.item(Item{Offset: at, Kind: KindImage, Command: cmd, Note: "column graphics (not read)", Truncated: truncated})
 	case 50: // print the buffered graphics
 		d.printStored(cmd)
 	case 69, 85: // print NV / download graphics kc1 kc2 x y

@@ -9,7 +9,7 @@ const (
 	imgNone     imgKind = iota
 	imgRows             // GS v 0 and GS ( L fn 112 data: rows of packed bits, MSB left
 	imgColumns          // ESC *: columns of 1 or 3 bytes, MSB top
-	imgGraphics         // GS ( L / GS 8 L body: m fn, then (fn 112) a bx by c xL xH yL yH
+	imgGraphics         // GS ( L / GS 8 L body: m fn, then (fn 112, 113) a bx by c xL xH yL yH
 )
 
 // imgCmd streams the data of one image command into a bitmap as it
@@ -29,7 +29,7 @@ type imgCmd struct {
 	dst     *raster.Bitmap
 	head    [10]byte // GS ( L body head
 	hn      int
-	store   bool  // GS ( L fn 112: the data goes to the graphics buffer
+	store   bool  // GS ( L fn 112, 113: the data goes to the graphics buffer
 	bodyOff int64 // stream offset of a GS ( L body
 }
 
@@ -45,7 +45,7 @@ func (c *imgCmd) feed(d *Decoder, b []byte) {
 			copy(c.head[c.hn:], b[:n])
 			c.hn += n
 			b = b[n:]
-			if c.hn >= 2 && c.head[1] != 112 {
+			if c.hn >= 2 && c.head[1] != 112 && c.head[1] != 113 {
 				c.kind = imgNone // not raster data: nothing to keep
 				return
 			}

@@ -74,8 +74,9 @@ type rasterState struct {
 	area     int // print area width in dots (GS W), 0 unset
 	std      rasterPos
 	img      imgCmd
-	stored   *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, printed by fn 50)
+	stored   *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, 113, printed by fn 50)
 	storedW  int            // its declared width in dots
+	storedH  int            // the declared height of its column data (fn 113), bounded
 	storedAt []placement    // where its data came from (for the Redactor)
 }
 
@@ -143,32 +144,43 @@ func (d *Decoder) beginGraphics() {
 }
 
 // startStored turns a GS ( L fn 112 head (m fn a bx by c xL xH yL yH)
-// into rows stored in the graphics buffer.
+// into rows stored in the graphics buffer, and a fn 113 head (the same
+// fields) into columns of int((y+7)/8) bytes, top dot in the high bit.
+// Whatever the head claims, only what fits the buffer is kept (a column
+// is clipped at keepBytes, the buffer at raster.MaxWidth x MaxHeight).
 func (d *Decoder) startStored(c *imgCmd) {
 	h := c.head
 	if d.ras.stored == nil {
 		d.ras.stored = raster.New()
 	}
-	c.kind, c.unit, c.units = imgRows, (int(le16(h[:], 6))+7)/8, int(le16(h[:], 8))
+	x, y := int(le16(h[:], 6)), int(le16(h[:], 8))
 	c.sx, c.sy = scale2(h[3] == 2), scale2(h[4] == 2)
-	d.ras.storedW = max(d.ras.storedW, min(int(le16(h[:], 6)), raster.MaxWidth)*c.sx)
+	cols := h[1] == 113
+	if cols {
+		c.kind, c.unit, c.units = imgColumns, (y+7)/8, x
+		d.ras.storedH = max(d.ras.storedH, min(y, keepBytes*8)*c.sy)
+	} else {
+		c.kind, c.unit, c.units = imgRows, (x+7)/8, y
+	}
+	d.ras.storedW = max(d.ras.storedW, min(x, raster.MaxWidth)*c.sx)
 	c.x0, c.y0, c.dst, c.store = 0, 0, d.ras.stored, true
 	if d.onImage != nil && len(d.ras.storedAt) < maxPlaces {
-		d.ras.storedAt = append(d.ras.storedAt, placement{off: c.bodyOff + int64(len(c.head)), unit: c.unit, units: c.units, sx: c.sx, sy: c.sy})
+		d.ras.storedAt = append(d.ras.storedAt, placement{cols: cols, off: c.bodyOff + int64(len(c.head)), unit: c.unit, units: c.units, sx: c.sx, sy: c.sy})
 	}
 }
 
 // printStored prints the graphics buffer (GS ( L fn 50) on the canvas.
 func (d *Decoder) printStored(cmd string) {
-	s, w, at := d.ras.stored, d.ras.storedW, d.ras.storedAt
-	d.ras.stored, d.ras.storedW, d.ras.storedAt = nil, 0, nil
+	s, w, h, at := d.ras.stored, d.ras.storedW, d.ras.storedH, d.ras.storedAt
+	d.ras.stored, d.ras.storedW, d.ras.storedH, d.ras.storedAt = nil, 0, 0, nil
 	c := d.canvas(cmd)
 	d.endBand(c)
 	if s == nil {
 		return
 	}
 	x0 := d.ras.left + d.xOrigin()
-	c.extend(x0, c.y, w, s.H)
+	h = max(h, s.H) // column data keeps its blank bottom rows
+	c.extend(x0, c.y, w, h)
 	for _, pl := range at {
 		pl.x0, pl.y0 = x0, c.y
 		c.place(pl)
@@ -176,7 +188,8 @@ func (d *Decoder) printStored(cmd string) {
 	for y := 0; y < s.H; y++ {
 		c.seg.OrRow(x0, c.y+y, s.Row(y), 1)
 	}
-	c.y += s.H
+	c.y = min(c.y+h, raster.MaxHeight)
+	c.seg.Grow(c.y)
 }
 
 // endImage finishes the image command whose data just ended.

@@ -59,6 +59,12 @@ func TestRasterAssembly(t *testing.T) {
 		{"default spacing leaves a gap", "\x1b*\x21\x01\x00" + col24(0, 0, 1) + "\n\x1b*\x21\x01\x00" + col24(0x80, 0, 0) + "\n",
 			strings.Repeat(".\n", 23) + "#\n" + strings.Repeat(".\n", 6) + "#\n" + strings.Repeat(".\n", 29)},
 		{"GS ( L store then print", "\x1d(L\x0b\x000p0\x01\x01\x31\x02\x00\x01\x00\xc0\x1d(L\x02\x0002", "##\n"},
+		{"GS ( L fn 113 column data: int((y+7)/8) bytes a column, top dot high", "\x1d(L\x10\x000q0\x01\x01\x31\x03\x00\x0a\x00" +
+			"\x80\x00" + "\x00\x40" + "\xc0\x00" + "\x1d(L\x02\x0002",
+			"#.#\n..#\n" + strings.Repeat("...\n", 7) + ".#.\n"},
+		{"GS 8 L fn 113 double size", "\x1d8L\x0b\x00\x00\x000q0\x02\x02\x31\x01\x00\x01\x00\x80\x1d(L\x02\x0002", "##\n##\n"},
+		{"GS ( L fn 113 keeps its blank bottom rows: the next image goes below", "\x1d(L\x0c\x000q0\x01\x01\x31\x01\x00\x10\x00\x80\x00\x1d(L\x02\x0002" +
+			"\x1dv0\x00\x01\x00\x01\x00\x80", "#\n" + strings.Repeat(".\n", 15) + "#\n"},
 		{"GS 8 L store, double size", "\x1d8L\x0b\x00\x00\x000p0\x02\x02\x31\x01\x00\x01\x00\x80\x1d(L\x02\x0002", "##\n##\n"},
 		{"ESC J feeds between images", "\x1dv0\x00\x01\x00\x01\x00\x80\x1bJ\x02\x1dv0\x00\x01\x00\x01\x00\x80", "#\n.\n.\n#\n"},
 		{"GS L left margin", "\x1dL\x02\x00\x1dv0\x00\x01\x00\x01\x00\x80", "..#\n"},
@@ -110,7 +116,9 @@ func TestRasterHostile(t *testing.T) {
 	huge := "\x1dv0\x00\xff\xff\xff\xff" + strings.Repeat("\xff", 300000)
 	band := "\x1b*\x21\xff\xff" + strings.Repeat("\xff", 200000)
 	gfx := "\x1d8L\xff\xff\xff\x7f0p0\x02\x02\x31\xff\xff\xff\xff" + strings.Repeat("\xff", 200000)
-	for name, in := range map[string]string{"GS v 0 65535x65535": huge, "ESC * 65535 columns": band, "GS 8 L 2 GB": gfx + "\x1d(L\x02\x0002"} {
+	cols := "\x1d8L\xff\xff\xff\x7f0q0\x02\x02\x31\xff\xff\xff\xff" + strings.Repeat("\xff", 200000)
+	for name, in := range map[string]string{"GS v 0 65535x65535": huge, "ESC * 65535 columns": band, "GS 8 L 2 GB": gfx + "\x1d(L\x02\x0002",
+		"GS 8 L fn 113 65535x65535 columns": cols + "\x1d(L\x02\x0002"} {
 		t.Run(name, func(t *testing.T) {
 			f := &fakeRecognizer{}
 			var before, after runtime.MemStats
