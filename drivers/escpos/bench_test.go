@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/internal/cputime"
 )
 
@@ -35,8 +36,22 @@ func (m cpuMeter) report(bytes int64, target int) {
 }
 
 // BenchmarkDecodeCorpus decodes every testdata stream in 512-byte chunks:
-// the repository's mixed samples, graphics included (target 50 MB/s).
-func BenchmarkDecodeCorpus(b *testing.B) {
+// the repository's mixed samples, graphics included (target 50 MB/s). No
+// recogniser reads the images, so their dots are not drawn (a lane without
+// OCR).
+func BenchmarkDecodeCorpus(b *testing.B) { benchCorpus(b, Options{}) }
+
+// BenchmarkDecodeCorpusDrawn is BenchmarkDecodeCorpus with the images
+// drawn, for a recogniser that then reads nothing: the decoder's share of
+// a lane with OCR.
+func BenchmarkDecodeCorpusDrawn(b *testing.B) { benchCorpus(b, Options{Recognizer: blindRecognizer{}}) }
+
+// blindRecognizer reads no text.
+type blindRecognizer struct{}
+
+func (blindRecognizer) Recognize(*raster.Bitmap) raster.Result { return raster.Result{} }
+
+func benchCorpus(b *testing.B, opts Options) {
 	files := corpus(b)
 	var total int64
 	for _, data := range files {
@@ -45,7 +60,7 @@ func BenchmarkDecodeCorpus(b *testing.B) {
 	decode := func() int {
 		jobs := 0
 		for _, data := range files {
-			d := New(Options{})
+			d := New(opts)
 			for off := 0; off < len(data); off += 512 {
 				jobs += countReceipts(d.Feed(drivers.Chunk{Time: t0, Data: data[off:min(off+512, len(data))]}))
 			}

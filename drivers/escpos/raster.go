@@ -80,6 +80,15 @@ type rasterState struct {
 	storedAt []placement    // where its data came from (for the Redactor)
 }
 
+// newBitmap returns a canvas for images. Without a recogniser nothing
+// reads their dots: only their size is kept (what the paper moves by).
+func (d *Decoder) newBitmap() *raster.Bitmap {
+	if d.opts.Recognizer == nil {
+		return raster.NewSizeOnly()
+	}
+	return raster.New()
+}
+
 // pos returns the active canvas position.
 func (d *Decoder) pos() *rasterPos {
 	if d.page.on {
@@ -93,7 +102,7 @@ func (d *Decoder) canvas(cmd string) *rasterPos {
 	d.graphics()
 	p := d.pos()
 	if p.seg == nil {
-		p.seg, p.at, p.cmd, p.cmds = raster.New(), d.cmdAt, cmd, 0
+		p.seg, p.at, p.cmd, p.cmds = d.newBitmap(), d.cmdAt, cmd, 0
 		p.y, p.x, p.bandH = 0, 0, 0
 		p.track = d.onImage != nil
 		if d.page.on {
@@ -151,7 +160,7 @@ func (d *Decoder) beginGraphics() {
 func (d *Decoder) startStored(c *imgCmd) {
 	h := c.head
 	if d.ras.stored == nil {
-		d.ras.stored = raster.New()
+		d.ras.stored = d.newBitmap()
 	}
 	x, y := int(le16(h[:], 6)), int(le16(h[:], 8))
 	c.sx, c.sy = scale2(h[3] == 2), scale2(h[4] == 2)

@@ -29,17 +29,28 @@ type Bitmap struct {
 	// W is one past the rightmost column ever written, H the number of rows.
 	W, H int
 	// Clipped counts dots written outside the bounds (dropped).
-	Clipped int
-	pix     []byte
+	Clipped  int
+	pix      []byte
+	sizeOnly bool // the dots are not kept (NewSizeOnly)
 }
 
 // New returns an empty bitmap (no rows yet).
 func New() *Bitmap { return &Bitmap{} }
 
+// NewSizeOnly returns an empty bitmap that keeps no dots: W, H and Clipped
+// grow as drawing on it makes them grow, but nothing is allocated and it
+// reads as blank. For a decoder that reads no images (no recogniser):
+// drawing them cost it most of its time and memory.
+func NewSizeOnly() *Bitmap { return &Bitmap{sizeOnly: true} }
+
 // Grow makes the bitmap at least h rows tall (at most MaxHeight).
 func (b *Bitmap) Grow(h int) {
 	h = min(h, MaxHeight)
 	if h <= b.H {
+		return
+	}
+	if b.sizeOnly {
+		b.H = h
 		return
 	}
 	need := h * stride
@@ -64,7 +75,9 @@ func (b *Bitmap) Set(x, y int) {
 	if y >= b.H {
 		b.Grow(y + 1)
 	}
-	b.pix[y*stride+x>>3] |= 0x80 >> (x & 7)
+	if !b.sizeOnly {
+		b.pix[y*stride+x>>3] |= 0x80 >> (x & 7)
+	}
 	if x >= b.W {
 		b.W = x + 1
 	}
@@ -72,7 +85,7 @@ func (b *Bitmap) Set(x, y int) {
 
 // Clear removes the dot at x, y (no-op outside the image).
 func (b *Bitmap) Clear(x, y int) {
-	if x < 0 || y < 0 || x >= MaxWidth || y >= b.H {
+	if x < 0 || y < 0 || x >= MaxWidth || y >= b.H || b.sizeOnly {
 		return
 	}
 	b.pix[y*stride+x>>3] &^= 0x80 >> (x & 7)
@@ -80,7 +93,7 @@ func (b *Bitmap) Clear(x, y int) {
 
 // At reports whether the dot at x, y is printed.
 func (b *Bitmap) At(x, y int) bool {
-	if x < 0 || y < 0 || x >= b.W || y >= b.H {
+	if x < 0 || y < 0 || x >= b.W || y >= b.H || b.sizeOnly {
 		return false
 	}
 	return b.pix[y*stride+x>>3]&(0x80>>(x&7)) != 0
@@ -119,9 +132,11 @@ func (b *Bitmap) OrRow(x, y int, src []byte, sx int) {
 		if y >= b.H {
 			b.Grow(y + 1)
 		}
-		row := b.pix[y*stride+off : y*stride+off+n]
-		for i, c := range src[:n] {
-			row[i] |= c
+		if !b.sizeOnly {
+			row := b.pix[y*stride+off : y*stride+off+n]
+			for i, c := range src[:n] {
+				row[i] |= c
+			}
 		}
 		w := (off+last)*8 + 8 - trailingZeros(src[last])
 		b.W = max(b.W, w)
@@ -137,7 +152,10 @@ func (b *Bitmap) OrRow(x, y int, src []byte, sx int) {
 	// Each source byte becomes 8 or 16 dots (double[c]), shifted into
 	// place a byte at a time; dots right of MaxWidth are counted, one by
 	// one, as Set counts them.
-	row := b.pix[y*stride : (y+1)*stride]
+	row := b.pix // none when size only
+	if !b.sizeOnly {
+		row = b.pix[y*stride : (y+1)*stride]
+	}
 	n := 8 * sx
 	for i, c := range src {
 		if c == 0 {
@@ -163,12 +181,14 @@ func (b *Bitmap) OrRow(x, y int, src []byte, sx int) {
 		}
 		off, sh := dx>>3, dx&7
 		v >>= sh
-		row[off] |= byte(v >> 24)
-		if off+1 < stride {
-			row[off+1] |= byte(v >> 16)
-		}
-		if off+2 < stride {
-			row[off+2] |= byte(v >> 8)
+		if row != nil {
+			row[off] |= byte(v >> 24)
+			if off+1 < stride {
+				row[off+1] |= byte(v >> 16)
+			}
+			if off+2 < stride {
+				row[off+2] |= byte(v >> 8)
+			}
 		}
 		b.W = max(b.W, off*8+32-bits.TrailingZeros32(v))
 	}
@@ -214,7 +234,7 @@ func (b *Bitmap) Empty() bool { return b.W == 0 }
 // Row returns the packed bits of row y (read only; valid until the next
 // write).
 func (b *Bitmap) Row(y int) []byte {
-	if y < 0 || y >= b.H {
+	if y < 0 || y >= b.H || b.sizeOnly {
 		return nil
 	}
 	return b.pix[y*stride : y*stride+(b.W+7)/8]

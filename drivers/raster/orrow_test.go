@@ -34,3 +34,33 @@ func TestOrRowMatchesDots(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeOnly draws the same rows and dots on a bitmap and on a size-only
+// one: the same size and clipped count, and no dot kept.
+func TestSizeOnly(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	a, b := New(), NewSizeOnly()
+	for range 5000 {
+		src := make([]byte, r.IntN(140))
+		for i := range src {
+			src[i] = byte(r.IntN(256))
+		}
+		x, y, sx := r.IntN(1100), r.IntN(400), 1+r.IntN(2)
+		if r.IntN(4) == 0 {
+			x &^= 7
+		}
+		a.OrRow(x, y, src, sx)
+		b.OrRow(x, y, src, sx)
+		sx2, sy2, h := r.IntN(1100), r.IntN(500), r.IntN(600)
+		a.Set(sx2, sy2)
+		b.Set(sx2, sy2)
+		a.Grow(h)
+		b.Grow(h)
+	}
+	if a.W != b.W || a.H != b.H || a.Clipped != b.Clipped {
+		t.Fatalf("W %d/%d H %d/%d clipped %d/%d", a.W, b.W, a.H, b.H, a.Clipped, b.Clipped)
+	}
+	if b.At(0, 0) || b.Row(1) != nil || b.pix != nil {
+		t.Fatal("a size-only bitmap keeps dots")
+	}
+}
