@@ -1,7 +1,7 @@
 package tesseract
 
 import (
-	"strings"
+	"image"
 
 	"github.com/tillwatch/tillwatch/drivers/raster"
 )
@@ -11,10 +11,11 @@ type pageReader interface {
 	Recognize(b *raster.Bitmap) raster.Result
 }
 
-// Fallback reads a page with Primary (a glyph dictionary) and gives each
-// line Primary is unsure of to Tesseract, one line at a time. Its Engine
-// names both when Tesseract was asked, and the program's first failure
-// (such a line keeps Primary's reading).
+// Fallback reads a page with Primary (a glyph dictionary) and gives the
+// lines Primary is unsure of to Tesseract, all in one go (readLines: at
+// most two runs of the program per page). Its Engine names both when
+// Tesseract was asked, and the program's failure (the lines then keep
+// Primary's reading).
 type Fallback struct {
 	Primary pageReader
 	OCR     *Tesseract
@@ -23,35 +24,51 @@ type Fallback struct {
 // Recognize implements escpos.Recognizer.
 func (f Fallback) Recognize(b *raster.Bitmap) raster.Result {
 	res := f.Primary.Recognize(b)
-	asked := false
-	var failed error // the first failure of the program, told in Engine
+	var unsure []int
 	for i, l := range res.Lines {
-		if !l.Unsure() {
+		if l.Unsure() {
+			unsure = append(unsure, i)
+		}
+	}
+	if len(unsure) == 0 {
+		return res
+	}
+	res.Engine += " + " + f.OCR.Engine()
+	p := newPage(b)
+	var lines []raster.TextLine
+	var which []int
+	for _, i := range unsure {
+		if tl, ok := p.line(res.Lines[i].Box); ok {
+			lines = append(lines, tl)
+			which = append(which, i)
+		}
+	}
+	read, err := f.OCR.readLines(p, lines)
+	if err != nil {
+		res.Engine += " (failed: " + err.Error() + ")"
+		return res
+	}
+	for j, i := range which {
+		if read[j].Text == "" {
 			continue
 		}
-		asked = true
-		lines, err := f.OCR.Read(b.Sub(l.Box.Inset(-2)), 7)
-		if err != nil && failed == nil {
-			failed = err
-		}
-		if err != nil || len(lines) == 0 {
-			continue
-		}
-		nl := raster.Line{Box: l.Box, Confidence: 1, Bold: l.Bold}
-		var texts []string
-		for _, t := range lines {
-			texts = append(texts, t.Text)
-			nl.Confidence = min(nl.Confidence, t.Confidence)
-			nl.Glyphs += t.Glyphs
-		}
-		nl.Text = strings.Join(texts, " ")
+		nl := read[j]
+		nl.Box, nl.Bold = res.Lines[i].Box, res.Lines[i].Bold
 		res.Lines[i] = nl
 	}
-	if asked {
-		res.Engine += " + " + f.OCR.Engine()
-		if failed != nil {
-			res.Engine += " (failed: " + failed.Error() + ")"
+	return res
+}
+
+// line returns the page's text line that overlaps box most.
+func (p page) line(box image.Rectangle) (raster.TextLine, bool) {
+	best, most := -1, 0
+	for i, l := range p.lines {
+		if o := l.Box.Intersect(box); !o.Empty() && o.Dx()*o.Dy() > most {
+			best, most = i, o.Dx()*o.Dy()
 		}
 	}
-	return res
+	if best < 0 {
+		return raster.TextLine{}, false
+	}
+	return p.lines[best], true
 }
