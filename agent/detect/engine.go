@@ -33,8 +33,17 @@ type Engine struct {
 	seen      map[string]time.Time
 	seenAt    seenHeap // the ids in seen by time, earliest first (see pruneSeen)
 	idBuf     []byte   // memory in which events are encoded for their ids
-	out       []Alert
-	cashier   string // who rang the lane's last receipt that named one
+
+	// What runDue last found next (see runDue): when dueKnown, no decision
+	// is pending before dueAt, or none at all when dueNone.
+	dueKnown, dueNone bool
+	dueAt             time.Time
+	// When pruneKnown, prune has nothing to drop before the clock reaches
+	// pruneAt (see prune).
+	pruneKnown bool
+	pruneAt    time.Time
+	out        []Alert
+	cashier    string // who rang the lane's last receipt that named one
 
 	// No payment in pays, no receipt in recs is older than these: prune
 	// walks a list only when something in it may be old enough to go.
@@ -126,6 +135,7 @@ func (e *Engine) Observe(ev drivers.Event) []Alert {
 			}
 		}
 	}
+	e.dueKnown, e.pruneKnown = false, false // what it added may fall due or expire
 	return e.take()
 }
 
@@ -243,13 +253,22 @@ func (e *Engine) nextDue() (dueItem, bool) {
 }
 
 // runDue decides, in order, everything due at or before limit (all of it
-// when all is set).
+// when all is set). It keeps what it found next: until Observe takes an
+// event in, only runDue's own decisions change what is pending (prune
+// drops only what is decided), so a later call with a limit before it has
+// nothing to do and does not walk the lists (Advance runs for every
+// capture record, a few times an event).
 func (e *Engine) runDue(limit time.Time, all bool) {
+	if !all && e.dueKnown && (e.dueNone || e.dueAt.After(limit)) {
+		return
+	}
 	for {
 		d, ok := e.nextDue()
 		if !ok || (!all && d.at.After(limit)) {
+			e.dueKnown, e.dueNone, e.dueAt = true, !ok, d.at
 			return
 		}
+		e.pruneKnown = false // a decision may change what prune drops
 		switch d.kind {
 		case dueConfirm:
 			e.confirm(d.rec)
@@ -288,9 +307,17 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// prune drops settled state older than the horizon.
+// prune drops settled state older than the horizon. It then notes the
+// earliest time anything left could be old enough to go, and until the
+// clock reaches it, or an event or a decision changes the state, it has
+// nothing to do (Advance runs for every capture record).
 func (e *Engine) prune() {
-	cutoff := e.clock.Add(-e.cfg.shortHorizon())
+	if e.pruneKnown && e.clock.Before(e.pruneAt) {
+		return
+	}
+	short, long := e.cfg.shortHorizon(), e.Horizon()
+	settle := e.cfg.SettlementWindow + e.cfg.ClockSkew
+	cutoff := e.clock.Add(-short)
 	if e.paysMin.Before(cutoff) {
 		e.pays = slices.DeleteFunc(e.pays, func(p *payment) bool { return p.at.Before(cutoff) && !p.pending() })
 		e.paysMin = oldest(e.pays, func(p *payment) time.Time { return p.at })
@@ -303,13 +330,63 @@ func (e *Engine) prune() {
 	for _, p := range e.printers {
 		p.trim(cutoff)
 	}
-	long := e.clock.Add(-e.Horizon())
 	for _, l := range e.links {
-		l.trim(long)
+		l.trim(e.clock.Add(-long))
 	}
-	e.trimDamage(long)
-	e.ledger.trim(e.clock.Add(-e.cfg.SettlementWindow - e.cfg.ClockSkew))
+	e.trimDamage(e.clock.Add(-long))
+	e.ledger.trim(e.clock.Add(-settle))
 	e.pruneSeen(cutoff)
+	e.pruneAt, e.pruneKnown = e.nextPrune(short, long, settle), true
+}
+
+// nextPrune is the earliest clock at which prune may drop something: the
+// oldest time of each kind of state plus how long that kind is kept. It is
+// never later than that (an item still pending is kept longer).
+func (e *Engine) nextPrune(short, long, settle time.Duration) time.Time {
+	var at time.Time
+	set := false
+	consider := func(t time.Time, keep time.Duration) {
+		if t = t.Add(keep); !set || t.Before(at) {
+			at, set = t, true
+		}
+	}
+	if len(e.pays) > 0 {
+		consider(e.paysMin, short)
+	}
+	if len(e.recs) > 0 {
+		consider(e.recsMin, short)
+	}
+	for _, rt := range e.refunds {
+		consider(rt.at, short)
+	}
+	for _, p := range e.printers {
+		if len(p.hist) > 1 {
+			consider(p.hist[1].at, short)
+		}
+	}
+	for _, l := range e.links {
+		for _, sp := range l.spans {
+			if !sp.to.IsZero() {
+				consider(sp.to, long)
+			}
+		}
+	}
+	for _, d := range e.damage {
+		consider(d.to, long)
+	}
+	if len(e.ledger.entries) > 0 {
+		consider(e.ledger.entries[0].at, settle)
+	}
+	for _, st := range e.ledger.settles {
+		consider(st.at, settle)
+	}
+	if len(e.seenAt) > 0 {
+		consider(e.seenAt[0].at, short)
+	}
+	if !set {
+		return e.clock.Add(short) // nothing kept: nothing to drop before an event
+	}
+	return at
 }
 
 // oldest returns the earliest time of the list's items, the zero time for
