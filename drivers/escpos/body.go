@@ -60,10 +60,10 @@ func (d *Decoder) symbol2D(body []byte, at int64, truncated bool) {
 	if len(body) < 2 {
 		return
 	}
-	name := map[byte]string{48: "PDF417", 49: "QR", 50: "MaxiCode", 51: "GS1 DataBar", 52: "Composite", 53: "Aztec", 54: "DataMatrix"}[body[0]]
-	if name == "" {
+	if body[0] < 48 || body[0] > 54 {
 		return
 	}
+	name := [...]string{"PDF417", "QR", "MaxiCode", "GS1 DataBar", "Composite", "Aztec", "DataMatrix"}[body[0]-48]
 	switch body[1] {
 	case 80: // store data: m (and a type byte for DataBar / Composite) then data
 		skip := 3

@@ -43,6 +43,7 @@ type Decoder struct {
 	stats   Stats
 	text    textState
 	job     *job
+	jobMem  job              // what job points to
 	jobText jobText          // its lines' text
 	held    *drivers.Receipt // a cut receipt waiting for a drawer kick
 	dmg     drivers.DamageReporter

@@ -39,7 +39,8 @@ func (d *Decoder) openJob() {
 	if d.job == nil {
 		d.flushLoose()
 		d.jobSeq++
-		d.job = &job{start: d.now, seq: d.jobSeq}
+		d.jobMem = job{start: d.now, seq: d.jobSeq} // nothing keeps a job past endJob
+		d.job = &d.jobMem
 		d.jobText.reset() // lines of a job dropped without endJob (ESC @)
 	}
 	d.job.last = d.now

@@ -288,7 +288,8 @@ func (d *Decoder) recognise(p *rasterPos) {
 	}
 	res := d.opts.Recognizer.Recognize(seg)
 	if d.onImage != nil {
-		d.onImage(p, res)
+		q := *p // only here does p leave the call (the caller's stays on its stack)
+		d.onImage(&q, res)
 	}
 	if d.job == nil {
 		d.openJob()
