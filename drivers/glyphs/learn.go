@@ -45,8 +45,9 @@ type observation struct {
 
 // withClean prefers the widths of the first pass, learned from lines
 // whose pieces and characters pair off one to one, over later ones for a
-// character at a height both saw: a glyph broken in two, if lined up
-// wrongly, would otherwise teach its neighbours' widths to go with it.
+// character the first pass saw at any size (scaled to the others, see
+// scaledWidth): a glyph broken in two, if lined up wrongly, would
+// otherwise teach its neighbours' widths to go with it.
 func withClean(clean, later map[string][]widthSample) map[string][]widthSample {
 	if clean == nil {
 		return later
@@ -56,10 +57,8 @@ func withClean(clean, later map[string][]widthSample) map[string][]widthSample {
 		out[t] = append(out[t], v...)
 	}
 	for t, v := range later {
-		for _, s := range v {
-			if !slices.ContainsFunc(clean[t], func(c widthSample) bool { return sameSize(c.h, s.h) }) {
-				out[t] = append(out[t], s)
-			}
+		if len(clean[t]) == 0 {
+			out[t] = append(out[t], v...)
 		}
 	}
 	return out
@@ -86,7 +85,9 @@ func widthIndex(obs map[string][]observation) map[string][]widthSample {
 }
 
 // widthCost is what a box of w x h dots for text costs given the widths
-// its characters had at about that height; before any are known,
+// its characters had at about that height (or at the font's other sizes,
+// scaled: a size where every line holds a broken glyph has no line that
+// lines up one to one); before any are known,
 // only a box far wider than its characters can be costs (a Latin letter
 // is not much wider than its line is high, a CJK character not much wider
 // than a square).
@@ -102,18 +103,9 @@ func (d *Dict) widthCost(text string, w, h, lineH int) float64 {
 	if float64(w) > limit+2 {
 		return 8
 	}
-	sum := 0.0
-	for _, r := range text {
-		var v []float64
-		for _, s := range d.widths[string(r)] {
-			if sameSize(s.h, h) {
-				v = append(v, float64(s.w))
-			}
-		}
-		if len(v) == 0 {
-			return 0
-		}
-		sum += median(v)
+	sum, ok := d.scaledWidth(text, h)
+	if !ok {
+		return 0
 	}
 	return 3 * math.Abs(float64(w)-sum) / math.Max(sum, 4)
 }
