@@ -23,7 +23,8 @@ type Lane struct {
 	decoders  map[string]drivers.Decoder
 	redactors map[string]func() Redactor // devices whose protocol can carry card data
 	rasters   map[string]*Raster         // printers whose images are read
-	lastSeen  map[string]time.Time
+	feeds     map[string]*feed           // each device's decoder and last chunk time
+	order     []*feed                    // the same, in name order
 	engine    *detect.Engine
 	lang      words.Lang     // the language of alert summaries
 	loc       *time.Location // the lane's time zone
@@ -46,7 +47,7 @@ func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
 	}
 	l := &Lane{
 		decoders: map[string]drivers.Decoder{}, redactors: map[string]func() Redactor{}, rasters: map[string]*Raster{},
-		lastSeen: map[string]time.Time{}, engine: detect.New(dc),
+		feeds: map[string]*feed{}, engine: detect.New(dc),
 		lang: words.Of(cfg.Locale), loc: cfg.Location(), currency: cfg.Currency(),
 	}
 	for _, d := range cfg.Devices {
@@ -64,7 +65,19 @@ func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
 		}
 	}
 	slices.Sort(l.names)
+	for _, n := range l.names {
+		f := &feed{name: n, dec: l.decoders[n]}
+		l.feeds[n], l.order = f, append(l.order, f)
+	}
 	return l, nil
+}
+
+// feed is what Feed and Idle use of a device, found with one lookup (they
+// run for every chunk: a replayed month is 750,000).
+type feed struct {
+	name     string
+	dec      drivers.Decoder
+	lastSeen time.Time
 }
 
 // DetectConfig maps the config's detect section onto the engine's.
@@ -122,14 +135,14 @@ func (l *Lane) Names() []string { return slices.Clone(l.names) }
 // name. Unknown devices are an error (a capture naming a device the config
 // lacks).
 func (l *Lane) Feed(dev string, c drivers.Chunk) ([]drivers.Event, error) {
-	dec, ok := l.decoders[dev]
+	f, ok := l.feeds[dev]
 	if !ok {
 		return nil, fmt.Errorf("lane: no device %q configured", dev)
 	}
-	if c.Time.After(l.lastSeen[dev]) {
-		l.lastSeen[dev] = c.Time
+	if c.Time.After(f.lastSeen) {
+		f.lastSeen = c.Time
 	}
-	return stamp(dev, withDamage(dec, dec.Feed(c))), nil
+	return stamp(f.name, withDamage(f.dec, f.dec.Feed(c))), nil
 }
 
 // withDamage adds to a decoder's events the damage it reported (see
@@ -147,11 +160,11 @@ func withDamage(dec drivers.Decoder, evs []drivers.Event) []drivers.Event {
 // deterministic.
 func (l *Lane) Idle(now time.Time) []drivers.Event {
 	var evs []drivers.Event
-	for _, n := range l.names {
-		if now.Sub(l.lastSeen[n]) < IdleGap {
+	for _, f := range l.order {
+		if now.Sub(f.lastSeen) < IdleGap {
 			continue
 		}
-		evs = append(evs, stamp(n, withDamage(l.decoders[n], l.decoders[n].Flush(now)))...)
+		evs = append(evs, stamp(f.name, withDamage(f.dec, f.dec.Flush(now)))...)
 	}
 	return evs
 }

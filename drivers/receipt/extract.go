@@ -262,7 +262,9 @@ func (p *Profile) extractLine(ms *matchers, r *drivers.Receipt, text string, not
 			tell("")
 			continue
 		}
-		tell(money.Number(v, p.amounts()))
+		if note != nil { // formatting allocates: not for Extract
+			tell(money.Number(v, p.amounts()))
+		}
 		switch h.m.field {
 		case fTotal:
 			r.Total = &v

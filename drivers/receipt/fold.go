@@ -29,26 +29,42 @@ func fold(text string) folded {
 // foldRunes is fold for any text.
 func foldRunes(text string) folded {
 	var b strings.Builder
+	b.Grow(len(text))
 	at := make([]int, 0, len(text)+1)
 	var caser *cases.Caser // only for non-ASCII runes; a Caser is not safe to share
+	var buf [32]byte       // a rune's folding: at most 3 runes
 	for i, r := range text {
-		var f string
+		var f []byte
 		switch {
 		case r < utf8.RuneSelf:
-			f = string(unicode.ToLower(r))
+			buf[0] = byte(unicode.ToLower(r))
+			f = buf[:1]
 		default:
 			if caser == nil {
 				c := cases.Fold()
 				caser = &c
 			}
-			f = caser.String(string(r))
+			f = foldRune(caser, r, buf[:])
 		}
-		b.WriteString(f)
+		b.Write(f)
 		for range len(f) {
 			at = append(at, i)
 		}
 	}
 	return folded{s: b.String(), at: append(at, len(text))}
+}
+
+// foldRune is caser.String(string(r)), written into dst's memory when it
+// fits (String allocates twice).
+func foldRune(caser *cases.Caser, r rune, dst []byte) []byte {
+	var in [utf8.UTFMax]byte
+	src := utf8.AppendRune(in[:0], r)
+	caser.Reset()
+	nDst, nSrc, err := caser.Transform(dst, src, true)
+	if err != nil || nSrc != len(src) {
+		return []byte(caser.String(string(r)))
+	}
+	return dst[:nDst]
 }
 
 // foldLabel is a label as lines are matched against it.

@@ -2,7 +2,12 @@ package receipt
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
 )
 
 // FuzzFoldASCII checks that fold's ASCII fast path gives what the general
@@ -26,6 +31,39 @@ func FuzzFoldASCII(f *testing.F) {
 		}
 		if !slices.Equal(at, slow.at) {
 			t.Fatalf("fold(%q) offsets %v, want %v", text, at, slow.at)
+		}
+	})
+}
+
+// foldRunesString is foldRunes as it was, each rune through
+// cases.Caser.String: the reference for FuzzFoldRunes.
+func foldRunesString(text string) folded {
+	var b strings.Builder
+	at := make([]int, 0, len(text)+1)
+	c := cases.Fold()
+	for i, r := range text {
+		f := c.String(string(r))
+		if r < utf8.RuneSelf {
+			f = string(unicode.ToLower(r))
+		}
+		b.WriteString(f)
+		for range len(f) {
+			at = append(at, i)
+		}
+	}
+	return folded{s: b.String(), at: append(at, len(text))}
+}
+
+// FuzzFoldRunes checks that foldRunes folds each rune into its buffer as
+// cases.Caser.String does: same text, same offsets, invalid bytes too.
+func FuzzFoldRunes(f *testing.F) {
+	for _, s := range []string{"", "Rückgeld 1,00", "STRASSE Straße", "合计 ¥12", "ΐΰ ﬃ İ K ſ", "bad \xff\xfe", "Ꭰᏸ ς"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got, want := foldRunes(text), foldRunesString(text)
+		if got.s != want.s || !slices.Equal(got.at, want.at) {
+			t.Fatalf("foldRunes(%q) = %q %v, want %q %v", text, got.s, got.at, want.s, want.at)
 		}
 	})
 }
