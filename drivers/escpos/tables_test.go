@@ -34,6 +34,13 @@ func TestGeneratedTables(t *testing.T) {
 		// Thai Character Code 11: TIS-620 plus box drawing.
 		{"thai11", 0xA1, 'ก'}, {"thai11", 0xDF, '฿'}, {"thai11", 0xF9, '๙'},
 		{"thai11", 0x99, '┌'}, {"thai11", 0xDE, '┼'}, {"thai11", 0x80, 0xFFFD},
+		// Vendor tables kept where a second source agrees: CP720 (Python's
+		// codec and CodepageEncoder), CP3012 (escpos-printer-db and
+		// CodepageEncoder; they disagree at 0xF9), Star's CP928 and Thai 13
+		// (against ISO 8859-7 and TIS-620).
+		{"cp720", 0x98, 'ء'}, {"cp720", 0xE0, 'ض'}, {"cp720", 0x80, 0xFFFD},
+		{"cp3012", 0xB5, 'Ā'}, {"cp3012", 0xF0, 'Ē'}, {"cp3012", 0xF9, 0xFFFD},
+		{"cp928", 0x80, 'Ç'}, {"cp928", 0xC1, 'Α'}, {"thai13", 0xA1, 'ก'}, {"thai13", 0xFC, '←'},
 	}
 	for _, tc := range tests {
 		tab, ok := codePageByName(tc.table)

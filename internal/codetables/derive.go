@@ -61,42 +61,68 @@ func agrees(std, v rune) bool {
 		strings.TrimSpace(norm.NFKD.String(string(std))) == norm.NFKD.String(string(v))
 }
 
-// vendor returns a derivation that reads a vendor's table (lines
-// "0xNN<TAB>0xUUUU", an empty value for a byte with no character) and keeps
-// each byte where the glibc charmap agrees or has no character:
-// where the two disagree the byte is left undefined (shown as U+FFFD),
-// never guessed.
-func vendor(file string) func(up [128]rune) ([128]rune, error) {
+// vendor returns a derivation from vendors' tables (files in data/, lines
+// "0xNN<TAB>0xUUUU", an empty value for a byte with no character): a byte
+// takes the first table's character that every other source (the glibc
+// charmap, when there is one, and the other tables) either lacks or agrees
+// with. Where two sources disagree the byte is left undefined (shown as
+// U+FFFD), never guessed.
+func vendor(files ...string) func(up [128]rune) ([128]rune, error) {
 	return func(up [128]rune) ([128]rune, error) {
 		var out [128]rune
-		path := filepath.Join(dataDir, file)
-		f, err := os.Open(path)
-		if err != nil {
-			return out, err
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for ln := 1; sc.Scan(); ln++ {
-			line, _, _ := strings.Cut(sc.Text(), "#")
-			fields := strings.Fields(line)
-			if len(fields) == 0 {
-				continue
-			}
-			b, err := strconv.ParseUint(strings.TrimPrefix(fields[0], "0x"), 16, 8)
-			if err != nil || b < 0x80 {
-				return out, fmt.Errorf("%s:%d: byte %q: want 0x80-0xff", path, ln, fields[0])
-			}
-			if len(fields) < 2 {
-				continue
-			}
-			u, err := strconv.ParseUint(strings.TrimPrefix(fields[1], "0x"), 16, 32)
-			if err != nil {
-				return out, fmt.Errorf("%s:%d: code point %q: %w", path, ln, fields[1], err)
-			}
-			if agrees(up[b-0x80], rune(u)) {
-				out[b-0x80] = rune(u)
+		tabs := make([][128]rune, len(files))
+		for i, file := range files {
+			var err error
+			if tabs[i], err = readVendor(filepath.Join(dataDir, file)); err != nil {
+				return out, err
 			}
 		}
-		return out, sc.Err()
+		for b := range out {
+			var v rune
+			for _, t := range tabs {
+				if v == 0 {
+					v = t[b]
+				}
+			}
+			ok := v != 0 && agrees(up[b], v)
+			for _, t := range tabs {
+				ok = ok && (t[b] == 0 || t[b] == v || agrees(t[b], v) || agrees(v, t[b]))
+			}
+			if ok {
+				out[b] = v
+			}
+		}
+		return out, nil
 	}
+}
+
+// readVendor reads one vendor table.
+func readVendor(path string) ([128]rune, error) {
+	var out [128]rune
+	f, err := os.Open(path)
+	if err != nil {
+		return out, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for ln := 1; sc.Scan(); ln++ {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		b, err := strconv.ParseUint(strings.TrimPrefix(fields[0], "0x"), 16, 8)
+		if err != nil || b < 0x80 {
+			return out, fmt.Errorf("%s:%d: byte %q: want 0x80-0xff", path, ln, fields[0])
+		}
+		if len(fields) < 2 {
+			continue
+		}
+		u, err := strconv.ParseUint(strings.TrimPrefix(fields[1], "0x"), 16, 32)
+		if err != nil || u == 0 || u > unicode.MaxRune {
+			return out, fmt.Errorf("%s:%d: code point %q: want 0x1-0x10ffff", path, ln, fields[1])
+		}
+		out[b-0x80] = rune(u)
+	}
+	return out, sc.Err()
 }
