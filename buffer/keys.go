@@ -1,7 +1,5 @@
 package buffer
 
-import "github.com/dgraph-io/badger/v4"
-
 // cat returns a new slice holding a then b (never aliasing a).
 func cat(a, b []byte) []byte {
 	k := make([]byte, 0, len(a)+len(b))
@@ -19,21 +17,4 @@ func prefixEnd(p []byte) []byte {
 		}
 	}
 	return nil
-}
-
-// countPrefix counts the keys under prefix without reading values.
-func countPrefix(bdb *badger.DB, prefix []byte) (int, error) {
-	n := 0
-	err := bdb.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = prefix
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			n++
-		}
-		return nil
-	})
-	return n, err
 }

@@ -31,8 +31,10 @@ type Item struct {
 //	d/<id>                    -> expiry unix nanos:8, TTL    (delivered, shed or expired memory)
 //
 // Its counters live under "c/q/<name>" (the next Seq) and
-// "c/q/<name>/{n,bytes,shed/<class>,expired,unreadable}". All methods are safe for
-// concurrent use.
+// "c/q/<name>/{n,bytes,shed/<class>,expired,unreadable}"; the delivered
+// watermark under "c/q/<name>/delivered": entries up to that Seq are
+// delivered, their keys wait for Sweep (settle.go). All methods are safe
+// for concurrent use.
 type Queue struct {
 	db      *DB
 	name    string
@@ -46,10 +48,12 @@ type Queue struct {
 	bytesKy []byte
 	expKey  []byte
 	lostKey []byte
+	markKey []byte
 	shedKey [numClasses][]byte
 	limits  queueLimits
 	changed chan struct{}
 	head    atomic.Uint64 // no pending entry has a lower Seq
+	swept   atomic.Uint64 // no item key (pending or delivered) has a lower Seq
 }
 
 func newQueue(db *DB, name string) *Queue {
@@ -69,6 +73,7 @@ func newQueue(db *DB, name string) *Queue {
 		bytesKy: []byte(cnt + "/bytes"),
 		expKey:  []byte(cnt + "/expired"),
 		lostKey: []byte(cnt + "/unreadable"),
+		markKey: []byte(cnt + "/delivered"),
 	}
 	for c := range numClasses {
 		q.shedKey[c] = []byte(cnt + "/shed/" + c.String())
@@ -254,6 +259,11 @@ func (q *Queue) Pending(limit int) ([]Item, error) {
 		if err != nil {
 			return err
 		}
+		mark, err := q.markOf(txn)
+		if err != nil {
+			return err
+		}
+		head = max(head, mark+1)
 		opt := badger.DefaultIteratorOptions
 		opt.Prefix = q.pItem
 		if limit > 0 && limit < opt.PrefetchSize {
@@ -437,6 +447,21 @@ func (q *Queue) done(b *batch, id string) ([]write, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(idx) == 8 || len(idx) == 9 {
+		mark, err := b.load(q.markKey, 0)
+		if err != nil {
+			return nil, err
+		}
+		if seq := binary.BigEndian.Uint64(idx); seq <= mark {
+			// Settled by the watermark (and uncounted) already: delete
+			// its keys now instead of at the next Sweep.
+			ws = append(ws, write{key: q.itemKey(seq), del: true}, write{key: ik, del: true})
+			if len(idx) == 9 {
+				ws = append(ws, write{key: q.classKey(Class(idx[8]), seq), del: true})
+			}
+			return ws, nil
+		}
+	}
 	rm, err := q.remove(b, id, idx)
 	return append(ws, rm...), err
 }
@@ -518,7 +543,7 @@ func (q *Queue) Len() (int, error) {
 		return 0, fmt.Errorf("buffer: queue %s: len: %w", q.name, err)
 	}
 	defer q.db.leave()
-	n, err := countPrefix(q.db.bdb, q.pIndex)
+	n, err := q.countPending()
 	if err != nil {
 		return 0, fmt.Errorf("buffer: queue %s: len: %w", q.name, err)
 	}

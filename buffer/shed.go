@@ -27,10 +27,15 @@ func (q *Queue) candidates(b *batch, c Class, limit int, keep func(cost int64, s
 	opt := badger.DefaultIteratorOptions
 	opt.Prefix = prefix
 	opt.PrefetchValues = false
+	mark, err := b.load(q.markKey, 0)
+	if err != nil {
+		return nil, err
+	}
 	it := b.txn.NewIterator(opt)
 	defer it.Close()
 	var vs []victim
-	for it.Rewind(); it.Valid() && len(vs) < limit && !enough(); it.Next() {
+	// Entries up to the watermark are delivered, not candidates.
+	for it.Seek(q.classKey(c, mark+1)); it.Valid() && len(vs) < limit && !enough(); it.Next() {
 		key := it.Item().Key()
 		if len(key) != len(prefix)+8 {
 			return nil, fmt.Errorf("bad class index key %q", key)
@@ -173,13 +178,17 @@ func (q *Queue) Stats() (QueueStats, error) {
 		if st.Unreadable, err = readCounter(txn, q.lostKey, 0); err != nil {
 			return err
 		}
+		mark, err := q.markOf(txn)
+		if err != nil {
+			return err
+		}
 		for c := range numClasses {
 			v, err := readCounter(txn, q.shedKey[c], 0)
 			if err != nil {
 				return err
 			}
 			st.Shed.add(c, v)
-			if err := q.oldest(txn, c, &st.Oldest); err != nil {
+			if err := q.oldest(txn, c, mark, &st.Oldest); err != nil {
 				return err
 			}
 		}
@@ -194,14 +203,15 @@ func (q *Queue) Stats() (QueueStats, error) {
 	return st, nil
 }
 
-// oldest lowers *t to the stored time of class c's oldest entry.
-func (q *Queue) oldest(txn *badger.Txn, c Class, t *time.Time) error {
+// oldest lowers *t to the stored time of class c's oldest entry above
+// the watermark mark.
+func (q *Queue) oldest(txn *badger.Txn, c Class, mark uint64, t *time.Time) error {
 	opt := badger.DefaultIteratorOptions
 	opt.Prefix = cat(q.pClass, []byte{byte(c)})
 	opt.PrefetchValues = false
 	it := txn.NewIterator(opt)
 	defer it.Close()
-	it.Rewind()
+	it.Seek(q.classKey(c, mark+1))
 	if !it.Valid() {
 		return nil
 	}
