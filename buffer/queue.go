@@ -244,6 +244,13 @@ func (q *Queue) known(txn *badger.Txn, id string) (bool, error) {
 // Pending returns up to limit pending items, oldest (lowest Seq) first.
 // limit <= 0 means all.
 func (q *Queue) Pending(limit int) ([]Item, error) {
+	return q.PendingAfter(0, limit)
+}
+
+// PendingAfter is Pending of the entries with a Seq above after: a reader
+// that holds the entries it read (in flight, being settled) reads on from
+// the last of them instead of stepping over them again.
+func (q *Queue) PendingAfter(after uint64, limit int) ([]Item, error) {
 	if q.err != nil {
 		return nil, q.err
 	}
@@ -263,7 +270,9 @@ func (q *Queue) Pending(limit int) ([]Item, error) {
 		if err != nil {
 			return err
 		}
-		head = max(head, mark+1)
+		from := max(head, mark+1)
+		fromHead := after < from
+		from = max(from, after+1)
 		opt := badger.DefaultIteratorOptions
 		opt.Prefix = q.pItem
 		if limit > 0 && limit < opt.PrefetchSize {
@@ -274,8 +283,11 @@ func (q *Queue) Pending(limit int) ([]Item, error) {
 		// Start at the head: deleted entries before it are tombstones an
 		// iterator would otherwise step over on every read (a drain of
 		// 100,000 entries became quadratic).
-		it.Seek(cat(q.pItem, binary.BigEndian.AppendUint64(nil, head)))
+		it.Seek(q.itemKey(from))
 		defer func() {
+			if !fromHead {
+				return // entries below from may still be pending
+			}
 			// Every entry below the first one seen (or below the next Seq
 			// when none is left) is gone for good: puts only add higher.
 			if len(items) > 0 || len(bad) > 0 {

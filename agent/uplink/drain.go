@@ -15,9 +15,10 @@ import (
 // returns when the connection ends (an error) or ctx is done (after a
 // clean stop, nil).
 //
-// Entries are read in batches into a backlog, so the outbox is read once
-// per batch rather than once per ack. The backlog stays valid: only this
-// loop deletes entries, and new ones are always newer.
+// Entries are read ahead in batches into a backlog (reader.go), so the
+// outbox is read once per batch rather than once per ack, and never while
+// the loop could publish. The backlog stays valid: only this loop deletes
+// entries, and new ones are always newer.
 func (s *session) drain(ctx context.Context) error {
 	sctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -25,7 +26,9 @@ func (s *session) drain(ctx context.Context) error {
 		cancel()
 		wg.Wait()
 	}()
-	acks := make(chan ack, s.cfg.Inflight)
+	published := make(chan ack, s.cfg.Inflight) // in publish order, to the collector
+	acks := make(chan []ack, s.cfg.Inflight)    // completed, in publish order
+	wg.Go(func() { collectAcks(sctx, published, acks) })
 	inflight := make(map[string]flight, s.cfg.Inflight)
 	settling := map[string]bool{} // delivered, handed to the settler, not deleted yet
 	st := s.startSettler()
@@ -43,19 +46,19 @@ func (s *session) drain(ctx context.Context) error {
 	health := s.healthTicker()
 	defer health.Stop()
 
-	dirty := true // the outbox may hold entries beyond backlog and inflight
+	rd := s.startReader(sctx, &wg)
+	swept := false // a sweep was asked for since the last ack
 	var retry <-chan time.Time
 	for {
+		if retry == nil {
+			rd.request(len(backlog), len(backlog)+len(inflight)+len(settling))
+		}
 		if retry == nil && len(inflight) < s.cfg.Inflight && s.c.IsConnectionOpen() {
-			if len(backlog) == 0 && dirty {
-				var err error
-				backlog, dirty, err = s.read(inflight, settling)
-				if err != nil {
-					s.outboxFailed(err)
-					retry = time.After(outboxRetry)
-				}
-			}
-			backlog = s.publish(sctx, &wg, backlog, inflight, acks)
+			backlog = s.publish(backlog, inflight, published)
+		}
+		if !swept && retry == nil && rd.idle() && len(backlog) == 0 && len(inflight) == 0 {
+			st.sweep() // idle: delete what the watermark settled
+			swept = true
 		}
 		if busy := len(inflight) > 0; busy != polling {
 			if polling = busy; busy {
@@ -65,15 +68,14 @@ func (s *session) drain(ctx context.Context) error {
 			}
 		}
 		select {
-		case a := <-acks:
+		case batch := <-acks:
 			// Settle every ack already in: one outbox write (one fsync)
 			// for the whole window instead of one per message.
-			batch := []ack{a}
 		more:
-			for len(batch) < cap(acks) {
+			for len(batch) < s.cfg.Inflight {
 				select {
-				case a := <-acks:
-					batch = append(batch, a)
+				case b := <-acks:
+					batch = append(batch, b...)
 				default:
 					break more
 				}
@@ -90,8 +92,10 @@ func (s *session) drain(ctx context.Context) error {
 				settling[a.id] = true
 			}
 			st.add(delivered)
+			swept = false
 			if !ok { // some are pending again, older than the backlog: reread
-				backlog, dirty = nil, true
+				backlog = nil
+				rd.reset()
 			}
 		case <-st.ready:
 			for _, r := range st.results() {
@@ -101,17 +105,25 @@ func (s *session) drain(ctx context.Context) error {
 				if r.err != nil { // not deleted: read and published again
 					s.outboxFailed(r.err)
 					retry = time.After(outboxRetry)
-					backlog, dirty = nil, true
+					backlog = nil
+					rd.reset()
 				}
 			}
+		case res := <-rd.res:
+			items, err := rd.got(res)
+			if err != nil {
+				s.outboxFailed(err)
+				retry = time.After(outboxRetry)
+			}
+			backlog = append(backlog, unheld(items, inflight, settling)...)
 		case <-s.u.ob.Changed():
-			dirty = true
+			rd.changed()
 		case <-retry:
 			retry = nil
 		case <-health.C:
 			s.publishHealth()
 		case <-poll.C:
-			dirty = true
+			rd.changed()
 			if !s.c.IsConnectionOpen() {
 				return errors.New("uplink: connection closed")
 			}
@@ -128,30 +140,22 @@ func (s *session) drain(ctx context.Context) error {
 	}
 }
 
-// read returns the next batch of pending entries that are neither in
-// flight nor being deleted, and whether the outbox may hold more.
-func (s *session) read(inflight map[string]flight, settling map[string]bool) (batch []buffer.Item, more bool, err error) {
-	limit := len(inflight) + len(settling) + readBatch(s.cfg.Inflight) // those are the oldest
-	items, err := s.u.ob.Pending(limit)
-	if err != nil {
-		return nil, true, fmt.Errorf("uplink: read outbox: %w", err)
-	}
-	batch = items[:0]
+// unheld returns the entries of items that are neither in flight nor
+// being settled.
+func unheld(items []buffer.Item, inflight map[string]flight, settling map[string]bool) []buffer.Item {
+	out := items[:0]
 	for _, it := range items {
 		if _, ok := inflight[it.ID]; !ok && !settling[it.ID] {
-			batch = append(batch, it)
+			out = append(out, it)
 		}
 	}
-	return batch, len(items) == limit, nil
+	return out
 }
 
-// readBatch is how many entries one outbox read fetches beyond those in
-// flight.
-func readBatch(inflight int) int { return min(max(4*inflight, 32), 256) }
-
 // publish sends backlog entries until Inflight are in flight and returns
-// the rest of the backlog.
-func (s *session) publish(ctx context.Context, wg *sync.WaitGroup, backlog []buffer.Item, inflight map[string]flight, acks chan<- ack) []buffer.Item {
+// the rest of the backlog. Each publication goes to the ack collector,
+// which has room for Inflight.
+func (s *session) publish(backlog []buffer.Item, inflight map[string]flight, published chan<- ack) []buffer.Item {
 	for len(backlog) > 0 && len(inflight) < s.cfg.Inflight {
 		it := backlog[0]
 		backlog = backlog[1:]
@@ -162,27 +166,61 @@ func (s *session) publish(ctx context.Context, wg *sync.WaitGroup, backlog []buf
 				"id", it.ID, "seq", it.Seq, "bytes", len(it.Value), "topic", s.cfg.DeadLetterTopic, "error", derr)
 			m = deadLetterMessage(s.cfg.DeadLetterTopic, it.ID, it.Seq, it.Value, derr)
 		}
-		f := flight{epoch: s.u.epoch.Load(), dead: dead, at: time.Now()}
+		f := flight{seq: it.Seq, epoch: s.u.epoch.Load(), dead: dead, at: time.Now()}
 		f.tok = s.c.Publish(m.Topic, 1, m.Retain, m.Payload)
 		inflight[it.ID] = f
 		s.u.count(func(st *Stats) { st.Published++ })
-		id := it.ID
-		wg.Go(func() {
-			select {
-			case <-f.tok.Done():
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case acks <- ack{id: id, f: f}:
-			case <-ctx.Done():
-			}
-		})
+		published <- ack{id: it.ID, f: f}
 	}
 	if len(backlog) == 0 {
 		return nil // release the batch's values
 	}
 	return backlog
+}
+
+// collectAcks waits for the tokens of published flights in publish order
+// (a broker acks in order) and sends each run of completed ones as one
+// batch: one wake-up of the drain loop per run of PUBACKs, no goroutine
+// per message. It returns when ctx is done.
+func collectAcks(ctx context.Context, published <-chan ack, acks chan<- []ack) {
+	var next *ack // taken from published, its token not waited for yet
+	for {
+		if next == nil {
+			select {
+			case a := <-published:
+				next = &a
+			case <-ctx.Done():
+				return
+			}
+		}
+		select {
+		case <-next.f.tok.Done():
+		case <-ctx.Done():
+			return
+		}
+		batch := []ack{*next}
+		next = nil
+	more:
+		for len(batch) < cap(published) {
+			select {
+			case a := <-published:
+				select {
+				case <-a.f.tok.Done():
+					batch = append(batch, a)
+				default:
+					next = &a
+					break more
+				}
+			default:
+				break more
+			}
+		}
+		select {
+		case acks <- batch:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // overdue reports a flight whose PUBACK is later than ackTimeout on a

@@ -40,6 +40,7 @@ type session struct {
 // flight is one outbox entry published and not yet settled.
 type flight struct {
 	tok   paho.Token
+	seq   uint64 // the entry's outbox Seq
 	epoch uint64 // at publish
 	dead  bool   // a dead letter, not the entry's own message
 	at    time.Time
