@@ -160,3 +160,27 @@ func mustPutClass(t *testing.T, q *Queue, id string) {
 		t.Fatalf("Put(%s): %v", id, err)
 	}
 }
+
+// TestQueuePendingAfter reads on from a Seq, and reading from the middle
+// does not move the head past entries still pending before it.
+func TestQueuePendingAfter(t *testing.T) {
+	db, _ := openTest(t, "", DefaultOptions())
+	q := db.Queue("outbox")
+	for _, id := range []string{"a", "b", "c", "d", "e"} {
+		mustPut(t, q, id, true)
+	}
+	all, err := q.Pending(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.PendingAfter(all[1].Seq, 2)
+	if err != nil || len(got) != 2 || got[0].ID != "c" || got[1].ID != "d" {
+		t.Fatalf("PendingAfter(%d, 2) = %v, %v", all[1].Seq, got, err)
+	}
+	if got, err := q.PendingAfter(all[4].Seq, 0); err != nil || len(got) != 0 {
+		t.Fatalf("PendingAfter(last) = %v, %v", got, err)
+	}
+	if got := fmt.Sprint(pendingIDs(t, q, 0)); got != "[a b c d e]" {
+		t.Fatalf("Pending after PendingAfter = %s", got)
+	}
+}

@@ -66,3 +66,71 @@ func TestFailedPublishDoesNotSettle(t *testing.T) {
 		t.Errorf("Acked %d, want 1", st.Acked)
 	}
 }
+
+// TestSettlerWatermark: acks that overtook an older entry still in flight
+// are held, not settled, until that entry is acked; the run then settles
+// at once. What is still held when the connection ends is deleted by id.
+func TestSettlerWatermark(t *testing.T) {
+	q := openQueue(t)
+	u := New(testConfig("tcp://127.0.0.1:1"), q, testLog(t))
+	s := &session{u: u, cfg: u.cfg}
+	for i := range 6 {
+		enqueue(t, q, i)
+	}
+	items, err := q.Pending(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ackOf := func(i int) ack {
+		return ack{id: items[i].ID, f: flight{tok: newDoneToken(), seq: items[i].Seq}}
+	}
+	pending := func() []string {
+		t.Helper()
+		left, err := q.Pending(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, it := range left {
+			ids = append(ids, it.ID)
+		}
+		return ids
+	}
+	st := s.startSettler()
+	settledIDs := func() []string {
+		t.Helper()
+		select {
+		case <-st.ready:
+		case <-time.After(waitLong):
+			t.Fatal("nothing settled")
+		}
+		var ids []string
+		for _, r := range st.results() {
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			ids = append(ids, r.ids...)
+		}
+		return ids
+	}
+	st.add([]ack{ackOf(1), ackOf(2)}) // a-000 still in flight
+	st.add([]ack{ackOf(0)})
+	got := settledIDs()
+	for len(got) < 3 {
+		got = append(got, settledIDs()...)
+	}
+	if want := []string{"a-000", "a-001", "a-002"}; !slices.Equal(got, want) {
+		t.Fatalf("settled %v, want %v", got, want)
+	}
+	if want := []string{"a-003", "a-004", "a-005"}; !slices.Equal(pending(), want) {
+		t.Fatalf("pending %v, want %v", pending(), want)
+	}
+	st.add([]ack{ackOf(4)}) // held behind a-003
+	st.close()
+	if want := []string{"a-003", "a-005"}; !slices.Equal(pending(), want) {
+		t.Fatalf("pending after close %v, want %v", pending(), want)
+	}
+	if n := u.Stats().Acked; n != 4 {
+		t.Fatalf("Acked %d, want 4", n)
+	}
+}
