@@ -20,9 +20,15 @@
 //     re-detecting an incident after a restart does not publish it twice.
 //   - Memory of delivered ids: Done deletes the entry and remembers its id
 //     for DeliveredTTL in the same transaction; DoneAll does it for a
-//     window of acks with one fsync (the uplink settles that way).
-//     Pending reads from a head cursor, so a long drain does not step over
-//     the tombstones of every entry already delivered.
+//     window of acks with one fsync. A reader that delivers oldest first
+//     (the uplink) settles instead with Delivered: one "delivered through
+//     Seq" watermark and two counters per call, whatever the number of
+//     entries; Sweep later deletes the settled entries' keys and writes
+//     their delivered-id memory in bulk, when the drain is idle. Until
+//     then every reader treats an entry under the watermark as delivered
+//     (settle.go). Pending reads from a head cursor, so a long drain does
+//     not step over the tombstones of every entry already delivered, and
+//     PendingAfter reads on from the last entry a reader holds.
 //   - Byte capacity (Limits.MaxBytes; an entry costs len(id) + len(value) +
 //     ItemOverhead bytes). Shedding policy: to make room for a new entry
 //     of class C, Put drops info entries first, then warning entries,
