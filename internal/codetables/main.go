@@ -42,7 +42,7 @@ var tables = []table{
 	{name: "tcvn3", file: "TCVN5712-1", derive: vn3},
 	{name: "tcvn3-capitals", file: "TCVN5712-1", derive: vn3Capitals},
 	{name: "thai11", file: "TIS-620", derive: vendor("data/epson-thai11.txt")},
-	{name: "katakana", file: "JIS_X0201", derive: vendor("data/epson-katakana.txt")},
+	{name: "katakana", file: "JIS_X0201", derive: vendor("data/epson-katakana.txt", "data/ce-epson-katakana.txt")},
 	{name: "thai13", file: "TIS-620", derive: vendor("data/ce-thai13.txt")},
 	{name: "cp928", file: "ISO-8859-7", derive: vendor("data/ce-star-cp928.txt")},
 	{name: "cp720", derive: vendor("data/cp720-python.txt", "data/ce-cp720.txt")},

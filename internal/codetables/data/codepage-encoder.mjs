@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const { default: CodepageEncoder } = await import(pathToFileURL(process.argv[2]).href);
-for (const name of ['cp720', 'cp3012', 'star/cp928', 'thai13']) {
+for (const name of ['cp720', 'cp3012', 'star/cp928', 'thai13', 'epson/katakana']) {
   const cps = CodepageEncoder.getCodepoints(name, true);
   let out = `# ${name}, bytes 0x80-0xFF, from @point-of-sale/codepage-encoder 3.0.2 getCodepoints('${name}', true) (MIT).\n`;
   for (let b = 0x80; b < 0x100; b++) {
