@@ -72,6 +72,7 @@ type Agent struct {
 	ras     *rasterFlow
 	waiting []batch
 	rasters map[string]*lane.Raster
+	began   time.Time // when Run started: input before it was recovered
 
 	mu      sync.Mutex
 	stats   Stats
@@ -178,6 +179,7 @@ func (a *Agent) Stats() Stats {
 // lost.
 func (a *Agent) Run(ctx context.Context) (err error) {
 	defer func() { err = errors.Join(err, a.Close()) }()
+	a.began = a.opts.Now()
 	if err := a.recoverInput(); err != nil {
 		return err
 	}
@@ -276,13 +278,14 @@ func (a *Agent) core(ctx context.Context) error {
 	defer timer.Stop()
 	for {
 		var items []links.Input
+		arrived := false // input came from a link (see commitStep's quiet)
 		select {
 		case <-ctx.Done():
 			// Drain what the links delivered before the stop, and write
 			// the raw input a decoder still holds (the next start
 			// re-decodes it).
 			now := a.opts.Now()
-			if err := a.step(a.routeInput(a.mail.Take()), now); err != nil {
+			if err := a.step(a.routeInput(a.mail.Take()), now, true); err != nil {
 				return err
 			}
 			if err := a.drainRecognition(); err != nil {
@@ -290,13 +293,15 @@ func (a *Agent) core(ctx context.Context) error {
 			}
 			return a.commitStep(nil, a.opts.Now(), true)
 		case <-a.mail.Wake():
-			items = a.routeInput(a.mail.Take())
+			taken := a.mail.Take()
+			arrived = len(taken) > 0
+			items = a.routeInput(taken)
 		case d := <-a.ras.doneC():
 			items = a.finished(d)
 		case <-timer.C:
 		}
 		now := a.opts.Now()
-		if err := a.step(items, now); err != nil {
+		if err := a.step(items, now, !arrived && len(items) == 0); err != nil {
 			return err
 		}
 		timer.Reset(a.nextRound(now))
@@ -308,11 +313,14 @@ const idleRound = time.Hour
 
 // nextRound is how long the core may sleep after a round at now.
 func (a *Agent) nextRound(now time.Time) time.Duration {
-	if a.out.Holding() || a.rawFailed || a.ras.busy() {
+	if a.out.Holding() || a.rawFailed {
 		return a.opts.Tick
 	}
 	if !a.rawDue.IsZero() {
 		return max(a.rawDue.Sub(now), 0)
+	}
+	if a.ras.busy() { // for the bound of the detector's hold (maxHold)
+		return a.opts.Tick
 	}
 	for _, n := range a.lane.Names() {
 		if !a.lane.Settled(n) {
@@ -325,8 +333,9 @@ func (a *Agent) nextRound(now time.Time) time.Duration {
 	return idleRound
 }
 
-// step processes queued input and the passing of time.
-func (a *Agent) step(items []links.Input, now time.Time) error {
+// step processes queued input and the passing of time; quiet says no
+// input arrived since the last step (commitStep).
+func (a *Agent) step(items []links.Input, now time.Time, quiet bool) error {
 	var evs []drivers.Event
 	var bs []batch // the events of each input with its time, for the detector
 	var chunks, nbytes int
@@ -369,7 +378,8 @@ func (a *Agent) step(items []links.Input, now time.Time) error {
 	idle := a.lane.Idle(idleAt)
 	evs = append(evs, idle...)
 	bs = append(bs, batch{at: idleAt, evs: idle})
-	if err := a.commitStep(evs, now, len(items) == 0); err != nil {
+	a.markUnread(evs)
+	if err := a.commitStep(evs, now, quiet); err != nil {
 		return err
 	}
 	a.view.Events(evs)

@@ -136,6 +136,7 @@ func (a *Agent) recoverInput() error {
 		}
 	}
 	evs = append(evs, a.lane.Idle(a.opts.Now())...)
+	a.markUnread(evs)
 	fresh, err := a.unjournaled(evs)
 	if err != nil {
 		return err

@@ -272,7 +272,7 @@ func (a *Agent) drainRecognition() error {
 	for a.ras.busy() && a.ras.pending > 0 {
 		select {
 		case d := <-a.ras.doneC():
-			if err := a.step(a.finished(d), a.opts.Now()); err != nil {
+			if err := a.step(a.finished(d), a.opts.Now(), true); err != nil {
 				return err
 			}
 		case <-t.C:
@@ -281,4 +281,26 @@ func (a *Agent) drainRecognition() error {
 		}
 	}
 	return nil
+}
+
+// lostEngine names the recognition of a receipt whose images were being
+// read when the agent was killed.
+const lostEngine = "none: the image was being read at an unclean stop"
+
+// markUnread marks the receipts recovered after an unclean stop whose
+// images were still being read: the raw input log kept their dots
+// blanked, so they print nothing readable (graphics only, nothing
+// recognised). They did print and cut: marked as printed with amounts
+// not read (drivers.Recognition.AmountsUnsure), their payment is not
+// reported as payment_without_receipt; what they said is lost. A
+// recovered receipt is one whose job began before this run (the decoder
+// may release it after recovery, once its drawer-kick wait is over).
+func (a *Agent) markUnread(evs []drivers.Event) {
+	for _, ev := range evs {
+		r, ok := ev.(*drivers.Receipt)
+		if !ok || a.rasters[r.Source()] == nil || r.Recognised != nil || !r.GraphicsOnly || !r.Start.Before(a.began) {
+			continue
+		}
+		r.Recognised = &drivers.Recognition{Engine: lostEngine, AmountsUnsure: true}
+	}
 }

@@ -56,7 +56,7 @@ func runChild(path string) int {
 		log.Error("decode config", "error", err)
 		return 3
 	}
-	ag, err := agent.New(&cfg, agent.Options{Log: log, Version: "chaos"})
+	ag, err := agent.New(&cfg, agent.Options{Log: log, Version: "chaos", Recognizer: stuckRecognizer(os.Getenv(stuckEnv))})
 	if err != nil {
 		log.Error("agent", "error", err)
 		return 1
@@ -273,12 +273,12 @@ type child struct {
 	done chan error
 }
 
-// start runs the agent as a child process reading l's config; its "alert"
-// log lines go into g.detected.
-func start(t testing.TB, l *lane, g *ledger) *child {
+// start runs the agent as a child process reading l's config (env adds
+// to its environment); its "alert" log lines go into g.detected.
+func start(t testing.TB, l *lane, g *ledger, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+l.path)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+l.path), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
