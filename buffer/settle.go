@@ -262,6 +262,32 @@ func (q *Queue) classBelow(b *batch, c Class, from, hi uint64) ([]write, error) 
 	return ws, nil
 }
 
+// Unswept returns about how many settled entries Sweep has left to do
+// (Seqs under the watermark not swept by this process; an entry shed or
+// done meanwhile counts too).
+func (q *Queue) Unswept() (uint64, error) {
+	if q.err != nil {
+		return 0, q.err
+	}
+	if err := q.db.enter(); err != nil {
+		return 0, fmt.Errorf("buffer: queue %s: unswept: %w", q.name, err)
+	}
+	defer q.db.leave()
+	var mark uint64
+	err := q.db.bdb.View(func(txn *badger.Txn) error {
+		var err error
+		mark, err = q.markOf(txn)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("buffer: queue %s: unswept: %w", q.name, err)
+	}
+	if from := q.swept.Load(); mark >= from {
+		return mark - from + 1, nil
+	}
+	return 0, nil
+}
+
 // markOf reads the watermark in txn.
 func (q *Queue) markOf(txn *badger.Txn) (uint64, error) {
 	return readCounter(txn, q.markKey, 0)

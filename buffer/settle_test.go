@@ -140,11 +140,17 @@ func TestQueueSweepMany(t *testing.T) {
 	if mark, err := q.Delivered(items); err != nil || mark != items[1999].Seq {
 		t.Fatalf("Delivered = %d, %v", mark, err)
 	}
+	if n, err := q.Unswept(); n < 2000 || err != nil {
+		t.Fatalf("Unswept = %d, %v; want 2000 or more", n, err)
+	}
 	if n, err := q.Sweep(1500); n != 1500 || err != nil {
 		t.Fatalf("Sweep = %d, %v; want 1500", n, err)
 	}
 	if n, err := q.Sweep(10_000); n != 500 || err != nil {
 		t.Fatalf("Sweep = %d, %v; want 500", n, err)
+	}
+	if n, err := q.Unswept(); n != 0 || err != nil {
+		t.Fatalf("Unswept after sweeping = %d, %v", n, err)
 	}
 	if st := checkConsistent(t, q); st.Depth != 500 {
 		t.Fatalf("depth %d", st.Depth)

@@ -134,3 +134,45 @@ func TestSettlerWatermark(t *testing.T) {
 		t.Fatalf("Acked %d, want 4", n)
 	}
 }
+
+// TestIdleDrainSweeps: a drain that delivered a backlog sweeps the
+// settled entries once it is idle (their ids stay remembered), and one
+// alert delivered afterwards waits for the next sweep.
+func TestIdleDrainSweeps(t *testing.T) {
+	b := startBroker(t, "127.0.0.1:0")
+	q := openQueue(t)
+	for i := range 600 {
+		enqueue(t, q, i)
+	}
+	r := startUplink(t, testConfig(b.URL()), q)
+	unswept := func() uint64 {
+		n, err := q.Unswept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	deadline := time.Now().Add(waitLong)
+	for r.Stats().Acked < 600 || unswept() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("acked %d, unswept %d", r.Stats().Acked, unswept())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ok, err := q.PutIfAbsent("a-007", []byte("again")); ok || err != nil {
+		t.Fatalf("a swept id was stored again: %v, %v", ok, err)
+	}
+	enqueue(t, q, 600)
+	for r.Stats().Acked < 601 {
+		if time.Now().After(deadline) {
+			t.Fatalf("acked %d", r.Stats().Acked)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := queueLen(t, q); n != 0 {
+		t.Fatalf("%d pending after delivery", n)
+	}
+	if n := unswept(); n != 1 {
+		t.Fatalf("unswept %d after one more alert, want 1 (below minSweep)", n)
+	}
+}

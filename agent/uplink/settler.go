@@ -53,11 +53,16 @@ type settled struct {
 type watermarker interface {
 	Delivered(items []buffer.Item) (uint64, error)
 	Sweep(limit int) (int, error)
+	Unswept() (uint64, error)
 }
 
 // sweepChunk is how many settled entries one Sweep call handles between
-// checks for new acks.
-const sweepChunk = 1024
+// checks for new acks; minSweep is how many must wait before an idle
+// drain sweeps (an alert now and then costs one fsync to settle, not two).
+const (
+	sweepChunk = 1024
+	minSweep   = 256
+)
 
 // startSettler starts the settler goroutine; close stops it.
 func (s *session) startSettler() *settler {
@@ -176,7 +181,10 @@ func (st *settler) sweepOnce() bool {
 		ids, err := st.settle(nil)
 		st.report(ids, err)
 	}
-	n, err := wm.Sweep(sweepChunk)
+	n, err := 0, error(nil)
+	if left, uerr := wm.Unswept(); uerr != nil || left >= minSweep {
+		n, err = wm.Sweep(sweepChunk)
+	}
 	if err != nil {
 		st.s.u.log.Warn("uplink: sweep delivered outbox entries", "error", err)
 	}
