@@ -112,7 +112,7 @@ const header = "# tillwatch glyph dictionary 1"
 func (d *Dict) Write(w io.Writer) error {
 	d.sort()
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s\n# %d glyphs. Edit with care: each entry is a glyph's text, size in dots,\n# place on the line (pos: 0 baseline, 1 middle, 2 top, - tall), white kept left and right,\n# times seen, and dots. A gap wider than the bearings by space x glyph height is a space.\nspace %.3f\nbearing %d\n", header, len(d.glyphs), d.Space, d.bearing)
+	fmt.Fprintf(bw, "%s\n# %d glyphs. Edit with care: each entry is a glyph's text, size in dots,\n# place on the line (pos: 0 baseline, 1 middle, 2 top, - tall), white kept left and right,\n# times seen, and dots. A gap wider than the bearings by space x line height is a space.\nspace %.3f\nbearing %d\n", header, len(d.glyphs), d.Space, d.bearing)
 	for _, g := range d.glyphs {
 		pos := "-"
 		if g.Pos != noPos {

@@ -397,7 +397,7 @@ func (d *Dict) commit(obs map[string][]observation, final bool) {
 type gapSample struct {
 	a, b  string // their keys
 	gap   int    // dots between their ink
-	h     int    // the taller one's height
+	h     int    // the line's height
 	space bool   // the text has a space there
 }
 
@@ -593,7 +593,7 @@ func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observ
 	slices.Reverse(obs)
 	for i := 1; i < len(obs); i++ {
 		a, b := obs[i-1], obs[i]
-		gaps = append(gaps, gapSample{a: a.key(), b: b.key(), gap: b.box.Min.X - a.box.Max.X, h: max(a.box.Dy(), b.box.Dy()), space: b.space})
+		gaps = append(gaps, gapSample{a: a.key(), b: b.key(), gap: b.box.Min.X - a.box.Max.X, h: l.Height(), space: b.space})
 	}
 	return obs, gaps, nil
 }

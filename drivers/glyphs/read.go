@@ -98,7 +98,7 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 	var prev *span
 	for i := len(spans) - 1; i >= 0; i-- {
 		sp := spans[i]
-		if prev != nil && d.isSpace(prev, &sp) {
+		if prev != nil && d.isSpace(prev, &sp, l.Height()) {
 			text.WriteByte(' ')
 			out.Cells = append(out.Cells, image.Rectangle{})
 		}
@@ -157,8 +157,9 @@ func resolveEither(s string) string {
 }
 
 // isSpace reports whether the gap between two glyphs holds a space: more
-// white than their bearings leave, by Space times the taller one.
-func (d *Dict) isSpace(a, b *span) bool {
+// white than their bearings leave, by Space times the line's height (not
+// the glyphs': a descender made the gap before j or y look narrower).
+func (d *Dict) isSpace(a, b *span, lineH int) bool {
 	r, l := d.bearing, d.bearing
 	if a.g != nil && a.g.R >= 0 {
 		r = a.g.R
@@ -167,7 +168,7 @@ func (d *Dict) isSpace(a, b *span) bool {
 		l = b.g.L
 	}
 	gap := b.box.Min.X - a.box.Max.X - r - l
-	return float64(gap) >= d.Space*float64(max(a.box.Dy(), b.box.Dy(), 1))
+	return float64(gap) >= d.Space*float64(max(lineH, 1))
 }
 
 // cellCount is how many characters a glyph's text reads as.
