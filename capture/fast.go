@@ -39,8 +39,16 @@ func fastRecord(line []byte, a *arena) (rec Record, ok bool) {
 	default:
 		return Record{}, false
 	}
-	b64, rest, ok := plainString(rest)
-	if !ok || !bytes.Equal(bytes.TrimRight(rest, " \t"), []byte("}")) {
+	// The data's string is found by its closing quote alone: a byte that
+	// would make it more than a plain string (a backslash, a control or
+	// non-ASCII byte) is no base64 either, and Decode below fails on it,
+	// except CR and LF, which Decode skips.
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 || bytes.IndexByte(rest[:q], '\r') >= 0 || bytes.IndexByte(rest[:q], '\n') >= 0 {
+		return Record{}, false
+	}
+	b64, rest := rest[:q], rest[q+1:]
+	if !bytes.Equal(bytes.TrimRight(rest, " \t"), []byte("}")) {
 		return Record{}, false
 	}
 	t, ok := writerTime(ts)

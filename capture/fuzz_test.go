@@ -24,6 +24,7 @@ func FuzzReader(f *testing.F) {
 	}
 	f.Add([]byte(`{"t":"2026-11-22T10:15:03Z","dev":"p","from":"host","b64":"!!"}` + "\n\n{\"capture\":\"tillwatch/1\"}"))
 	f.Add([]byte("\xef\xbb\xbf{\"capture\":\"tillwatch/2\"}\r\n"))
+	f.Add([]byte("{\"t\":\"2026-11-22T10:15:03.000001Z\",\"dev\":\"p\",\"from\":\"host\",\"b64\":\"QU\rJD\"}")) // CR: no JSON, base64 skips it
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if fast, ok := fastRecord(data, &arena{last: "p"}); ok {
 			slow, err := parseRecord(data)

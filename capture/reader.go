@@ -180,7 +180,10 @@ func (r *Reader) readLine() ([]byte, error) {
 			}
 			return nil, &ParseError{Line: r.line, Err: fmt.Errorf("%w (more than %d bytes)", ErrLineTooLong, max)}
 		}
-		line := bytes.TrimRight(r.buf, "\r\n")
+		line := r.buf // without its line ending: bytes.TrimRight(r.buf, "\r\n") by hand, a tenth of reading a line
+		for n := len(line); n > 0 && (line[n-1] == '\n' || line[n-1] == '\r'); n-- {
+			line = line[:n-1]
+		}
 		if r.line == 1 {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // UTF-8 BOM
 		}

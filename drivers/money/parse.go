@@ -68,8 +68,13 @@ func join(whole, frac string, d int) (int64, bool) {
 		return 0, false
 	}
 	var v int64
-	for _, c := range whole + frac + strings.Repeat("0", d-len(frac)) {
-		v = v*10 + int64(c-'0')
+	for _, part := range [2]string{whole, frac} { // whole, frac and zeros to d decimals, not concatenated
+		for i := range len(part) {
+			v = v*10 + int64(part[i]-'0')
+		}
+	}
+	for range d - len(frac) {
+		v *= 10
 	}
 	return v, true
 }

@@ -3,6 +3,7 @@ package money
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // marks are the currency signs and codes a printed amount may carry,
@@ -49,8 +50,10 @@ func ParsePrintedDigits(s string, d int) (p Printed, ok bool) {
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
 		neg, s = true, strings.TrimSpace(s[1:len(s)-1])
 	}
-	// Signs and currency marks, in any order, on both ends.
-	for changed := true; changed && s != ""; {
+	// Signs and currency marks, in any order, on both ends. None begins or
+	// ends with a digit: a number printed bare (most) has none to take off.
+	bare := s != "" && isDigit(s[0]) && isDigit(s[len(s)-1])
+	for changed := !bare; changed && s != ""; {
 		changed = false
 		switch {
 		case strings.HasPrefix(s, "-"):
@@ -109,6 +112,9 @@ func splitDecimal(s string, d int) (whole, frac string, decimals, ok bool) {
 			return "", "", false, false
 		}
 	}
+	if intPart != "" && allDigits(intPart) { // no groups: what the rest gives, without allocating
+		return intPart, frac, decimals, true
+	}
 	groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == ',' || r == '.' || r == '\'' })
 	if len(groups) == 0 || strings.Count(intPart, ",")+strings.Count(intPart, ".")+strings.Count(intPart, "'") != len(groups)-1 {
 		return "", "", false, false
@@ -124,6 +130,13 @@ func splitDecimal(s string, d int) (whole, frac string, decimals, ok bool) {
 // foldWidth turns full-width digits, points, commas, signs and spaces into
 // their ASCII forms.
 func foldWidth(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf && (s[i] < '\t' || s[i] > '\r') // ASCII but no space other than ' '
+	}
+	if ascii {
+		return s // nothing to fold; strings.Map would call the function per byte
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= '０' && r <= '９':
@@ -146,3 +159,5 @@ func foldWidth(s string) string {
 		return r
 	}, s)
 }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
