@@ -27,26 +27,6 @@ import (
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
-// stuckEnv names a file: a child agent whose recogniser gets an image
-// writes it and never returns (Tesseract stuck on a receipt).
-const stuckEnv = "TILLWATCH_CHAOS_STUCK_OCR"
-
-// stuckRecognizer wraps the recognition worker's recogniser when path is
-// set (see stuckEnv).
-func stuckRecognizer(path string) func(string, escpos.Recognizer) escpos.Recognizer {
-	if path == "" {
-		return nil
-	}
-	return func(string, escpos.Recognizer) escpos.Recognizer { return stuck(path) }
-}
-
-type stuck string
-
-func (s stuck) Recognize(*raster.Bitmap) raster.Result {
-	_ = os.WriteFile(string(s), nil, 0o600)
-	select {} // until SIGKILL
-}
-
 // rasterPAN is a Luhn-valid test card number a register prints in full,
 // as an image.
 const rasterPAN = "4111111111111111"
