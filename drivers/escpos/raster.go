@@ -194,11 +194,11 @@ func (d *Decoder) printStored(cmd string) {
 		pl.x0, pl.y0 = x0, c.y
 		c.place(pl)
 	}
+	c.seg.Grow(min(c.y+h, raster.MaxHeight)) // at once, not a row at a time
 	for y := 0; y < s.H; y++ {
 		c.seg.OrRow(x0, c.y+y, s.Row(y), 1)
 	}
 	c.y = min(c.y+h, raster.MaxHeight)
-	c.seg.Grow(c.y)
 }
 
 // endImage finishes the image command whose data just ended.
