@@ -109,7 +109,7 @@ func (t *textState) advance(d *Decoder, from int) {
 		} else {
 			var r rune
 			r, size = utf8.DecodeRune(t.line[i:])
-			w = t.style.cellDots(r)
+			w = t.runeDots(r)
 		}
 		if area > 0 && t.x > 0 && t.x+w > area {
 			rest := append([]byte(nil), t.line[i:]...)
@@ -127,11 +127,22 @@ func (t *textState) advance(d *Decoder, from int) {
 	}
 }
 
+// runeDots is how wide r of the last run prints: a character of a
+// single-byte code table takes one narrow cell even where it is an
+// ideograph (the Katakana page's 円 年 月 日); only double-byte mode prints
+// full-width ones.
+func (t *textState) runeDots(r rune) int {
+	if !t.runGBK {
+		return t.style.cellDots('a')
+	}
+	return t.style.cellDots(r)
+}
+
 // mark records that a run (or a move's blank space) starts at byte off.
 // A run that goes on where the last one ended, in a style as wide, needs
 // no mark of its own: its characters follow on.
 func (t *textState) mark(off int, pad bool) {
-	narrow, wide := t.style.cellDots('a'), t.style.cellDots('\u4e00')
+	narrow, wide := t.style.cellDots('a'), t.runeDots('\u4e00')
 	if n := len(t.marks); n > 0 && !pad {
 		if last := t.marks[n-1]; !last.pad && int(last.narrow) == narrow && int(last.wide) == wide {
 			return
@@ -204,7 +215,7 @@ func (t *textState) startOverlay() {
 func (t *textState) place(from int) {
 	for i := from; i < len(t.line); {
 		r, size := utf8.DecodeRune(t.line[i:])
-		w := t.style.cellDots(r)
+		w := t.runeDots(r)
 		if r != ' ' {
 			kept := t.cells[:0]
 			for _, c := range t.cells {

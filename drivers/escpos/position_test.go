@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -32,6 +33,10 @@ func TestPositions(t *testing.T) {
 			"\x1dL\x54\x00\x1dW\x8c\x01AMOUNT:\x1b$\x9c\x00\x1b\\\x18\x00\x1d!\x10RMB 15.00\n", "AMOUNT:        RMB 15.00"},
 		{"GS W beyond the paper is cut at the paper's edge", 576,
 			"\x1dL\x00\x02\x1dW\x40\x02" + "left margin 512\n", "left/margi/n 512"},
+		{"a single-byte page's kanji take one narrow cell (Katakana 0xF1-0xFD)", 576,
+			"\x1bt\x01" + strings.Repeat("\xf2", 48) + "\n", strings.Repeat("年", 48)},
+		{"double-byte characters take two", 576,
+			"\x1c&" + strings.Repeat("\xc4\xea", 25) + "\x1c.\n", strings.Repeat("年", 24) + "/年"},
 		{"unknown paper: no wrap", 0,
 			"\x1b!\x20" + "The quick brown fox jumps over\n", "The quick brown fox jumps over"},
 		{"moving left prints over (the printer ORs the dots; the later character is kept)", 576,
