@@ -17,8 +17,17 @@ var loadCorpus = sync.OnceValues(func() ([]ocrscore.Receipt, error) { return ocr
 // learned returns one dictionary per corpus font, learned from its
 // calibration and learn receipts (a lane learns its one driver's font).
 func learned(t testing.TB) (map[string]*Dict, []ocrscore.Receipt) {
+	return learnedFrom(t, learnOnce())
+}
+
+// learnedVariants is learned for testdata/raster/variants: receipts
+// printed as real drivers print and the main corpus does not.
+func learnedVariants(t testing.TB) (map[string]*Dict, []ocrscore.Receipt) {
+	return learnedFrom(t, learnVariantsOnce())
+}
+
+func learnedFrom(t testing.TB, l learnt) (map[string]*Dict, []ocrscore.Receipt) {
 	t.Helper()
-	l := learnOnce()
 	if l.err != nil {
 		t.Fatal(l.err)
 	}
@@ -35,8 +44,16 @@ type learnt struct {
 	err     error
 }
 
-var learnOnce = sync.OnceValue(func() learnt {
+var (
+	learnOnce         = sync.OnceValue(func() learnt { return learnDir(corpusDir) })
+	learnVariantsOnce = sync.OnceValue(func() learnt { return learnDir(corpusDir + "/variants") })
+)
+
+func learnDir(dir string) learnt {
 	rs, err := loadCorpus()
+	if dir != corpusDir {
+		rs, err = ocrscore.Load(dir)
+	}
 	if err != nil {
 		return learnt{err: err}
 	}
@@ -56,14 +73,30 @@ var learnOnce = sync.OnceValue(func() learnt {
 		l.dicts[font] = d
 	}
 	return l
-})
+}
 
 // TestCorpusFields reads the corpus's test receipts (never learned from)
 // with the dictionary of their font: an amount is read exactly or not at
 // all (the receipt then says its amounts are unsure), never wrongly; and
 // nearly all are read.
 func TestCorpusFields(t *testing.T) {
-	dicts, rs := learned(t)
+	s := readCorpus(t, learned)
+	if s.FieldAccuracy() < 98 {
+		t.Errorf("field accuracy %.1f%%, was over 98%%", s.FieldAccuracy())
+	}
+}
+
+// TestCorpusVariants reads the variant receipts (per-glyph baseline
+// jitter, dithered edges, bold by double strike) with the dictionary each
+// variant learned: what is read is read exactly, no amount wrongly.
+func TestCorpusVariants(t *testing.T) {
+	readCorpus(t, learnedVariants)
+}
+
+// readCorpus reads the test receipts with their font's dictionary and
+// fails on an amount read wrongly.
+func readCorpus(t *testing.T, learn func(testing.TB) (map[string]*Dict, []ocrscore.Receipt)) ocrscore.Score {
+	dicts, rs := learn(t)
 	var s ocrscore.Score
 	for _, r := range rs {
 		if r.Role != "test" {
@@ -82,16 +115,21 @@ func TestCorpusFields(t *testing.T) {
 	if s.Wrong > 0 {
 		t.Errorf("%d amounts read wrongly: a recogniser may miss an amount, never guess one", s.Wrong)
 	}
-	if s.FieldAccuracy() < 98 {
-		t.Errorf("field accuracy %.1f%%, was over 98%%", s.FieldAccuracy())
-	}
+	return s
 }
 
 // BenchmarkCorpusGlyphs reports the dictionary path on the corpus's test
 // receipts: character and field accuracy and milliseconds per receipt
 // (decoding included). Targets: fields 100% for learned fonts, <= 50 ms.
-func BenchmarkCorpusGlyphs(b *testing.B) {
-	dicts, rs := learned(b)
+func BenchmarkCorpusGlyphs(b *testing.B) { benchCorpus(b, learned) }
+
+// BenchmarkCorpusGlyphsVariants is BenchmarkCorpusGlyphs on the variant
+// receipts (testdata/raster/variants: baseline jitter, dithered edges,
+// bold by double strike), each variant learned as a lane of its own.
+func BenchmarkCorpusGlyphsVariants(b *testing.B) { benchCorpus(b, learnedVariants) }
+
+func benchCorpus(b *testing.B, learn func(testing.TB) (map[string]*Dict, []ocrscore.Receipt)) {
+	dicts, rs := learn(b)
 	var s ocrscore.Score
 	for b.Loop() {
 		s = ocrscore.Score{}

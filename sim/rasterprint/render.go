@@ -26,6 +26,27 @@ type Font struct {
 	Size int // pixel size (em height in dots)
 	face font.Face
 	bold font.Face
+	// Jitter, when set, moves each character of a line up or down by
+	// the dots it returns (its index on the page), as a driver that
+	// places glyphs on a rounded baseline does; characters are then
+	// drawn one by one, without kerning.
+	Jitter func(i int) int
+	// Dither, when set, turns the anti-aliased edges into dots with a
+	// 4x4 ordered dither tied to the page position, as a driver that
+	// renders text in grey and halftones it does, instead of cutting
+	// them at half.
+	Dither bool
+}
+
+// bayer4 is the 4x4 ordered dither matrix.
+var bayer4 = [4][4]uint8{{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9}, {15, 7, 13, 5}}
+
+// inked reports whether a dot of coverage a at page position x, y prints.
+func (f *Font) inked(x, y int, a uint8) bool {
+	if !f.Dither {
+		return a >= 0x80
+	}
+	return a > 0 && int(a) > int(bayer4[y%4][x%4])*16+8
 }
 
 // LoadFont opens a .ttf, .otf or .ttc file (the index-th face of a
@@ -127,6 +148,7 @@ func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string)
 		wrapped = append(wrapped, l)
 	}
 	texts := make([]string, len(wrapped))
+	glyphIndex := 0
 	for i, l := range wrapped {
 		texts[i] = l.Text()
 		img := image.NewAlpha(image.Rect(0, 0, width, pitch))
@@ -137,9 +159,26 @@ func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string)
 		base := fixed.I(f.Size)
 		draw1 := func(s string, x fixed.Int26_6) {
 			d := font.Drawer{Dst: img, Src: image.Opaque, Face: face, Dot: fixed.Point26_6{X: x, Y: base}}
-			d.DrawString(s)
+			if f.Jitter == nil {
+				d.DrawString(s)
+				return
+			}
+			for _, r := range s {
+				d.Dot.Y = base + fixed.I(f.Jitter(glyphIndex))
+				glyphIndex++
+				d.DrawString(string(r))
+			}
 		}
-		adv := func(s string) fixed.Int26_6 { return font.MeasureString(face, s) }
+		adv := func(s string) fixed.Int26_6 {
+			if f.Jitter == nil {
+				return font.MeasureString(face, s)
+			}
+			var w fixed.Int26_6 // drawn one by one: no kerning
+			for _, r := range s {
+				w += font.MeasureString(face, string(r))
+			}
+			return w
+		}
 		switch {
 		case l.Center != "":
 			draw1(l.Center, (fixed.I(width)-adv(l.Center))/2)
@@ -152,7 +191,7 @@ func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string)
 		y0 := i * pitch
 		for y := 0; y < pitch; y++ {
 			for x := 0; x < width; x++ {
-				if img.AlphaAt(x, y).A >= 0x80 {
+				if f.inked(x, y0+y, img.AlphaAt(x, y).A) {
 					out.Set(x, y0+y)
 					if l.Bold && f.bold == nil {
 						out.Set(x+1, y0+y)
