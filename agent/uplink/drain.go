@@ -167,9 +167,11 @@ func (s *session) publish(backlog []buffer.Item, inflight map[string]flight, pub
 			m = deadLetterMessage(s.cfg.DeadLetterTopic, it.ID, it.Seq, it.Value, derr)
 		}
 		f := flight{seq: it.Seq, epoch: s.u.epoch.Load(), dead: dead, at: time.Now()}
+		// Counted first: a subscriber may see the message before Publish
+		// returns.
+		s.u.count(func(st *Stats) { st.Published++ })
 		f.tok = s.c.Publish(m.Topic, 1, m.Retain, m.Payload)
 		inflight[it.ID] = f
-		s.u.count(func(st *Stats) { st.Published++ })
 		published <- ack{id: it.ID, f: f}
 	}
 	if len(backlog) == 0 {
