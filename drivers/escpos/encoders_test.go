@@ -37,6 +37,12 @@ var encoderLines = map[string][]string{
 		"DUE", "                   15.00",
 		"Change                                      5.00",
 	},
+	"node-escpos_gb18030": {
+		"示例超市",
+		"可口可乐 330ml                              3.50",
+		"合计               15.00", // double width: 2 x 48 + 15 x 24 + 5 x 24 dots = 576, one line
+		"实收(现金)                                 20.00",
+	},
 	"esc-pos-encoder_table": {
 		// Its centring spaces come before its own ESC @, which clears
 		// them: the title prints at the left edge.
@@ -46,6 +52,10 @@ var encoderLines = map[string][]string{
 		"│Paid by card ****1234       │",
 	},
 }
+
+// encoderPrinter is the printer profile a file needs: @node-escpos/core
+// sends GB18030 with no FS &, for a printer that powers up in Chinese mode.
+var encoderPrinter = map[string]string{"node-escpos_gb18030": "xprinter"}
 
 // TestEncoders decodes the receipts of independent encoders on 80 mm
 // paper: every byte known and decodable (no U+FFFD), the lines the paper
@@ -66,7 +76,15 @@ func TestEncoders(t *testing.T) {
 			if !ok {
 				t.Fatalf("no expectations for %s: add them", name)
 			}
-			evs, d := decodeBytes(Options{PaperDots: 576}, data)
+			opts := Options{PaperDots: 576}
+			if name := encoderPrinter[name]; name != "" {
+				p, err := PrinterByName(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.Printer = p
+			}
+			evs, d := decodeBytes(opts, data)
 			st := d.Stats()
 			if st.Unknown != 0 || st.Truncated != 0 || st.BadText != 0 || st.NoTable != 0 {
 				t.Errorf("unknown=%d truncated=%d bad_text=%d no_table=%d, want 0", st.Unknown, st.Truncated, st.BadText, st.NoTable)

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import EscPosEncoder from 'esc-pos-encoder';
+import { Printer as NodeEscposPrinter } from '@node-escpos/core';
 
 const require = createRequire(import.meta.url);
 const receiptline = require('receiptline');
@@ -110,3 +111,22 @@ enc.initialize()
   .newline()
   .cut();
 out('esc-pos-encoder_table', enc.encode());
+
+// @node-escpos/core: GB18030 text sent raw (no FS &: a Chinese-market
+// printer that powers up in Chinese mode prints it), tableCustom columns
+// padded with spaces counting a Chinese character as two, and a
+// double-width (size [2, 1]) total row with its styles inside the cells.
+const chunks = [];
+const adapter = { write: (b, cb) => { chunks.push(Buffer.from(b)); cb(); }, close: (cb) => cb() };
+const ne = new NodeEscposPrinter(adapter, { encoding: 'GB18030', width: 48 });
+ne.align('ct').size(2, 2).text('示例超市').size(1, 1).text('收银员: 01  单号: 0012').align('lt').drawLine();
+ne.tableCustom([{ text: '可口可乐 330ml', align: 'LEFT', width: 0.75 }, { text: '3.50', align: 'RIGHT', width: 0.25 }]);
+ne.tableCustom([{ text: '三明治', align: 'LEFT', width: 0.75 }, { text: '11.50', align: 'RIGHT', width: 0.25 }]);
+ne.drawLine();
+ne.tableCustom([{ text: '合计', align: 'LEFT', width: 0.5, style: 'B' }, { text: '15.00', align: 'RIGHT', width: 0.5, style: 'B' }],
+  { size: [2, 1], encoding: 'GB18030' });
+ne.tableCustom([{ text: '实收(现金)', align: 'LEFT', width: 0.5 }, { text: '20.00', align: 'RIGHT', width: 0.5 }]);
+ne.tableCustom([{ text: '找零', align: 'LEFT', width: 0.5 }, { text: '5.00', align: 'RIGHT', width: 0.5 }]);
+ne.cut();
+await ne.flush();
+out('node-escpos_gb18030', Buffer.concat(chunks));
