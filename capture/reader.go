@@ -150,10 +150,15 @@ func (r *Reader) readLine() ([]byte, error) {
 		}
 		r.buf = r.buf[:0]
 		tooLong := false
+		var data []byte // the line: in the bufio.Reader's buffer when it fits, else copied into r.buf
 		var err error
-		for {
+		for first := true; ; first = false {
 			var frag []byte
 			frag, err = r.br.ReadSlice('\n')
+			if first && err != bufio.ErrBufferFull {
+				data, tooLong = frag, len(frag) > max+2
+				break
+			}
 			if !tooLong && len(r.buf)+len(frag) > max+2 {
 				tooLong, r.buf = true, r.buf[:0]
 			}
@@ -161,6 +166,7 @@ func (r *Reader) readLine() ([]byte, error) {
 				r.buf = append(r.buf, frag...)
 			}
 			if err != bufio.ErrBufferFull {
+				data = r.buf
 				break
 			}
 		}
@@ -169,7 +175,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			return nil, r.err
 		}
 		atEOF := err == io.EOF
-		if atEOF && len(r.buf) == 0 && !tooLong {
+		if atEOF && len(data) == 0 && !tooLong {
 			r.err = io.EOF
 			return nil, r.err
 		}
@@ -180,7 +186,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			}
 			return nil, &ParseError{Line: r.line, Err: fmt.Errorf("%w (more than %d bytes)", ErrLineTooLong, max)}
 		}
-		line := r.buf // without its line ending: bytes.TrimRight(r.buf, "\r\n") by hand, a tenth of reading a line
+		line := data // without its line ending: bytes.TrimRight(data, "\r\n") by hand, a tenth of reading a line
 		for n := len(line); n > 0 && (line[n-1] == '\n' || line[n-1] == '\r'); n-- {
 			line = line[:n-1]
 		}

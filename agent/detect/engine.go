@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"container/heap"
 	"slices"
 	"time"
 
@@ -148,7 +147,7 @@ func (e *Engine) fresh(ev drivers.Event) (string, bool) {
 	}
 	at := ev.When()
 	e.seen[id] = at
-	heap.Push(&e.seenAt, seenID{at: at, id: id})
+	e.seenAt.push(seenID{at: at, id: id})
 	return id, true
 }
 
@@ -402,13 +401,13 @@ func oldest[T any](list []T, at func(T) time.Time) time.Time {
 }
 
 // pruneSeen forgets the event ids seen before cutoff. A heap of the ids
-// by time finds them without walking the map (prune runs on every Advance,
+// by time (seenheap.go) finds them without walking the map (prune runs on every Advance,
 // a busy lane's map holds the ids of a whole window, and an id expires
 // about every event). An id forgotten and seen again has two heap
 // entries: the older one, whose time is not the map's, deletes nothing.
 func (e *Engine) pruneSeen(cutoff time.Time) {
 	for len(e.seenAt) > 0 && e.seenAt[0].at.Before(cutoff) {
-		old := heap.Pop(&e.seenAt).(seenID)
+		old := e.seenAt.pop()
 		if at, ok := e.seen[old.id]; ok && at.Equal(old.at) {
 			delete(e.seen, old.id)
 		}
