@@ -75,16 +75,22 @@ func (c *Cache) Lookup(img *raster.Bitmap) (raster.Result, bool) {
 	return r, ok
 }
 
-// Recognize implements escpos.Recognizer.
+// Recognize implements escpos.Recognizer. What the fallback reads is
+// kept like a result handed over: the raw input log looks an image up
+// again at each write until its job settles, and an image recovered after
+// an unclean stop is read by the fallback.
 func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
-	if r, ok := c.Lookup(img); ok {
+	k := KeyOf(img)
+	if r, ok := c.results[k]; ok {
 		return r
 	}
 	c.misses++
-	if c.Fallback == nil {
-		return raster.Result{}
+	var r raster.Result
+	if c.Fallback != nil {
+		r = c.Fallback.Recognize(img)
 	}
-	return c.Fallback.Recognize(img)
+	c.Add([]Result{{Key: k, Res: r}})
+	return r
 }
 
 // Misses counts images read by the fallback (on the caller's goroutine).

@@ -113,7 +113,7 @@ func TestWorkerQueueBounded(t *testing.T) {
 }
 
 // TestCacheFallback: an image the cache has no result for is read by the
-// fallback and counted.
+// fallback, counted and kept.
 func TestCacheFallback(t *testing.T) {
 	g := newGate()
 	close(g.release)
@@ -122,6 +122,9 @@ func TestCacheFallback(t *testing.T) {
 	img.Set(3, 1)
 	if r := c.Recognize(img); r.Engine != "gate" || c.Misses() != 1 {
 		t.Fatalf("got %+v, %d misses; want the fallback's result, 1 miss", r, c.Misses())
+	}
+	if r, ok := c.Lookup(img); !ok || r.Engine != "gate" {
+		t.Fatalf("the fallback's result is not kept: %+v, %v", r, ok)
 	}
 	c.Add([]recog.Result{{Key: recog.KeyOf(img), Res: raster.Result{Engine: "worker"}}})
 	if r := c.Recognize(img); r.Engine != "worker" || c.Misses() != 1 {
