@@ -2,6 +2,7 @@ package escpos
 
 import (
 	"slices"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers/raster"
@@ -130,8 +131,13 @@ func (t *textState) advance(d *Decoder, from int) {
 // runeDots is how wide r of the last run prints: a character of a
 // single-byte code table takes one narrow cell even where it is an
 // ideograph (the Katakana page's 円 年 月 日); only double-byte mode prints
-// full-width ones.
+// full-width ones. A combining mark (Thai vowels above and below and tone
+// marks) prints over the cell before it and takes none: a line never
+// wraps between a letter and its marks.
 func (t *textState) runeDots(r rune) int {
+	if r >= 0x0300 && (r < 0x3400 || r > 0x9FFF) && unicode.Is(unicode.Mn, r) { // CJK ideographs are no marks: skip the lookup
+		return 0
+	}
 	if !t.runGBK {
 		return t.style.cellDots('a')
 	}

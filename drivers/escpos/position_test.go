@@ -35,6 +35,8 @@ func TestPositions(t *testing.T) {
 			"\x1dL\x00\x02\x1dW\x40\x02" + "left margin 512\n", "left/margi/n 512"},
 		{"a single-byte page's kanji take one narrow cell (Katakana 0xF1-0xFD)", 576,
 			"\x1bt\x01" + strings.Repeat("\xf2", 48) + "\n", strings.Repeat("年", 48)},
+		{"Thai marks print over the letter before them: 48 letters a line, never split from their marks", 576,
+			"\x1bt\x15" + strings.Repeat("\xa1\xe8", 47) + "\xa1\xe8\xa1\xe8\n", strings.Repeat("ก่", 48) + "/ก่"},
 		{"double-byte characters take two", 576,
 			"\x1c&" + strings.Repeat("\xc4\xea", 25) + "\x1c.\n", strings.Repeat("年", 24) + "/年"},
 		{"unknown paper: no wrap", 0,
