@@ -78,6 +78,7 @@ type rasterState struct {
 	storedW  int            // its declared width in dots
 	storedH  int            // the declared height of its column data (fn 113), bounded
 	storedAt []placement    // where its data came from (for the Redactor)
+	spare    *raster.Bitmap // a printed graphics buffer, emptied, for the next
 }
 
 // newBitmap returns a canvas for images. Without a recogniser nothing
@@ -160,7 +161,10 @@ func (d *Decoder) beginGraphics() {
 func (d *Decoder) startStored(c *imgCmd) {
 	h := c.head
 	if d.ras.stored == nil {
-		d.ras.stored = d.newBitmap()
+		d.ras.stored, d.ras.spare = d.ras.spare, nil
+		if d.ras.stored == nil {
+			d.ras.stored = d.newBitmap()
+		}
 	}
 	x, y := int(le16(h[:], 6)), int(le16(h[:], 8))
 	c.sx, c.sy = scale2(h[3] == 2), scale2(h[4] == 2)
@@ -199,7 +203,13 @@ func (d *Decoder) printStored(cmd string) {
 		c.seg.OrRow(x0, c.y+y, s.Row(y), 1)
 	}
 	c.y = min(c.y+h, raster.MaxHeight)
+	s.Reset(maxSpare)
+	d.ras.spare = s // the next graphics reuse its memory
 }
+
+// maxSpare is the most memory a printed graphics buffer keeps for the next
+// (256 KiB: 2,048 rows of the widest page).
+const maxSpare = 256 << 10
 
 // endImage finishes the image command whose data just ended.
 func (d *Decoder) endImage() {

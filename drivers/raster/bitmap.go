@@ -43,6 +43,16 @@ func New() *Bitmap { return &Bitmap{} }
 // drawing them cost it most of its time and memory.
 func NewSizeOnly() *Bitmap { return &Bitmap{sizeOnly: true} }
 
+// Reset empties the bitmap (no rows, nothing clipped) for reuse, keeping
+// its memory when it holds at most keep bytes.
+func (b *Bitmap) Reset(keep int) {
+	b.W, b.H, b.Clipped = 0, 0, 0
+	b.pix = b.pix[:0]
+	if cap(b.pix) > keep {
+		b.pix = nil
+	}
+}
+
 // Grow makes the bitmap at least h rows tall (at most MaxHeight).
 func (b *Bitmap) Grow(h int) {
 	h = min(h, MaxHeight)

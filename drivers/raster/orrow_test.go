@@ -64,3 +64,23 @@ func TestSizeOnly(t *testing.T) {
 		t.Fatal("a size-only bitmap keeps dots")
 	}
 }
+
+// TestReset: a reset bitmap is empty, and the rows it grows again are
+// blank whether its memory was kept or not.
+func TestReset(t *testing.T) {
+	for _, keep := range []int{0, 1 << 20} {
+		b := New()
+		b.OrRow(0, 9, []byte{0xFF, 0x81}, 1)
+		b.Set(2000, 3)
+		b.Reset(keep)
+		if b.W != 0 || b.H != 0 || b.Clipped != 0 || (keep == 0) != (cap(b.pix) == 0) {
+			t.Fatalf("keep %d: W %d H %d clipped %d cap %d", keep, b.W, b.H, b.Clipped, cap(b.pix))
+		}
+		b.Grow(10)
+		for y := range 10 {
+			if !bytes.Equal(b.pix[y*stride:(y+1)*stride], make([]byte, stride)) {
+				t.Fatalf("keep %d: row %d not blank", keep, y)
+			}
+		}
+	}
+}
