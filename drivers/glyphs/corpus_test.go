@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -170,4 +171,45 @@ func BenchmarkDictionaryMemory(b *testing.B) {
 	}
 	b.ReportMetric(heap, "heap_MiB(target_20)")
 	b.ReportMetric(float64(buf.Len())/1024, "file_KiB")
+}
+
+// TestCorpusMissingDigit takes all glyphs of one digit out of each
+// dictionary in turn (a digit the lane never printed while learning, or
+// printed in a weight it did not learn) and reads the test receipts,
+// variants included: the digit's glyphs must read as unknown or unsure,
+// never as a digit that looks like it, so no amount is read wrongly.
+func TestCorpusMissingDigit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads every test receipt ten times")
+	}
+	for _, learn := range []func(testing.TB) (map[string]*Dict, []ocrscore.Receipt){learned, learnedVariants} {
+		dicts, rs := learn(t)
+		for digit := '0'; digit <= '9'; digit++ {
+			without := map[string]*Dict{}
+			for font, d := range dicts {
+				w := New(d.name)
+				w.Space, w.bearing = d.Space, d.bearing
+				for _, g := range d.glyphs {
+					if !strings.ContainsRune(g.Text, digit) {
+						cp := *g
+						w.add(&cp)
+					}
+				}
+				without[font] = w
+			}
+			var s ocrscore.Score
+			for _, r := range rs {
+				if r.Role == "test" {
+					s.Add(r, s.Decode(r, without[r.Font]))
+				}
+			}
+			if s.Wrong > 0 {
+				for _, m := range s.Misses {
+					if strings.Contains(m, " read as ") {
+						t.Errorf("without %q: %s", digit, m)
+					}
+				}
+			}
+		}
+	}
 }

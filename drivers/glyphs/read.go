@@ -298,10 +298,13 @@ func (d *Dict) match(b *raster.Bitmap, box image.Rectangle, l raster.TextLine) (
 	if best == nil || bestD > limit {
 		return nil, 0
 	}
-	// A dot or two off, and every other glyph far off: a glyph printed
-	// with a stray dot, or cut from its touching neighbour.
-	if bestD <= 2 && best.Unsure == "" && (secondD < 0 || secondD >= bestD+8) {
-		return best, 0.92
+	// A few dots off (a stray dot, a neighbour's dot, edges dithered
+	// differently), and every glyph of another text far further off:
+	// sure. What another text's glyph would need to differ by grows with
+	// the distance, so a digit never learned does not read as its
+	// nearest neighbour (TestCorpusMissingDigit).
+	if best.Unsure == "" && (secondD < 0 || secondD >= bestD+max(8, 2*bestD)) {
+		return best, 0.92 - 0.02*float64(bestD)/float64(limit)
 	}
 	return best, 0.85 - 0.2*float64(bestD)/float64(limit)
 }
