@@ -172,10 +172,10 @@ func (t *Tesseract) readLines(p page, lines []raster.TextLine) ([]raster.Line, e
 		for k := range ws {
 			switch {
 			case han[i][k] != nil:
-				parts[i] = append(parts[i], word{Text: joined(han[i][k], ""), Conf: minConf(han[i][k])})
+				parts[i] = append(parts[i], word{Text: joined(han[i][k], ""), Conf: lineConf(han[i][k])})
 			case r < len(runs) && runs[r].line == i && runs[r].from == k:
 				if len(en[r]) > 0 {
-					parts[i] = append(parts[i], word{Text: p.joinGaps(lines[i], runs[r].box, max(t.Scale, 1), en[r]), Conf: minConf(en[r])})
+					parts[i] = append(parts[i], word{Text: p.joinGaps(lines[i], runs[r].box, max(t.Scale, 1), en[r]), Conf: lineConf(en[r])})
 				}
 				r++
 			}
@@ -252,7 +252,7 @@ func (p page) joinGaps(l raster.TextLine, w image.Rectangle, scale int, ws []wor
 func setLine(l *raster.Line, ws []word, sep string) {
 	l.Text = joined(ws, sep)
 	l.Glyphs = len([]rune(strings.ReplaceAll(l.Text, " ", "")))
-	l.Confidence = minConf(ws)
+	l.Confidence = lineConf(ws)
 	if len(ws) == 0 {
 		l.Confidence = 0
 	}
@@ -267,6 +267,25 @@ func joined(ws []word, sep string) string {
 		b.WriteString(w.Text)
 	}
 	return b.String()
+}
+
+// lineConf is the confidence of a line (or part of one) of words: the
+// lowest of its words that hold digits, or of all its words when none
+// does. The line's confidence decides whether its digits are trusted
+// (raster.Sure): a label read with less confidence than its amount is
+// matched by the receipt profile or not, and cannot turn into another
+// amount.
+func lineConf(ws []word) float64 {
+	c, digits := 1.0, false
+	for _, w := range ws {
+		if strings.ContainsFunc(w.Text, unicode.IsDigit) {
+			c, digits = min(c, w.Conf), true
+		}
+	}
+	if digits {
+		return c
+	}
+	return minConf(ws)
 }
 
 func minConf(ws []word) float64 {

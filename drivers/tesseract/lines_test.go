@@ -123,7 +123,12 @@ func TestReadLinesPicksByScript(t *testing.T) {
 	if len(res.Lines) != 2 || res.Lines[0].Text != "合计 x1 15.00" || res.Lines[1].Text != "ABC" {
 		t.Fatalf("lines %+v", res.Lines)
 	}
-	if c := res.Lines[0].Confidence; c != 0.8 {
+	// A line's confidence is its digits' (the label 合计 read at 0.8 does
+	// not make 15.00 unsure); a line without digits has its lowest word's.
+	if c := res.Lines[0].Confidence; c != 0.93 {
+		t.Errorf("confidence %v, want the lowest of the words with digits", c)
+	}
+	if c := res.Lines[1].Confidence; c != 0.7 {
 		t.Errorf("confidence %v, want the lowest word's", c)
 	}
 }

@@ -15,6 +15,9 @@ import (
 	"time"
 )
 
+// textord_noise_rejrows=0: a raster has no noise, and Tesseract took
+// rows of bold Chinese (找零) for noise and read nothing.
+
 // dpi is the resolution told to Tesseract: thermal receipt printers
 // print 203 dots per inch (8 dots per mm).
 const dpi = 203
@@ -46,7 +49,7 @@ func (t *Tesseract) run(imgs []*image.Gray, lang string, psm int) ([][]word, err
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, t.Path, "stdin", "stdout", "--psm", strconv.Itoa(psm), "--dpi", strconv.Itoa(dpi),
-		"-l", lang, "-c", "preserve_interword_spaces=1", "tsv")
+		"-l", lang, "-c", "preserve_interword_spaces=1", "-c", "textord_noise_rejrows=0", "tsv")
 	cmd.Stdin = bytes.NewReader(writeTIFF(imgs, dpi))
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	var out, stderr bytes.Buffer
