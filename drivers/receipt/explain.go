@@ -73,7 +73,7 @@ func (p *Profile) Explain(r *drivers.Receipt) Explanation {
 	scratch := &drivers.Receipt{}
 	for i, l := range r.Lines {
 		found := false
-		p.extractLine(ms, scratch, l.Text, func(h hit, f, v string) {
+		p.extractLine(ms, scratch, l.Text, nil, func(h hit, f, v string) {
 			found = true
 			ex.Findings = append(ex.Findings, Finding{Line: i + 1, Text: l.Text, Field: f, Label: h.m.text, Value: v})
 		})

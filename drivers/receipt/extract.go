@@ -119,8 +119,10 @@ func asciiUpper(s string) string {
 
 // find returns the labels of one case-folded line, left to right, not
 // overlapping, the longest at each position.
-func find(ms *matchers, line string) []hit {
-	var hits []hit
+func find(ms *matchers, line string) []hit { return findInto(ms, line, nil) }
+
+// findInto is find appending to hits (a buffer reused line after line).
+func findInto(ms *matchers, line string, hits []hit) []hit {
 	for i := 0; i < len(line); {
 		matched := false
 		for _, m := range ms.byFirst[line[i]] {
@@ -145,6 +147,63 @@ func find(ms *matchers, line string) []hit {
 		}
 	}
 	return hits
+}
+
+// findASCII is find(ms, fold(text).s) for ASCII text, appending to hits:
+// it lowers each byte as it compares rather than folding a copy of the
+// line (for ASCII, full case folding is lowering A-Z; FuzzFindASCII
+// compares the two).
+func findASCII(ms *matchers, text string, hits []hit) []hit {
+	for i := 0; i < len(text); {
+		matched := false
+		for _, m := range ms.byFirst[lowerASCII(text[i])] {
+			if !hasPrefixLower(text[i:], m.label) {
+				continue
+			}
+			end := i + len(m.label)
+			// An ASCII letter is a word rune in either case.
+			if m.word && ((i > 0 && isWordRune(rune(text[i-1]))) || (end < len(text) && isWordRune(rune(text[end])))) {
+				continue
+			}
+			hits = append(hits, hit{m: m, start: i, end: end})
+			i, matched = end, true
+			break
+		}
+		if !matched {
+			i++
+		}
+	}
+	return hits
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixLower reports whether s lowered (ASCII) starts with label.
+func hasPrefixLower(s, label string) bool {
+	if len(label) > len(s) {
+		return false
+	}
+	for j := range len(label) {
+		if lowerASCII(s[j]) != label[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCII reports whether s holds ASCII bytes only.
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // numberRE is a receipt number: letters, digits and - _ / . with a digit.
@@ -197,8 +256,9 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 	}
 	r.Profile, r.Currency = p.Name, p.Currency
 	r.Number, r.Total, r.Due, r.Change, r.Tenders, r.Reprint, r.Cashier = "", nil, nil, nil, nil, false, ""
+	var hits []hit // reused line after line
 	for _, l := range r.Lines {
-		p.extractLine(ms, r, l.Text, nil)
+		hits = p.extractLine(ms, r, l.Text, hits[:0], nil)
 	}
 	if r.Due == nil && r.Total != nil {
 		v := *r.Total
@@ -208,14 +268,19 @@ func (p *Profile) Extract(r *drivers.Receipt) {
 
 // extractLine applies one line's labels to r, telling note (when not nil)
 // each label found with its field name and value ("" when it has none).
-func (p *Profile) extractLine(ms *matchers, r *drivers.Receipt, text string, note func(h hit, field, value string)) {
-	fl := fold(text)
-	hits := find(ms, fl.s)
-	if len(hits) == 0 {
-		return
+// It finds them in hits' memory and returns it for the next line.
+func (p *Profile) extractLine(ms *matchers, r *drivers.Receipt, text string, hits []hit, note func(h hit, field, value string)) []hit {
+	if isASCII(text) {
+		hits = findASCII(ms, text, hits)
+	} else {
+		fl := foldRunes(text)
+		hits = findInto(ms, fl.s, hits)
+		for i := range hits { // from here on, offsets in text
+			hits[i].start, hits[i].end = fl.orig(hits[i].start), fl.orig(hits[i].end)
+		}
 	}
-	for i := range hits { // from here on, offsets in text
-		hits[i].start, hits[i].end = fl.orig(hits[i].start), fl.orig(hits[i].end)
+	if len(hits) == 0 {
+		return hits
 	}
 	line := asciiUpper(text) // same byte offsets as text, for money
 	reprint, notReprint := false, false
@@ -279,4 +344,5 @@ func (p *Profile) extractLine(ms *matchers, r *drivers.Receipt, text string, not
 	if reprint && !notReprint {
 		r.Reprint = true
 	}
+	return hits
 }

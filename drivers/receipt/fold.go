@@ -32,19 +32,18 @@ func foldRunes(text string) folded {
 	b.Grow(len(text))
 	at := make([]int, 0, len(text)+1)
 	var caser *cases.Caser // only for non-ASCII runes; a Caser is not safe to share
-	var buf [32]byte       // a rune's folding: at most 3 runes
+	var buf []byte         // a rune's folding (at most 3 runes), then the rune: escapes to the Caser once per line
 	for i, r := range text {
 		var f []byte
 		switch {
 		case r < utf8.RuneSelf:
-			buf[0] = byte(unicode.ToLower(r))
-			f = buf[:1]
+			f = []byte{byte(unicode.ToLower(r))}
 		default:
 			if caser == nil {
 				c := cases.Fold()
-				caser = &c
+				caser, buf = &c, make([]byte, 32+utf8.UTFMax)
 			}
-			f = foldRune(caser, r, buf[:])
+			f = foldRune(caser, r, buf)
 		}
 		b.Write(f)
 		for range len(f) {
@@ -54,11 +53,12 @@ func foldRunes(text string) folded {
 	return folded{s: b.String(), at: append(at, len(text))}
 }
 
-// foldRune is caser.String(string(r)), written into dst's memory when it
-// fits (String allocates twice).
-func foldRune(caser *cases.Caser, r rune, dst []byte) []byte {
-	var in [utf8.UTFMax]byte
-	src := utf8.AppendRune(in[:0], r)
+// foldRune is caser.String(string(r)), written into buf's memory (32
+// bytes for the result, utf8.UTFMax for the rune) when it fits: String
+// allocates twice.
+func foldRune(caser *cases.Caser, r rune, buf []byte) []byte {
+	dst, in := buf[:32], buf[32:32]
+	src := utf8.AppendRune(in, r)
 	caser.Reset()
 	nDst, nSrc, err := caser.Transform(dst, src, true)
 	if err != nil || nSrc != len(src) {

@@ -67,3 +67,32 @@ func FuzzFoldRunes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFindASCII checks that findASCII finds in an ASCII line what find
+// finds in its folded copy (what extractLine did before), with every
+// built-in profile's labels.
+func FuzzFindASCII(f *testing.F) {
+	for _, s := range []string{"TOTAL 12.50", "Total: 7,00 EUR", "SUBTOTAL 3.00", "VISA 12.50", "Change Due $1.00", "KARTE 5,00", "bar 2,00", "BARGELD", "RECHNUNG NR. 12", "Cashier: Anna", "_total_", "Gesamt\tSumme", ""} {
+		f.Add(s)
+	}
+	var sets []*matchers
+	for _, name := range BuiltinNames() {
+		p, err := Builtin(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		sets = append(sets, p.compile())
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if !isASCII(text) {
+			return
+		}
+		for _, ms := range sets {
+			want := find(ms, fold(text).s)
+			got := findASCII(ms, text, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("findASCII(%q) = %v, find on the folded line %v", text, got, want)
+			}
+		}
+	})
+}

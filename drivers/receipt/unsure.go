@@ -20,7 +20,7 @@ func (p *Profile) ExtractUnsure(r *drivers.Receipt, unsure func(i int) bool) {
 			continue
 		}
 		some = true
-		p.extractLine(ms, &drivers.Receipt{}, l.Text, func(h hit, field, _ string) { blocked[field] = true })
+		p.extractLine(ms, &drivers.Receipt{}, l.Text, nil, func(h hit, field, _ string) { blocked[field] = true })
 	}
 	if blocked["total"] {
 		r.Total = nil
@@ -49,7 +49,7 @@ func dueOwnLine(p *Profile, ms *matchers, r *drivers.Receipt, unsure func(i int)
 		if unsure(i) {
 			continue
 		}
-		p.extractLine(ms, &drivers.Receipt{}, l.Text, func(h hit, field, v string) {
+		p.extractLine(ms, &drivers.Receipt{}, l.Text, nil, func(h hit, field, v string) {
 			if field == "due" && v != "" {
 				found = true
 			}
