@@ -67,6 +67,7 @@ type Dict struct {
 	bySize  map[[2]int][]*Glyph
 	name    string
 	widths  map[string][]widthSample // while learning
+	wideW   map[int]float64          // while learning: usual CJK width by height
 }
 
 // New returns an empty dictionary.

@@ -170,7 +170,7 @@ func (d *Dict) Learn(samples []Sample) Report {
 	const passes = 4
 	var clean map[string][]widthSample // widths seen in the first pass
 	for pass := 0; pass < passes; pass++ {
-		d.widths = withClean(clean, widthIndex(obs))
+		d.widths, d.wideW = withClean(clean, widthIndex(obs)), nil
 		if pass == 1 {
 			clean = d.widths
 		}
@@ -295,11 +295,47 @@ func (d *Dict) scaledWidth(text string, h int) (float64, bool) {
 			sum += median(same)
 		case len(scaled) > 0:
 			sum += median(scaled)
+		case r >= 0x2E80 && d.wideWidth(h) > 0:
+			sum += d.wideWidth(h)
 		default:
 			return 0, false
 		}
 	}
 	return sum, true
+}
+
+// wideWidth is how wide CJK characters usually are at height h (0:
+// none seen): a CJK font draws every character in the same square, so a
+// character never seen alone is about as wide as the others.
+func (d *Dict) wideWidth(h int) float64 {
+	if w, ok := d.wideW[h]; ok {
+		return w
+	}
+	var same, scaled []float64
+	for t, ws := range d.widths {
+		if !isWide(t) {
+			continue
+		}
+		for _, s := range ws {
+			if sameSize(s.h, h) {
+				same = append(same, float64(s.w))
+			} else if s.h > 0 {
+				scaled = append(scaled, float64(s.w)*float64(h)/float64(s.h))
+			}
+		}
+	}
+	w := 0.0
+	switch {
+	case len(same) >= 3:
+		w = median(same)
+	case len(scaled) >= 3:
+		w = median(scaled)
+	}
+	if d.wideW == nil {
+		d.wideW = map[int]float64{}
+	}
+	d.wideW[h] = w
+	return w
 }
 
 // known reports whether every character of text has a width sample at
@@ -341,8 +377,8 @@ func (d *Dict) clone() *Dict {
 // commit turns observations into glyphs. final marks the unsure ones.
 func (d *Dict) commit(obs map[string][]observation, final bool) {
 	if final {
-		d.widths = widthIndex(obs)
-		defer func() { d.widths = nil }()
+		d.widths, d.wideW = widthIndex(obs), nil
+		defer func() { d.widths, d.wideW = nil, nil }()
 	}
 	keys := make([]string, 0, len(obs))
 	for k := range obs {
