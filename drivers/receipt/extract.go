@@ -108,6 +108,9 @@ func asciiUpper(s string) string {
 	// Byte by byte: strings.Map would turn an invalid byte into a 3-byte
 	// U+FFFD and move every offset after it (a slice out of range on a
 	// receipt with a stray byte).
+	if strings.IndexFunc(s, func(r rune) bool { return 'a' <= r && r <= 'z' }) < 0 {
+		return s // nothing to raise (most receipt lines)
+	}
 	b := []byte(s)
 	for i, c := range b {
 		if c >= 'a' && c <= 'z' {
