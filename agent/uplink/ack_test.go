@@ -43,6 +43,8 @@ func TestNoDeleteWithoutPuback(t *testing.T) {
 		sub.next(t) // the second delivery of each
 	}
 	testutil.WaitFor(t, "outbox drained", waitLong, func() bool { return queueLen(t, q) == 0 })
+	// Acked is counted just after the outbox write that settles.
+	testutil.WaitFor(t, "acks counted", waitLong, func() bool { return u.Stats().Acked == n })
 	if st := u.Stats(); st.Acked != n || st.Published != 2*n || st.Reconnects != 1 {
 		t.Fatalf("stats %+v, want %d published, %d acked, 1 reconnect", st, 2*n, n)
 	}
@@ -90,6 +92,7 @@ func TestReconnectWhenPubackOverdue(t *testing.T) {
 			t.Fatalf("unexpected status %s", m.payload)
 		}
 	}
+	testutil.WaitFor(t, "acks counted", waitLong, func() bool { return u.Stats().Acked == 3 })
 	st := u.Stats()
 	if st.Reconnects != 1 || st.Published != 6 || st.Acked != 3 || !strings.Contains(st.LastError, "no PUBACK for a-00") {
 		t.Fatalf("stats %+v: want 1 reconnect after a missing PUBACK, 6 published, 3 acked", st)

@@ -77,6 +77,8 @@ func testRestartDelivery(t *testing.T, addr string, br brokerProc) {
 		}
 		seen[sub2.next(t).payload]++
 	}
+	// Acked is counted just after the outbox write that settles.
+	testutil.WaitFor(t, "acks counted", waitLong, func() bool { return u.Stats().Acked >= 30 })
 	if st := u.Stats(); st.Reconnects < 1 || st.Acked < 30 {
 		t.Fatalf("stats %+v: want a reconnect and 30 acks", st)
 	}

@@ -98,6 +98,7 @@ func TestTLS(t *testing.T) {
 		cfg.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		u := startUplink(t, cfg, q)
 		testutil.WaitFor(t, "drained over TLS", waitLong, func() bool { return queueLen(t, q) == 0 })
+		testutil.WaitFor(t, "acks counted", waitLong, func() bool { return u.Stats().Acked == 3 })
 		if st := u.Stats(); st.Acked != 3 {
 			t.Fatalf("stats %+v, want 3 acked", st)
 		}
