@@ -212,10 +212,14 @@ func (d *Decoder) execGS(p []byte) {
 		s.widthMul = int(n>>4&7) + 1
 	case 'B':
 		s.inverse = n&1 != 0
-	case 'L': // left margin, dots
-		d.ras.left = min(int(le16(p, 2)), raster.MaxWidth)
-	case 'W': // print area width, dots
-		d.ras.area = min(int(le16(p, 2)), raster.MaxWidth)
+	case 'L': // left margin, dots; the printer takes it at the start of a line only
+		if d.lineStart() {
+			d.ras.left = min(int(le16(p, 2)), raster.MaxWidth)
+		}
+	case 'W': // print area width, dots; at the start of a line only
+		if d.lineStart() {
+			d.ras.area = min(int(le16(p, 2)), raster.MaxWidth)
+		}
 	case '$': // page mode: absolute vertical position
 		if d.page.on {
 			d.page.ras.y = d.page.areaY + int(le16(p, 2))

@@ -52,6 +52,13 @@ func (d *Decoder) areaDots() int {
 	return max(w, fontADots)
 }
 
+// lineStart reports that nothing is printed yet on the line (blank space
+// from a move prints nothing): GS L and GS W take effect only there, and
+// the printer ignores them in the middle of a line.
+func (d *Decoder) lineStart() bool {
+	return d.page.on || !d.text.hasVisible() && d.ras.std.bandH == 0
+}
+
 // posMark is where a run of the current line starts: its byte offset in
 // the line, its print position, and how wide its style prints a narrow and
 // a wide character. pad marks the blank space a move right added.
