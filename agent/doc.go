@@ -12,7 +12,10 @@
 //   - agent/journal: the electronic journal;
 //   - agent/outbox: the only writer of the outbox (store-and-forward);
 //   - agent/uplink and agent/topic: MQTT and its topic names;
-//   - agent/status: the status views and the local HTTP listener.
+//   - agent/status: the status views and the local HTTP listener;
+//   - agent/recog: the worker that reads printed images (glyph
+//     dictionary, Tesseract) off the core goroutine; its results come back
+//     to the core as an input of the lane (recognition.go).
 //
 // Agent adds the I/O around the lane: the Badger journal and outbox, the
 // MQTT uplink, the status listener and the optional capture file.
