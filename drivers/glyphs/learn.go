@@ -463,17 +463,25 @@ func (d *Dict) fitBearings(gs []gapSample) {
 		}
 		return def
 	}
+	// One side, then the other with the side just fitted (fitting both
+	// from the last round's values swings between two answers, and the
+	// last swing left left and right together a dot or two wider than
+	// the gaps between letters: spaces went unseen).
 	for range 6 {
-		rs, ls := map[string][]float64{}, map[string][]float64{}
+		rs := map[string][]float64{}
 		for _, g := range gs {
-			if g.space {
-				continue
+			if !g.space {
+				rs[g.a] = append(rs[g.a], float64(g.gap)-get(left, g.b))
 			}
-			rs[g.a] = append(rs[g.a], float64(g.gap)-get(left, g.b))
-			ls[g.b] = append(ls[g.b], float64(g.gap)-get(right, g.a))
 		}
 		for k, v := range rs {
 			right[k] = median(v)
+		}
+		ls := map[string][]float64{}
+		for _, g := range gs {
+			if !g.space {
+				ls[g.b] = append(ls[g.b], float64(g.gap)-get(right, g.a))
+			}
 		}
 		for k, v := range ls {
 			left[k] = median(v)
