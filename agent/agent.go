@@ -218,7 +218,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		a.mu.Unlock()
 	}()
 	var wg sync.WaitGroup
-	errc := make(chan error, len(a.cfg.Devices)+len(a.video)+7) // one per goroutine started below
+	errc := make(chan error, len(a.cfg.Devices)+len(a.video)+8) // one per goroutine started below
 	start := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {

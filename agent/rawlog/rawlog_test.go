@@ -201,3 +201,47 @@ func TestBoundCutsANumber(t *testing.T) {
 		t.Errorf("stored %q: the text after the number is lost", got)
 	}
 }
+
+// TestImages: a print stream with images (Device.Images) is written from
+// the first commit in its unread form and rewritten once its image was
+// read; when the bound gave up its start, the rest is not written (it
+// cannot be parsed from its middle: image dots could pass as text).
+func TestImages(t *testing.T) {
+	db := openDB(t, t.TempDir())
+	defer db.Close()
+	read := false
+	// A stand-in for escpos.RedactImages: 'I' is an image's dots, blanked
+	// to '.' until read.
+	images := func(stream []byte) []byte {
+		out := bytes.Clone(stream)
+		if !read {
+			out = bytes.ReplaceAll(out, []byte("I"), []byte("."))
+		}
+		return out
+	}
+	l := New(db, []Device{{Name: "printer", Text: true, Images: images}})
+	l.Add("printer", chunk("\x1b@IIII", 0))
+	commit(t, db, l)
+	if got := stored(t, db)["printer"]; got != "\x1b@...." {
+		t.Fatalf("before the read: stored %q, want the dots blanked", got)
+	}
+	read = true
+	l.Add("printer", chunk("II\x1dV\x01", 1))
+	commit(t, db, l)
+	if got := stored(t, db)["printer"]; got != "\x1b@IIIIII\x1dV\x01" {
+		t.Fatalf("after the read: stored %q, want both records rewritten as read", got)
+	}
+
+	l.Settle("printer")
+	commit(t, db, l)
+	l.maxBytes = 8
+	read = false
+	l.Add("printer", chunk("\x1b@II", 2))
+	commit(t, db, l)
+	read = true
+	l.Add("printer", chunk("IIIIIII", 3)) // the bound gives up the first record
+	commit(t, db, l)
+	if got := stored(t, db)["printer"]; got != "" {
+		t.Fatalf("after the bound cut the stream: stored %q, want nothing (the first record given up, the rest not parsable)", got)
+	}
+}
