@@ -49,8 +49,9 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 		best[i].cost = -1
 	}
 	single := make([]float64, n) // each piece's confidence read alone
+	singleG := make([]*Glyph, n)
 	for i, p := range l.Pieces {
-		_, single[i] = d.match(b, p, l)
+		singleG[i], single[i] = d.match(b, p, l)
 	}
 	for i := 0; i < n; i++ {
 		if best[i].cost < 0 {
@@ -62,7 +63,10 @@ func (d *Dict) readLine(b *raster.Bitmap, l raster.TextLine) raster.Line {
 				break
 			}
 			alone := slices.Min(single[i : i+k]) // the weakest piece read alone
-			g, conf := d.match(b, box, l)
+			g, conf := singleG[i], single[i]
+			if k > 1 {
+				g, conf = d.match(b, box, l)
+			}
 			if k > 1 && conf < 1 && (conf < raster.Sure || alone >= raster.Sure) {
 				// several pieces read as one when exactly known, or
 				// nearly when apart they do not read (a broken glyph)
