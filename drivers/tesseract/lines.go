@@ -47,17 +47,31 @@ func newPage(b *raster.Bitmap) page {
 // every word of a line has the line's height (the models scale a line by
 // its height).
 func (p page) words(l raster.TextLine) []image.Rectangle {
-	gap := p.em * wordGap / 100
 	var out []image.Rectangle
 	for k, pc := range l.Pieces {
 		r := image.Rect(pc.Min.X, l.Box.Min.Y, pc.Max.X, l.Box.Max.Y)
-		if k > 0 && pc.Min.X-l.Pieces[k-1].Max.X < gap {
+		if k > 0 && !p.space(l, k) {
 			out[len(out)-1] = out[len(out)-1].Union(r)
 			continue
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// space reports whether the gap before piece k of line l is a space
+// between words: at least wordGap, except before a dot or a colon (a piece
+// at most 0.15 of the line height wide and 0.6 high) closer than half the
+// line height: a monospaced font (AR PL UMing) centres them in a wide
+// cell, which leaves "收银员:" and "1234567.89" with wide gaps.
+func (p page) space(l raster.TextLine, k int) bool {
+	pc, gap := l.Pieces[k], l.Pieces[k].Min.X-l.Pieces[k-1].Max.X
+	if gap*100 < p.em*wordGap {
+		return false
+	}
+	h := l.Box.Dy()
+	dot := pc.Dx()*100 <= h*15 && pc.Dy()*100 <= h*60
+	return !(dot && gap*2 < p.em)
 }
 
 // image returns the dots of box as a grey image framed in white.
@@ -224,11 +238,10 @@ func hanWord(l raster.TextLine, w image.Rectangle, ws []word) bool {
 // between words: where Tesseract puts its spaces in a monospaced font
 // ("347 .90") does not say where the printed spaces are.
 func (p page) joinGaps(l raster.TextLine, w image.Rectangle, scale int, ws []word) string {
-	gap := p.em * wordGap / 100
 	var cuts []int // twice the x of the wide gaps' centres, in the image
 	for k := 1; k < len(l.Pieces); k++ {
 		a, b := l.Pieces[k-1], l.Pieces[k]
-		if a.Min.X >= w.Min.X && b.Max.X <= w.Max.X && b.Min.X-a.Max.X >= gap {
+		if a.Min.X >= w.Min.X && b.Max.X <= w.Max.X && p.space(l, k) {
 			cuts = append(cuts, scale*(a.Max.X+b.Min.X-2*(w.Min.X-1))+2*pad)
 		}
 	}

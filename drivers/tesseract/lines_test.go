@@ -132,3 +132,37 @@ func TestReadLinesPicksByScript(t *testing.T) {
 		t.Errorf("confidence %v, want the lowest word's", c)
 	}
 }
+
+// TestWordsKeepADotWithItsNumber: a wide gap is a space between words,
+// except before a dot or colon closer than half a line (a monospaced
+// font's "1234567.89", "收银员:"); a wide gap before a dash stays a space
+// ("优惠 -0.95" keeps its minus with the amount).
+func TestWordsKeepADotWithItsNumber(t *testing.T) {
+	b := raster.New()
+	block := func(x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				b.Set(x, y)
+			}
+		}
+	}
+	block(0, 0, 10, 20)   // a digit
+	block(18, 16, 20, 20) // a dot 8 dots on: a wide gap (>= 6), under half a line (10)
+	block(28, 0, 38, 20)  // a digit
+	block(46, 10, 52, 12) // a dash 8 dots on: wider than a dot
+	block(60, 0, 70, 20)
+	p := newPage(b)
+	if len(p.lines) != 1 || p.em != 20 {
+		t.Fatalf("lines %+v", p.lines)
+	}
+	ws := p.words(p.lines[0])
+	want := []image.Rectangle{image.Rect(0, 0, 20, 20), image.Rect(28, 0, 38, 20), image.Rect(46, 0, 52, 20), image.Rect(60, 0, 70, 20)}
+	if len(ws) != len(want) {
+		t.Fatalf("words %v, want %v", ws, want)
+	}
+	for i := range ws {
+		if ws[i] != want[i] {
+			t.Errorf("word %d %v, want %v", i, ws[i], want[i])
+		}
+	}
+}
