@@ -153,8 +153,25 @@ func (d *Decoder) execStar(p []byte) bool {
 	case '5':
 		s.inverse = false
 		d.openJob()
-	case 'a', 'i', 'W', 'h', 'C', 'Q', 'l', 'z', '0', bel:
-		d.openJob() // feed, expansion, margins: no text effect kept
+	case 'i': // ESC i n1 n2: height and width expansion, 0-5 (or '0'-'5') for 1-6 times
+		if h, okH := starTimes(p[2]); okH {
+			if w, okW := starTimes(p[3]); okW {
+				s.doubleHeight, s.widthMul, s.doubleWidth = h > 1, w, w > 1
+			}
+		}
+		d.openJob()
+	case 'W': // ESC W n: width expansion
+		if w, ok := starTimes(p[2]); ok {
+			s.widthMul, s.doubleWidth = w, w > 1
+		}
+		d.openJob()
+	case 'h': // ESC h n: height expansion
+		if h, ok := starTimes(p[2]); ok {
+			s.doubleHeight = h > 1
+		}
+		d.openJob()
+	case 'a', 'C', 'Q', 'l', 'z', '0', bel:
+		d.openJob() // feed, page length, margins: no text effect kept
 	case 'b':
 		d.graphics()
 	case gs:
@@ -163,6 +180,10 @@ func (d *Decoder) execStar(p []byte) bool {
 			d.text.table = d.ps.table(p[3])
 		case 'a':
 			s.align = alignName(p[3])
+		case 'A': // absolute position from the left margin, dots
+			d.text.moveTo(d, int(le16(p, 3)))
+		case 'R': // relative position, dots; 32768 and more move left
+			d.text.moveTo(d, d.text.x+int(int16(le16(p, 3))))
 		case 'y':
 			if p[3] == 'P' {
 				d.graphics()

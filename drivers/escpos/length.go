@@ -155,13 +155,15 @@ func frameStar(p []byte) (f frame, done, known bool) {
 			return frame{hdr: 6}, false, true
 		}
 		return frame{hdr: 6, kind: bodyNUL, term: rs, n: 255, capture: maxPayload}, true, true
-	case gs: // ESC GS t n, ESC GS a n, ESC GS y ...
+	case gs: // ESC GS t n, ESC GS a n, ESC GS A / R n1 n2, ESC GS y ...
 		if len(p) < 3 {
 			return frame{hdr: 3}, false, true
 		}
 		switch p[2] {
 		case 't', 'a':
 			return frame{hdr: 4}, true, true
+		case 'A', 'R': // absolute / relative position n1 n2
+			return frame{hdr: 5}, true, true
 		case 'y': // QR: ESC GS y S c n, ESC GS y D 1 m nL nH d, ESC GS y P
 			if len(p) < 4 {
 				return frame{hdr: 4}, false, true

@@ -59,6 +59,16 @@ func (d *Decoder) lineStart() bool {
 	return d.page.on || !d.text.hasVisible() && d.ras.std.bandH == 0
 }
 
+// starTimes is a Star Line Mode expansion n (0-5, or '0'-'5') as a
+// multiple (1-6); ok is false outside that (the printer ignores the
+// command).
+func starTimes(n byte) (times int, ok bool) {
+	if n >= '0' {
+		n -= '0'
+	}
+	return int(n) + 1, n <= 5
+}
+
 // posMark is where a run of the current line starts: its byte offset in
 // the line, its print position, and how wide its style prints a narrow and
 // a wide character. pad marks the blank space a move right added.
@@ -91,7 +101,7 @@ func (t *textState) advance(d *Decoder, from int) {
 		t.first, t.padFirst = t.style, false
 	}
 	if t.over {
-		t.place(from)
+		t.place(from, d.ps.star)
 		return
 	}
 	area := d.areaDots()
@@ -224,19 +234,26 @@ func (t *textState) startOverlay() {
 
 // place puts the characters the last run added (from byte from on) at the
 // print position, each replacing the characters it covers, and takes them
-// off the line's bytes (composeLine writes the line again).
-func (t *textState) place(from int) {
+// off the line's bytes (composeLine writes the line again). A Star printer
+// keeps the old print data instead: a new character over it is dropped.
+// A line printed over does not wrap.
+func (t *textState) place(from int, keepOld bool) {
 	for i := from; i < len(t.line); {
 		r, size := utf8.DecodeRune(t.line[i:])
 		w := t.runeDots(r)
 		if r != ' ' {
-			kept := t.cells[:0]
+			kept, covered := t.cells[:0], false
 			for _, c := range t.cells {
 				if c.x+c.w <= t.x || c.x >= t.x+w {
 					kept = append(kept, c)
+				} else if covered = true; keepOld {
+					kept = append(kept, c)
 				}
 			}
-			t.cells = append(kept, cell{x: t.x, w: w, r: r})
+			t.cells = kept
+			if !covered || !keepOld {
+				t.cells = append(t.cells, cell{x: t.x, w: w, r: r})
+			}
 		}
 		t.x = min(t.x+w, raster.MaxWidth)
 		i += size

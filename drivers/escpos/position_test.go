@@ -70,3 +70,30 @@ func TestPositions(t *testing.T) {
 		})
 	}
 }
+
+// TestStarPositions: Star Line Mode places text with ESC GS A / ESC GS R
+// and expands it with ESC i / ESC W; where new text falls on old, the old
+// print data stays (Star Line Mode Command Specifications).
+func TestStarPositions(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"ESC GS A absolute, ESC i double width amount on one line",
+			"TOTAL\x1b\x1dA\x20\x01\x1bi\x00\x01RMB 15.00\x1bi\x00\x00\n", "TOTAL                   RMB 15.00"},
+		{"ESC GS R relative", "TOTAL\x1b\x1dR\x3c\x0015.00\n", "TOTAL     15.00"},
+		{"ESC W 1 double width wraps at 24", "\x1bW\x01" + strings.Repeat("x", 25) + "\n", strings.Repeat("x", 24) + "/x"},
+		{"ESC GS R left: the old print data stays", "ABCDEF\x1b\x1dR\xe8\xffXYZ\n", "ABCDEFZ"},
+		{"ESC i out of range is ignored", "\x1bi\x00\x09" + strings.Repeat("x", 25) + "\n", strings.Repeat("x", 25)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, chunks := range [][][]byte{{[]byte(tc.in + "\x1bd\x02")}, byteByByte([]byte(tc.in + "\x1bd\x02"))} {
+				evs, d := decodeChunks(Options{PaperDots: 576, StarLineMode: true}, chunks)
+				if d.Stats().Unknown != 0 {
+					t.Fatalf("%d unknown commands", d.Stats().Unknown)
+				}
+				if got := receiptText(evs); got != tc.want {
+					t.Fatalf("lines %q, want %q", got, tc.want)
+				}
+			}
+		})
+	}
+}
