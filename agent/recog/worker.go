@@ -9,7 +9,10 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/raster"
 )
 
-// Device is a raster device the worker reads for.
+// Device is a raster device the worker reads for. Its Recognizer may run
+// on the worker and, for a Cache miss, on the core goroutine at the same
+// time: it must be safe for concurrent use (glyphs.Dict and the tesseract
+// recognisers keep no state while reading).
 type Device struct {
 	Name       string
 	Recognizer escpos.Recognizer
