@@ -43,6 +43,9 @@ type Options struct {
 	// Recognizer, when set, wraps the recogniser the recognition worker
 	// runs for a raster printer (tests: a fake that blocks until told).
 	Recognizer func(dev string, r escpos.Recognizer) escpos.Recognizer
+	// RecognitionHold bounds how long the detector waits for a receipt
+	// whose images are being read (docs/detection.md); default 30s.
+	RecognitionHold time.Duration
 }
 
 // Agent is one lane's running pipeline.
@@ -115,6 +118,9 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 	}
 	if opts.Tick <= 0 {
 		opts.Tick = 250 * time.Millisecond
+	}
+	if opts.RecognitionHold <= 0 {
+		opts.RecognitionHold = defaultMaxHold
 	}
 	ln, err := lane.New(cfg)
 	if err != nil {
@@ -319,7 +325,7 @@ func (a *Agent) nextRound(now time.Time) time.Duration {
 	if !a.rawDue.IsZero() {
 		return max(a.rawDue.Sub(now), 0)
 	}
-	if a.ras.busy() { // for the bound of the detector's hold (maxHold)
+	if a.ras.busy() { // for the bound of the detector's hold (RecognitionHold)
 		return a.opts.Tick
 	}
 	for _, n := range a.lane.Names() {

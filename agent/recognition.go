@@ -32,17 +32,18 @@ import (
 // so while a printer's chunks wait it is held: the events of the other
 // devices wait too and its clock stays just before the first waiting
 // chunk; when the chunks are released every waiting event is observed in
-// time order, as replay observes a capture. The hold is bounded by
-// maxHold: past it the detector goes on to maxHold ago (decisions are at
-// most that late) and a receipt read later is observed late. Replay runs
+// time order, as replay observes a capture. The hold is bounded
+// (Options.RecognitionHold, 30 s): past it the detector goes on to that
+// long ago (decisions are at most that late) and a receipt read later is observed late. Replay runs
 // no worker: the lane's decoder reads each image in line, in order.
 
 // recogDepth bounds the chunks queued for the worker; more wait in
 // rasterFlow.unsent (memory), as rawlog bounds what is written of them.
 const recogDepth = 256
 
-// maxHold bounds how long recognition holds the detector.
-const maxHold = 30 * time.Second
+// defaultMaxHold bounds how long recognition holds the detector
+// (Options.RecognitionHold).
+const defaultMaxHold = 30 * time.Second
 
 // stopWait bounds how long a stopping agent waits for recognition in
 // flight (what is left is in the raw input log, image dots blanked).
@@ -55,7 +56,7 @@ type rasterFlow struct {
 	held    map[string][]heldInput
 	seq     uint64
 	unsent  []recog.Job // refused by a full queue; sent as jobs finish
-	behind  bool        // the hold passed maxHold (logged once per hold)
+	behind  bool        // the hold passed its bound (logged once per hold)
 	pending int         // jobs sent and not done
 }
 
@@ -223,17 +224,17 @@ func (f *rasterFlow) release() []links.Input {
 
 // holdUntil is how far the detector may go at now: now when nothing
 // waits, else just before the oldest waiting input, but no more than
-// maxHold behind now.
+// Options.RecognitionHold behind now.
 func (a *Agent) holdUntil(now time.Time) time.Time {
 	s := a.ras.since()
 	if s.IsZero() {
 		return now
 	}
 	until := s.Add(-time.Nanosecond)
-	if floor := now.Add(-maxHold); until.Before(floor) {
+	if floor := now.Add(-a.opts.RecognitionHold); until.Before(floor) {
 		if !a.ras.behind {
 			a.ras.behind = true
-			a.log.Warn("image recognition is behind; the detector no longer waits for it", "behind", now.Sub(s).Round(time.Second), "bound", maxHold)
+			a.log.Warn("image recognition is behind; the detector no longer waits for it", "behind", now.Sub(s).Round(time.Second), "bound", a.opts.RecognitionHold)
 		}
 		until = floor
 	}

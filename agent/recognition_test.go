@@ -56,24 +56,8 @@ func TestRasterLaneSlowRecognition(t *testing.T) {
 	dict := filepath.Join(dir, "driver.glyphs")
 	learnDriver(t, f, dict)
 
-	receipt := func(no, kind string, paid int64, items ...sim.Item) []byte {
-		r := sim.Receipt{Number: no, Currency: "CNY", Items: items, Tenders: []sim.Tender{{Kind: kind, Amount: paid}}}
-		b, err := r.ESCPOS()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	sale := func(at time.Duration, amount int64, trace string) []sim.Write {
-		ws, err := sim.Compile([]sim.Action{{At: at, Sale: &sim.CardSale{Requested: amount, Currency: 156, Trace: trace, ReceiptNo: trace[2:], Terminal: "29001234"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ws
-	}
-	print := func(at time.Duration, job []byte) []sim.Write {
-		return []sim.Write{{At: at, Wire: sim.PrinterHost, Data: job}}
-	}
+	receipt := func(no, kind string, paid int64, items ...sim.Item) []byte { return receiptJob(t, no, kind, paid, items...) }
+	sale := func(at time.Duration, amount int64, trace string) []sim.Write { return saleWrites(t, at, amount, trace) }
 	// The text twin's timeline; live, the parts are played one after the
 	// other with waits between (the first receipt's image is being read).
 	first := slices.Concat(sale(0, 1230, "000101"),
@@ -172,6 +156,79 @@ func TestRasterLaneSlowRecognition(t *testing.T) {
 	}
 	if st.ReadInline != 0 {
 		t.Errorf("%d images read on the core goroutine, want 0", st.ReadInline)
+	}
+}
+
+// receiptJob is a register's text print job for one receipt.
+func receiptJob(t *testing.T, no, kind string, paid int64, items ...sim.Item) []byte {
+	t.Helper()
+	r := sim.Receipt{Number: no, Currency: "CNY", Items: items, Tenders: []sim.Tender{{Kind: kind, Amount: paid}}}
+	b, err := r.ESCPOS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// saleWrites is a card sale on the terminal's wires at at.
+func saleWrites(t *testing.T, at time.Duration, amount int64, trace string) []sim.Write {
+	t.Helper()
+	ws, err := sim.Compile([]sim.Action{{At: at, Sale: &sim.CardSale{Requested: amount, Currency: 156, Trace: trace, ReceiptNo: trace[2:], Terminal: "29001234"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// print is a print job on the printer's wire at at.
+func print(at time.Duration, job []byte) []sim.Write {
+	return []sim.Write{{At: at, Wire: sim.PrinterHost, Data: job}}
+}
+
+// TestRasterLaneHoldBounded: the detector waits for a receipt being read
+// only so long (Options.RecognitionHold, here 1 s): with the recogniser
+// stuck on the receipt's image, its sale is reported without a receipt
+// once receipt_wait and the bound have passed.
+func TestRasterLaneHoldBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	dir := t.TempDir()
+	f := driverFont(t)
+	dict := filepath.Join(dir, "driver.glyphs")
+	learnDriver(t, f, dict)
+	b := lanetest.Broker(t, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	got := lanetest.Collect(t, b)
+	wires := lanetest.Wires(t)
+	cfg := demo.Config(dir, b.URL(), wires)
+	cfg.HTTP.Address = ""
+	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	slow := &slowRecognizer{entered: make(chan struct{}), release: make(chan struct{})}
+	defer close(slow.release) // before the agent stops (t.Cleanup): a stop waits for the image
+	ln := lanetest.Start(t, cfg, agent.Options{
+		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
+		RecognitionHold: time.Second,
+		Recognizer: func(_ string, r escpos.Recognizer) escpos.Recognizer {
+			slow.real = r
+			return slow
+		},
+	})
+	ln.WaitReady(t, 30*time.Second)
+	job, _ := asDriverPrints(t, f, receiptJob(t, "0001", "card", 1230, sim.Item{Name: "COFFEE", Amount: 1230}))
+	if err := (&sim.Player{Out: wires.Writer}).Play(t.Context(), slices.Concat(saleWrites(t, 0, 1230, "000101"), print(1500*time.Millisecond, job))); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-slow.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the recogniser never got the receipt's image")
+	}
+	testutil.WaitFor(t, "payment_without_receipt past the hold's bound", 45*time.Second, func() bool {
+		return got.Keys()["payment_without_receipt"] != ""
+	})
+	// The image is still being read: the gate opens when the test ends.
+	if live := summarise(got.All()); !slices.Contains(live, "payment_without_receipt amount=1230") {
+		t.Fatalf("alerts %v, want payment_without_receipt amount=1230", live)
 	}
 }
 
