@@ -56,8 +56,12 @@ func TestRasterLaneSlowRecognition(t *testing.T) {
 	dict := filepath.Join(dir, "driver.glyphs")
 	learnDriver(t, f, dict)
 
-	receipt := func(no, kind string, paid int64, items ...sim.Item) []byte { return receiptJob(t, no, kind, paid, items...) }
-	sale := func(at time.Duration, amount int64, trace string) []sim.Write { return saleWrites(t, at, amount, trace) }
+	receipt := func(no, kind string, paid int64, items ...sim.Item) []byte {
+		return receiptJob(t, no, kind, paid, items...)
+	}
+	sale := func(at time.Duration, amount int64, trace string) []sim.Write {
+		return saleWrites(t, at, amount, trace)
+	}
 	// The text twin's timeline; live, the parts are played one after the
 	// other with waits between (the first receipt's image is being read).
 	first := slices.Concat(sale(0, 1230, "000101"),
