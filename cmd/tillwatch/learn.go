@@ -134,7 +134,7 @@ func stack(imgs []*raster.Bitmap) *raster.Bitmap {
 // is unsure of, drawn, so a technician can check it against the paper.
 func printLearnReport(w io.Writer, path string, d *glyphs.Dict, rep glyphs.Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d glyphs (%d new) from %d receipt(s), %d line(s); a gap of %.2f x the glyph height beyond its bearings reads as a space\n", path, d.Len(), rep.New, rep.Samples, rep.Lines, d.Space)
+	fmt.Fprintf(&b, "%s: %d glyphs (%d new) from %d receipt(s), %d line(s); a gap of %.2f x the line height beyond its bearings reads as a space\n", path, d.Len(), rep.New, rep.Samples, rep.Lines, d.Space)
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(&b, "not learned: %s\n", s)
 	}

@@ -46,11 +46,31 @@ type learnt struct {
 }
 
 var (
-	learnOnce         = sync.OnceValue(func() learnt { return learnDir(corpusDir) })
-	learnVariantsOnce = sync.OnceValue(func() learnt { return learnDir(corpusDir + "/variants") })
+	learnOnce         = sync.OnceValue(func() learnt { return learnDir(corpusDir, fontLane) })
+	learnVariantsOnce = sync.OnceValue(func() learnt { return learnDir(corpusDir+"/variants", fontLane) })
+	learnPerSizeOnce  = sync.OnceValue(func() learnt { return learnDir(corpusDir, sizeLane) })
 )
 
-func learnDir(dir string) learnt {
+// learnedPerSize learns one dictionary per font and size, as a lane whose
+// driver prints one size learns: no other size's widths to go by.
+func learnedPerSize(t testing.TB) (map[string]*Dict, []ocrscore.Receipt) {
+	return learnedFrom(t, learnPerSizeOnce())
+}
+
+// fontLane and sizeLane name the lane a receipt belongs to: one per font,
+// or one per font and size.
+func fontLane(r ocrscore.Receipt) string { return r.Font }
+func sizeLane(r ocrscore.Receipt) string { return fmt.Sprintf("%s-%d", r.Font, r.Size) }
+
+// dictFor is the dictionary a receipt is read with.
+func dictFor(dicts map[string]*Dict, r ocrscore.Receipt) *Dict {
+	if d, ok := dicts[sizeLane(r)]; ok {
+		return d
+	}
+	return dicts[fontLane(r)]
+}
+
+func learnDir(dir string, lane func(ocrscore.Receipt) string) learnt {
 	rs, err := loadCorpus()
 	if dir != corpusDir {
 		rs, err = ocrscore.Load(dir)
@@ -61,7 +81,7 @@ func learnDir(dir string) learnt {
 	samples := map[string][]Sample{}
 	for _, r := range rs {
 		if r.Role != "test" {
-			samples[r.Font] = append(samples[r.Font], Sample{Name: r.File, Image: r.Image, Lines: r.Text})
+			samples[lane(r)] = append(samples[lane(r)], Sample{Name: r.File, Image: r.Image, Lines: r.Text})
 		}
 	}
 	l := learnt{dicts: map[string]*Dict{}, rs: rs}
@@ -87,6 +107,14 @@ func TestCorpusFields(t *testing.T) {
 	}
 }
 
+// TestCorpusPerSize reads the test receipts with dictionaries learned
+// per font and size (a lane's driver printing one size): nothing is read
+// wrongly. Its figures are logged; learning from one size only has fewer
+// widths to line broken glyphs up by.
+func TestCorpusPerSize(t *testing.T) {
+	readCorpus(t, learnedPerSize)
+}
+
 // TestCorpusVariants reads the variant receipts (per-glyph baseline
 // jitter, dithered edges, bold by double strike) with the dictionary each
 // variant learned: what is read is read exactly, no amount wrongly.
@@ -103,7 +131,7 @@ func readCorpus(t *testing.T, learn func(testing.TB) (map[string]*Dict, []ocrsco
 		if r.Role != "test" {
 			continue
 		}
-		got := s.Decode(r, dicts[r.Font])
+		got := s.Decode(r, dictFor(dicts, r))
 		s.Add(r, got)
 		if got.Recognised == nil {
 			t.Errorf("%s: no recognised lines", r.File)
@@ -129,6 +157,10 @@ func BenchmarkCorpusGlyphs(b *testing.B) { benchCorpus(b, learned) }
 // bold by double strike), each variant learned as a lane of its own.
 func BenchmarkCorpusGlyphsVariants(b *testing.B) { benchCorpus(b, learnedVariants) }
 
+// BenchmarkCorpusGlyphsPerSize is BenchmarkCorpusGlyphs with one
+// dictionary per font and size.
+func BenchmarkCorpusGlyphsPerSize(b *testing.B) { benchCorpus(b, learnedPerSize) }
+
 func benchCorpus(b *testing.B, learn func(testing.TB) (map[string]*Dict, []ocrscore.Receipt)) {
 	dicts, rs := learn(b)
 	var s ocrscore.Score
@@ -136,7 +168,7 @@ func benchCorpus(b *testing.B, learn func(testing.TB) (map[string]*Dict, []ocrsc
 		s = ocrscore.Score{}
 		for _, r := range rs {
 			if r.Role == "test" {
-				s.Add(r, s.Decode(r, dicts[r.Font]))
+				s.Add(r, s.Decode(r, dictFor(dicts, r)))
 			}
 		}
 	}
@@ -182,7 +214,7 @@ func TestCorpusMissingDigit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads every test receipt ten times")
 	}
-	for _, learn := range []func(testing.TB) (map[string]*Dict, []ocrscore.Receipt){learned, learnedVariants} {
+	for _, learn := range []func(testing.TB) (map[string]*Dict, []ocrscore.Receipt){learned, learnedVariants, learnedPerSize} {
 		dicts, rs := learn(t)
 		for digit := '0'; digit <= '9'; digit++ {
 			without := map[string]*Dict{}
@@ -200,7 +232,7 @@ func TestCorpusMissingDigit(t *testing.T) {
 			var s ocrscore.Score
 			for _, r := range rs {
 				if r.Role == "test" {
-					s.Add(r, s.Decode(r, without[r.Font]))
+					s.Add(r, s.Decode(r, dictFor(without, r)))
 				}
 			}
 			if s.Wrong > 0 {

@@ -270,6 +270,11 @@ func (d *Dict) plausible(o observation) bool {
 		// as its letters are at the other sizes, scaled
 		return math.Abs(float64(o.box.Dx())-w) <= 0.1*w+1
 	}
+	if rest, ok := d.restWidth(o.text, o.box.Dx(), o.box.Dy()); ok {
+		// letters touching, one never seen at all at this size: what
+		// the others leave of the width is a letter's width
+		return rest*4 >= float64(o.lineH) && rest <= 1.3*float64(o.lineH)
+	}
 	if isWide(o.text) && len([]rune(o.text)) == 1 {
 		return o.box.Dx()*10 >= o.lineH*7 && o.box.Dx()*10 <= o.lineH*12
 	}
@@ -336,6 +341,31 @@ func (d *Dict) wideWidth(h int) float64 {
 	}
 	d.wideW[h] = w
 	return w
+}
+
+// restWidth is what is left of w for the one character of a touching
+// run of Latin characters that has no width at height h, the others'
+// widths taken off. ok is false unless exactly one has none.
+func (d *Dict) restWidth(text string, w, h int) (float64, bool) {
+	rs := []rune(text)
+	if len(rs) < 2 || isWide(text) {
+		return 0, false
+	}
+	rest, unknown := float64(w), 0
+	for _, r := range rs {
+		var v []float64
+		for _, s := range d.widths[string(r)] {
+			if sameSize(s.h, h) {
+				v = append(v, float64(s.w))
+			}
+		}
+		if len(v) == 0 {
+			unknown++
+			continue
+		}
+		rest -= median(v)
+	}
+	return rest, unknown == 1
 }
 
 // known reports whether every character of text has a width sample at
