@@ -39,21 +39,51 @@ type rasterPos struct {
 }
 
 // placement is where one image command's data went on the canvas: its
-// units (rows or columns) start at stream offset off.
+// units (rows or columns) start at stream offset off. A placement with a
+// span is only a range of stream bytes, span long, holding the data of
+// commands past maxPlaces: its dots cannot be located, so a redactor
+// blanks it whole.
 type placement struct {
 	cols           bool
 	off            int64
 	unit, units    int
 	x0, y0, sx, sy int
+	span           int64
 }
 
-// maxPlaces bounds the placements kept for one canvas.
+// end returns the stream offset just past the placement's data.
+func (pl placement) end() int64 {
+	if pl.span > 0 {
+		return pl.off + pl.span
+	}
+	return pl.off + int64(pl.unit)*int64(pl.units)
+}
+
+// maxPlaces bounds the placements kept for one canvas; the data of the
+// commands past it is kept as one span.
 const maxPlaces = 4096
+
+// addPlace appends pl to ps, or past maxPlaces widens the span at the end
+// of ps over pl's data (found in review: the data of commands past the
+// bound was not tracked, so an unread image's rows past its 4096th
+// command were written with their dots).
+func addPlace(ps []placement, pl placement) []placement {
+	if len(ps) < maxPlaces {
+		return append(ps, pl)
+	}
+	if n := len(ps); ps[n-1].span > 0 {
+		last := &ps[n-1]
+		off := min(last.off, pl.off)
+		last.span, last.off = max(last.end(), pl.end())-off, off
+		return ps
+	}
+	return append(ps, placement{off: pl.off, span: pl.end() - pl.off})
+}
 
 // place records a placement when tracking.
 func (p *rasterPos) place(pl placement) {
-	if p.track && len(p.places) < maxPlaces {
-		p.places = append(p.places, pl)
+	if p.track {
+		p.places = addPlace(p.places, pl)
 	}
 }
 
@@ -177,8 +207,8 @@ func (d *Decoder) startStored(c *imgCmd) {
 	}
 	d.ras.storedW = max(d.ras.storedW, min(x, raster.MaxWidth)*c.sx)
 	c.x0, c.y0, c.dst, c.store = 0, 0, d.ras.stored, true
-	if d.onImage != nil && len(d.ras.storedAt) < maxPlaces {
-		d.ras.storedAt = append(d.ras.storedAt, placement{cols: cols, off: c.bodyOff + int64(len(c.head)), unit: c.unit, units: c.units, sx: c.sx, sy: c.sy})
+	if d.onImage != nil {
+		d.ras.storedAt = addPlace(d.ras.storedAt, placement{cols: cols, off: c.bodyOff + int64(len(c.head)), unit: c.unit, units: c.units, sx: c.sx, sy: c.sy})
 	}
 }
 

@@ -75,12 +75,19 @@ func (d *Decoder) openPlaces() []placement {
 
 // blank clears the dots of the card numbers read in an image.
 func (r *RasterRedactor) blank(p *rasterPos, res raster.Result) {
+	found := false
+	defer func() {
+		if found { // the number may lie in dots that cannot be located
+			r.blankSpans(p.places)
+		}
+	}()
 	for _, l := range res.Lines {
 		masked := []byte(l.Text)
 		drivers.MaskTextPANs(masked)
 		if string(masked) == l.Text {
 			continue
 		}
+		found = true
 		if len(l.Cells) != utf8.RuneCountInString(l.Text) {
 			r.blankRect(p.places, l.Box)
 			continue
@@ -115,12 +122,24 @@ func (r *RasterRedactor) blankRect(places []placement, rect image.Rectangle) {
 // hold back is written without its dots).
 func (r *RasterRedactor) blankAll(places []placement) {
 	for _, pl := range places {
-		n := int64(pl.unit) * int64(pl.units)
-		for i := pl.off - r.heldOff; i < pl.off-r.heldOff+n && i < int64(len(r.held)); i++ {
-			if i >= 0 {
-				r.held[i] = 0
-			}
+		r.blankRange(pl)
+	}
+}
+
+// blankSpans clears the spans among the placements: data whose dots
+// cannot be located.
+func (r *RasterRedactor) blankSpans(places []placement) {
+	for _, pl := range places {
+		if pl.span > 0 {
+			r.blankRange(pl)
 		}
+	}
+}
+
+// blankRange clears the held bytes of one placement's data.
+func (r *RasterRedactor) blankRange(pl placement) {
+	for i := max(pl.off-r.heldOff, 0); i < pl.end()-r.heldOff && i < int64(len(r.held)); i++ {
+		r.held[i] = 0
 	}
 }
 

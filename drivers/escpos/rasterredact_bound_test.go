@@ -1,0 +1,83 @@
+package escpos_test
+
+import (
+	"strings"
+
+	"bytes"
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/sim/rasterprint"
+	"testing"
+
+	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// TestRedactImagesManyCommands: a driver that sends its page one dot row
+// per GS v 0 command (a long receipt: thousands of commands on one
+// canvas) gets every row blanked while unread, not only the first
+// commands the decoder keeps placements for.
+func TestRedactImagesManyCommands(t *testing.T) {
+	const rows, xb = 5000, 72
+	var s bytes.Buffer
+	s.WriteString("\x1b@")
+	var offs []int
+	for range rows {
+		s.Write([]byte{0x1d, 'v', '0', 0, xb, 0, 1, 0})
+		offs = append(offs, s.Len())
+		s.Write(bytes.Repeat([]byte{0xff}, xb))
+	}
+	s.WriteString("\x1dV\x00")
+	unread := func(*raster.Bitmap) (raster.Result, bool) { return raster.Result{}, false }
+	out := escpos.RedactImages(s.Bytes(), nil, unread)
+	left := 0
+	for i, off := range offs {
+		if bytes.IndexByte(out[off:off+xb], 0xff) >= 0 {
+			if left == 0 {
+				t.Errorf("row %d of %d (offset %d) written with its dots", i, rows, off)
+			}
+			left++
+		}
+	}
+	if left > 0 {
+		t.Errorf("%d of %d unread rows written with their dots", left, rows)
+	}
+}
+
+// TestRasterRedactorManyCommands: a card number drawn by GS v 0 commands
+// past the 4096th of a canvas (a driver sending one dot row per command,
+// the number below a long blank run) is blanked, by the capture's
+// redactor and by RedactImages once read.
+func TestRasterRedactorManyCommands(t *testing.T) {
+	f := goFont(t)
+	d := goDict(t, f)
+	page, _ := rasterprint.Render(f, []rasterprint.Line{{Left: "TOTAL", Right: "3.98", Bold: true}, {Left: "CARD " + pan, Right: "3.98"}}, 576, 8)
+	var s bytes.Buffer
+	s.WriteString("\x1b@")
+	row := func(r []byte) {
+		s.Write([]byte{0x1d, 'v', '0', 0, 72, 0, 1, 0})
+		s.Write(r[:72])
+	}
+	for range 4200 {
+		row(make([]byte, 72))
+	}
+	for y := range page.H {
+		row(page.Row(y))
+	}
+	s.WriteString("\x1dV\x00")
+	stream := s.Bytes()
+	if got := readLines(t, d, stream); !strings.Contains(got, "CARD 411111***") {
+		t.Fatalf("the dictionary does not read the card line: %q", got)
+	}
+	read := func(img *raster.Bitmap) (raster.Result, bool) { return d.Recognize(img), true }
+	for name, out := range map[string][]byte{
+		"RasterRedactor": escpos.NewRasterRedactor(d, nil).Redact(drivers.FromHost, stream),
+		"RedactImages":   escpos.RedactImages(stream, nil, read),
+	} {
+		if len(out) != len(stream) {
+			t.Fatalf("%s: %d bytes out of %d", name, len(out), len(stream))
+		}
+		if got := readLines(t, d, out); strings.Contains(got, "1111111111") || strings.Contains(got, "411111***") {
+			t.Errorf("%s: after redaction the image reads %q", name, got)
+		}
+	}
+}
