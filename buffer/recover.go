@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/table"
 )
@@ -72,12 +73,17 @@ func OpenOrRecover(dir string, opts Options, log *slog.Logger) (*DB, *Recovery, 
 	return db, rec, nil
 }
 
-// checkTables opens every .sst file in dir in memory, recovering a panic,
-// and verifies its block checksums. It returns the first problem.
+// checkTables opens every table file the MANIFEST lists in memory,
+// recovering a panic, and verifies its block checksums. It returns the
+// first problem. A table file the MANIFEST does not list is left alone:
+// it is one a flush or compaction was writing when the process died
+// (often 0 bytes after a kill -9), which Badger deletes when it opens;
+// judging the database by it moved a sound database aside and started
+// empty.
 func checkTables(dir string, opts Options) (err error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.sst"))
+	names, err := listedTables(dir)
 	if err != nil || len(names) == 0 {
-		return nil
+		return err
 	}
 	comp := options.None
 	if opts.Snappy {
@@ -93,6 +99,29 @@ func checkTables(dir string, opts Options) (err error) {
 		}
 	}
 	return nil
+}
+
+// listedTables is the paths of the table files dir's MANIFEST lists (none
+// without a MANIFEST: a new database).
+func listedTables(dir string) ([]string, error) {
+	f, err := os.Open(filepath.Join(dir, badger.ManifestFilename))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("buffer: manifest: %w", err)
+	}
+	defer f.Close()
+	m, _, err := badger.ReplayManifestFile(f, 0, badger.DefaultOptions(dir).WithLogger(nil))
+	if err != nil {
+		return nil, fmt.Errorf("buffer: manifest %s: %w", f.Name(), err)
+	}
+	names := make([]string, 0, len(m.Tables))
+	for id := range m.Tables {
+		names = append(names, table.NewFilename(id, dir))
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 func checkTable(name string, topt table.Options) (err error) {
