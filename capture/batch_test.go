@@ -129,3 +129,21 @@ func TestWriterTime(t *testing.T) {
 		}
 	}
 }
+
+// TestDaysFromCivil compares daysFromCivil with time.Date on every first,
+// 28th and last day of a month of the years 0 to 9999.
+func TestDaysFromCivil(t *testing.T) {
+	for y := 0; y <= 9999; y++ {
+		for mo := 1; mo <= 12; mo++ {
+			for _, d := range []int{1, 28, daysIn(mo, y)} {
+				want := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+				if u := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Unix(); u < 0 && u%86400 != 0 {
+					want-- // floor
+				}
+				if got := daysFromCivil(y, mo, d); got != want {
+					t.Fatalf("daysFromCivil(%d, %d, %d) = %d, want %d", y, mo, d, got, want)
+				}
+			}
+		}
+	}
+}

@@ -20,9 +20,20 @@ func fastRecord(line []byte, a *arena) (rec Record, ok bool) {
 	if !ok {
 		return Record{}, false
 	}
-	ts, rest, ok := plainString(rest)
-	if !ok {
-		return Record{}, false
+	// A time in the writer's layout is a plain string: its quote is all
+	// there is to find (writerTime checks every byte before it).
+	const tsLen = len("2006-01-02T15:04:05.000000Z")
+	var ts []byte
+	t, timed := time.Time{}, false
+	if len(rest) > tsLen && rest[tsLen] == '"' {
+		if t, timed = writerTime(rest[:tsLen]); timed {
+			ts, rest = rest[:tsLen], rest[tsLen+1:]
+		}
+	}
+	if !timed {
+		if ts, rest, ok = plainString(rest); !ok {
+			return Record{}, false
+		}
 	}
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"dev":"`)); !ok {
 		return Record{}, false
@@ -51,8 +62,7 @@ func fastRecord(line []byte, a *arena) (rec Record, ok bool) {
 	if !bytes.Equal(bytes.TrimRight(rest, " \t"), []byte("}")) {
 		return Record{}, false
 	}
-	t, ok := writerTime(ts)
-	if !ok {
+	if !timed {
 		var err error
 		if t, err = time.Parse(time.RFC3339Nano, string(ts)); err != nil {
 			return Record{}, false
@@ -155,7 +165,27 @@ func writerTime(b []byte) (t time.Time, ok bool) {
 	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || us < 0 {
 		return time.Time{}, false
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, s, us*1000, time.UTC), true
+	// time.Date(y, mo, d, h, mi, s, us*1000, time.UTC) without its
+	// normalising: the fields are in range.
+	days := daysFromCivil(y, mo, d)
+	return time.Unix(days*86400+int64(h*3600+mi*60+s), int64(us)*1000).UTC(), true
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to y-mo-d in the
+// proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+func daysFromCivil(y, mo, d int) int64 {
+	if mo <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era-- // floor division
+	}
+	yoe := y - era*400
+	mp := (mo + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // daysIn is the number of days of month mo (1-12) of year y.
