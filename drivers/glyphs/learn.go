@@ -154,7 +154,6 @@ var maskedNumber = regexp.MustCompile(`[0-9][ -]?\*[* -]*\*[ -]?[0-9]`)
 // glyphs known so far, twice over, so that glyphs learned late help lines
 // read early. A piece pattern seen as different texts keeps the most
 // frequent and is marked unsure.
-
 func (d *Dict) Learn(samples []Sample) Report {
 	var rep Report
 	type lineJob struct {
