@@ -31,6 +31,11 @@ type Item struct {
 	Kind string `json:"kind"`
 	// Line is the printed line (KindLine): text and style.
 	*drivers.Line
+	// MarginDots and AreaDots are a line's left margin (GS L) and print
+	// area width (GS W) in dots, where the stream set them (standard
+	// mode): the line is placed, and justified (ESC a), within that area.
+	MarginDots int `json:"margin_dots,omitempty"`
+	AreaDots   int `json:"area_dots,omitempty"`
 	// Command names the command ("GS v 0", "DLE EOT 1", "GS ( k").
 	Command string `json:"command,omitempty"`
 	// Symbology of a barcode ("CODE39", "EAN13", ...) or 2D code ("QR",

@@ -64,7 +64,11 @@ func (d *Decoder) addLine(l drivers.Line, text []byte, at int64) {
 	}
 	if d.opts.Detail {
 		lc := l // only a detailed decode keeps the line by address (l itself stays on the stack)
-		d.item(Item{Offset: at, Kind: KindLine, Line: &lc})
+		it := Item{Offset: at, Kind: KindLine, Line: &lc}
+		if !d.page.on {
+			it.MarginDots, it.AreaDots = d.ras.left, d.ras.area
+		}
+		d.item(it)
 	}
 }
 

@@ -63,7 +63,7 @@ func RenderDetail(det Detail, width int) string {
 			if it.Line.Source == "ocr" {
 				b.WriteString(OCRMark)
 			}
-			b.WriteString(align(it.Line.Text, it.Line.Align, width))
+			b.WriteString(align(it.Line.Text, it.Line.Align, width, it.MarginDots, it.AreaDots))
 			b.WriteByte('\n')
 		case KindLogo:
 			b.WriteString("[logo, " + it.Command + " " + it.Note + "]\n")
@@ -141,20 +141,35 @@ func truncMark(it Item) string {
 	return ""
 }
 
-// align pads a line for its justification on a paper of width columns,
-// counting East Asian wide characters as two columns.
-func align(text, how string, width int) string {
-	if width <= 0 || how == "" {
+// align places a line on a paper of width columns (Font A cells of
+// fontADots): at its left margin (GS L, marginDots), justified within its
+// print area (GS W, areaDots; 0 is the rest of the paper), as the printer
+// does (Epson: ESC a aligns within the printing area). East Asian wide
+// characters count as two columns.
+func align(text, how string, width, marginDots, areaDots int) string {
+	if width <= 0 {
 		return text
 	}
-	pad := width - columns(text)
-	if pad <= 0 {
+	paper := width * fontADots
+	marginDots = min(marginDots, paper)
+	area := paper - marginDots
+	if areaDots > 0 && areaDots < area {
+		area = areaDots
+	}
+	x := marginDots // where the text starts, in dots
+	if pad := area - columns(text)*fontADots; pad > 0 {
+		switch how {
+		case "center":
+			x += pad / 2
+		case "right":
+			x += pad
+		}
+	}
+	n := x / fontADots // a part cell is left out, as the centring of a whole-paper line always was
+	if n <= 0 {
 		return text
 	}
-	if how == "center" {
-		pad /= 2
-	}
-	return strings.Repeat(" ", pad) + text
+	return strings.Repeat(" ", n) + text
 }
 
 // columns is the printed width of s: CJK and full-width characters count two.
