@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -129,8 +130,10 @@ func (l Line) Text() string {
 
 // Render draws the lines on a page width dots wide, with margin dots
 // left and right and a line pitch of 1.25 em. A line whose amount does
-// not fit beside its text prints the amount on a line of its own, as
-// registers do on narrow paper. It returns the page and its printed
+// not fit beside its text prints the amount on a line of its own, and a
+// text wider than the paper is broken at its spaces, as registers do on
+// narrow paper: nothing is drawn past the paper's edge, so the text
+// returned is what the paper shows. It returns the page and its printed
 // lines as text.
 func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string) {
 	pitch := f.Size * 5 / 4
@@ -142,10 +145,11 @@ func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string)
 			face = f.bold
 		}
 		if l.Left != "" && l.Right != "" && font.MeasureString(face, l.Left+l.Right)+fixed.I(f.Size/2+2*margin) > fixed.I(width) {
-			wrapped = append(wrapped, Line{Left: l.Left, Bold: l.Bold}, Line{Right: l.Right, Bold: l.Bold})
+			wrapped = append(wrapped, fold(face, Line{Left: l.Left, Bold: l.Bold}, width-2*margin)...)
+			wrapped = append(wrapped, Line{Right: l.Right, Bold: l.Bold})
 			continue
 		}
-		wrapped = append(wrapped, l)
+		wrapped = append(wrapped, fold(face, l, width-2*margin)...)
 	}
 	texts := make([]string, len(wrapped))
 	glyphIndex := 0
@@ -202,4 +206,42 @@ func Render(f *Font, lines []Line, width, margin int) (*raster.Bitmap, []string)
 		out.Grow(y0 + pitch)
 	}
 	return out, texts
+}
+
+// fold breaks a text-only line (Left or Center, no Right) wider than
+// room dots at its spaces into lines that fit; a word wider than room
+// alone stays whole on its line (clipped, as a driver clips it).
+func fold(face font.Face, l Line, room int) []Line {
+	text := l.Left
+	if l.Center != "" {
+		text = l.Center
+	}
+	if l.Right != "" || font.MeasureString(face, text) <= fixed.I(room) {
+		return []Line{l}
+	}
+	var out []Line
+	cur := ""
+	for _, w := range strings.Fields(text) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && font.MeasureString(face, next) > fixed.I(room) {
+			out = append(out, l.with(cur))
+			cur = w
+			continue
+		}
+		cur = next
+	}
+	return append(out, l.with(cur))
+}
+
+// with is l printing s in its place (left or centred).
+func (l Line) with(s string) Line {
+	if l.Center != "" {
+		l.Center = s
+	} else {
+		l.Left = s
+	}
+	return l
 }
