@@ -12,7 +12,7 @@
 //
 // Many recorders cannot show Chinese. Encoding "gbk" writes GBK (Chinese
 // recorders); "latin1" writes ISO 8859-1 with Chinese as tone-less pinyin
-// (github.com/mozillazg/go-pinyin) and full-width forms folded, anything
+// (go-pinyin's readings, as an embedded table: pinyin.go) and full-width forms folded, anything
 // else unmappable as '?'; "utf-8" (default) writes the text as is. Card
 // numbers are masked again here (drivers.MaskTextPANsStrict).
 //

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -50,8 +49,6 @@ func replaceEncoder(e encoding.Encoding) encoder {
 	}
 }
 
-var pinyinArgs = pinyin.NewArgs() // tone-less, lower case
-
 // Latin rewrites s for a recorder that shows only Latin letters:
 // full-width forms become ASCII ("：" ":") and each Chinese character its
 // pinyin, capitalised, words separated by spaces ("刷卡成功" "Shua Ka
@@ -70,8 +67,8 @@ func Latin(s string) string {
 			prevHan, prev = false, r
 			continue
 		}
-		py := pinyin.LazyPinyin(string(r), pinyinArgs)
-		if len(py) == 0 {
+		p, ok := pinyinOf(r) // pinyin.go
+		if !ok {
 			b.WriteByte('?')
 			continue
 		}
@@ -79,7 +76,6 @@ func Latin(s string) string {
 			b.WriteByte(' ')
 		}
 		prev = 'a'
-		p := py[0]
 		b.WriteString(strings.ToUpper(p[:1]) + p[1:])
 		prevHan = true
 	}
