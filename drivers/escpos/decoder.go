@@ -398,6 +398,15 @@ func (d *Decoder) control(b byte) {
 		}
 	case nul: // padding some drivers send
 		d.text.eol = 0
+	case so, dc4: // Star Line Mode: double width on / off (ESC W 1 / ESC W 0); ESC/POS has neither
+		d.text.eol = 0
+		if d.ps.star {
+			d.text.endRun(d) // the text before it keeps its width
+			s := &d.text.style
+			s.doubleWidth = b == so
+			s.widthMul = scale2(s.doubleWidth)
+			d.openJob()
+		}
 	default: // the rest print nothing
 		d.text.eol = 0
 		if strayControl(b) {

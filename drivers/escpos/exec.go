@@ -170,6 +170,9 @@ func (d *Decoder) execStar(p []byte) bool {
 			s.doubleHeight = h > 1
 		}
 		d.openJob()
+	case so, dc4: // ESC SO / ESC DC4: double height on / off (Star: ESC h 1 / ESC h 0)
+		s.doubleHeight = p[1] == so
+		d.openJob()
 	case 'a', 'C', 'Q', 'l', 'z', '0', bel:
 		d.openJob() // feed, page length, margins: no text effect kept
 	case 'b':

@@ -12,6 +12,7 @@ const (
 	eot = 0x04
 	enq = 0x05
 	dc4 = 0x14
+	so  = 0x0E
 	xof = 0x13
 	can = 0x18
 	bel = 0x07
@@ -146,7 +147,7 @@ func frameStar(p []byte) (f frame, done, known bool) {
 		return frame{hdr: 4}, true, true
 	case 'W', 'h', 'C', 'Q', 'l', 'z': // expansion, page length, margins, line feed
 		return frame{hdr: 3}, true, true
-	case 'E', 'F', '4', '5', '0': // bold on/off, highlight on/off, 1/8" feed
+	case 'E', 'F', '4', '5', '0', so, dc4: // bold on/off, highlight on/off, 1/8" feed, double height on/off
 		return frame{hdr: 2}, true, true
 	case bel: // ESC BEL n1 n2: drawer pulse widths
 		return frame{hdr: 4}, true, true
