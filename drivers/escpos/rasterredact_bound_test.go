@@ -81,3 +81,46 @@ func TestRasterRedactorManyCommands(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRedactImages: whatever the stream, RedactImages keeps its length,
+// and with no image read, what it returns draws no dot in any image (the
+// raw input log of a raster lane before recognition).
+func FuzzRedactImages(f *testing.F) {
+	f.Add([]byte("\x1b3\x18\x1b*\x21\x02\x00\x80\x00\x01\xff\xff\xff\n\x1b*\x00\x01\x00\x80\n\x1dV\x00"))
+	f.Add([]byte("\x1dv0\x03\x02\x00\x02\x00\xa0\x50\x0f\xf0A\n\x1dv0\x00\xff\xff\xff\xff\x01"))
+	f.Add([]byte("\x1d(L\x0b\x000p0\x01\x02\x31\x02\x00\x01\x00\xc0\x1d(L\x02\x0002\x1bL\x1bW\x04\x00\x01\x00\x40\x00\x40\x00\x1b$\x02\x00\x1d$\x03\x00\x1dv0\x00\x01\x00\x01\x00\x80\x0c"))
+	f.Add([]byte("\x1d8L\x0b\x00\x00\x000p0\x02\x02\x31\x01\x00\x01\x00\x80\x1d(L\x02\x0002\x1cp\x01\x00\x1bJ\x05\x1dL\x08\x00"))
+	f.Add([]byte("\x1d(L\x10\x000q0\x01\x02\x31\x03\x00\x0a\x00\x80\x00\x00\x40\xc0\x00\x1d(L\x02\x0002\x1d8L\x0b\x00\x00\x000q0\x02\x02\x31\xff\xff\xff\xff\xff"))
+	f.Add([]byte("\x1bL\x1bW\x00\x00\x00\x00\x40\x00\x20\x00\x1dv0\x00\x01\x00\x02\x00\xff\xff\x1b\x0c\x1dV\x00"))
+	unread := func(*raster.Bitmap) (raster.Result, bool) { return raster.Result{}, false }
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<14 {
+			return
+		}
+		out := escpos.RedactImages(data, nil, unread)
+		if len(out) != len(data) {
+			t.Fatalf("%d bytes out of %d", len(out), len(data))
+		}
+		g := &dots{}
+		dec := escpos.New(escpos.Options{Recognizer: g})
+		dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: out})
+		dec.FlushAll()
+		if g.set > 0 {
+			t.Fatalf("an unread image keeps %d dots", g.set)
+		}
+	})
+}
+
+// dots counts the dots drawn in the images it is given.
+type dots struct{ set int }
+
+func (d *dots) Recognize(img *raster.Bitmap) raster.Result {
+	for y := range img.H {
+		for x := range img.W {
+			if img.At(x, y) {
+				d.set++
+			}
+		}
+	}
+	return raster.Result{}
+}
