@@ -53,6 +53,12 @@ type Decoder struct {
 	ras     rasterState
 	// onImage, when set, sees every recognised image (the Redactor).
 	onImage func(*rasterPos, raster.Result)
+	// undrawn, set by exec, says the command's body is image data the
+	// decoder does not draw (GS * downloaded bit image, a profile's
+	// graphics command such as CSN-A2's DC2 *); with onImage set, such
+	// bodies are listed in opaque for the Redactor to blank.
+	undrawn bool
+	opaque  []placement
 }
 
 // bodyState is the body of a command being captured for execBody.
@@ -306,7 +312,11 @@ func (d *Decoder) commandByte(b byte) bool {
 	case bodyGlyphs:
 		d.glyphs, d.glyphY = f.n, f.y
 	}
+	d.undrawn = false
 	d.exec(p[:f.hdr])
+	if d.undrawn && d.onImage != nil && f.kind == bodyCount && f.n > 0 {
+		d.opaque = append(d.opaque, placement{off: d.hostOff, span: f.n})
+	}
 	if d.ras.img.kind != imgNone && (f.kind != bodyCount || f.n == 0) {
 		d.endImage()
 	}

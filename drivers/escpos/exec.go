@@ -36,6 +36,7 @@ func (d *Decoder) execExtra(c Command) {
 	case "kick":
 		d.kick(d.cmdAt, name, "")
 	case "graphics":
+		d.undrawn = true
 		d.graphics()
 		d.item(Item{Offset: d.cmdAt, Kind: KindImage, Command: name})
 	default:
@@ -252,6 +253,7 @@ func (d *Decoder) execGS(p []byte) {
 		d.beginRaster(p)
 		return
 	case '*':
+		d.undrawn = true
 		d.openJob() // define downloaded bit image: printed by GS /
 		return
 	case '/':

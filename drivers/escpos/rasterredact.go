@@ -51,6 +51,7 @@ func (r *RasterRedactor) Redact(dir drivers.Direction, data []byte) []byte {
 	r.held = append(r.held, data...)
 	r.off += int64(len(data))
 	r.dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: data})
+	r.blankOpaque()
 	if r.dec.imageOpen() && len(r.held) < maxHeld {
 		return nil
 	}
@@ -136,6 +137,22 @@ func (r *RasterRedactor) blankSpans(places []placement) {
 	}
 }
 
+// blankOpaque clears the held bytes of image data the decoder does not
+// draw (so no recogniser reads it and no card number in it is found) and
+// forgets the bodies that ended (found in review: a GS * or DC2 * bitmap
+// of a full card number went to every sink as sent).
+func (r *RasterRedactor) blankOpaque() {
+	r.blankAll(r.dec.opaque)
+	n := 0
+	for _, pl := range r.dec.opaque {
+		if pl.end() > r.off {
+			r.dec.opaque[n] = pl
+			n++
+		}
+	}
+	r.dec.opaque = r.dec.opaque[:n]
+}
+
 // blankRange clears the held bytes of one placement's data.
 func (r *RasterRedactor) blankRange(pl placement) {
 	for i := max(pl.off-r.heldOff, 0); i < pl.end()-r.heldOff && i < int64(len(r.held)); i++ {
@@ -188,6 +205,7 @@ func RedactImages(stream []byte, p *Printer, read ReadFunc) []byte {
 		r.blank(pos, res)
 	}
 	r.dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: stream})
+	r.blankOpaque()
 	r.blankAll(r.dec.openPlaces())
 	return r.held
 }

@@ -1,6 +1,8 @@
 package escpos_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"bytes"
@@ -123,4 +125,46 @@ func (d *dots) Recognize(img *raster.Bitmap) raster.Result {
 		}
 	}
 	return raster.Result{}
+}
+
+// TestRedactUndrawnGraphics: image data the decoder does not draw (GS *
+// downloaded bit image, CSN-A2's DC2 * bitmap) cannot be read for card
+// numbers, so on a raster lane it is written blanked, by the capture's
+// redactor in any chunking and by RedactImages; the text around it stays.
+func TestRedactUndrawnGraphics(t *testing.T) {
+	csn, err := escpos.PrinterByName("csn-a2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		p      *escpos.Printer
+		header []byte
+		n      int
+	}{
+		{"GS *", nil, []byte{0x1d, '*', 2, 1}, 2 * 1 * 8},
+		{"DC2 *", csn, []byte{0x12, '*', 2, 3}, 2 * 3},
+	} {
+		body := bytes.Repeat([]byte{0xff}, c.n)
+		stream := slices.Concat([]byte("\x1b@TOTAL 3.98\n"), c.header, body, []byte("THANK YOU\n\x1dV\x00"))
+		at := len("\x1b@TOTAL 3.98\n") + len(c.header)
+		check := func(how string, out []byte) {
+			t.Helper()
+			want := slices.Concat(stream[:at], make([]byte, c.n), stream[at+c.n:])
+			if !bytes.Equal(out, want) {
+				t.Errorf("%s, %s:\n got %q\nwant %q", c.name, how, out, want)
+			}
+		}
+		check("RedactImages", escpos.RedactImages(stream, c.p, func(*raster.Bitmap) (raster.Result, bool) { return raster.Result{}, true }))
+		for _, size := range []int{1, 3, 7, len(stream)} {
+			red := escpos.NewRasterRedactor(&dots{}, c.p)
+			var out []byte
+			for rest := stream; len(rest) > 0; {
+				n := min(size, len(rest))
+				out = append(out, red.Redact(drivers.FromHost, rest[:n])...)
+				rest = rest[n:]
+			}
+			check(fmt.Sprintf("RasterRedactor in chunks of %d", size), out)
+		}
+	}
 }
