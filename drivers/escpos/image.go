@@ -46,6 +46,13 @@ func (c *imgCmd) feed(d *Decoder, b []byte) {
 			c.hn += n
 			b = b[n:]
 			if c.hn >= 2 && c.head[1] != 112 && c.head[1] != 113 {
+				if d.onImage != nil && (c.head[1] == 67 || c.head[1] == 83) {
+					// fn 67 / 83 define NV / download graphics: image
+					// data not drawn, for the Redactor to blank (found in
+					// review). The body ends d.skip bytes from here.
+					from := c.bodyOff + 2
+					d.opaque = append(d.opaque, placement{off: from, span: d.hostOff + d.skip - from})
+				}
 				c.kind = imgNone // not raster data: nothing to keep
 				return
 			}

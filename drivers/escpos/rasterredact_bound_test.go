@@ -128,7 +128,8 @@ func (d *dots) Recognize(img *raster.Bitmap) raster.Result {
 }
 
 // TestRedactUndrawnGraphics: image data the decoder does not draw (GS *
-// downloaded bit image, CSN-A2's DC2 * bitmap) cannot be read for card
+// downloaded bit image, CSN-A2's DC2 * bitmap, GS ( L fn 67 and 83
+// graphics defined for later) cannot be read for card
 // numbers, so on a raster lane it is written blanked, by the capture's
 // redactor in any chunking and by RedactImages; the text around it stays.
 func TestRedactUndrawnGraphics(t *testing.T) {
@@ -144,6 +145,9 @@ func TestRedactUndrawnGraphics(t *testing.T) {
 	}{
 		{"GS *", nil, []byte{0x1d, '*', 2, 1}, 2 * 1 * 8},
 		{"DC2 *", csn, []byte{0x12, '*', 2, 3}, 2 * 3},
+		// m fn, then a kc1 kc2 b xL xH yL yH and the data: blanked after fn.
+		{"GS ( L fn 83", nil, []byte{0x1d, '(', 'L', 12, 0, '0', 83}, 10},
+		{"GS 8 L fn 67", nil, []byte{0x1d, '8', 'L', 12, 0, 0, 0, '0', 67}, 10},
 	} {
 		body := bytes.Repeat([]byte{0xff}, c.n)
 		stream := slices.Concat([]byte("\x1b@TOTAL 3.98\n"), c.header, body, []byte("THANK YOU\n\x1dV\x00"))
