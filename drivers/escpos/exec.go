@@ -72,9 +72,9 @@ func (d *Decoder) execESC(p []byte) {
 		s.widthMul = scale2(s.doubleWidth)
 	case 'M':
 		s.fontB = n&1 != 0
-	case '\\': // relative position, signed dots
+	case '\\': // relative position, signed motion units
 		if !d.page.on {
-			d.text.moveTo(d, d.text.x+int(int16(le16(p, 2))))
+			d.text.moveTo(d, d.text.x+d.hDots(int(int16(le16(p, 2)))))
 		}
 	case 'E':
 		s.bold = n&1 != 0
@@ -96,12 +96,12 @@ func (d *Decoder) execESC(p []byte) {
 	case '2':
 		d.ras.spacing = defaultSpacing
 	case 'W': // page mode print area x y dx dy
-		d.page.areaX, d.page.areaY = int(le16(p, 2)), int(le16(p, 4))
+		d.page.areaX, d.page.areaY = d.hDots(int(le16(p, 2))), int(le16(p, 4))
 	case '$':
 		if d.page.on {
-			d.page.x, d.page.ras.x = int(le16(p, 2)), 0
+			d.page.x, d.page.ras.x = d.hDots(int(le16(p, 2))), 0
 		} else {
-			d.text.moveTo(d, int(le16(p, 2)))
+			d.text.moveTo(d, d.hDots(int(le16(p, 2))))
 		}
 	case 'J': // print and feed n dots
 		if !d.feedDots(int(n)) {
@@ -237,14 +237,16 @@ func (d *Decoder) execGS(p []byte) {
 		s.widthMul = int(n>>4&7) + 1
 	case 'B':
 		s.inverse = n&1 != 0
-	case 'L': // left margin, dots; the printer takes it at the start of a line only
+	case 'L': // left margin, motion units; the printer takes it at the start of a line only
 		if d.lineStart() {
-			d.ras.left = min(int(le16(p, 2)), raster.MaxWidth)
+			d.ras.left = min(d.hDots(int(le16(p, 2))), raster.MaxWidth)
 		}
-	case 'W': // print area width, dots; at the start of a line only
+	case 'W': // print area width, motion units; at the start of a line only
 		if d.lineStart() {
-			d.ras.area = min(int(le16(p, 2)), raster.MaxWidth)
+			d.ras.area = min(d.hDots(int(le16(p, 2))), raster.MaxWidth)
 		}
+	case 'P': // GS P x y: motion units 1/x and 1/y inch; 0 the default (a dot)
+		d.ras.hunit = int(n)
 	case '$': // page mode: absolute vertical position
 		if d.page.on {
 			d.page.ras.y = d.page.areaY + int(le16(p, 2))
@@ -343,9 +345,21 @@ func (d *Decoder) initialise() {
 // resetModes restores the power-on modes.
 func (d *Decoder) resetModes() {
 	d.text.style = style{}
-	d.ras.spacing, d.ras.left, d.ras.area = defaultSpacing, 0, 0
+	d.ras.spacing, d.ras.left, d.ras.area, d.ras.hunit = defaultSpacing, 0, 0, 0
 	d.text.table = d.ps.init
 	d.text.chinese = d.ps.chinese
+}
+
+// hDots turns a horizontal position or width in motion units (GS P x:
+// 1/x inch) into dots, truncated to the dot pitch as the printer does;
+// without GS P the unit is a dot. Values already set keep their dots.
+// The result stays within the 16-bit range of the commands' own values
+// (GS P 1 would make 65535 units 13 million dots at 203 dpi).
+func (d *Decoder) hDots(v int) int {
+	if d.ras.hunit == 0 {
+		return v
+	}
+	return min(max(v*d.ps.dpi/d.ras.hunit, -0xFFFF), 0xFFFF)
 }
 
 // logo records a stored image (NV logo, downloaded image): the decoder

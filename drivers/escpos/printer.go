@@ -36,6 +36,12 @@ type Printer struct {
 	// ESC i n1 n2 / ESC W n / ESC h n expand, ESC E / ESC F take no
 	// argument, ESC b ... RS is a barcode, ESC GS y is a QR code.
 	StarLineMode bool
+	// DotsPerInch is the print head's horizontal dot density, which turns
+	// positions given in GS P motion units (1/x inch) into dots; 0 is 203,
+	// the density of the 12-dot Font A on 576 dots (80 mm) or 384 (58 mm).
+	// Epson's TM-T88 family prints 180. Without GS P a position is in dots
+	// on any printer (the default unit is the dot pitch).
+	DotsPerInch int
 	// Extra lists commands this printer adds to (or changes in) the
 	// ESC/POS set; they are looked up before the built-in table.
 	Extra []Command
@@ -66,6 +72,9 @@ func (p *Printer) Validate() error {
 	}
 	if p.DoubleByte != "" && !slices.Contains(doubleByteNames, p.DoubleByte) {
 		return fmt.Errorf("escpos: printer %q: unknown double-byte set %q (want %s)", p.Name, p.DoubleByte, strings.Join(doubleByteNames, ", "))
+	}
+	if p.DotsPerInch < 0 || p.DotsPerInch > maxDotsPerInch {
+		return fmt.Errorf("escpos: printer %q: dots per inch %d outside 0 to %d", p.Name, p.DotsPerInch, maxDotsPerInch)
 	}
 	for i, c := range p.Extra {
 		if len(c.Prefix) != 2 || c.Prefix[0] >= 0x20 || c.Len < 2 || c.Len > 16 {
@@ -166,6 +175,13 @@ func PrinterByName(name string) (*Printer, error) {
 	return p, nil
 }
 
+// maxDotsPerInch bounds Printer.DotsPerInch (receipt printers print 180
+// to 300).
+const maxDotsPerInch = 1200
+
+// defaultDotsPerInch is Printer.DotsPerInch when 0.
+const defaultDotsPerInch = 203
+
 // printerSetup is a Printer compiled for the decoder.
 type printerSetup struct {
 	name     string
@@ -174,6 +190,7 @@ type printerSetup struct {
 	dbcs     *dbcs
 	chinese  bool
 	star     bool
+	dpi      int // horizontal dots per inch (GS P units)
 	extra    map[[2]byte]Command
 	prefixes [256]bool // bytes that start a command
 	text     [256]bool // bytes that print: not a control, not a prefix
@@ -188,6 +205,10 @@ func setup(opts Options) *printerSetup {
 		p = &Printer{Name: "epson", CodePage: "cp437", CodeTables: epsonTables} // read only here
 	}
 	s := &printerSetup{name: p.Name, chinese: p.ChineseDefault || opts.ChineseDefault, star: p.StarLineMode || opts.StarLineMode}
+	s.dpi = p.DotsPerInch
+	if s.dpi == 0 {
+		s.dpi = defaultDotsPerInch
+	}
 	cp := p.CodePage
 	if opts.CodePage != "" {
 		cp = opts.CodePage

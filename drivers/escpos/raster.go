@@ -102,6 +102,7 @@ type rasterState struct {
 	spacing  int // line spacing in dots (ESC 3 n; ESC 2 and ESC @ restore 30)
 	left     int // left margin in dots (GS L)
 	area     int // print area width in dots (GS W), 0 unset
+	hunit    int // horizontal motion unit 1/hunit inch (GS P x), 0: one dot
 	std      rasterPos
 	img      imgCmd
 	stored   *raster.Bitmap // GS ( L / GS 8 L graphics buffer (fn 112, 113, printed by fn 50)
