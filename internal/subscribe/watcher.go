@@ -112,7 +112,10 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 	if !opts.NoStatus {
 		subs[status] = 1
 	}
-	subErr := make(chan error, 1)
+	// subbed gets the first subscription's outcome (nil: subscribed), so
+	// Dial returns only once the broker delivers to this watcher: a
+	// message published after Dial returned is not missed.
+	subbed := make(chan error, 1)
 	var why connfail.Record
 	co := mqtt.NewClientOptions().AddBroker(opts.Broker).SetClientID(opts.ClientID).SetConnectionNotificationHandler(why.Handler).
 		SetUsername(opts.Username).SetPassword(opts.Password).SetTLSConfig(opts.TLS).
@@ -123,11 +126,13 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		tok := c.SubscribeMultiple(subs, w.onMessage)
 		go func() {
 			tok.Wait()
-			if err := tok.Error(); err != nil {
-				select {
-				case subErr <- fmt.Errorf("subscribe: subscribe %v: %w", subs, err):
-				default:
-				}
+			var err error
+			if err = tok.Error(); err != nil {
+				err = fmt.Errorf("subscribe: subscribe %v: %w", subs, err)
+			}
+			select {
+			case subbed <- err:
+			default:
 			}
 		}()
 	})
@@ -150,10 +155,14 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		return nil, fmt.Errorf("subscribe: %w", why.Timeout(opts.Broker, time.Since(started).Round(100*time.Millisecond)))
 	}
 	select {
-	case err := <-subErr:
+	case err := <-subbed:
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+	case <-ctx.Done():
 		w.Close()
-		return nil, err
-	default:
+		return nil, fmt.Errorf("subscribe: %s: no answer to the subscription within %s: %w", opts.Broker, opts.ConnectTimeout, ctx.Err())
 	}
 	return w, nil
 }
