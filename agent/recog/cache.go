@@ -3,6 +3,7 @@ package recog
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
@@ -85,12 +86,25 @@ func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
 		return r
 	}
 	c.misses++
-	var r raster.Result
-	if c.Fallback != nil {
-		r = c.Fallback.Recognize(img)
-	}
+	r := c.fallback(img)
 	c.Add([]Result{{Key: k, Res: r}})
 	return r
+}
+
+// fallback reads img with Fallback on the core goroutine. A recogniser
+// that panics (a bug in it, a hostile image) reads nothing, and its
+// Engine says why, as the worker reports it: the image's receipt is
+// journaled with amounts not read, and the agent goes on.
+func (c *Cache) fallback(img *raster.Bitmap) (r raster.Result) {
+	if c.Fallback == nil {
+		return r
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r = raster.Result{Engine: fmt.Sprintf("recogniser failed: %v", p)}
+		}
+	}()
+	return c.Fallback.Recognize(img)
 }
 
 // Misses counts images read by the fallback (on the caller's goroutine).

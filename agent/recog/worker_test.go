@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/agent/recog"
@@ -129,5 +130,24 @@ func TestCacheFallback(t *testing.T) {
 	c.Add([]recog.Result{{Key: recog.KeyOf(img), Res: raster.Result{Engine: "worker"}}})
 	if r := c.Recognize(img); r.Engine != "worker" || c.Misses() != 1 {
 		t.Fatalf("got %+v, %d misses; want the handed result", r, c.Misses())
+	}
+}
+
+// panicky is a recogniser with a bug.
+type panicky struct{}
+
+func (panicky) Recognize(*raster.Bitmap) raster.Result { panic("index out of range") }
+
+// TestCacheFallbackPanics: a fallback that panics on the core goroutine
+// (an image the worker never saw: a receipt ended without a cut, or
+// recovered after a kill) reads nothing, says why in Engine, and does not
+// take the agent down.
+func TestCacheFallbackPanics(t *testing.T) {
+	c := recog.NewCache(panicky{})
+	img := raster.New()
+	img.Set(3, 1)
+	r := c.Recognize(img)
+	if len(r.Lines) != 0 || !strings.Contains(r.Engine, "recogniser failed: index out of range") {
+		t.Fatalf("got %+v; want nothing read and the failure named", r)
 	}
 }
