@@ -137,6 +137,9 @@ func readCorpus(t *testing.T, learn func(testing.TB) (map[string]*Dict, []ocrsco
 			t.Errorf("%s: no recognised lines", r.File)
 		}
 	}
+	if s.Receipts == 0 || s.Fields == 0 {
+		t.Fatalf("no test receipt with fields read from the corpus (%d receipts): nothing was measured", s.Receipts)
+	}
 	for _, m := range s.Misses {
 		t.Log(m)
 	}
