@@ -34,10 +34,13 @@ type Decoder struct {
 	nulTerm byte     // the end byte (NUL, or RS for Star barcodes)
 	inNUL   bool     // inside a NUL-ended body
 	body    bodyState
-	rtEOL   byte  // line-end state saved across a real-time command
-	glyphs  int64 // ESC & glyphs still to read
-	glyphY  int   // ESC & glyph height in bytes
-	hostOff int64 // host stream offset of the next byte
+	rtEOL   byte    // line-end state saved across a real-time command
+	glyphs  int64   // ESC & glyphs still to read
+	glyphY  int     // ESC & glyph height in bytes
+	nv      int64   // FS q images still to read
+	nvHdr   [4]byte // FS q: the size bytes of the next image
+	nvLen   int     // of them read
+	hostOff int64   // host stream offset of the next byte
 	now     time.Time
 	out     []drivers.Event
 	stats   Stats
@@ -140,9 +143,9 @@ func (d *Decoder) TakeDamage() []drivers.Event { return d.dmg.Take() }
 // Stats.Truncated. The decoder can keep going afterwards.
 func (d *Decoder) FlushAll() []drivers.Event {
 	d.out = nil
-	if d.cmdLen > 0 || d.skip > 0 || d.inNUL || d.glyphs > 0 {
+	if d.cmdLen > 0 || d.skip > 0 || d.inNUL || d.glyphs > 0 || d.nv > 0 {
 		d.stats.Truncated++
-		d.cmdLen, d.skip, d.inNUL, d.glyphs = 0, 0, false, 0
+		d.cmdLen, d.skip, d.inNUL, d.glyphs, d.nv, d.nvLen = 0, 0, false, 0, 0, 0
 		if d.ras.img.kind != imgNone {
 			d.endImage()
 		}
@@ -187,7 +190,7 @@ func (d *Decoder) expire(now time.Time) {
 		d.releaseHeld()
 	}
 	if d.job != nil && now.Sub(d.job.last) > d.jobTimeout {
-		if d.cmdLen > 0 || d.skip > 0 || d.inNUL {
+		if d.cmdLen > 0 || d.skip > 0 || d.inNUL || d.nv > 0 {
 			// A command still waiting for its bytes when the line went
 			// quiet: they were lost on the line (a register sends whole
 			// commands).
@@ -230,6 +233,8 @@ func (d *Decoder) feedHost(data []byte) {
 		case d.glyphs > 0: // ESC &: the x byte of the next glyph
 			d.glyphs--
 			d.skip = int64(d.glyphY) * int64(b)
+		case d.nv > 0: // FS q: the size of the next image
+			d.nvByte(b)
 		case d.inNUL:
 			switch {
 			case b == d.nulTerm:
@@ -311,6 +316,8 @@ func (d *Decoder) commandByte(b byte) bool {
 		d.inNUL, d.nulLeft, d.nulTerm = true, f.n, f.term
 	case bodyGlyphs:
 		d.glyphs, d.glyphY = f.n, f.y
+	case bodyNV:
+		d.nv, d.nvLen = f.n, 0
 	}
 	d.undrawn = false
 	d.exec(p[:f.hdr])
@@ -448,4 +455,30 @@ func (d *Decoder) printable(run []byte) {
 	}
 	d.openJob()
 	d.text.add(d, run)
+}
+
+// nvByte takes one size byte of an FS q image (xL xH yL yH). With the
+// four, the image's x*y*8 data bytes are skipped (listed for the
+// Redactor to blank on a raster lane: a logo is not read, so a card
+// number in one could not be found). A size outside Epson's range
+// (x 1-1023, y 1-288) is not an image: the rest reads as the printer
+// would, as data.
+func (d *Decoder) nvByte(b byte) {
+	d.nvHdr[d.nvLen] = b
+	d.nvLen++
+	if d.nvLen < len(d.nvHdr) {
+		return
+	}
+	d.nvLen = 0
+	d.nv--
+	x, y := le16(d.nvHdr[:], 0), le16(d.nvHdr[:], 2)
+	if x < 1 || x > 1023 || y < 1 || y > 288 {
+		d.nv = 0
+		d.stats.Unknown++
+		return
+	}
+	d.skip = x * y * 8
+	if d.onImage != nil {
+		d.opaque = append(d.opaque, placement{off: d.hostOff, span: d.skip})
+	}
 }

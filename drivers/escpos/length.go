@@ -30,6 +30,7 @@ const (
 	bodyCount            // exactly n bytes
 	bodyNUL              // bytes up to and including term (NUL, RS), at most n data bytes
 	bodyGlyphs           // ESC &: n glyphs, each x then y*x bytes
+	bodyNV               // FS q: n images, each xL xH yL yH then x*y*8 bytes
 	bodyUnknown          // not a command: skip 2 bytes and count
 )
 
@@ -261,6 +262,11 @@ func frameFS(p []byte) (frame, bool) {
 		return fixed(4)
 	case '2': // FS 2 c1 c2 + 72 bytes of a 24x24 user Kanji
 		return frame{hdr: 4, kind: bodyCount, n: 72}, true
+	case 'q': // FS q n: define n NV bit images (obsolete; a logo, never text)
+		if len(p) < 3 {
+			return need(3)
+		}
+		return frame{hdr: 3, kind: bodyNV, n: int64(p[2])}, true
 	case '(':
 		return frameParen(p)
 	}

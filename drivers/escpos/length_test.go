@@ -44,6 +44,8 @@ func TestLengthTable(t *testing.T) {
 		{"GS k A", "\x1dk\x04XXXX\x00"}, {"GS k B", "\x1dkI\x03XXX"},
 		{"ESC D", "\x1bD\x08\x10\x18\x00"},
 		{"ESC & 2 glyphs", "\x1b&\x02AB\x02XXXX\x01XX"}, {"ESC & no glyph", "\x1b&\x02BA"},
+		{"FS q 2 images", "\x1cq\x02\x01\x00\x01\x00XXXXXXXX\x01\x00\x02\x00" + strings.Repeat("X", 16)},
+		{"FS q no image", "\x1cq\x00"},
 		{"ESC $", "\x1b$XX"}, {"ESC \\", "\x1b\\XX"}, {"GS L", "\x1dLXX"}, {"GS W", "\x1dWXX"},
 		{"GS $", "\x1d$XX"}, {"GS \\", "\x1d\\XX"}, {"GS P", "\x1dPXX"},
 		{"ESC W", "\x1bWXXXXXXXX"},

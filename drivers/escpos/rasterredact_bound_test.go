@@ -145,6 +145,7 @@ func TestRedactUndrawnGraphics(t *testing.T) {
 	}{
 		{"GS *", nil, []byte{0x1d, '*', 2, 1}, 2 * 1 * 8},
 		{"DC2 *", csn, []byte{0x12, '*', 2, 3}, 2 * 3},
+		{"FS q", nil, []byte{0x1c, 'q', 1, 2, 0, 1, 0}, 2 * 1 * 8},
 		// m fn, then a kc1 kc2 b xL xH yL yH and the data: blanked after fn.
 		{"GS ( L fn 83", nil, []byte{0x1d, '(', 'L', 12, 0, '0', 83}, 10},
 		{"GS 8 L fn 67", nil, []byte{0x1d, '8', 'L', 12, 0, 0, 0, '0', 67}, 10},

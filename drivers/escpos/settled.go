@@ -9,7 +9,7 @@ var _ drivers.Settler = (*Decoder)(nil)
 // request or answer is waiting for its other half.
 func (d *Decoder) Settled() bool {
 	return d.job == nil && d.held == nil &&
-		d.cmdLen == 0 && d.skip == 0 && !d.inNUL && d.glyphs == 0 && !d.body.open &&
+		d.cmdLen == 0 && d.skip == 0 && !d.inNUL && d.glyphs == 0 && d.nv == 0 && !d.body.open &&
 		!d.page.on && len(d.page.lines) == 0 &&
 		len(d.st.eot) == 0 && len(d.st.buf) == 0 && len(d.st.early) == 0 &&
 		d.st.asbLen == 0 && !d.st.block
