@@ -75,6 +75,22 @@ func run(t *testing.T, f *Feed) context.CancelFunc {
 	return cancel
 }
 
+// dialRecorder connects to a tcp-server feed as a recorder does, once its
+// listener (which comes up asynchronously) accepts.
+func dialRecorder(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	var err error
+	for range 200 {
+		var c net.Conn
+		if c, err = net.Dial("tcp", addr); err == nil {
+			return c
+		}
+		<-time.After(10 * time.Millisecond)
+	}
+	t.Fatal(err)
+	return nil
+}
+
 // readUntil reads from c until want end markers arrived.
 func readUntil(t *testing.T, c net.Conn, markers int) []byte {
 	t.Helper()
@@ -133,16 +149,7 @@ func TestTCPServer(t *testing.T) {
 	f := feed(t, "tcp-server", addr, "gbk")
 	f.Alert(alert())
 	run(t, f)
-	var c net.Conn
-	for range 200 { // the listener comes up asynchronously
-		if c, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		<-time.After(10 * time.Millisecond)
-	}
-	if c == nil {
-		t.Fatal(err)
-	}
+	c := dialRecorder(t, addr)
 	defer c.Close()
 	txns := parse(t, readUntil(t, c, 1), utf8Dec)
 	if len(txns) != 1 || !strings.HasPrefix(txns[0][0], "!! CARD PAID") {
@@ -316,16 +323,7 @@ func TestTCPServerStopClosesRecorders(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); f.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	var c net.Conn
-	for range 200 { // the listener comes up asynchronously
-		if c, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		<-time.After(10 * time.Millisecond)
-	}
-	if c == nil {
-		t.Fatal(err)
-	}
+	c := dialRecorder(t, addr)
 	defer c.Close()
 	readUntil(t, c, 1)
 	cancel()
