@@ -121,6 +121,7 @@ func TestRawInputRasterCardNumber(t *testing.T) {
 		t.Fatalf("the dictionary does not read the printed card number: %q (the test proves nothing)", got)
 	}
 	at := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	raw.Opened("printer", at.Add(-lane.IdleGap)) // the port opened on a quiet line
 	raw.Add("printer", drivers.Chunk{Time: at, Dir: drivers.FromHost, Data: stream})
 	commit()
 	if got := rawRead(d, stored()); strings.TrimSpace(got) != "" {

@@ -161,6 +161,8 @@ func (a *Agent) routeInput(items []links.Input) []links.Input {
 		}
 		if in.Link == nil {
 			a.raw.Add(in.Dev, in.Chunk) // durable from the next commit, see rawDevices
+		} else if in.Link.Up {
+			a.raw.Opened(in.Dev, in.Link.Time) // its quiet gap counts from here
 		}
 		h := heldInput{in: in, done: true}
 		if in.Link == nil && in.Chunk.Dir == drivers.FromHost && len(in.Chunk.Data) > 0 {

@@ -3,6 +3,7 @@ package capture
 import (
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
 )
@@ -12,6 +13,15 @@ import (
 // call completes it.
 type Redactor interface {
 	Redact(dev string, dir drivers.Direction, data []byte) []byte
+}
+
+// LineRedactor is a Redactor that needs the times of the line (a raster
+// printer's redactor waits for a quiet line, see lane.Redactors): Sink
+// uses RedactChunk instead of Redact and tells it when a link comes up.
+type LineRedactor interface {
+	Redactor
+	RedactChunk(dev string, c drivers.Chunk) []byte
+	Opened(dev string, at time.Time)
 }
 
 // Sink writes every link chunk and link event to a capture file: it
@@ -44,7 +54,9 @@ func CreateSink(path string, h *Header, red Redactor, log *slog.Logger) (*Sink, 
 // Chunk records one read of dev, redacted.
 func (s *Sink) Chunk(dev string, c drivers.Chunk) {
 	data := c.Data
-	if s.red != nil {
+	if lr, ok := s.red.(LineRedactor); ok {
+		data = lr.RedactChunk(dev, c)
+	} else if s.red != nil {
 		data = s.red.Redact(dev, c.Dir, c.Data)
 	}
 	if len(data) == 0 {
@@ -58,6 +70,9 @@ func (s *Sink) Link(dev string, ev *drivers.Link) {
 	r := Record{Dev: dev, Time: ev.Time, Link: LinkDown, Reason: ev.Reason}
 	if ev.Up {
 		r.Link = LinkUp
+		if lr, ok := s.red.(LineRedactor); ok {
+			lr.Opened(dev, ev.Time)
+		}
 	}
 	s.write(r)
 }

@@ -2,6 +2,7 @@ package lane
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/tillwatch/tillwatch/agent/recog"
 	"github.com/tillwatch/tillwatch/configs"
@@ -94,7 +95,8 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	}
 	red := func() Redactor { return escpos.NewRedactor() }
 	if rec != nil { // card numbers printed as images are blanked too
-		red = func() Redactor { return escpos.NewRasterRedactor(rec, printer) }
+		// A live line may be opened mid-image: see Redactors.RedactChunk.
+		red = func() Redactor { return escpos.NewRasterRedactor(rec, printer).MidStream(IdleGap) }
 	}
 	return device{decoder: dec, redactor: red, raster: ras}, nil
 }
@@ -174,10 +176,40 @@ func (l *Lane) Redactors() Redactors {
 	return r
 }
 
-// Redact returns the bytes of dev safe to write down.
+// Redact returns the bytes of dev safe to write down. A raster printer's
+// redactor, given no time, blanks every host byte (see RedactChunk).
 func (r Redactors) Redact(dev string, dir drivers.Direction, data []byte) []byte {
 	if red := r[dev]; red != nil {
 		return red.Redact(dir, data)
 	}
 	return data
+}
+
+// timedRedactor is a redactor that needs the times of the line: a raster
+// printer's (escpos.RasterRedactor.MidStream).
+type timedRedactor interface {
+	RedactAt(at time.Time, dir drivers.Direction, data []byte) []byte
+	Opened(at time.Time)
+}
+
+// RedactChunk returns the bytes of c, read from dev, safe to write down.
+// A raster printer's redactor starts unsynchronised, since a live line may
+// be opened inside an image whose bytes it would read as text: it blanks
+// every host byte (0x00) until the line has been quiet for IdleGap
+// (counted from Opened when nothing came since), then reads normally. So
+// at most the rest of the receipt in flight when the reader started is
+// lost.
+func (r Redactors) RedactChunk(dev string, c drivers.Chunk) []byte {
+	if red, ok := r[dev].(timedRedactor); ok {
+		return red.RedactAt(c.Time, c.Dir, c.Data)
+	}
+	return r.Redact(dev, c.Dir, c.Data)
+}
+
+// Opened tells dev's redactor that its line came up (or was last heard)
+// at at: the quiet gap of RedactChunk counts from there.
+func (r Redactors) Opened(dev string, at time.Time) {
+	if red, ok := r[dev].(timedRedactor); ok {
+		red.Opened(at)
+	}
 }

@@ -61,6 +61,14 @@ type Device struct {
 	// image it holds was read since it was written. A stream whose start
 	// the bound gave up cannot be parsed: none of it is written after.
 	Images func(stream []byte) []byte
+	// SyncGap, with Images, says the log may start reading the line
+	// inside an image (the agent started or the line came back up while a
+	// receipt printed): Images would read the rest of its bytes as text
+	// and leave their dots. Host bytes are kept as zeros (0x00, the length
+	// kept) until one comes SyncGap after the line's last byte or its
+	// Opened time; Images reads the stream afresh from there. Lost: the
+	// rest of the receipt in flight when the log started reading.
+	SyncGap time.Duration
 	// Redactor redacts a terminal stream; nil with Text false means the
 	// bytes cannot be checked for card data and are never written.
 	Redactor Redactor
@@ -91,6 +99,10 @@ type device struct {
 	// cut says the bound gave up records since the device last settled:
 	// the stream kept may start inside a card number.
 	cut bool
+	// unsynced says host bytes are kept as zeros until a quiet line (see
+	// Device.SyncGap); last is the line's last host byte or opening.
+	unsynced bool
+	last     time.Time
 }
 
 // record is one chunk as read (raw, in memory only) and as written.
@@ -101,15 +113,51 @@ type record struct {
 	raw     []byte // print streams: the bytes as read; nil once redacted otherwise
 	safe    []byte // terminal streams: the redacted bytes
 	written []byte // the masked bytes last committed; nil when never written
+	// start marks the first host record read at a quiet line (SyncGap):
+	// Images reads the stream afresh from it.
+	start bool
 }
 
 // New returns the log kept in db for devs.
 func New(db *buffer.DB, devs []Device) *Log {
 	l := &Log{store: db.Store(StoreName), devs: map[string]*device{}, maxBytes: DefaultMaxBytes}
 	for _, d := range devs {
-		l.devs[d.Name] = &device{Device: d}
+		l.devs[d.Name] = &device{Device: d, unsynced: d.Images != nil && d.SyncGap > 0}
 	}
 	return l
+}
+
+// Opened tells the log that dev's line came up at at: with SyncGap, the
+// quiet gap counts from there, so the first receipt after a port opened
+// on a quiet line is kept; after the line came back up, bytes were lost
+// and host bytes are kept as zeros again until the line is quiet.
+func (l *Log) Opened(dev string, at time.Time) {
+	d := l.devs[dev]
+	if d == nil || d.Images == nil || d.SyncGap <= 0 {
+		return
+	}
+	d.unsynced = true
+	if at.After(d.last) {
+		d.last = at
+	}
+}
+
+// sync zeroes r's bytes while d reads its line unsynchronised (see
+// Device.SyncGap) and marks the record that finds the line quiet.
+func (d *device) sync(r *record) {
+	if d.Images == nil || d.SyncGap <= 0 || r.dir != drivers.FromHost {
+		return
+	}
+	if d.unsynced {
+		if !d.last.IsZero() && r.at.Sub(d.last) >= d.SyncGap {
+			d.unsynced, r.start = false, true
+		} else {
+			clear(r.raw)
+		}
+	}
+	if r.at.After(d.last) {
+		d.last = r.at
+	}
 }
 
 // Load reads the records a previous run left behind, per device, oldest
@@ -155,6 +203,7 @@ func (l *Log) Add(dev string, c drivers.Chunk) {
 	switch {
 	case d.Text:
 		r.raw = append([]byte(nil), c.Data...)
+		d.sync(r)
 	case d.Redactor != nil:
 		r.safe = d.Redactor.Redact(c.Dir, c.Data)
 		if len(r.safe) == 0 {
@@ -253,8 +302,12 @@ func (l *Log) Done(err error) {
 // every record whose masked bytes are new or changed.
 func (l *Log) stageText(d *device) {
 	var host []byte
+	starts := []int{0} // Images reads each part from a quiet line afresh
 	for _, r := range d.recs {
 		if r.dir == drivers.FromHost {
+			if r.start && len(host) > 0 {
+				starts = append(starts, len(host))
+			}
 			host = append(host, r.raw...)
 		}
 	}
@@ -262,7 +315,11 @@ func (l *Log) stageText(d *device) {
 		if d.cut {
 			return
 		}
-		host = d.Images(host)
+		starts = append(starts, len(host))
+		for i := range starts[1:] {
+			part := host[starts[i]:starts[i+1]]
+			copy(part, d.Images(part))
+		}
 	}
 	maskPending(host)
 	if d.cut {

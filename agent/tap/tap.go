@@ -14,6 +14,7 @@ package tap
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/drivers"
@@ -33,6 +34,10 @@ type Hub struct {
 	mu   sync.Mutex
 	subs map[*Sub]struct{}
 	red  capture.Redactor // while anyone listens: redaction state spans chunks
+	// heard is when each device's line was last heard or came up: a
+	// subscriber joins mid-stream, and a raster printer's redactor counts
+	// its quiet gap from there (capture.LineRedactor).
+	heard map[string]time.Time
 }
 
 // Sub is one subscriber: records arrive on C, which is closed when the
@@ -50,7 +55,7 @@ func (s *Sub) Behind() bool { return s.behind }
 // New returns a Hub whose streams end when ctx is done; newRed makes the
 // redactors (one set while anyone listens).
 func New(ctx context.Context, newRed func() capture.Redactor) *Hub {
-	return &Hub{ctx: ctx, newRed: newRed, subs: map[*Sub]struct{}{}}
+	return &Hub{ctx: ctx, newRed: newRed, subs: map[*Sub]struct{}{}, heard: map[string]time.Time{}}
 }
 
 // Subscribe starts a subscription to the named devices (all when none).
@@ -66,6 +71,11 @@ func (h *Hub) Subscribe(devs []string) *Sub {
 	defer h.mu.Unlock()
 	if len(h.subs) == 0 {
 		h.red = h.newRed()
+		if lr, ok := h.red.(capture.LineRedactor); ok {
+			for dev, at := range h.heard {
+				lr.Opened(dev, at)
+			}
+		}
 	}
 	h.subs[s] = struct{}{}
 	return s
@@ -97,10 +107,18 @@ func (h *Hub) Chunk(dev string, c drivers.Chunk) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if c.Dir == drivers.FromHost {
+		h.heard[dev] = c.Time // a redactor made later counts from here
+	}
 	if len(h.subs) == 0 {
 		return
 	}
-	data := h.red.Redact(dev, c.Dir, c.Data)
+	var data []byte
+	if red, ok := h.red.(capture.LineRedactor); ok {
+		data = red.RedactChunk(dev, c)
+	} else {
+		data = h.red.Redact(dev, c.Dir, c.Data)
+	}
 	if len(data) == 0 {
 		return // held back until its frame completes
 	}
@@ -113,11 +131,15 @@ func (h *Hub) Link(dev string, ev *drivers.Link) {
 		return
 	}
 	r := capture.Record{Time: ev.Time, Dev: dev, Link: capture.LinkDown, Reason: ev.Reason}
-	if ev.Up {
-		r.Link = capture.LinkUp
-	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if ev.Up {
+		r.Link = capture.LinkUp
+		h.heard[dev] = ev.Time
+		if lr, ok := h.red.(capture.LineRedactor); ok {
+			lr.Opened(dev, ev.Time)
+		}
+	}
 	h.publish(r)
 }
 

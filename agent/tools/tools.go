@@ -160,13 +160,16 @@ func Monitor(ctx context.Context, cfg *configs.Config, o MonitorOptions, fn func
 	return pump(ctx, feeders(o.Via, devs, o.Log), 500*time.Millisecond, func(items []links.Input, now time.Time) error {
 		for _, in := range items {
 			if in.Link != nil {
+				if in.Link.Up {
+					red.Opened(in.Dev, in.Link.Time)
+				}
 				in.Link.SetSource(in.Dev)
 				fn(MonitorItem{Device: in.Dev, Event: in.Link})
 				continue
 			}
 			if o.Raw {
 				c := in.Chunk
-				c.Data = red.Redact(in.Dev, c.Dir, c.Data)
+				c.Data = red.RedactChunk(in.Dev, c)
 				if len(c.Data) > 0 {
 					fn(MonitorItem{Device: in.Dev, Chunk: &c})
 				}

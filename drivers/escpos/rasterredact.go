@@ -2,6 +2,7 @@ package escpos
 
 import (
 	"image"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers"
@@ -20,28 +21,104 @@ const maxHeld = 8 << 20
 // held back until that run is closed and read, so nothing unread is
 // written down. A card number the recogniser cannot read is not found:
 // learn the lane's font (see drivers/glyphs).
+//
+// A RasterRedactor made with MidStream starts unsynchronised (see
+// RedactAt): one that begins reading a line mid-receipt would read the
+// rest of an image's bytes as text and pass its dots unblanked.
 type RasterRedactor struct {
 	text    *Redactor
 	dec     *Decoder
 	held    []byte
 	heldOff int64 // stream offset of held[0]
 	off     int64 // stream offset of the next byte
+
+	rec      Recognizer
+	printer  *Printer
+	gap      time.Duration // MidStream's quiet gap; 0: reads from a stream's start
+	unsynced bool          // blanking every host byte until a quiet line
+	last     time.Time     // the host line's last byte or opening; zero: unknown
 }
 
 // NewRasterRedactor returns a redactor that reads images with rec
 // (nil: only text is redacted) on a printer of profile p (nil: epson).
+// It reads from the start of a stream; see MidStream for a live line.
 func NewRasterRedactor(rec Recognizer, p *Printer) *RasterRedactor {
-	r := &RasterRedactor{text: NewRedactor()}
-	if rec != nil {
-		r.dec = New(Options{Recognizer: rec, Printer: p})
+	r := &RasterRedactor{text: NewRedactor(), rec: rec, printer: p}
+	r.reset()
+	return r
+}
+
+// reset starts reading a new stream with a fresh decoder.
+func (r *RasterRedactor) reset() {
+	r.held, r.heldOff, r.off = nil, 0, 0
+	if r.rec != nil {
+		r.dec = New(Options{Recognizer: r.rec, Printer: r.printer})
 		r.dec.onImage = r.blank
+	}
+}
+
+// MidStream makes r a reader of a live line that may begin inside an
+// image (a capture or tap opened while a receipt prints): until it sees
+// the host line quiet for gap, RedactAt blanks every host byte (see
+// RedactAt). A text-only redactor (no recogniser) is unchanged.
+func (r *RasterRedactor) MidStream(gap time.Duration) *RasterRedactor {
+	if r.dec != nil && gap > 0 {
+		r.gap, r.unsynced = gap, true
 	}
 	return r
 }
 
+// Opened tells a MidStream redactor that its line (re)opened, or was last
+// heard, at at: the quiet gap counts from there, so the first receipt
+// after a port opened on a quiet line is read. After a line came back up,
+// bytes were lost: r is unsynchronised again.
+func (r *RasterRedactor) Opened(at time.Time) {
+	if r.gap <= 0 {
+		return
+	}
+	r.unsynced = true
+	if at.After(r.last) {
+		r.last = at
+	}
+}
+
+// RedactAt is Redact for host bytes read at at. A MidStream redactor
+// blanks every host byte (0x00, the length kept; held bytes too) until a
+// chunk comes at least the quiet gap after the line's last byte or
+// opening; from that chunk on it reads the stream afresh. What it loses:
+// the rest of the receipt in flight when it started (or when its line
+// came back up), printed as zeros.
+func (r *RasterRedactor) RedactAt(at time.Time, dir drivers.Direction, data []byte) []byte {
+	if dir == drivers.FromDevice || !r.unsynced {
+		return r.read(dir, data)
+	}
+	quiet := !r.last.IsZero() && at.Sub(r.last) >= r.gap
+	if !at.Before(r.last) {
+		r.last = at
+	}
+	if !quiet {
+		return r.Redact(dir, data)
+	}
+	r.unsynced = false
+	out := make([]byte, len(r.held)) // bytes of an image cut by the line going down
+	r.reset()
+	return append(r.text.Redact(dir, out), r.read(dir, data)...)
+}
+
 // Redact returns the bytes of data safe to write down; it may hold some
-// back until a later call.
+// back until a later call. An unsynchronised MidStream redactor, given no
+// times, blanks every host byte: use RedactAt.
 func (r *RasterRedactor) Redact(dir drivers.Direction, data []byte) []byte {
+	if r.unsynced && dir == drivers.FromHost {
+		out := make([]byte, len(r.held)+len(data))
+		r.held = nil
+		return r.text.Redact(dir, out)
+	}
+	return r.read(dir, data)
+}
+
+// read redacts data of a stream read from its start (or a quiet line).
+func (r *RasterRedactor) read(dir drivers.Direction, data []byte) []byte {
 	if dir == drivers.FromDevice || r.dec == nil {
 		return r.text.Redact(dir, data)
 	}
