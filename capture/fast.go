@@ -59,7 +59,7 @@ func fastRecord(line []byte, a *arena) (rec Record, ok bool) {
 		return Record{}, false
 	}
 	b64, rest := rest[:q], rest[q+1:]
-	if !bytes.Equal(bytes.TrimRight(rest, " \t"), []byte("}")) {
+	if !closesObject(rest) {
 		return Record{}, false
 	}
 	if !timed {
@@ -194,4 +194,14 @@ func daysIn(mo, y int) int {
 		return 29
 	}
 	return int([...]uint8{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mo-1])
+}
+
+// closesObject reports whether b is "}" followed by nothing but spaces
+// and tabs (bytes.TrimRight with a cutset builds its set on every call,
+// and this runs for every record).
+func closesObject(b []byte) bool {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return len(b) == 1 && b[0] == '}'
 }

@@ -66,7 +66,7 @@ func New(cfg *configs.Config, tune ...func(*detect.Config)) (*Lane, error) {
 	}
 	slices.Sort(l.names)
 	for _, n := range l.names {
-		f := &feed{name: n, dec: l.decoders[n]}
+		f := &feed{name: n, dec: l.decoders[n], quietAt: time.Time{}.Add(IdleGap)}
 		l.feeds[n], l.order = f, append(l.order, f)
 	}
 	return l, nil
@@ -78,6 +78,9 @@ type feed struct {
 	name     string
 	dec      drivers.Decoder
 	lastSeen time.Time
+	// quietAt is lastSeen plus IdleGap, kept with it: Idle compares it
+	// for every device and chunk, and Time.Sub costs more than Before.
+	quietAt time.Time
 }
 
 // DetectConfig maps the config's detect section onto the engine's.
@@ -140,7 +143,7 @@ func (l *Lane) Feed(dev string, c drivers.Chunk) ([]drivers.Event, error) {
 		return nil, fmt.Errorf("lane: no device %q configured", dev)
 	}
 	if c.Time.After(f.lastSeen) {
-		f.lastSeen = c.Time
+		f.lastSeen, f.quietAt = c.Time, c.Time.Add(IdleGap)
 	}
 	return stamp(f.name, withDamage(f.dec, f.dec.Feed(c))), nil
 }
@@ -161,7 +164,7 @@ func withDamage(dec drivers.Decoder, evs []drivers.Event) []drivers.Event {
 func (l *Lane) Idle(now time.Time) []drivers.Event {
 	var evs []drivers.Event
 	for _, f := range l.order {
-		if now.Sub(f.lastSeen) < IdleGap {
+		if now.Before(f.quietAt) { // now.Sub(f.lastSeen) < IdleGap
 			continue
 		}
 		evs = append(evs, stamp(f.name, withDamage(f.dec, f.dec.Flush(now)))...)
