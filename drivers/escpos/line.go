@@ -129,7 +129,10 @@ func (t *textState) endLine(d *Decoder) {
 	t.endRun(d)
 	t.dropLead(d)
 	t.composeLine()
-	text := bytes.TrimRight(t.line, " \t")
+	text := t.line // without trailing blanks (bytes.TrimRight builds its cutset each call)
+	for len(text) > 0 && (text[len(text)-1] == ' ' || text[len(text)-1] == '\t') {
+		text = text[:len(text)-1]
+	}
 	if hasLongDigitRun(text) {
 		drivers.MaskTextPANs(text) // in place: the line is done
 	}
