@@ -26,7 +26,11 @@ func fastRecord(line []byte, a *arena) (rec Record, ok bool) {
 	var ts []byte
 	t, timed := time.Time{}, false
 	if len(rest) > tsLen && rest[tsLen] == '"' {
-		if t, timed = writerTime(rest[:tsLen]); timed {
+		var days *dayCache
+		if a != nil {
+			days = &a.days
+		}
+		if t, timed = writerTimeDay(rest[:tsLen], days); timed {
 			ts, rest = rest[:tsLen], rest[tsLen+1:]
 		}
 	}
@@ -92,6 +96,16 @@ type arena struct {
 	// scratch makes alloc hand out the same memory at every call, for a
 	// caller that copies each record before reading the next (Batch).
 	scratch bool
+	// days is the date of the previous record's time.
+	days dayCache
+}
+
+// dayCache is the last date writerTimeDay converted, as written and as
+// days since 1970 (consecutive records are nearly always of one day).
+type dayCache struct {
+	date [10]byte
+	days int64
+	ok   bool
 }
 
 // dev returns b as a string, the previous one when equal.
@@ -145,7 +159,11 @@ func plainString(b []byte) (s, rest []byte, ok bool) {
 // writerTime parses a time in exactly the layout Writer uses
 // (2026-11-22T10:15:03.123456Z), a fifth of what time.Parse takes for it.
 // ok is false for anything else, valid or not: time.Parse decides those.
-func writerTime(b []byte) (t time.Time, ok bool) {
+func writerTime(b []byte) (t time.Time, ok bool) { return writerTimeDay(b, nil) }
+
+// writerTimeDay is writerTime taking the date's day number from c (when
+// not nil) if it is c's date, and leaving the date in c.
+func writerTimeDay(b []byte, c *dayCache) (t time.Time, ok bool) {
 	if len(b) != len("2006-01-02T15:04:05.000000Z") || b[4] != '-' || b[7] != '-' || b[10] != 'T' ||
 		b[13] != ':' || b[16] != ':' || b[19] != '.' || b[26] != 'Z' {
 		return time.Time{}, false
@@ -160,14 +178,26 @@ func writerTime(b []byte) (t time.Time, ok bool) {
 		}
 		return n
 	}
-	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
 	h, mi, s, us := num(b[11:13]), num(b[14:16]), num(b[17:19]), num(b[20:26])
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || us < 0 {
+	if h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || us < 0 {
 		return time.Time{}, false
 	}
-	// time.Date(y, mo, d, h, mi, s, us*1000, time.UTC) without its
-	// normalising: the fields are in range.
-	days := daysFromCivil(y, mo, d)
+	var days int64
+	if c != nil && c.ok && string(b[:10]) == string(c.date[:]) {
+		days = c.days
+	} else {
+		y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
+		if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) {
+			return time.Time{}, false
+		}
+		// time.Date(y, mo, d, h, mi, s, us*1000, time.UTC) without its
+		// normalising: the fields are in range.
+		days = daysFromCivil(y, mo, d)
+		if c != nil {
+			copy(c.date[:], b[:10])
+			c.days, c.ok = days, true
+		}
+	}
 	return time.Unix(days*86400+int64(h*3600+mi*60+s), int64(us)*1000).UTC(), true
 }
 

@@ -23,6 +23,7 @@ func FuzzReader(f *testing.F) {
 		f.Add(line)
 	}
 	f.Add([]byte(`{"t":"2026-11-22T10:15:03Z","dev":"p","from":"host","b64":"!!"}` + "\n\n{\"capture\":\"tillwatch/1\"}"))
+	f.Add([]byte(`{"t":"2026-11-22T23:59:59.999999Z","dev":"p","from":"host","b64":"QQ=="}` + "\n" + `{"t":"2026-11-23T00:00:00.000000Z","dev":"p","from":"host","b64":"QQ=="}` + "\n" + `{"t":"2026-11-23T24:00:00.000000Z","dev":"p","from":"host","b64":"QQ=="}` + "\n" + `{"t":"2026-02-30T00:00:00.000000Z","dev":"p","from":"host","b64":"QQ=="}`))
 	f.Add([]byte("\xef\xbb\xbf{\"capture\":\"tillwatch/2\"}\r\n"))
 	f.Add([]byte("{\"t\":\"2026-11-22T10:15:03.000001Z\",\"dev\":\"p\",\"from\":\"host\",\"b64\":\"QU\rJD\"}")) // CR: no JSON, base64 skips it
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -30,6 +31,15 @@ func FuzzReader(f *testing.F) {
 			slow, err := parseRecord(data)
 			if err != nil || !equal(fast, slow) || fast.Data == nil {
 				t.Fatalf("fast path %+v, general parser %+v, %v", fast, slow, err)
+			}
+		}
+		shared := &arena{} // one arena line after line: its date cache too
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if fast, ok := fastRecord(line, shared); ok {
+				slow, err := parseRecord(line)
+				if err != nil || !equal(fast, slow) {
+					t.Fatalf("fast path after earlier lines %+v, general parser %+v, %v", fast, slow, err)
+				}
 			}
 		}
 		r := NewReader(bytes.NewReader(data))
