@@ -46,6 +46,7 @@ func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 			rd.Text = true
 			rd.Images = func(stream []byte) []byte { return escpos.RedactImages(stream, r.Printer, r.Cache.Lookup) }
 			rd.SyncGap = lane.IdleGap // the agent may start inside an image (rawlog.Device)
+			rd.Polls = escpos.StatusPolls
 		} else if d.Protocol == "escpos" {
 			rd.Text = true
 		} else if r := reds[d.Name]; r != nil {

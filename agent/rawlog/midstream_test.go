@@ -71,7 +71,7 @@ func TestMidStreamImages(t *testing.T) {
 			data, at = data[n:], at.Add(50*time.Millisecond)
 		}
 	}
-	dev := Device{Name: "printer", Text: true, Images: images, SyncGap: time.Second}
+	dev := Device{Name: "printer", Text: true, Images: images, SyncGap: time.Second, Polls: escpos.StatusPolls}
 	for _, frac := range []int{10, 30, 50, 70} {
 		cut := len(stream) * frac / 100
 		db := openDB(t, t.TempDir())
@@ -95,7 +95,21 @@ func TestMidStreamImages(t *testing.T) {
 	}
 	db := openDB(t, t.TempDir())
 	defer db.Close()
-	l := New(db, []Device{dev})
+	// Status polls every 500 ms do not keep the line from being quiet (the
+	// third comes 1 s after the image's rest and is read as in sync).
+	l := New(db, []Device{{Name: "poller", Text: true, Images: images, SyncGap: time.Second, Polls: escpos.StatusPolls}})
+	l.Opened("poller", t0)
+	l.Add("poller", drivers.Chunk{Time: t0.Add(10 * time.Millisecond), Dir: drivers.FromHost, Data: stream[len(stream)/2:]})
+	poll := []byte("\x10\x04\x01")
+	for i := range 4 {
+		l.Add("poller", drivers.Chunk{Time: t0.Add(time.Duration(i+1) * 500 * time.Millisecond), Dir: drivers.FromHost, Data: poll})
+	}
+	l.Add("poller", drivers.Chunk{Time: t0.Add(2300 * time.Millisecond), Dir: drivers.FromHost, Data: stream})
+	commit(t, db, l)
+	if got := []byte(stored(t, db)["poller"]); !bytes.HasSuffix(got, want) || bytes.ContainsFunc(got[:len(stream)-len(stream)/2], func(r rune) bool { return r != 0 }) {
+		t.Error("polls between receipts: the receipt after 1 s of polls only is not written as before")
+	}
+	l = New(db, []Device{dev})
 	l.Opened("printer", t0)
 	add(l, t0.Add(time.Second), stream) // opened on a quiet line
 	commit(t, db, l)

@@ -69,6 +69,9 @@ type Device struct {
 	// Opened time; Images reads the stream afresh from there. Lost: the
 	// rest of the receipt in flight when the log started reading.
 	SyncGap time.Duration
+	// Polls, with SyncGap, tells host chunks that do not break a quiet
+	// line (status requests: escpos.StatusPolls); nil: none.
+	Polls func(data []byte) bool
 	// Redactor redacts a terminal stream; nil with Text false means the
 	// bytes cannot be checked for card data and are never written.
 	Redactor Redactor
@@ -148,6 +151,7 @@ func (d *device) sync(r *record) {
 	if d.Images == nil || d.SyncGap <= 0 || r.dir != drivers.FromHost {
 		return
 	}
+	poll := d.Polls != nil && d.Polls(r.raw)
 	if d.unsynced {
 		if !d.last.IsZero() && r.at.Sub(d.last) >= d.SyncGap {
 			d.unsynced, r.start = false, true
@@ -155,7 +159,7 @@ func (d *device) sync(r *record) {
 			clear(r.raw)
 		}
 	}
-	if r.at.After(d.last) {
+	if r.at.After(d.last) && !poll {
 		d.last = r.at
 	}
 }

@@ -82,10 +82,35 @@ func (r *RasterRedactor) Opened(at time.Time) {
 	}
 }
 
+// StatusPolls reports whether data is nothing but status requests (DLE
+// EOT n, DLE ENQ n, GS r n, GS I n): a register that polls its printer
+// between receipts does not keep the line from counting as quiet (a
+// chunk of image data that is exactly such a request among others does
+// not either: the chunks around it do).
+func StatusPolls(data []byte) bool {
+	for len(data) >= 3 {
+		n := 3
+		switch {
+		case data[0] == 0x10 && data[1] == 0x04:
+			if data[2] == 7 || data[2] == 8 || data[2] == 18 {
+				n = 4
+			}
+		case data[0] == 0x10 && data[1] == 0x05, data[0] == 0x1d && (data[1] == 'r' || data[1] == 'I'):
+		default:
+			return false
+		}
+		if len(data) < n {
+			return false
+		}
+		data = data[n:]
+	}
+	return len(data) == 0
+}
+
 // RedactAt is Redact for host bytes read at at. A MidStream redactor
 // blanks every host byte (0x00, the length kept; held bytes too) until a
-// chunk comes at least the quiet gap after the line's last byte or
-// opening; from that chunk on it reads the stream afresh. What it loses:
+// chunk comes at least the quiet gap after the line's last byte (status
+// polls aside, see StatusPolls) or opening; from that chunk on it reads the stream afresh. What it loses:
 // the rest of the receipt in flight when it started (or when its line
 // came back up), printed as zeros.
 func (r *RasterRedactor) RedactAt(at time.Time, dir drivers.Direction, data []byte) []byte {
@@ -93,7 +118,7 @@ func (r *RasterRedactor) RedactAt(at time.Time, dir drivers.Direction, data []by
 		return r.read(dir, data)
 	}
 	quiet := !r.last.IsZero() && at.Sub(r.last) >= r.gap
-	if !at.Before(r.last) {
+	if at.After(r.last) && !StatusPolls(data) {
 		r.last = at
 	}
 	if !quiet {

@@ -80,6 +80,21 @@ func TestRasterRedactorMidStream(t *testing.T) {
 		if got := feed(r, t0.Add(gap), stream); !bytes.Equal(got, want) {
 			t.Errorf("%s: the first receipt on a quiet line is not redacted as before", mode)
 		}
+		// A register polling the printer's status every 500 ms keeps the
+		// line quiet: the receipt after 1 s of polls only is read.
+		r = escpos.NewRasterRedactor(d, nil).MidStream(gap)
+		r.Opened(t0)
+		rest := stream[len(stream)/3:]
+		feed(r, t0, rest)
+		at := t0.Add(time.Duration(len(rest)/512+1) * 50 * time.Millisecond) // the last chunk's time
+		at = at.Add(500 * time.Millisecond)
+		for range 4 {
+			r.RedactAt(at, drivers.FromHost, []byte("\x10\x04\x01\x1dr\x01"))
+			at = at.Add(500 * time.Millisecond)
+		}
+		if got := feed(r, at, stream); !bytes.Equal(got, want) {
+			t.Errorf("%s: the receipt after a line with status polls only is not redacted as before", mode)
+		}
 		// No times known: every host byte is blanked.
 		r = escpos.NewRasterRedactor(d, nil).MidStream(gap)
 		if got := r.Redact(drivers.FromHost, stream); len(got) != len(stream) || bytes.ContainsFunc(got, func(r rune) bool { return r != 0 }) {
