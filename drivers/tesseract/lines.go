@@ -76,11 +76,7 @@ func (p page) space(l raster.TextLine, k int) bool {
 
 // image returns the dots of box as a grey image framed in white.
 func (t *Tesseract) image(b *raster.Bitmap, box image.Rectangle) *image.Gray {
-	img := b.Sub(box.Inset(-1)).Image(max(t.Scale, 1), pad)
-	if t.Smooth {
-		img = smooth(img)
-	}
-	return img
+	return b.Sub(box.Inset(-1)).Image(max(t.Scale, 1), pad)
 }
 
 // langs splits the Tesseract languages into the Latin model (eng) and
@@ -104,7 +100,7 @@ func (t *Tesseract) langs() (latin, other string) {
 //   - with Chinese and English, the words (cut at the raster's wide gaps)
 //     that may be Chinese (as tall as the line) are read with the Chinese
 //     model first; a word it reads as Chinese characters that fit the
-//     word's width (isHan) keeps that reading, and every run of the
+//     word's width (hanWord) keeps that reading, and every run of the
 //     other words of a line is read as one image with the English model,
 //     which reads Latin text, quantities and amounts better than the
 //     Chinese model and better than both models together (measured).

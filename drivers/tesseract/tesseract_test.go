@@ -27,25 +27,6 @@ func find(t testing.TB) *Tesseract {
 
 var corpus = sync.OnceValues(func() ([]ocrscore.Receipt, error) { return ocrscore.Load("../../testdata/raster") })
 
-func TestParseTSV(t *testing.T) {
-	tsv := "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
-		"4\t1\t1\t1\t1\t0\t30\t20\t100\t30\t-1\t\n" +
-		"5\t1\t1\t1\t1\t1\t30\t20\t20\t30\t96.5\t合\n" +
-		"5\t1\t1\t1\t1\t2\t52\t20\t20\t30\t91.0\t计\n" +
-		"5\t1\t1\t1\t1\t3\t90\t20\t40\t30\t88.0\t15.00\n" +
-		"5\t1\t1\t1\t2\t1\t30\t60\t40\t30\t97.0\tCASH\n"
-	lines, err := parseTSV(strings.NewReader(tsv), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(lines) != 2 || lines[0].Text != "合计 15.00" || lines[1].Text != "CASH" || lines[0].Confidence != 0.88 {
-		t.Fatalf("lines %+v", lines)
-	}
-	if b := lines[0].Box; b.Min.X != 10 || b.Min.Y != 5 || b.Max.X != 60 {
-		t.Fatalf("box %v, want page coordinates (scale 2, pad 10)", b)
-	}
-}
-
 // TestCorpusReceipt reads one Chinese and one English corpus receipt.
 func TestCorpusReceipt(t *testing.T) {
 	tt := find(t)
