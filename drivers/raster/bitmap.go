@@ -148,7 +148,7 @@ func (b *Bitmap) OrRow(x, y int, src []byte, sx int) {
 				row[i] |= c
 			}
 		}
-		w := (off+last)*8 + 8 - trailingZeros(src[last])
+		w := (off+last)*8 + 8 - bits.TrailingZeros8(src[last])
 		b.W = max(b.W, w)
 		return
 	}
@@ -228,15 +228,6 @@ var double = func() (t [256]uint16) {
 	}
 	return t
 }()
-
-func trailingZeros(c byte) int {
-	n := 0
-	for c&1 == 0 && n < 8 {
-		c >>= 1
-		n++
-	}
-	return n
-}
 
 // Empty reports whether no dot is printed.
 func (b *Bitmap) Empty() bool { return b.W == 0 }
