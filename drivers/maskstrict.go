@@ -32,14 +32,13 @@ func MaskTextPANsStrict(b []byte) {
 // holdsLuhnWindow reports whether some 13 to 19 consecutive digits of the
 // digit run d pass the Luhn check.
 func holdsLuhnWindow(d []byte) bool {
-	pos := make([]int, 0, 19)
+	var pos [19]int // a window's digits: all of them, in order
+	for k := range pos {
+		pos[k] = k
+	}
 	for a := 0; a+13 <= len(d); a++ {
 		for n := 13; n <= 19 && a+n <= len(d); n++ {
-			pos = pos[:0]
-			for k := a; k < a+n; k++ {
-				pos = append(pos, k)
-			}
-			if luhnAt(d, pos) {
+			if luhnAt(d[a:a+n], pos[:n]) {
 				return true
 			}
 		}
