@@ -153,7 +153,7 @@ func TestSettleEpochRule(t *testing.T) {
 				s.end()
 				tc.epoch = ep // recorded before the end, as drain does
 			}
-			ok, err := s.settle(tc.id, flight{tok: newDoneToken(), epoch: tc.epoch})
+			ok, err := settleOne(s, tc.id, flight{tok: newDoneToken(), epoch: tc.epoch})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,4 +236,15 @@ func TestRunStopsWhileBrokerDown(t *testing.T) {
 	case <-time.After(waitLong):
 		t.Fatal("Run did not return")
 	}
+}
+
+// settleOne settles one acked flight as stop does: deleted when its
+// PUBACK counts (delivered); ok reports deletion.
+func settleOne(s *session, id string, f flight) (ok bool, err error) {
+	acks, _ := s.deliveredAcks([]ack{{id: id, f: f}})
+	if len(acks) == 0 {
+		return false, nil
+	}
+	_, err = s.deleteDelivered(acks)
+	return err == nil, err
 }

@@ -237,34 +237,13 @@ func (s *session) overdue(inflight map[string]flight) error {
 	return nil
 }
 
-// settle deletes entry id if its publication counts as delivered: PUBACK
-// received (no token error), on the connection it was published on (same
-// epoch), which is still up. Otherwise the entry stays and is published
-// again. ok reports deletion.
-func (s *session) settle(id string, f flight) (ok bool, err error) {
-	if !s.delivered(id, f) {
-		return false, nil
-	}
-	if err := s.u.ob.Done(id); err != nil {
-		return false, fmt.Errorf("uplink: delete delivered %s: %w", id, err)
-	}
-	s.u.count(func(st *Stats) {
-		if f.dead {
-			st.DeadLettered++
-		} else {
-			st.Acked++
-		}
-	})
-	return true, nil
-}
-
 // batchDoner is implemented by outboxes that delete many entries in one
 // write (*buffer.Queue).
 type batchDoner interface {
 	DoneAll(ids []string) error
 }
 
-// deliveredAcks returns the acks whose PUBACK counts (see settle), and
+// deliveredAcks returns the acks whose PUBACK counts (see delivered), and
 // whether all of them do.
 func (s *session) deliveredAcks(acks []ack) (out []ack, all bool) {
 	all = true
@@ -278,7 +257,9 @@ func (s *session) deliveredAcks(acks []ack) (out []ack, all bool) {
 	return out, all
 }
 
-// delivered reports whether f's PUBACK counts (see settle).
+// delivered reports whether f's PUBACK counts: received (no token
+// error), on the connection it was published on (same epoch), which is
+// still up. Otherwise the entry stays and is published again.
 func (s *session) delivered(id string, f flight) bool {
 	if terr := f.tok.Error(); terr != nil || f.epoch != s.u.epoch.Load() || !s.c.IsConnectionOpen() {
 		s.u.log.Debug("uplink: not acked on this connection, will publish again", "id", id, "error", terr)
@@ -304,15 +285,20 @@ func (s *session) stop(inflight map[string]flight) {
 			s.u.log.Warn("uplink: offline status not delivered", "error", err)
 		}
 	}
+	var done []ack
 	for id, f := range inflight {
 		select {
 		case <-f.tok.Done():
+			done = append(done, ack{id: id, f: f})
 		default:
-			continue
 		}
-		if _, err := s.settle(id, f); err != nil {
+	}
+	// One outbox write for all of them (the settler's close settles what
+	// it holds after this).
+	if acked, _ := s.deliveredAcks(done); len(acked) > 0 {
+		if _, err := s.deleteDelivered(acked); err != nil {
 			s.u.fail(err)
-			s.u.log.Warn("uplink: delete delivered entry at stop", "id", id, "error", err)
+			s.u.log.Warn("uplink: delete delivered entries at stop", "entries", len(acked), "error", err)
 		}
 	}
 	s.c.Disconnect(disconnectQuiesce)

@@ -42,13 +42,13 @@ func TestFailedPublishDoesNotSettle(t *testing.T) {
 	failed := flight{tok: failedToken{newDoneToken()}, epoch: ep, at: time.Now()}
 	acked := flight{tok: newDoneToken(), epoch: ep, at: time.Now()}
 
-	if ok, err := s.settle("a-000", failed); ok || err != nil {
+	if ok, err := settleOne(s, "a-000", failed); ok || err != nil {
 		t.Errorf("failed token settled: %v, %v", ok, err)
 	}
 	if out, all := s.deliveredAcks([]ack{{id: "a-001", f: failed}, {id: "a-002", f: failed}}); len(out) > 0 || all {
 		t.Errorf("failed tokens delivered as a batch: %v, %v", out, all)
 	}
-	if ok, err := s.settle("a-003", acked); !ok || err != nil {
+	if ok, err := settleOne(s, "a-003", acked); !ok || err != nil {
 		t.Errorf("acked token not settled: %v, %v", ok, err)
 	}
 	items, err := q.Pending(0)
