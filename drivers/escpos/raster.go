@@ -341,10 +341,7 @@ func (d *Decoder) recognise(p *rasterPos) {
 		d.job.recog = rec
 	}
 	for _, rl := range res.Lines {
-		text := strings.TrimRight(rl.Text, " ")
-		if hasLongDigitRun(text) {
-			text = maskPANs(text)
-		}
+		text := maskPANs(strings.TrimRight(rl.Text, " "))
 		l := drivers.Line{Text: text, Source: "ocr", Confidence: round2(rl.Confidence), Bold: rl.Bold}
 		rec.Lines++
 		rec.Glyphs += rl.Glyphs
