@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // failedToken is a paho token that completed with an error (a publication
@@ -152,23 +154,12 @@ func TestIdleDrainSweeps(t *testing.T) {
 		}
 		return n
 	}
-	deadline := time.Now().Add(waitLong)
-	for r.Stats().Acked < 600 || unswept() > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("acked %d, unswept %d", r.Stats().Acked, unswept())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, "600 acked and swept", waitLong, func() bool { return r.Stats().Acked >= 600 && unswept() == 0 })
 	if ok, err := q.PutIfAbsent("a-007", []byte("again")); ok || err != nil {
 		t.Fatalf("a swept id was stored again: %v, %v", ok, err)
 	}
 	enqueue(t, q, 600)
-	for r.Stats().Acked < 601 {
-		if time.Now().After(deadline) {
-			t.Fatalf("acked %d", r.Stats().Acked)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, "one more acked", waitLong, func() bool { return r.Stats().Acked >= 601 })
 	if n := queueLen(t, q); n != 0 {
 		t.Fatalf("%d pending after delivery", n)
 	}
