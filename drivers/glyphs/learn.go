@@ -318,14 +318,7 @@ func (d *Dict) plausible(o observation) bool {
 func (d *Dict) scaledWidth(text string, h int) (float64, bool) {
 	sum := 0.0
 	for _, r := range text {
-		var same, scaled []float64
-		for _, s := range d.widths[string(r)] {
-			if sameSize(s.h, h) {
-				same = append(same, float64(s.w))
-			} else if s.h > 0 {
-				scaled = append(scaled, float64(s.w)*float64(h)/float64(s.h))
-			}
-		}
+		same, scaled := widthsAt(d.widths[string(r)], h)
 		switch {
 		case len(same) > 0:
 			sum += median(same)
@@ -340,6 +333,19 @@ func (d *Dict) scaledWidth(text string, h int) (float64, bool) {
 	return sum, true
 }
 
+// widthsAt splits a character's width samples into those seen at height
+// h (sameSize) and the others, scaled by height to h.
+func widthsAt(samples []widthSample, h int) (same, scaled []float64) {
+	for _, s := range samples {
+		if sameSize(s.h, h) {
+			same = append(same, float64(s.w))
+		} else if s.h > 0 {
+			scaled = append(scaled, float64(s.w)*float64(h)/float64(s.h))
+		}
+	}
+	return same, scaled
+}
+
 // wideWidth is how wide CJK characters usually are at height h (0:
 // none seen): a CJK font draws every character in the same square, so a
 // character never seen alone is about as wide as the others.
@@ -352,13 +358,8 @@ func (d *Dict) wideWidth(h int) float64 {
 		if !isWide(t) {
 			continue
 		}
-		for _, s := range ws {
-			if sameSize(s.h, h) {
-				same = append(same, float64(s.w))
-			} else if s.h > 0 {
-				scaled = append(scaled, float64(s.w)*float64(h)/float64(s.h))
-			}
-		}
+		sa, sc := widthsAt(ws, h)
+		same, scaled = append(same, sa...), append(scaled, sc...)
 	}
 	w := 0.0
 	switch {
@@ -384,12 +385,7 @@ func (d *Dict) restWidth(text string, w, h int) (float64, bool) {
 	}
 	rest, unknown := float64(w), 0
 	for _, r := range rs {
-		var v []float64
-		for _, s := range d.widths[string(r)] {
-			if sameSize(s.h, h) {
-				v = append(v, float64(s.w))
-			}
-		}
+		v, _ := widthsAt(d.widths[string(r)], h)
 		if len(v) == 0 {
 			unknown++
 			continue
