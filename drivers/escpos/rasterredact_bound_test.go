@@ -1,17 +1,16 @@
 package escpos_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
-
-	"bytes"
-	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/sim/rasterprint"
 	"testing"
 
+	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
 // TestRedactImagesManyCommands: a driver that sends its page one dot row
