@@ -30,9 +30,7 @@ func (j *job) hasContent(t *textState) bool {
 // openJob makes sure a job is open and marks this chunk as its latest.
 func (d *Decoder) openJob() {
 	if d.held == nil && d.job != nil { // the common case: every text byte of a job
-		if d.job.last != d.now {
-			d.job.last = d.now
-		}
+		d.job.last = d.now
 		return
 	}
 	d.releaseHeld()
