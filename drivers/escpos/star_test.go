@@ -44,11 +44,16 @@ func TestStarExpansionControls(t *testing.T) {
 		golden.CheckString(t, filepath.Join("testdata", "golden", "star", "so-dc4.txt"), goldenText(evs, st))
 	}
 	evs, _ := decodeBytes(Options{PaperDots: 576}, []byte("\x0eTOTAL\x14 "+strings.Repeat("x", 30)+"\n\x1dV\x00"))
+	n := 0
 	for _, r := range receipts(evs) {
 		for _, l := range r.Lines {
+			n++
 			if l.DoubleWidth || l.Text != "TOTAL "+strings.Repeat("x", 30) {
 				t.Errorf("Epson: line %+v, want one single-width line", l)
 			}
 		}
+	}
+	if n != 1 {
+		t.Errorf("Epson: %d lines, want one single-width line", n)
 	}
 }
