@@ -91,20 +91,25 @@ func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
 	return r
 }
 
-// fallback reads img with Fallback on the core goroutine. A recogniser
-// that panics (a bug in it, a hostile image) reads nothing, and its
-// Engine says why, as the worker reports it: the image's receipt is
-// journaled with amounts not read, and the agent goes on.
-func (c *Cache) fallback(img *raster.Bitmap) (r raster.Result) {
+// fallback reads img with Fallback on the core goroutine (see read).
+func (c *Cache) fallback(img *raster.Bitmap) raster.Result {
 	if c.Fallback == nil {
-		return r
+		return raster.Result{}
 	}
+	return read(c.Fallback, img)
+}
+
+// read reads img with rec. A recogniser that panics (a bug in it, a
+// hostile image) reads nothing, and the result's Engine says why: the
+// image's receipt is journaled with amounts not read, and the agent goes
+// on. The worker and the cache's fallback read alike.
+func read(rec escpos.Recognizer, img *raster.Bitmap) (r raster.Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			r = raster.Result{Engine: fmt.Sprintf("recogniser failed: %v", p)}
 		}
 	}()
-	return c.Fallback.Recognize(img)
+	return rec.Recognize(img)
 }
 
 // Misses counts images read by the fallback (on the caller's goroutine).

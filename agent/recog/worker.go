@@ -2,7 +2,6 @@ package recog
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
@@ -64,11 +63,11 @@ func NewWorker(devs []Device, depth int) *Worker {
 }
 
 // recorder is the shadow decoder's recogniser: it reads with the real one
-// and keeps the result.
+// (a panic in it is a result saying so, see read) and keeps the result.
 type recorder struct{ s *shadow }
 
 func (r recorder) Recognize(img *raster.Bitmap) raster.Result {
-	res := r.s.rec.Recognize(img)
+	res := read(r.s.rec, img)
 	r.s.read = append(r.s.read, Result{Key: KeyOf(img), Res: res})
 	return res
 }
@@ -90,19 +89,15 @@ func (w *Worker) Submit(j Job) bool {
 // Done delivers the finished jobs in the order they were submitted.
 func (w *Worker) Done() <-chan Done { return w.out }
 
-// Run decodes jobs until ctx is done.
+// Run decodes jobs until ctx is done; it returns ctx's error.
 func (w *Worker) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case j := <-w.in:
-			d, err := w.do(j)
-			if err != nil {
-				return err
-			}
 			select {
-			case w.out <- d:
+			case w.out <- w.do(j):
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -110,18 +105,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// do decodes one job. A recogniser that panics (a bug in it, hostile
-// image) is an error naming the device, not a crash of the agent.
-func (w *Worker) do(j Job) (d Done, err error) {
+// do decodes one job.
+func (w *Worker) do(j Job) Done {
 	s := w.devs[j.Dev]
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("recog: device %q: recogniser failed: %v", j.Dev, p)
-		}
-	}()
 	s.read = nil
 	s.dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: j.Data})
-	d = Done{Dev: j.Dev, Seq: j.Seq, Results: s.read}
+	d := Done{Dev: j.Dev, Seq: j.Seq, Results: s.read}
 	s.read = nil
-	return d, nil
+	return d
 }

@@ -151,3 +151,27 @@ func TestCacheFallbackPanics(t *testing.T) {
 		t.Fatalf("got %+v; want nothing read and the failure named", r)
 	}
 }
+
+// TestWorkerRecogniserPanics: a recogniser that panics on the worker
+// reads nothing for that image, says why in Engine, as the cache's
+// fallback does, and the worker goes on with the next job.
+func TestWorkerRecogniserPanics(t *testing.T) {
+	w := recog.NewWorker([]recog.Device{{Name: "printer", Recognizer: panicky{}}}, 2)
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+	for seq := uint64(1); seq <= 2; seq++ {
+		if !w.Submit(recog.Job{Dev: "printer", Seq: seq, Data: image()}) {
+			t.Fatalf("refused job %d", seq)
+		}
+		d := <-w.Done()
+		if d.Seq != seq || len(d.Results) != 1 || len(d.Results[0].Res.Lines) != 0 ||
+			!strings.Contains(d.Results[0].Res.Engine, "recogniser failed: index out of range") {
+			t.Fatalf("done %+v; want job %d with nothing read and the failure named", d, seq)
+		}
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+}
