@@ -12,9 +12,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// dataDir holds data/, the vendor tables (set by main's -data flag).
-var dataDir = "internal/codetables"
-
 // vn3 derives TCVN 5712:1993 level VN3 (Epson's "TCVN-3 (Vietnamese) 1",
 // ESC t 30) from glibc's TCVN5712-1, which is level VN1. VN3 keeps, in
 // the upper half, the seven base capitals Ă Â Ê Ô Ơ Ư Đ at 0xA1-0xA7 and
@@ -61,39 +58,37 @@ func agrees(std, v rune) bool {
 		strings.TrimSpace(norm.NFKD.String(string(std))) == norm.NFKD.String(string(v))
 }
 
-// vendor returns a derivation from vendors' tables (files in data/, lines
+// fromVendors derives a table from vendors' tables (files under dir, lines
 // "0xNN<TAB>0xUUUU", an empty value for a byte with no character): a byte
-// takes the first table's character that every other source (the glibc
-// charmap, when there is one, and the other tables) either lacks or agrees
-// with. Where two sources disagree the byte is left undefined (shown as
-// U+FFFD), never guessed.
-func vendor(files ...string) func(up [128]rune) ([128]rune, error) {
-	return func(up [128]rune) ([128]rune, error) {
-		var out [128]rune
-		tabs := make([][128]rune, len(files))
-		for i, file := range files {
-			var err error
-			if tabs[i], err = readVendor(filepath.Join(dataDir, file)); err != nil {
-				return out, err
-			}
+// takes the first table's character that every other source (up, the
+// glibc charmap's upper half when there is one, and the other tables)
+// either lacks or agrees with. Where two sources disagree the byte is left
+// undefined (shown as U+FFFD), never guessed.
+func fromVendors(dir string, files []string, up [128]rune) ([128]rune, error) {
+	var out [128]rune
+	tabs := make([][128]rune, len(files))
+	for i, file := range files {
+		var err error
+		if tabs[i], err = readVendor(filepath.Join(dir, file)); err != nil {
+			return out, err
 		}
-		for b := range out {
-			var v rune
-			for _, t := range tabs {
-				if v == 0 {
-					v = t[b]
-				}
-			}
-			ok := v != 0 && agrees(up[b], v)
-			for _, t := range tabs {
-				ok = ok && (t[b] == 0 || t[b] == v || agrees(t[b], v) || agrees(v, t[b]))
-			}
-			if ok {
-				out[b] = v
-			}
-		}
-		return out, nil
 	}
+	for b := range out {
+		var v rune
+		for _, t := range tabs {
+			if v == 0 {
+				v = t[b]
+			}
+		}
+		ok := v != 0 && agrees(up[b], v)
+		for _, t := range tabs {
+			ok = ok && (t[b] == 0 || t[b] == v || agrees(t[b], v) || agrees(v, t[b]))
+		}
+		if ok {
+			out[b] = v
+		}
+	}
+	return out, nil
 }
 
 // readVendor reads one vendor table.
