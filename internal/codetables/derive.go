@@ -119,5 +119,8 @@ func readVendor(path string) ([128]rune, error) {
 		}
 		out[b-0x80] = rune(u)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
 }
