@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers/raster"
 )
@@ -260,7 +261,7 @@ func (p page) joinGaps(l raster.TextLine, w image.Rectangle, scale int, ws []wor
 // setLine fills l's text, glyph count and confidence from its words.
 func setLine(l *raster.Line, ws []word, sep string) {
 	l.Text = joined(ws, sep)
-	l.Glyphs = len([]rune(strings.ReplaceAll(l.Text, " ", "")))
+	l.Glyphs = utf8.RuneCountInString(l.Text) - strings.Count(l.Text, " ")
 	l.Confidence = lineConf(ws)
 	if len(ws) == 0 {
 		l.Confidence = 0
