@@ -99,7 +99,10 @@ func TestQueueDeliveredShedExpire(t *testing.T) {
 	for _, id := range []string{"i1", "i2", "i3"} {
 		mustPutClass(t, q, id)
 	}
-	items, _ := q.Pending(0)
+	items, err := q.Pending(0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := q.Delivered(items[:2]); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +139,10 @@ func TestQueueSweepMany(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items, _ := q.Pending(2000)
+	items, err := q.Pending(2000)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if mark, err := q.Delivered(items); err != nil || mark != items[1999].Seq {
 		t.Fatalf("Delivered = %d, %v", mark, err)
 	}
@@ -155,8 +161,8 @@ func TestQueueSweepMany(t *testing.T) {
 	if st := checkConsistent(t, q); st.Depth != 500 {
 		t.Fatalf("depth %d", st.Depth)
 	}
-	if stored, _ := q.Put("c01999", ClassCritical, entry100); stored {
-		t.Fatal("a swept id was stored again")
+	if stored, err := q.Put("c01999", ClassCritical, entry100); stored || err != nil {
+		t.Fatalf("a swept id was stored again: %v, %v", stored, err)
 	}
 }
 
