@@ -47,7 +47,7 @@ func (f *Font) inked(x, y int, a uint8) bool {
 	if !f.Dither {
 		return a >= 0x80
 	}
-	return a > 0 && int(a) > int(bayer4[y%4][x%4])*16+8
+	return int(a) > int(bayer4[y%4][x%4])*16+8 // the threshold is 8 at least: no ink stays blank
 }
 
 // LoadFont opens a .ttf, .otf or .ttc file (the index-th face of a
