@@ -2,7 +2,9 @@ package tesseract
 
 import (
 	"bytes"
+	"encoding/binary"
 	"image"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +52,28 @@ func TestWriteTIFF(t *testing.T) {
 	}
 	if !bytes.Contains(data, []byte{203, 0, 0, 0, 1, 0, 0, 0}) {
 		t.Error("no 203 dpi resolution")
+	}
+	// x/image/tiff reads the first page only: walk the IFD chain for the
+	// second (Tesseract reads every page of it, one line each).
+	le := binary.LittleEndian
+	var sizes [][2]uint32
+	for off := le.Uint32(data[4:]); off != 0 && len(sizes) < 3; {
+		n := int(le.Uint16(data[off:]))
+		var wh [2]uint32
+		for e := range n {
+			ent := data[int(off)+2+12*e:]
+			switch le.Uint16(ent) {
+			case 256:
+				wh[0] = le.Uint32(ent[8:])
+			case 257:
+				wh[1] = le.Uint32(ent[8:])
+			}
+		}
+		sizes = append(sizes, wh)
+		off = le.Uint32(data[int(off)+2+12*n:])
+	}
+	if want := [][2]uint32{{5, 3}, {7, 2}}; !slices.Equal(sizes, want) {
+		t.Errorf("pages %v, want %v", sizes, want)
 	}
 }
 
