@@ -31,8 +31,7 @@ const reviewPAN = "4539148803436467"
 type grabImages struct{ imgs []*raster.Bitmap }
 
 func (g *grabImages) Recognize(img *raster.Bitmap) raster.Result {
-	c := *img
-	g.imgs = append(g.imgs, &c)
+	g.imgs = append(g.imgs, img.Clone()) // a copy sharing the dots could be blanked or reused later
 	return raster.Result{}
 }
 
