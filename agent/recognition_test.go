@@ -65,9 +65,9 @@ func TestRasterLaneSlowRecognition(t *testing.T) {
 	// The text twin's timeline; live, the parts are played one after the
 	// other with waits between (the first receipt's image is being read).
 	first := slices.Concat(sale(0, 1230, "000101"),
-		print(1500*time.Millisecond, receipt("0001", "card", 1230, sim.Item{Name: "COFFEE", Amount: 1230})),
+		printJob(1500*time.Millisecond, receipt("0001", "card", 1230, sim.Item{Name: "COFFEE", Amount: 1230})),
 		sale(3*time.Second, 1000, "000102"))
-	second := print(0, receipt("0002", "card", 10000, sim.Item{Name: "WINE", Amount: 10000}))
+	second := printJob(0, receipt("0002", "card", 10000, sim.Item{Name: "WINE", Amount: 10000}))
 	// Sale C comes 9 s after A: past A's receipt_wait (6 s) and clock skew.
 	third := sale(0, 555, "000103") // no receipt follows
 	text := slices.Concat(first, shift(second, 4500*time.Millisecond), shift(third, 10*time.Second))
@@ -184,8 +184,8 @@ func saleWrites(t *testing.T, at time.Duration, amount int64, trace string) []si
 	return ws
 }
 
-// print is a print job on the printer's wire at at.
-func print(at time.Duration, job []byte) []sim.Write {
+// printJob is a print job on the printer's wire at at.
+func printJob(at time.Duration, job []byte) []sim.Write {
 	return []sim.Write{{At: at, Wire: sim.PrinterHost, Data: job}}
 }
 
@@ -219,7 +219,7 @@ func TestRasterLaneHoldBounded(t *testing.T) {
 	})
 	ln.WaitReady(t, 30*time.Second)
 	job, _ := asDriverPrints(t, f, receiptJob(t, "0001", "card", 1230, sim.Item{Name: "COFFEE", Amount: 1230}))
-	if err := (&sim.Player{Out: wires.Writer}).Play(t.Context(), slices.Concat(saleWrites(t, 0, 1230, "000101"), print(1500*time.Millisecond, job))); err != nil {
+	if err := (&sim.Player{Out: wires.Writer}).Play(t.Context(), slices.Concat(saleWrites(t, 0, 1230, "000101"), printJob(1500*time.Millisecond, job))); err != nil {
 		t.Fatal(err)
 	}
 	select {
