@@ -181,8 +181,9 @@ func (st *settler) sweepOnce() bool {
 		ids, err := st.settle(nil)
 		st.report(ids, err)
 	}
-	n, err := 0, error(nil)
-	if left, uerr := wm.Unswept(); uerr != nil || left >= minSweep {
+	n := 0
+	left, err := wm.Unswept()
+	if err == nil && left >= minSweep {
 		n, err = wm.Sweep(sweepChunk)
 	}
 	if err != nil {
