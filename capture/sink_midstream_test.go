@@ -9,22 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/raster"
-	"github.com/tillwatch/tillwatch/sim/rasterprint"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 )
-
-// readsNothing is a recogniser that reads no text: what the redactor lets
-// through is then the image's dots as sent, or zeros.
-type readsNothing struct{}
-
-func (readsNothing) Recognize(*raster.Bitmap) raster.Result { return raster.Result{} }
 
 // TestSinkMidImage: a capture opened while a raster receipt with a
 // Luhn-valid card number drawn as an image prints (the agent started
@@ -35,14 +25,8 @@ func (readsNothing) Recognize(*raster.Bitmap) raster.Result { return raster.Resu
 // IdleGap after the link came up. Found in review: the capture's redactor
 // read the rest of the image as text and wrote its dots.
 func TestSinkMidImage(t *testing.T) {
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := rasterprint.Render(f, []rasterprint.Line{{Left: "TOTAL", Right: "3.98", Bold: true},
-		{Left: "CARD 4111111111111111", Right: "3.98"}}, 576, 8)
-	stream := rasterprint.Encode(page, 576, rasterprint.GSv0)
-	want := escpos.NewRasterRedactor(readsNothing{}, nil).Redact(drivers.FromHost, stream)
+	stream := rastertest.PANReceipt(t)
+	want := escpos.NewRasterRedactor(rastertest.ReadsNothing{}, nil).Redact(drivers.FromHost, stream)
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name  string
@@ -53,17 +37,13 @@ func TestSinkMidImage(t *testing.T) {
 		{"quiet line", lane.IdleGap, func(b []byte) bool { return bytes.Equal(b, want) }},
 	} {
 		path := filepath.Join(t.TempDir(), "c.jsonl")
-		red := lane.Redactors{"printer": escpos.NewRasterRedactor(readsNothing{}, nil).MidStream(lane.IdleGap)}
+		red := lane.Redactors{"printer": escpos.NewRasterRedactor(rastertest.ReadsNothing{}, nil).MidStream(lane.IdleGap)}
 		s, err := capture.CreateSink(path, &capture.Header{}, red, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		send := func(at time.Time, data []byte) {
-			for len(data) > 0 {
-				n := min(len(data), 512)
-				s.Chunk("printer", drivers.Chunk{Time: at, Dir: drivers.FromHost, Data: data[:n]})
-				data, at = data[n:], at.Add(50*time.Millisecond)
-			}
+			rastertest.Feed(at, data, func(c drivers.Chunk) { s.Chunk("printer", c) })
 		}
 		s.Link("printer", &drivers.Link{Head: drivers.Head{Time: t0}, Up: true})
 		rest := stream

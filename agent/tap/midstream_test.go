@@ -6,22 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/capture"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/raster"
-	"github.com/tillwatch/tillwatch/sim/rasterprint"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 )
-
-// readsNothing is a recogniser that reads no text: what the redactor lets
-// through is then the image's dots as sent, or zeros.
-type readsNothing struct{}
-
-func (readsNothing) Recognize(*raster.Bitmap) raster.Result { return raster.Result{} }
 
 // TestSubscribeMidImage: a subscriber joining while a raster receipt with
 // a Luhn-valid card number drawn as an image prints gets none of the rest
@@ -32,23 +22,13 @@ func (readsNothing) Recognize(*raster.Bitmap) raster.Result { return raster.Resu
 // quiet line gets the first receipt so. Found in review: the subscriber's
 // redactor read the rest of the image as text and passed its dots.
 func TestSubscribeMidImage(t *testing.T) {
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := rasterprint.Render(f, []rasterprint.Line{{Left: "TOTAL", Right: "3.98", Bold: true},
-		{Left: "CARD 4111111111111111", Right: "3.98"}}, 576, 8)
-	stream := rasterprint.Encode(page, 576, rasterprint.GSv0)
-	want := escpos.NewRasterRedactor(readsNothing{}, nil).Redact(drivers.FromHost, stream)
+	stream := rastertest.PANReceipt(t)
+	want := escpos.NewRasterRedactor(rastertest.ReadsNothing{}, nil).Redact(drivers.FromHost, stream)
 	h := New(context.Background(), func() capture.Redactor {
-		return lane.Redactors{"printer": escpos.NewRasterRedactor(readsNothing{}, nil).MidStream(lane.IdleGap)}
+		return lane.Redactors{"printer": escpos.NewRasterRedactor(rastertest.ReadsNothing{}, nil).MidStream(lane.IdleGap)}
 	})
 	send := func(at time.Time, data []byte) {
-		for len(data) > 0 {
-			n := min(len(data), 512)
-			h.Chunk("printer", drivers.Chunk{Time: at, Dir: drivers.FromHost, Data: data[:n]})
-			data, at = data[n:], at.Add(50*time.Millisecond)
-		}
+		rastertest.Feed(at, data, func(c drivers.Chunk) { h.Chunk("printer", c) })
 	}
 	got := func(s *Sub, n int) []byte {
 		var b bytes.Buffer

@@ -1,0 +1,57 @@
+// Package rastertest holds what tests of a raster printer's redaction
+// share: the Go fonts to draw receipts in, a receipt with a card number
+// drawn as an image, a recogniser that reads nothing, and a serial line's
+// pace of delivery.
+package rastertest
+
+import (
+	"testing"
+	"time"
+
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/sim/rasterprint"
+)
+
+// PAN is a Luhn-valid test card number.
+const PAN = "4111111111111111"
+
+// GoFont returns the Go fonts (regular and bold) at 24 dots, as a Windows
+// driver draws a receipt.
+func GoFont(t testing.TB) *rasterprint.Font {
+	t.Helper()
+	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// PANReceipt returns a receipt printed as one GS v 0 image 576 dots wide
+// whose card line holds the full number PAN.
+func PANReceipt(t testing.TB) []byte {
+	t.Helper()
+	page, _ := rasterprint.Render(GoFont(t), []rasterprint.Line{{Left: "TOTAL", Right: "3.98", Bold: true},
+		{Left: "CARD " + PAN, Right: "3.98"}}, 576, 8)
+	return rasterprint.Encode(page, 576, rasterprint.GSv0)
+}
+
+// ReadsNothing is a recogniser that reads no text: what a redactor lets
+// through is then the image's dots as sent, or zeros.
+type ReadsNothing struct{}
+
+// Recognize reads nothing.
+func (ReadsNothing) Recognize(*raster.Bitmap) raster.Result { return raster.Result{} }
+
+// Feed hands data from the host to chunk as a serial line delivers it:
+// 512 bytes at a time, 50 ms apart, the first at at.
+func Feed(at time.Time, data []byte, chunk func(drivers.Chunk)) {
+	for len(data) > 0 {
+		n := min(len(data), 512)
+		chunk(drivers.Chunk{Time: at, Dir: drivers.FromHost, Data: data[:n]})
+		data, at = data[n:], at.Add(50*time.Millisecond)
+	}
+}
