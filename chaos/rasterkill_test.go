@@ -10,9 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/buffer"
@@ -22,6 +19,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
@@ -50,10 +48,7 @@ func TestKillWhileReading(t *testing.T) {
 	b := lanetest.Broker(t, lanetest.Quiet())
 	sub := lanetest.Collect(t, b)
 	l := newLane(t, b.URL(), "")
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := rastertest.GoFont(t)
 	dict := filepath.Join(t.TempDir(), "driver.glyphs")
 	learnGoFont(t, f, dict)
 	l.cfg.Devices[0].Glyphs, l.cfg.Devices[0].OCR = dict, "none"

@@ -6,13 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -26,11 +24,8 @@ import (
 // line writes its first receipt so. Found in review: the rest of the image
 // was parsed as text and written with its dots.
 func TestMidStreamImages(t *testing.T) {
-	const pan = "4111111111111111" // Luhn-valid test number
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
+	const pan = rastertest.PAN
+	f := rastertest.GoFont(t)
 	d := glyphs.New("go.glyphs")
 	var ss []glyphs.Sample
 	for name, lines := range map[string][]rasterprint.Line{
