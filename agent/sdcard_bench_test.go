@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/zvt"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -51,7 +50,7 @@ func BenchmarkWeekOnDisk(b *testing.B) {
 		ctx, cancel := context.WithCancel(context.Background())
 		gcDone := make(chan struct{})
 		go func() { defer close(gcDone); db.RunGC(ctx, time.Second) }()
-		w0 := procWriteBytes(b)
+		w0 := testutil.WriteBytes(b, "self")
 		logical := runWeek(b, db, sale, receipt)
 		cancel()
 		counts := map[string]int{}
@@ -66,7 +65,7 @@ func BenchmarkWeekOnDisk(b *testing.B) {
 		if err := db.Close(); err != nil {
 			b.Fatal(err)
 		}
-		written := float64(procWriteBytes(b) - w0)
+		written := float64(testutil.WriteBytes(b, "self") - w0)
 		b.ReportMetric(written/weekCheckouts/1024, "disk_KB/checkout")
 		b.ReportMetric(20, "disk_target_KB/checkout")
 		b.ReportMetric(written/float64(logical), "write_amp")
@@ -188,21 +187,6 @@ func wireDevice(w sim.Wire) (string, drivers.Direction) {
 	default:
 		return "terminal", drivers.FromDevice
 	}
-}
-
-func procWriteBytes(b *testing.B) int64 {
-	raw, err := os.ReadFile("/proc/self/io")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(l, "write_bytes:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
-		}
-	}
-	b.Fatal("no write_bytes in /proc/self/io")
-	return 0
 }
 
 // dirSize is the disk space the files under dir take (allocated blocks:

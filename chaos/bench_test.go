@@ -23,6 +23,7 @@ import (
 	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 )
 
@@ -180,12 +181,12 @@ func loadRun(b *testing.B, broker *mqttbroker.Broker, window, every time.Duratio
 	played := make(chan error, 1)
 	var n atomic.Int64
 	pid := cmd.Process.Pid
-	t0, c0, s0, w0 := time.Now(), cpuTicks(b, pid), switches(b, pid), writeBytes(b, pid)
+	t0, c0, s0, w0 := time.Now(), cpuTicks(b, pid), switches(b, pid), testutil.WriteBytes(b, strconv.Itoa(pid))
 	if every > 0 {
 		go func() { played <- playEvery(ctx, wires, every, &n) }()
 	}
 	time.Sleep(window)
-	t1, c1, s1, w1 := time.Now(), cpuTicks(b, pid), switches(b, pid), writeBytes(b, pid)
+	t1, c1, s1, w1 := time.Now(), cpuTicks(b, pid), switches(b, pid), testutil.WriteBytes(b, strconv.Itoa(pid))
 	cancel()
 	if every > 0 {
 		if err := <-played; err != nil && !errors.Is(err, context.Canceled) {
@@ -283,22 +284,6 @@ func playEvery(ctx context.Context, wires *sim.Wires, d time.Duration, n *atomic
 			return err
 		}
 	}
-}
-
-// writeBytes is what pid sent to the storage layer so far.
-func writeBytes(b *testing.B, pid int) int64 {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(l, "write_bytes:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
-		}
-	}
-	b.Fatal("no write_bytes")
-	return 0
 }
 
 // switches sums the context switches of every thread of pid.

@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"net"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -48,4 +49,13 @@ func TestBuffer(t *testing.T) {
 	if b.String()[0] != 'a' {
 		t.Error("Bytes is not a copy")
 	}
+}
+
+// TestWriteBytes: this process's /proc io file is found and parsed (the
+// count itself may be 0 on tmpfs).
+func TestWriteBytes(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/proc/PID/io is Linux's")
+	}
+	WriteBytes(t, "self")
 }
