@@ -41,19 +41,19 @@ const cacheSize = 64
 
 // Cache is the recogniser of a lane's decoders and redactors when
 // recognition runs in a Worker: it answers from the results handed over
-// (Add) and falls back to Fallback for an image it has no result for.
+// (Add) and falls back to its recogniser for an image it has no result for.
 // It is not safe for concurrent use (the core goroutine owns it).
 type Cache struct {
-	// Fallback reads what the cache does not know; nil reads nothing.
-	Fallback escpos.Recognizer
-	results  map[Key]raster.Result
-	order    []Key
-	misses   int
+	// rec reads what the cache does not know; nil reads nothing.
+	rec     escpos.Recognizer
+	results map[Key]raster.Result
+	order   []Key
+	misses  int
 }
 
 // NewCache returns an empty cache falling back to rec.
 func NewCache(rec escpos.Recognizer) *Cache {
-	return &Cache{Fallback: rec, results: map[Key]raster.Result{}}
+	return &Cache{rec: rec, results: map[Key]raster.Result{}}
 }
 
 // Add keeps results, forgetting the oldest beyond the bound.
@@ -91,12 +91,12 @@ func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
 	return r
 }
 
-// fallback reads img with Fallback on the core goroutine (see read).
+// fallback reads img with the cache's recogniser on the core goroutine (see read).
 func (c *Cache) fallback(img *raster.Bitmap) raster.Result {
-	if c.Fallback == nil {
+	if c.rec == nil {
 		return raster.Result{}
 	}
-	return read(c.Fallback, img)
+	return read(c.rec, img)
 }
 
 // read reads img with rec. A recogniser that panics (a bug in it, a
