@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"log/slog"
 	"os"
 
 	"github.com/tillwatch/tillwatch/drivers/escpos"
@@ -23,6 +24,10 @@ func stuckRecognizer(path string) func(string, escpos.Recognizer) escpos.Recogni
 type stuck string
 
 func (s stuck) Recognize(*raster.Bitmap) raster.Result {
-	_ = os.WriteFile(string(s), nil, 0o600)
+	if err := os.WriteFile(string(s), nil, 0o600); err != nil {
+		// The test waits for the file: say why it will not come (a
+		// JSON line, as the child's log, shown with -v).
+		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("chaos: stuck recogniser: cannot mark the image taken", "error", err)
+	}
 	select {} // until SIGKILL
 }
