@@ -162,7 +162,10 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		}
 	case <-ctx.Done():
 		w.Close()
-		return nil, fmt.Errorf("subscribe: %s: no answer to the subscription within %s: %w", opts.Broker, opts.ConnectTimeout, ctx.Err())
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("subscribe: %s: no answer to the subscription within %s: %w", opts.Broker, opts.ConnectTimeout, ctx.Err())
+		}
+		return nil, fmt.Errorf("subscribe: %s: subscribe: %w", opts.Broker, ctx.Err())
 	}
 	return w, nil
 }
