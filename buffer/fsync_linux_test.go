@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // Environment of TestFsyncChild.
@@ -108,10 +110,7 @@ func TestFsyncPerAcknowledgedPut(t *testing.T) {
 	}
 	strace, err := exec.LookPath("strace")
 	if err != nil {
-		if os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
-			t.Skip("strace not installed")
-		}
-		t.Fatal("strace is needed to count fsyncs (apt-get install strace; TILLWATCH_ALLOW_SKIP=1 skips)")
+		testutil.Unavailable(t, "strace is needed to count fsyncs (apt-get install strace)")
 	}
 	synced := tracedSyncs(t, strace, true)
 	t.Logf("%d sync calls for %d acknowledged puts", synced, fsyncPuts)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // TestLearnAndDecodeRaster: a technician learns a driver's font from the
@@ -78,10 +80,7 @@ func TestLearnAndDecodeRaster(t *testing.T) {
 // Tesseract to check, and nothing is learned from it until it is renamed.
 func TestLearnOCRDraft(t *testing.T) {
 	if _, err := exec.LookPath("tesseract"); err != nil {
-		if os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
-			t.Skip("tesseract not installed")
-		}
-		t.Fatal("tesseract not installed (Debian: tesseract-ocr tesseract-ocr-chi-sim; .ci/run installs it)")
+		testutil.Unavailable(t, "tesseract not installed (Debian: tesseract-ocr tesseract-ocr-chi-sim; .ci/run installs it)")
 	}
 	dir := t.TempDir()
 	b, err := os.ReadFile("../../testdata/raster/noto-24-384-gsv0-en-test17.bin")

@@ -43,11 +43,7 @@ func Require(t testing.TB) string {
 	if bin != "" {
 		return bin
 	}
-	msg := "nats-server not installed (apt-get install nats-server)"
-	if os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
-		t.Skip(msg + " (skipped: TILLWATCH_ALLOW_SKIP=1)")
-	}
-	t.Fatal(msg + " (TILLWATCH_ALLOW_SKIP=1 skips)")
+	testutil.Unavailable(t, "nats-server not installed (apt-get install nats-server)")
 	return ""
 }
 

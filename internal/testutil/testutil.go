@@ -1,6 +1,7 @@
 // Package testutil holds small helpers tests share: waiting for a
 // condition instead of sleeping a fixed time, a free loopback address,
-// and a Buffer several goroutines write while the test reads it.
+// a Buffer several goroutines write while the test reads it, and how a
+// test whose program is missing here ends (Unavailable).
 package testutil
 
 import (

@@ -1,8 +1,10 @@
 package testutil
 
 import (
+	"fmt"
 	"net"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,4 +60,33 @@ func TestWriteBytes(t *testing.T) {
 		t.Skip("/proc/PID/io is Linux's")
 	}
 	WriteBytes(t, "self")
+}
+
+// endTB records how a helper ended a test instead of ending it.
+type endTB struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (e *endTB) Helper()           {}
+func (e *endTB) Skip(args ...any)  { e.skipped = fmt.Sprint(args...) }
+func (e *endTB) Fatal(args ...any) { e.failed = fmt.Sprint(args...) }
+
+// TestUnavailable: a missing program fails the test unless
+// TILLWATCH_ALLOW_SKIP=1, and either way the reason is said.
+func TestUnavailable(t *testing.T) {
+	for _, tc := range []struct {
+		env          string
+		skip, failed bool
+	}{{"", false, true}, {"0", false, true}, {"1", true, false}} {
+		t.Setenv(AllowSkipEnv, tc.env)
+		e := &endTB{TB: t}
+		Unavailable(e, "strace not installed")
+		if (e.skipped != "") != tc.skip || (e.failed != "") != tc.failed {
+			t.Errorf("%s=%q: skipped %q, failed %q", AllowSkipEnv, tc.env, e.skipped, e.failed)
+		}
+		if !strings.Contains(e.skipped+e.failed, "strace not installed") {
+			t.Errorf("%s=%q: the reason is not said: %q%q", AllowSkipEnv, tc.env, e.skipped, e.failed)
+		}
+	}
 }
