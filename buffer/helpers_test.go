@@ -53,3 +53,12 @@ func reopen(t testing.TB, db *DB, dir string, opts Options) *DB {
 type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) now() time.Time { return c.t }
+
+// clockedOptions returns the default options reading a fake clock, which
+// stands at 2026-11-22 10:00 UTC until the test sets it.
+func clockedOptions() (Options, *fakeClock) {
+	clock := &fakeClock{t: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
+	opts := DefaultOptions()
+	opts.Now = clock.now
+	return opts, clock
+}

@@ -76,9 +76,7 @@ func TestQueueFIFOAcrossReopen(t *testing.T) {
 }
 
 func TestQueuePutIfAbsent(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
-	opts := DefaultOptions()
-	opts.Now = clock.now
+	opts, clock := clockedOptions()
 	opts.DeliveredTTL = time.Hour
 	db, dir := openTest(t, "", opts)
 	q := db.Queue("outbox")

@@ -12,10 +12,8 @@ import (
 // the one still in flight; settled entries are gone for every reader and
 // their ids are remembered, before and after Sweep and a reopen.
 func TestQueueDelivered(t *testing.T) {
-	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	clock := &fakeClock{t: t0}
-	opts := DefaultOptions()
-	opts.Now = clock.now
+	opts, clock := clockedOptions()
+	t0 := clock.t
 	db, dir := openTest(t, "", opts)
 	q := db.Queue("outbox")
 	q.SetLimits(Limits{MaxBytes: 100 * 100})
@@ -89,10 +87,8 @@ func TestQueueDelivered(t *testing.T) {
 // TestQueueDeliveredShedExpire checks that entries settled by watermark
 // and not swept yet are neither shed nor expired (nor counted as such).
 func TestQueueDeliveredShedExpire(t *testing.T) {
-	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	clock := &fakeClock{t: t0}
-	opts := DefaultOptions()
-	opts.Now = clock.now
+	opts, clock := clockedOptions()
+	t0 := clock.t
 	db, _ := openTest(t, "", opts)
 	q := db.Queue("outbox")
 	q.SetLimits(Limits{MaxBytes: 3 * 100, MaxAge: time.Hour})

@@ -120,10 +120,8 @@ func checkConsistent(t testing.TB, q *Queue) QueueStats {
 }
 
 func TestQueueExpire(t *testing.T) {
-	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	clock := &fakeClock{t: t0}
-	opts := DefaultOptions()
-	opts.Now = clock.now
+	opts, clock := clockedOptions()
+	t0 := clock.t
 	db, dir := openTest(t, "", opts)
 	q := db.Queue("outbox")
 	if n, err := q.Expire(); n != 0 || err != nil {
@@ -157,9 +155,7 @@ func TestQueueExpire(t *testing.T) {
 }
 
 func TestQueueExpireMany(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
-	opts := DefaultOptions()
-	opts.Now = clock.now
+	opts, clock := clockedOptions()
 	db, _ := openTest(t, "", opts)
 	q := db.Queue("outbox")
 	q.SetLimits(Limits{MaxAge: time.Hour})
