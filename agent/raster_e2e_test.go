@@ -24,12 +24,11 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/internal/scenarios"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // rasterPAN is a Luhn-valid test card number the register prints in full,
@@ -40,11 +39,7 @@ const rasterPAN = "4111111111111111"
 // which golang.org/x/image embeds, so the test needs no system fonts.
 func driverFont(t *testing.T) *rasterprint.Font {
 	t.Helper()
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return rastertest.GoFont(t)
 }
 
 // asDriverPrints turns a register's text print job into what a Windows

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/agent/lane"
 	"github.com/tillwatch/tillwatch/agent/rawlog"
 	"github.com/tillwatch/tillwatch/agent/recog"
@@ -17,8 +14,8 @@ import (
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -60,19 +57,8 @@ func rawRead(rec escpos.Recognizer, stream []byte) string {
 // between the lane's cache and the raw input log had no such test).
 func TestRawInputRasterCardNumber(t *testing.T) {
 	dir := t.TempDir()
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := glyphs.New("go.glyphs")
-	var ss []glyphs.Sample
-	add := func(name string, lines []rasterprint.Line) {
-		page, text := rasterprint.Render(f, lines, 576, 8)
-		ss = append(ss, glyphs.Sample{Name: name, Image: page, Lines: text})
-	}
-	add("calibration", rasterprint.Calibration(false))
-	add("pans", []rasterprint.Line{{Left: "CARD " + reviewPAN, Right: "3.98"}, {Left: "CARD 5555555555554444", Right: "0.12"}})
-	d.Learn(ss)
+	f := rastertest.GoFont(t)
+	d := rastertest.Learn(t, f, rastertest.PANLines(reviewPAN))
 	dict := filepath.Join(dir, "go.glyphs")
 	if err := d.Save(dict); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
@@ -26,17 +25,7 @@ import (
 func TestMidStreamImages(t *testing.T) {
 	const pan = rastertest.PAN
 	f := rastertest.GoFont(t)
-	d := glyphs.New("go.glyphs")
-	var ss []glyphs.Sample
-	for name, lines := range map[string][]rasterprint.Line{
-		"calibration": rasterprint.Calibration(false),
-		"pans":        {{Left: "CARD " + pan, Right: "3.98"}, {Left: "CARD 5555555555554444", Right: "0.12"}},
-		"sale":        rasterprint.SampleSale(1, false).Lines(),
-	} {
-		page, text := rasterprint.Render(f, lines, 576, 8)
-		ss = append(ss, glyphs.Sample{Name: name, Image: page, Lines: text})
-	}
-	d.Learn(ss)
+	d := rastertest.Learn(t, f, rastertest.PANLines(pan), rasterprint.SampleSale(1, false).Lines())
 	page, _ := rasterprint.Render(f, []rasterprint.Line{{Center: "SUNRISE MARKET", Bold: true},
 		{Left: "TOTAL", Right: "3.98", Bold: true}, {Left: "CARD " + pan, Right: "3.98"}}, 576, 8)
 	stream := rasterprint.Encode(page, 576, rasterprint.GSv0)

@@ -10,6 +10,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -49,7 +50,7 @@ func TestRedactImagesManyCommands(t *testing.T) {
 // the number below a long blank run) is blanked, by the capture's
 // redactor and by RedactImages once read.
 func TestRasterRedactorManyCommands(t *testing.T) {
-	f := goFont(t)
+	f := rastertest.GoFont(t)
 	d := goDict(t, f)
 	page, _ := rasterprint.Render(f, []rasterprint.Line{{Left: "TOTAL", Right: "3.98", Bold: true}, {Left: "CARD " + pan, Right: "3.98"}}, 576, 8)
 	var s bytes.Buffer

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -20,7 +21,7 @@ import (
 // first receipt as before; a text-only redactor is unchanged. Found in
 // review: the rest of the image was read as text and passed unblanked.
 func TestRasterRedactorMidStream(t *testing.T) {
-	f := goFont(t)
+	f := rastertest.GoFont(t)
 	d := goDict(t, f)
 	const gap = time.Second
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)

@@ -6,13 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -31,28 +29,11 @@ func panReceipt(t *testing.T, f *rasterprint.Font, mode rasterprint.Mode) ([]byt
 // goDict learns the Go font from a calibration print and a few receipts.
 func goDict(t *testing.T, f *rasterprint.Font) *glyphs.Dict {
 	t.Helper()
-	d := glyphs.New("go.glyphs")
-	var ss []glyphs.Sample
-	add := func(name string, lines []rasterprint.Line) {
-		page, text := rasterprint.Render(f, lines, 576, 8)
-		ss = append(ss, glyphs.Sample{Name: name, Image: page, Lines: text})
-	}
-	add("calibration", rasterprint.Calibration(false))
-	add("pans", []rasterprint.Line{{Left: "CARD 4111111111111111", Right: "3.98"}, {Left: "CARD 5555555555554444", Right: "0.12"}})
+	pages := [][]rasterprint.Line{rastertest.PANLines("4111111111111111")}
 	for i := range 3 {
-		add("sale", rasterprint.SampleSale(uint64(i+1), false).Lines())
+		pages = append(pages, rasterprint.SampleSale(uint64(i+1), false).Lines())
 	}
-	d.Learn(ss)
-	return d
-}
-
-func goFont(t *testing.T) *rasterprint.Font {
-	t.Helper()
-	f, err := rasterprint.ParseFont("go", goregular.TTF, gobold.TTF, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return rastertest.Learn(t, f, pages...)
 }
 
 func readLines(t *testing.T, d *glyphs.Dict, stream []byte) string {
@@ -75,7 +56,7 @@ func readLines(t *testing.T, d *glyphs.Dict, stream []byte) string {
 // redactor lets through (a capture), in any chunking; the rest of the
 // receipt is untouched.
 func TestRasterRedactorBlanksCardNumbers(t *testing.T) {
-	f := goFont(t)
+	f := rastertest.GoFont(t)
 	d := goDict(t, f)
 	for _, mode := range []rasterprint.Mode{rasterprint.GSv0, rasterprint.ESCStar} {
 		stream, text := panReceipt(t, f, mode)
@@ -109,7 +90,7 @@ func TestRasterRedactorBlanksCardNumbers(t *testing.T) {
 // image's dots blanked whole (also an image cut off mid-data); once read,
 // only the card number's dots are, as the RasterRedactor blanks them.
 func TestRedactImages(t *testing.T) {
-	f := goFont(t)
+	f := rastertest.GoFont(t)
 	d := goDict(t, f)
 	stream, _ := panReceipt(t, f, rasterprint.GSv0)
 	unread := func(*raster.Bitmap) (raster.Result, bool) { return raster.Result{}, false }
@@ -162,7 +143,7 @@ func columnGraphics(page *raster.Bitmap, width int) []byte {
 // TestRasterRedactorColumnGraphics: a card number printed as GS 8 L fn 113
 // column graphics is read and blanked like the other image commands.
 func TestRasterRedactorColumnGraphics(t *testing.T) {
-	f := goFont(t)
+	f := rastertest.GoFont(t)
 	d := goDict(t, f)
 	lines := []rasterprint.Line{{Center: "SUNRISE MARKET", Bold: true}, {Left: "TOTAL", Right: "3.98", Bold: true}, {Left: "CARD " + pan, Right: "3.98"}}
 	page, _ := rasterprint.Render(f, lines, 576, 8)

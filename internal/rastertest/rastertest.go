@@ -1,10 +1,11 @@
 // Package rastertest holds what tests of a raster printer's redaction
-// share: the Go fonts to draw receipts in, a receipt with a card number
-// drawn as an image, a recogniser that reads nothing, and a serial line's
-// pace of delivery.
+// share: the Go fonts to draw receipts in, a glyph dictionary learned from
+// them, a receipt with a card number drawn as an image, a recogniser that
+// reads nothing, and a serial line's pace of delivery.
 package rastertest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
@@ -28,6 +30,28 @@ func GoFont(t testing.TB) *rasterprint.Font {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// Learn learns the glyph dictionary go.glyphs of f from a calibration
+// print and pages (each the lines of one receipt), drawn 576 dots wide, as
+// a technician's profile learn does from typed-in prints.
+func Learn(t testing.TB, f *rasterprint.Font, pages ...[]rasterprint.Line) *glyphs.Dict {
+	t.Helper()
+	page, text := rasterprint.Render(f, rasterprint.Calibration(false), 576, 8)
+	ss := []glyphs.Sample{{Name: "calibration", Image: page, Lines: text}}
+	for i, lines := range pages {
+		page, text := rasterprint.Render(f, lines, 576, 8)
+		ss = append(ss, glyphs.Sample{Name: fmt.Sprintf("page %d", i+1), Image: page, Lines: text})
+	}
+	d := glyphs.New("go.glyphs")
+	d.Learn(ss)
+	return d
+}
+
+// PANLines are two card lines printing full numbers: pan's and
+// 5555555555554444's (a receipt to learn a card number's digits from).
+func PANLines(pan string) []rasterprint.Line {
+	return []rasterprint.Line{{Left: "CARD " + pan, Right: "3.98"}, {Left: "CARD 5555555555554444", Right: "0.12"}}
 }
 
 // PANReceipt returns a receipt printed as one GS v 0 image 576 dots wide
