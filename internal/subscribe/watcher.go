@@ -108,11 +108,15 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 	if opts.Share != "" {
 		alerts = "$share/" + opts.Share + "/" + alerts
 	}
-	subs := map[string]byte{alerts: 1}
+	// The statuses are subscribed first, on their own: the broker sends a
+	// request's retained messages only once it subscribed all its filters,
+	// so with the alerts in the same request an alert published meanwhile
+	// came before the lane's status.
+	subs := []string{alerts}
 	if !opts.NoStatus {
-		subs[status] = 1
+		subs = []string{status, alerts}
 	}
-	// subbed gets the first subscription's outcome (nil: subscribed), so
+	// subbed gets the first subscriptions' outcome (nil: subscribed), so
 	// Dial returns only once the broker delivers to this watcher: a
 	// message published after Dial returned is not missed.
 	subbed := make(chan error, 1)
@@ -123,12 +127,15 @@ func Dial(ctx context.Context, opts Options) (*Watcher, error) {
 		SetConnectRetryInterval(500 * time.Millisecond).SetMaxReconnectInterval(10 * time.Second).
 		SetConnectTimeout(opts.ConnectTimeout).SetOrderMatters(true)
 	co.SetOnConnectHandler(func(c mqtt.Client) {
-		tok := c.SubscribeMultiple(subs, w.onMessage)
 		go func() {
-			tok.Wait()
 			var err error
-			if err = tok.Error(); err != nil {
-				err = fmt.Errorf("subscribe: subscribe %v: %w", subs, err)
+			for _, f := range subs {
+				tok := c.Subscribe(f, 1, w.onMessage)
+				tok.Wait()
+				if err = tok.Error(); err != nil {
+					err = fmt.Errorf("subscribe: subscribe %s: %w", f, err)
+					break
+				}
 			}
 			select {
 			case subbed <- err:

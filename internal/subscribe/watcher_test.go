@@ -2,9 +2,15 @@ package subscribe
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	mochi "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/hooks/auth"
+	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 )
@@ -146,5 +152,74 @@ func TestDialFails(t *testing.T) {
 				t.Errorf("Dial to a closed port: %v", err)
 			}
 		})
+	}
+}
+
+// publishOnSubscribe is a broker hook that publishes an alert each time a
+// client's subscription is in place, before the broker acknowledges it and
+// sends the retained messages: an agent's alert arriving just as a watcher
+// subscribes, deterministically.
+type publishOnSubscribe struct {
+	mochi.HookBase
+	srv          *mochi.Server
+	topic, alert string
+	err          chan error
+}
+
+func (h *publishOnSubscribe) Provides(b byte) bool { return b == mochi.OnSubscribed }
+
+func (h *publishOnSubscribe) OnSubscribed(cl *mochi.Client, _ packets.Packet, _ []byte) {
+	if cl.Net.Inline {
+		return
+	}
+	if err := h.srv.Publish(h.topic, []byte(h.alert), false, 1); err != nil {
+		select {
+		case h.err <- err:
+		default:
+		}
+	}
+}
+
+// TestWatcherStatusFirst: a lane's retained status reaches a new watcher
+// before an alert published while it subscribes, so a table (watch
+// --once 1) shows the lane's state before its first alert. Subscribed to
+// both in one request, the alert could come first: the broker subscribes
+// every filter of a request before it sends the retained messages.
+func TestWatcherStatusFirst(t *testing.T) {
+	srv := mochi.New(&mochi.Options{InlineClient: true, Logger: slog.New(slog.DiscardHandler)})
+	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
+		t.Fatal(err)
+	}
+	h := &publishOnSubscribe{srv: srv, topic: "tillwatch/v1/s1/l1/alert/amount_mismatch",
+		alert: `{"id":"aaaa000000000001","kind":"amount_mismatch","state":"raised","site":"s1","lane":"l1"}`, err: make(chan error, 1)}
+	if err := srv.AddHook(h, nil); err != nil {
+		t.Fatal(err)
+	}
+	tcp := listeners.NewTCP(listeners.Config{ID: "tcp", Address: "127.0.0.1:0"})
+	if err := srv.AddListener(tcp); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Serve(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Publish("tillwatch/v1/s1/l1/status", []byte(`{"state":"online","since":"2026-11-22T10:00:00Z"}`), true, 1); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Dial(context.Background(), Options{Broker: "tcp://" + tcp.Address(), ClientID: "watch-status-first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if m := next(t, w); m.Status == nil {
+		t.Errorf("first message %s (alert %v), want the lane's retained status", m.Topic, m.Alert != nil)
+	}
+	if m := next(t, w); m.Alert == nil || m.Alert.ID != "aaaa000000000001" {
+		t.Errorf("second message %s, want the alert", m.Topic)
+	}
+	select {
+	case err := <-h.err:
+		t.Fatal(err)
+	default:
 	}
 }
