@@ -75,9 +75,15 @@ func (p page) space(l raster.TextLine, k int) bool {
 	return !(dot && gap*2 < p.em)
 }
 
-// image returns the dots of box as a grey image framed in white.
+// image returns the dots of box as a grey image framed in white, its
+// strokes thickened by a dot when they are hairlines (strokeWidth below
+// hairline).
 func (t *Tesseract) image(b *raster.Bitmap, box image.Rectangle) *image.Gray {
-	return b.Sub(box.Inset(-1)).Image(max(t.Scale, 1), pad)
+	sub := b.Sub(box.Inset(-1))
+	if strokeWidth(b, box) < hairline {
+		sub = thicken(sub)
+	}
+	return sub.Image(max(t.Scale, 1), pad)
 }
 
 // langs splits the Tesseract languages into the Latin model (eng) and
@@ -258,9 +264,11 @@ func (p page) joinGaps(l raster.TextLine, w image.Rectangle, scale int, ws []wor
 	return s.String()
 }
 
-// setLine fills l's text, glyph count and confidence from its words.
+// setLine fills l's text, glyph count and confidence from its words
+// (look-alike letters of its quantities and amounts read as digits:
+// fixDigits).
 func setLine(l *raster.Line, ws []word, sep string) {
-	l.Text = joined(ws, sep)
+	l.Text = fixDigits(joined(ws, sep))
 	l.Glyphs = utf8.RuneCountInString(l.Text) - strings.Count(l.Text, " ")
 	l.Confidence = lineConf(ws)
 	if len(ws) == 0 {

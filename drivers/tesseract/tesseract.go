@@ -14,7 +14,11 @@
 // script than both together. The lines are not scaled up: the models
 // scale each line to their own input height (36 and 48 rows), and on the
 // corpus a line given at its printed size read better than one doubled
-// or tripled (nearest, bicubic, smoothed or thresholded).
+// or tripled (nearest, bicubic, smoothed or thresholded). Hairline
+// strokes (a font whose strokes measure under 1.8 dots: AR PL UMing at
+// 20-28 dots) are thickened by a dot first (stroke.go), and the letters a
+// model reads for digits inside quantities and amounts ("xl") are read
+// as the digits (fixDigits).
 //
 // Determinism: Tesseract is run with one thread (OMP_THREAD_LIMIT=1), a
 // fixed page segmentation mode and the same languages, so the same image

@@ -1,0 +1,93 @@
+package tesseract
+
+import (
+	"image"
+
+	"github.com/tillwatch/tillwatch/drivers/raster"
+)
+
+// hairline is the stroke width (in hundredths of a dot, strokeWidth)
+// below which a text's strokes are thickened before recognition: the
+// models were trained on text whose strokes are several pixels wide at
+// their input height and lose 1-dot strokes (AR PL UMing at 20-28 dots
+// measures 1.1-2.0 dots; Noto Sans CJK and WenQuanYi Zen Hei 1.8-6).
+// Chosen on the corpus's calibration and learn receipts (never on its
+// test receipts): thickening below 1.7, 1.8, 1.9 and 2.0 dots left 245,
+// 231, 237 and 239 character errors on the 24 AR PL UMing ones (333 not
+// thickened; Noto and WenQuanYi lines are all above 1.8 there); a 2x2
+// thickening left fewer errors than one dot to the right only (256 and
+// 264, measured before fixDigits), and doubling the image and thickening
+// by a pixel instead left 464.
+const hairline = 180
+
+// strokeWidth is the usual width of the strokes inside box r of b, in
+// hundredths of a dot: the mean, over the inked dots, of the shorter of
+// the horizontal and vertical runs of ink through the dot (a dot of a
+// vertical stem lies on a short horizontal run, a dot of a horizontal bar
+// on a short vertical one). Corners and crossings lie on two long runs
+// and count wide, so a font of 1-dot strokes measures more than 1 dot
+// (AR PL UMing at 20 dots: 1.1 to 1.5). 0 when the box has no ink.
+func strokeWidth(b *raster.Bitmap, r image.Rectangle) int {
+	r = r.Intersect(image.Rect(0, 0, b.W, b.H))
+	w, h := r.Dx(), r.Dy()
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	hrun := make([]int, w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; {
+			if !b.At(r.Min.X+x, r.Min.Y+y) {
+				x++
+				continue
+			}
+			x0 := x
+			for x < w && b.At(r.Min.X+x, r.Min.Y+y) {
+				x++
+			}
+			for k := x0; k < x; k++ {
+				hrun[y*w+k] = x - x0
+			}
+		}
+	}
+	sum, n := 0, 0
+	for x := 0; x < w; x++ {
+		for y := 0; y < h; {
+			if !b.At(r.Min.X+x, r.Min.Y+y) {
+				y++
+				continue
+			}
+			y0 := y
+			for y < h && b.At(r.Min.X+x, r.Min.Y+y) {
+				y++
+			}
+			for k := y0; k < y; k++ {
+				sum += min(hrun[k*w+x], y-y0)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum * 100 / n
+}
+
+// thicken returns b with every inked dot also inking the dot to its
+// right, the dot below it and the one below right: a 1-dot stroke
+// becomes 2 dots wide, the text a dot wider and taller.
+func thicken(b *raster.Bitmap) *raster.Bitmap {
+	out := raster.New()
+	for y := 0; y < b.H; y++ {
+		for x := 0; x < b.W; x++ {
+			if !b.At(x, y) {
+				continue
+			}
+			out.Set(x, y)
+			out.Set(x+1, y)
+			out.Set(x, y+1)
+			out.Set(x+1, y+1)
+		}
+	}
+	out.Grow(b.H)
+	return out
+}
