@@ -104,6 +104,9 @@ type Stats struct {
 	// start after an unclean stop, or an image the recognition worker
 	// saw cut differently. 0 in steady state.
 	ReadInline int
+	// Decided: after the last step everything read was decided (see
+	// status.Snapshot.Decided); false until the first step.
+	Decided bool
 }
 
 // New opens the agent's database and builds its pipeline; Run starts it.
@@ -407,13 +410,32 @@ func (a *Agent) step(items []links.Input, now time.Time, quiet bool) error {
 	for _, r := range a.rasters {
 		inline += r.Cache.Misses()
 	}
+	decided := a.decided()
 	a.mu.Lock()
 	a.stats.Chunks += chunks
 	a.stats.Bytes += nbytes
 	a.stats.Events += len(evs)
 	a.stats.ReadInline = inline
+	a.stats.Decided = decided && err == nil
 	a.mu.Unlock()
 	return err
+}
+
+// decided reports whether everything read is decided: no decoder holds
+// input, no printed image waits for the worker, the detector has no
+// decision pending and no alert waits in memory for room on the disk.
+// Core goroutine only.
+func (a *Agent) decided() bool {
+	if a.ras.busy() || len(a.waiting) > 0 || a.out.Holding() {
+		return false
+	}
+	for _, n := range a.lane.Names() {
+		if !a.lane.Settled(n) {
+			return false
+		}
+	}
+	_, pending := a.lane.NextDeadline()
+	return !pending
 }
 
 // Ready is closed once every device's link has been up at least once.

@@ -31,7 +31,7 @@ func (a *Agent) Snapshot() status.Snapshot {
 		Uplink:      status.Uplink{Broker: a.cfg.MQTT.Broker},
 	}
 	a.view.Fill(&s)
-	s.LastAlert = st.LastAlert
+	s.LastAlert, s.Decided = st.LastAlert, st.Decided
 	s.Facts = a.facts.Facts()
 	s.Buffer.FreeBytes = s.Facts.FreeBytes
 	if qs, err := a.out.Queue().Stats(); err == nil {

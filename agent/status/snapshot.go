@@ -38,6 +38,11 @@ type Snapshot struct {
 	// LastAlert is when the last alert was detected (zero: none since
 	// start).
 	LastAlert time.Time `json:"last_alert,omitzero"`
+	// Decided says everything the lane read is decided: no decoder holds
+	// input, no printed image waits to be read, the detector has no
+	// window open and every alert is stored, so no alert comes without
+	// new input.
+	Decided bool `json:"decided"`
 	// Facts are the slow facts (clock, damaged databases) as the Sampler
 	// last read them.
 	Facts Facts `json:"facts"`
