@@ -4,12 +4,15 @@ package chaos
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
+	"github.com/tillwatch/tillwatch/agent/status"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
@@ -42,6 +45,8 @@ func TestKillAfterCut(t *testing.T) {
 	b := lanetest.Broker(t, lanetest.Quiet())
 	sub := lanetest.Collect(t, b)
 	l := newLane(t, b.URL(), "")
+	l.cfg.HTTP.Address = "127.0.0.1:0" // waitSettled reads its status page
+	l.save(t)
 	g := newLedger()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -86,29 +91,26 @@ func TestKillAfterCut(t *testing.T) {
 		c.kill(t)
 		c = start(t, l, g)
 	}
-	// The last payment_without_receipt would be decided receipt_wait plus
-	// clock_skew after its payment.
-	time.Sleep(l.cfg.Detect.ReceiptWait + l.cfg.Detect.ClockSkew + 2*time.Second)
-	mismatches := 0
-	for _, delta := range want {
-		if delta != 0 {
-			mismatches++
-		}
-	}
-	deadline := time.Now().Add(60 * time.Second) // then the checks below say what is missing
-	for time.Now().Before(deadline) {
-		n := 0
+	// A false payment_without_receipt would be decided receipt_wait plus
+	// clock_skew after its payment: wait until the agent has decided
+	// everything it read and delivered what it stored. Every alert the
+	// agents logged as stored must then reach the subscriber.
+	waitSettled(t, c, 2*time.Minute)
+	c.stop(t)
+	testutil.WaitFor(t, "every stored alert to reach the subscriber", 30*time.Second, func() bool {
+		got := map[string]bool{}
 		for _, a := range sub.All() {
-			if a.Kind == detect.KindAmountMismatch && a.State == detect.Raised {
-				n++
+			got[a.ID] = true
+		}
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		for id := range g.detected {
+			if !got[id] {
+				return false
 			}
 		}
-		if n >= mismatches {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	c.stop(t)
+		return true
+	})
 
 	if errs := sub.Errs(); len(errs) > 0 {
 		t.Errorf("messages on the alert topics that are no alert: %v", errs)
@@ -138,6 +140,36 @@ func TestKillAfterCut(t *testing.T) {
 		}
 	}
 	checkReceipts(t, l.cfg.DataDir, want)
+}
+
+// waitSettled waits until the agent c has decided everything it read and
+// delivered every alert it stored (its /status.json: decided, outbox depth
+// 0): from then on no alert comes without new input. The lane must serve
+// its status page (http.address).
+func waitSettled(t *testing.T, c *child, timeout time.Duration) {
+	t.Helper()
+	var url string
+	select {
+	case url = <-c.status:
+	case <-time.After(timeout):
+		t.Fatalf("the agent did not serve its status page within %s", timeout)
+	}
+	var last string
+	testutil.WaitFor(t, "the agent to decide everything and deliver its alerts", timeout, func() bool {
+		resp, err := http.Get(url + "status.json")
+		if err != nil {
+			last = err.Error()
+			return false
+		}
+		defer resp.Body.Close()
+		var s status.Snapshot
+		if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+			t.Fatalf("%sstatus.json: %v", url, err)
+		}
+		last = fmt.Sprintf("decided %v, outbox depth %d, windows %v", s.Decided, s.OutboxDepth, s.Windows)
+		return s.Decided && s.OutboxDepth == 0
+	})
+	t.Logf("agent settled: %s", last)
 }
 
 // play plays one action on the lane's wires and returns when it is written.

@@ -271,6 +271,9 @@ func (g *ledger) check2(t *testing.T) {
 type child struct {
 	cmd  *exec.Cmd
 	done chan error
+	// status gets the status page's URL once the agent serves it (a
+	// lane with http.address set).
+	status chan string
 }
 
 // start runs the agent as a child process reading l's config (env adds
@@ -286,11 +289,11 @@ func start(t testing.TB, l *lane, g *ledger, env ...string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{cmd: cmd, done: make(chan error, 1)}
+	c := &child{cmd: cmd, done: make(chan error, 1), status: make(chan string, 1)}
 	scanned := make(chan struct{})
 	go func() {
 		defer close(scanned)
-		g.scan(t, stderr)
+		g.scan(t, stderr, c.status)
 	}()
 	go func() {
 		<-scanned
@@ -299,8 +302,8 @@ func start(t testing.TB, l *lane, g *ledger, env ...string) *child {
 	return c
 }
 
-// scan reads a child's JSON log.
-func (g *ledger) scan(t testing.TB, r io.Reader) {
+// scan reads a child's JSON log; the status page's URL goes to status.
+func (g *ledger) scan(t testing.TB, r io.Reader, status chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -310,6 +313,7 @@ func (g *ledger) scan(t testing.TB, r io.Reader) {
 			ID    string `json:"id"`
 			Sev   string `json:"severity"`
 			Error string `json:"error"`
+			URL   string `json:"url"`
 		}
 		if json.Unmarshal(sc.Bytes(), &line) != nil {
 			continue // a line torn by SIGKILL
@@ -319,6 +323,11 @@ func (g *ledger) scan(t testing.TB, r io.Reader) {
 			g.mu.Lock()
 			g.detected[line.ID] = line.Sev
 			g.mu.Unlock()
+		case line.Msg == "status page" && line.URL != "":
+			select {
+			case status <- line.URL:
+			default:
+			}
 		case strings.HasPrefix(line.Msg, "alert shed"):
 			g.mu.Lock()
 			g.shedSelf++
