@@ -14,10 +14,11 @@ import (
 // Chosen on the corpus's calibration and learn receipts (never on its
 // test receipts): thickening below 1.7, 1.8, 1.9 and 2.0 dots left 245,
 // 231, 237 and 239 character errors on the 24 AR PL UMing ones (333 not
-// thickened; Noto and WenQuanYi lines are all above 1.8 there); a 2x2
-// thickening left fewer errors than one dot to the right only (256 and
-// 264, measured before fixDigits), and doubling the image and thickening
-// by a pixel instead left 464.
+// thickened; the Noto and WenQuanYi ones read the same with or without
+// it); a 2x2 thickening left fewer errors than one dot to the right only
+// (256 and 264, measured before fixDigits), thickening twice more where
+// strokes measure under 1.3 or 1.5 dots left 299 and 319, and doubling
+// the image and thickening by a pixel instead left 464.
 const hairline = 180
 
 // strokeWidth is the usual width of the strokes inside box r of b, in

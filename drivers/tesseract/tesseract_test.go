@@ -27,27 +27,44 @@ func find(t testing.TB) *Tesseract {
 
 var corpus = sync.OnceValues(func() ([]ocrscore.Receipt, error) { return ocrscore.Load("../../testdata/raster") })
 
-// TestCorpusReceipt reads one Chinese and one English corpus receipt.
+// TestCorpusReceipt reads corpus test receipts, each to at least its
+// character accuracy: a Noto one of each language, and AR PL UMing at 20
+// dots, whose hairline strokes are thickened before recognition (read
+// 90.4% of their characters, both together, before they were: 94.0%
+// after; BenchmarkCorpusTesseract reports all 24).
 func TestCorpusReceipt(t *testing.T) {
 	tt := find(t)
 	rs, err := corpus()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s ocrscore.Score
+	byFile := map[string]ocrscore.Receipt{}
 	for _, r := range rs {
-		if r.File != "noto-24-384-escstar-zh-test13" && r.File != "noto-24-384-gsv0-en-test17" {
-			continue
+		byFile[r.File] = r
+	}
+	for _, c := range []struct {
+		file string
+		min  float64 // character accuracy, percent
+	}{
+		{"noto-24-384-escstar-zh-test13", 97},  // 98.6% (2 errors of 138)
+		{"noto-24-384-gsv0-en-test17", 98},     // 99.3% (2 of 272)
+		{"uming-20-576-gsv0-zh-test69", 88},    // 90.6% (16 of 170); 85.3% not thickened
+		{"uming-20-576-escstar-en-test73", 95}, // 96.3% (9 of 246); 93.9% not thickened
+	} {
+		r, ok := byFile[c.file]
+		if !ok {
+			t.Fatalf("%s: not in the corpus", c.file)
 		}
+		var s ocrscore.Score
 		got := s.Decode(r, tt)
 		s.Add(r, got)
 		if got.Recognised == nil || !strings.HasPrefix(got.Recognised.Engine, "tesseract ") {
 			t.Fatalf("%s: recognised %+v", r.File, got.Recognised)
 		}
-	}
-	t.Logf("characters %.1f%%, fields %d/%d, wrong %d, %.0f ms/receipt; %v", s.CharAccuracy(), s.Right, s.Fields, s.Wrong, s.MsPerReceipt(), s.Misses)
-	if s.Receipts != 2 || s.CharAccuracy() < 90 {
-		t.Fatalf("%d receipts, character accuracy %.1f%%", s.Receipts, s.CharAccuracy())
+		t.Logf("%s: characters %.1f%% (%d errors of %d), fields %d/%d, wrong %d; %v", c.file, s.CharAccuracy(), s.CharErrs, s.Chars, s.Right, s.Fields, s.Wrong, s.Misses)
+		if s.CharAccuracy() < c.min || s.Wrong > 0 {
+			t.Errorf("%s: character accuracy %.1f%%, want >= %.0f%%; %d amounts read wrongly", c.file, s.CharAccuracy(), c.min, s.Wrong)
+		}
 	}
 }
 
