@@ -255,12 +255,16 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	rctx, stopRecog := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRecog()
 	start("recognition", func(context.Context) error { return a.ras.run(rctx) })
+	var linkWG sync.WaitGroup
 	for _, d := range a.cfg.Devices {
 		runner := a.jrun.inject(d, links.For(d, a.opts.Now, a.log))
-		start("link "+d.Name, func(ctx context.Context) error { return runner.Run(ctx, a.mail) })
+		linkWG.Add(1)
+		start("link "+d.Name, func(ctx context.Context) error { defer linkWG.Done(); return runner.Run(ctx, a.mail) })
 	}
+	linksDone := make(chan struct{})
+	go func() { linkWG.Wait(); close(linksDone) }()
 	a.log.Info("agent running", "site", a.cfg.Site, "lane", a.cfg.Lane, "devices", len(a.cfg.Devices), "broker", a.cfg.MQTT.Broker)
-	coreErr := a.core(ctx)
+	coreErr := a.core(ctx, linksDone)
 	stopRecog()
 	cancel()
 	wg.Wait()
@@ -281,8 +285,9 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 // frame) or alerts wait for room on the disk it goes round every Tick;
 // otherwise its one timer is set to the detector's next deadline. An idle
 // lane thus wakes it only for its own decisions (issue 15: the former
-// 250 ms tick cost four wake-ups a second for nothing).
-func (a *Agent) core(ctx context.Context) error {
+// 250 ms tick cost four wake-ups a second for nothing). At a stop it
+// takes in what the links read before they stopped (linksDone closed).
+func (a *Agent) core(ctx context.Context, linksDone <-chan struct{}) error {
 	timer := time.NewTimer(a.nextRound(a.opts.Now()))
 	defer timer.Stop()
 	for {
@@ -290,9 +295,12 @@ func (a *Agent) core(ctx context.Context) error {
 		arrived := false // input came from a link (see commitStep's quiet)
 		select {
 		case <-ctx.Done():
-			// Drain what the links delivered before the stop, and write
-			// the raw input a decoder still holds (the next start
-			// re-decodes it).
+			// Drain what the links read before the stop, and write the
+			// raw input a decoder still holds (the next start re-decodes
+			// it). The links stop on ctx too, handing over their last
+			// reads on the way: those were lost when the core took the
+			// mailbox first.
+			a.awaitLinks(linksDone)
 			now := a.opts.Now()
 			if err := a.step(a.routeInput(a.mail.Take()), now, true); err != nil {
 				return err
@@ -314,6 +322,23 @@ func (a *Agent) core(ctx context.Context) error {
 			return err
 		}
 		timer.Reset(a.nextRound(now))
+	}
+}
+
+// linkStopWait bounds how long a stopping core waits for the links to
+// hand over their last reads.
+const linkStopWait = 5 * time.Second
+
+// awaitLinks waits until every link stopped (linksDone closed), at most
+// linkStopWait; a link that takes longer has its last reads lost, as at
+// a kill.
+func (a *Agent) awaitLinks(linksDone <-chan struct{}) {
+	t := time.NewTimer(linkStopWait)
+	defer t.Stop()
+	select {
+	case <-linksDone:
+	case <-t.C:
+		a.log.Warn("agent: a link did not stop within the stop's wait; what it read last is not written", "wait", linkStopWait)
 	}
 }
 
