@@ -1,13 +1,11 @@
 package agent_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
@@ -22,23 +20,14 @@ func TestDecided(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	quiet := lanetest.Quiet()
-	b := lanetest.Broker(t, quiet)
-	sub := lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(t.TempDir(), b.URL(), wires)
-	cfg.Capture, cfg.HTTP.Address = "", ""
-	ln := lanetest.Start(t, cfg, agent.Options{Log: quiet})
+	d := lanetest.NewDemo(t, quiet)
+	d.Config.HTTP.Address = ""
+	ln := lanetest.Start(t, d.Config, agent.Options{Log: quiet})
 	ln.WaitReady(t, 30*time.Second)
 	testutil.WaitFor(t, "an idle lane to be decided", 30*time.Second, func() bool { return ln.Stats().Decided })
 
-	writes, err := sim.Compile([]sim.Action{{Sale: &sim.CardSale{Requested: 4500, Currency: 156, Trace: "000301",
-		ReceiptNo: "0301", AuthCode: "A000301", PAN: "622588EEEEEE0301", Terminal: "52523535"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := (&sim.Player{Out: wires.Writer}).Play(context.Background(), writes); err != nil {
-		t.Fatal(err)
-	}
+	d.Play(t, t.Context(), sim.Action{Sale: &sim.CardSale{Requested: 4500, Currency: 156, Trace: "000301",
+		ReceiptNo: "0301", AuthCode: "A000301", PAN: "622588EEEEEE0301", Terminal: "52523535"}})
 	testutil.WaitFor(t, "the sale to wait for its receipt", 30*time.Second, func() bool {
 		return len(ln.Snapshot().Payments) == 1 && !ln.Stats().Decided
 	})
@@ -49,5 +38,5 @@ func TestDecided(t *testing.T) {
 	if st := ln.Stats(); st.Alerts != 1 {
 		t.Fatalf("decided with %d alerts stored, want the payment_without_receipt", st.Alerts)
 	}
-	sub.Wait(t, detect.KindPaymentWithoutReceipt, detect.Raised, 30*time.Second)
+	d.Alerts.Wait(t, detect.KindPaymentWithoutReceipt, detect.Raised, 30*time.Second)
 }

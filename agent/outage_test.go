@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/mqttbroker"
 	"github.com/tillwatch/tillwatch/internal/testutil"
@@ -21,12 +20,9 @@ func TestBrokerOutageBuffersAlerts(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	quiet := lanetest.Quiet()
-	b1 := lanetest.Broker(t, quiet)
+	d := lanetest.NewDemo(t, quiet)
+	b1, got, wires, cfg := d.Broker, d.Alerts, d.Wires, d.Config
 	addr := b1.Addr()
-	got := lanetest.Collect(t, b1)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(t.TempDir(), b1.URL(), wires)
-	cfg.Capture = ""
 	ln := lanetest.Start(t, cfg, agent.Options{Log: quiet})
 	ln.WaitReady(t, 30*time.Second)
 	ctx := t.Context()

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 	"github.com/tillwatch/tillwatch/sim"
@@ -20,11 +19,9 @@ func TestPrintProofThroughTheAgent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	b := lanetest.Broker(t, lanetest.Quiet())
-	got := lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(t.TempDir(), b.URL(), wires)
-	cfg.Capture, cfg.HTTP.Address = "", ""
+	d := lanetest.NewDemo(t, lanetest.Quiet())
+	got, wires, cfg := d.Alerts, d.Wires, d.Config
+	cfg.HTTP.Address = ""
 	ln := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet()})
 	ln.WaitReady(t, 30*time.Second)
 	ctx := t.Context()

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/tillwatch/tillwatch/agent"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/headless"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/testutil"
@@ -44,11 +43,8 @@ func TestStatusListener(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	quiet := lanetest.Quiet()
-	b := lanetest.Broker(t, quiet)
-	lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(t.TempDir(), b.URL(), wires)
-	cfg.Capture = ""
+	d := lanetest.NewDemo(t, quiet)
+	b, wires, cfg := d.Broker, d.Wires, d.Config
 	cfg.HTTP.Address = "127.0.0.1:0"
 	cfg.HomeAssistant.Discovery = true
 	disc := lanetest.Record(t, b, "homeassistant/#")

@@ -10,7 +10,6 @@ import (
 	"github.com/tillwatch/tillwatch/agent"
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/status"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/sim"
 )
@@ -46,11 +45,9 @@ func TestTodayAfterRestart(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	quiet := lanetest.Quiet()
-	b := lanetest.Broker(t, quiet)
-	alerts := lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(t.TempDir(), b.URL(), wires)
-	cfg.Capture, cfg.HTTP.Address, cfg.TimeZone, cfg.Locale = "", "127.0.0.1:0", "Asia/Shanghai", "en"
+	d := lanetest.NewDemo(t, quiet)
+	alerts, wires, cfg := d.Alerts, d.Wires, d.Config
+	cfg.HTTP.Address, cfg.TimeZone, cfg.Locale = "127.0.0.1:0", "Asia/Shanghai", "en"
 	ln := lanetest.Start(t, cfg, agent.Options{Log: quiet})
 	ln.WaitReady(t, 30*time.Second)
 	writes, err := sim.Compile([]sim.Action{
