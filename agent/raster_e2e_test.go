@@ -46,54 +46,20 @@ func driverFont(t *testing.T) *rasterprint.Font {
 // driver sends for it: the same lines rendered in one image, then a cut.
 func asDriverPrints(t *testing.T, f *rasterprint.Font, job []byte) ([]byte, []string) {
 	t.Helper()
-	dec := escpos.New(escpos.Options{})
-	evs := append(dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: job}), dec.FlushAll()...)
-	var lines []rasterprint.Line
-	for _, e := range evs {
-		if r, ok := e.(*drivers.Receipt); ok {
-			for i, l := range r.Lines {
-				// The decoder masked the card number the register printed;
-				// the driver draws what the register sent.
-				text := strings.ReplaceAll(strings.TrimSpace(l.Text), rasterPAN[:6]+"******"+rasterPAN[12:], rasterPAN)
-				lines = append(lines, rasterprint.Line{Left: text, Bold: i == 0})
-			}
-		}
-	}
-	page, text := rasterprint.Render(f, lines, 576, 8)
+	page, text := rastertest.DriverPage(t, f, job)
 	return rasterprint.Encode(page, 576, rasterprint.GSv0), text
 }
 
-// learnDriver is what a technician does once per driver: print a few
-// receipts, type their text, run profile learn. The receipts learned from
-// are not the ones the test then plays.
+// learnDriver learns the driver's font. The receipts learned from are not
+// the ones the test then plays.
 func learnDriver(t *testing.T, f *rasterprint.Font, path string) {
 	t.Helper()
-	d := glyphs.New(filepath.Base(path))
-	var ss []glyphs.Sample
-	learnFrom := []sim.Receipt{
-		{Number: "7001", Currency: "CNY", Items: []sim.Item{{Name: "COFFEE", Amount: 1234}, {Name: "MILK", Amount: 5678}}, Tenders: []sim.Tender{{Kind: "card", Amount: 6912}}},
-		{Number: "7002", Currency: "CNY", Items: []sim.Item{{Name: "BREAD", Amount: 9012}, {Name: "TEA", Amount: 345}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 10000}}},
-		{Number: "7003", Currency: "CNY", Items: []sim.Item{{Name: "APPLES", Amount: 67890}}, Discount: 90, Tenders: []sim.Tender{{Kind: "card", Amount: 67800}}},
-		{Number: "7004", Currency: "CNY", Items: []sim.Item{{Name: "REF " + rasterPAN, Amount: 12}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 100}}},
-	}
-	for _, r := range learnFrom {
-		job, err := r.ESCPOS()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stream, text := asDriverPrints(t, f, job)
-		pages := imagesOf(t, stream)
-		ss = append(ss, glyphs.Sample{Name: r.Number, Image: pages, Lines: text})
-	}
-	page, text := rasterprint.Render(f, rasterprint.Calibration(false), 576, 8)
-	ss = append(ss, glyphs.Sample{Name: "calibration", Image: page, Lines: text})
-	rep := d.Learn(ss)
-	if len(rep.Skipped) > 0 {
-		t.Logf("learn skipped: %v", rep.Skipped)
-	}
-	if err := d.Save(path); err != nil {
-		t.Fatal(err)
-	}
+	rastertest.LearnDriver(t, f, path,
+		sim.Receipt{Number: "7001", Currency: "CNY", Items: []sim.Item{{Name: "COFFEE", Amount: 1234}, {Name: "MILK", Amount: 5678}}, Tenders: []sim.Tender{{Kind: "card", Amount: 6912}}},
+		sim.Receipt{Number: "7002", Currency: "CNY", Items: []sim.Item{{Name: "BREAD", Amount: 9012}, {Name: "TEA", Amount: 345}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 10000}}},
+		sim.Receipt{Number: "7003", Currency: "CNY", Items: []sim.Item{{Name: "APPLES", Amount: 67890}}, Discount: 90, Tenders: []sim.Tender{{Kind: "card", Amount: 67800}}},
+		sim.Receipt{Number: "7004", Currency: "CNY", Items: []sim.Item{{Name: "REF " + rasterPAN, Amount: 12}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 100}}},
+	)
 }
 
 // TestRasterLaneEndToEnd plays a lane whose register prints receipts as
@@ -302,21 +268,6 @@ func replay(t *testing.T, cfg *configs.Config, recs []capture.Record) []string {
 	}
 	return summarise(as)
 }
-
-// imagesOf returns the one page image a print stream prints.
-func imagesOf(t *testing.T, stream []byte) *rasterBitmap {
-	t.Helper()
-	g := &grabImages{}
-	dec := escpos.New(escpos.Options{Recognizer: g})
-	dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: stream})
-	dec.FlushAll()
-	if len(g.imgs) != 1 {
-		t.Fatalf("%d images, want 1", len(g.imgs))
-	}
-	return g.imgs[0]
-}
-
-type rasterBitmap = raster.Bitmap
 
 // grabImages keeps the images a decoder assembles.
 type grabImages struct{ imgs []*raster.Bitmap }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,9 +13,6 @@ import (
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/buffer"
 	"github.com/tillwatch/tillwatch/drivers"
-	"github.com/tillwatch/tillwatch/drivers/escpos"
-	"github.com/tillwatch/tillwatch/drivers/glyphs"
-	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/internal/lanetest"
 	"github.com/tillwatch/tillwatch/internal/pcitest"
 	"github.com/tillwatch/tillwatch/internal/rastertest"
@@ -168,49 +164,17 @@ func TestKillWhileReading(t *testing.T) {
 // driver sends for it: the same lines drawn in one image, then a cut.
 func driverPrints(t *testing.T, f *rasterprint.Font, job []byte) []byte {
 	t.Helper()
-	page, _ := render(t, f, job)
+	page, _ := rastertest.DriverPage(t, f, job)
 	return rasterprint.Encode(page, 576, rasterprint.GSv0)
-}
-
-// render draws the lines a text job prints; the card number the decoder
-// masked is drawn as the register sent it.
-func render(t *testing.T, f *rasterprint.Font, job []byte) (*raster.Bitmap, []string) {
-	t.Helper()
-	dec := escpos.New(escpos.Options{})
-	var lines []rasterprint.Line
-	for _, e := range append(dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: job}), dec.FlushAll()...) {
-		if r, ok := e.(*drivers.Receipt); ok {
-			for i, ln := range r.Lines {
-				text := strings.ReplaceAll(strings.TrimSpace(ln.Text), rasterPAN[:6]+"******"+rasterPAN[12:], rasterPAN)
-				lines = append(lines, rasterprint.Line{Left: text, Bold: i == 0})
-			}
-		}
-	}
-	return rasterprint.Render(f, lines, 576, 8)
 }
 
 // learnGoFont learns the driver's font from a calibration print and a few
 // receipts not played in the test.
 func learnGoFont(t *testing.T, f *rasterprint.Font, path string) {
 	t.Helper()
-	var ss []glyphs.Sample
-	for i, r := range []sim.Receipt{
-		{Number: "7001", Currency: "CNY", Items: []sim.Item{{Name: "COFFEE", Amount: 1234}, {Name: "MILK", Amount: 5678}}, Tenders: []sim.Tender{{Kind: "card", Amount: 6912}}},
-		{Number: "7002", Currency: "CNY", Items: []sim.Item{{Name: "BREAD", Amount: 9012}, {Name: "TEA", Amount: 345}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 10000}}},
-		{Number: "7003", Currency: "CNY", Items: []sim.Item{{Name: "WINE", Amount: 67890}}, Tenders: []sim.Tender{{Kind: "card", Amount: 67890}}},
-	} {
-		job, err := r.ESCPOS()
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, text := render(t, f, job)
-		ss = append(ss, glyphs.Sample{Name: r.Number + string(rune('a'+i)), Image: page, Lines: text})
-	}
-	page, text := rasterprint.Render(f, rasterprint.Calibration(false), 576, 8)
-	ss = append(ss, glyphs.Sample{Name: "calibration", Image: page, Lines: text})
-	d := glyphs.New(filepath.Base(path))
-	d.Learn(ss)
-	if err := d.Save(path); err != nil {
-		t.Fatal(err)
-	}
+	rastertest.LearnDriver(t, f, path,
+		sim.Receipt{Number: "7001", Currency: "CNY", Items: []sim.Item{{Name: "COFFEE", Amount: 1234}, {Name: "MILK", Amount: 5678}}, Tenders: []sim.Tender{{Kind: "card", Amount: 6912}}},
+		sim.Receipt{Number: "7002", Currency: "CNY", Items: []sim.Item{{Name: "BREAD", Amount: 9012}, {Name: "TEA", Amount: 345}}, Tenders: []sim.Tender{{Kind: "cash", Amount: 10000}}},
+		sim.Receipt{Number: "7003", Currency: "CNY", Items: []sim.Item{{Name: "WINE", Amount: 67890}}, Tenders: []sim.Tender{{Kind: "card", Amount: 67890}}},
+	)
 }
