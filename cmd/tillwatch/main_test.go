@@ -14,15 +14,43 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// cliCase is one run of the CLI and what it must print.
+type cliCase struct {
+	name     string
+	args     []string
+	code     int
+	stdout   []string // substrings
+	stderr   []string
+	notInOut []string // substrings stdout must not have
+}
+
+// check runs the CLI with c.args and fails t unless it exits with c.code
+// and prints what c says.
+func (c cliCase) check(t *testing.T) {
+	t.Helper()
+	code, out, errOut := runCLI(t, c.args...)
+	if code != c.code {
+		t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errOut)
+	}
+	for _, s := range c.stdout {
+		if !strings.Contains(out, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range c.stderr {
+		if !strings.Contains(errOut, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errOut)
+		}
+	}
+	for _, s := range c.notInOut {
+		if strings.Contains(out, s) {
+			t.Errorf("stdout contains %q:\n%s", s, out)
+		}
+	}
+}
+
 func TestCLI(t *testing.T) {
-	tests := []struct {
-		name     string
-		args     []string
-		code     int
-		stdout   []string // substrings
-		stderr   []string
-		notInOut []string
-	}{
+	tests := []cliCase{
 		{name: "version", args: []string{"version"}, code: 0, stdout: []string{"tillwatch "}},
 		{name: "help", args: []string{"--help"}, code: 0, stdout: []string{"run", "demo", "replay", "decode"}},
 		{name: "help verb", args: []string{"help"}, code: 0, stdout: []string{"run", "demo", "replay", "decode", "help"}},
@@ -45,26 +73,6 @@ func TestCLI(t *testing.T) {
 		{name: "replay needs a capture", args: []string{"replay"}, code: 2, stderr: []string{"CAPTURE"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errOut)
-				}
-			}
-			for _, s := range tt.notInOut {
-				if strings.Contains(out, s) {
-					t.Errorf("stdout contains %q:\n%s", s, out)
-				}
-			}
-		})
+		t.Run(tt.name, tt.check)
 	}
 }
