@@ -44,8 +44,14 @@ type Options struct {
 	// runs for a raster printer (tests: a fake that blocks until told).
 	Recognizer func(dev string, r escpos.Recognizer) escpos.Recognizer
 	// RecognitionHold bounds how long the detector waits for a receipt
-	// whose images are being read (docs/detection.md); default 30s.
+	// whose images are being read (docs/detection.md), and the receipt
+	// for its images: past it the receipt goes on as printed, amounts not
+	// read (recognition.go); default 30s.
 	RecognitionHold time.Duration
+	// RecognitionBudget bounds the bytes of a raster printer's input kept
+	// in memory while its images are read; past it the receipts go on as
+	// past the hold; default 4 MiB.
+	RecognitionBudget int
 }
 
 // Agent is one lane's running pipeline.
@@ -100,13 +106,19 @@ type Agent struct {
 type Stats struct {
 	Chunks, Bytes, Events, Alerts int
 	LastAlert                     time.Time
-	// ReadInline counts printed images read on the core goroutine: at a
-	// start after an unclean stop, or an image the recognition worker
-	// saw cut differently. 0 in steady state.
+	// ReadInline counts printed images the lane's decoder had no result
+	// for from the recognition worker: read on the core goroutine at a
+	// start after an unclean stop (recovered input), not read at all once
+	// running (printed with amounts not read: the worker was stuck, or
+	// saw the image cut differently). 0 in steady state.
 	ReadInline int
 	// Decided: after the last step everything read was decided (see
 	// status.Snapshot.Decided); false until the first step.
 	Decided bool
+	// RecogKept is the bytes of raster printers' input kept in memory
+	// for recognition; RecogKeptMax the most at once since the start
+	// (at most Options.RecognitionBudget).
+	RecogKept, RecogKeptMax int
 }
 
 // New opens the agent's database and builds its pipeline; Run starts it.
@@ -125,6 +137,9 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 	if opts.RecognitionHold <= 0 {
 		opts.RecognitionHold = defaultMaxHold
 	}
+	if opts.RecognitionBudget <= 0 {
+		opts.RecognitionBudget = defaultBudget
+	}
 	ln, err := lane.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)
@@ -139,7 +154,7 @@ func New(cfg *configs.Config, opts Options) (*Agent, error) {
 		journal: journal.New(db), topics: topics,
 		out:  outbox.New(db.Queue(outbox.QueueName), outbox.Options{Topics: topics, Log: opts.Log, Now: opts.Now}),
 		lane: ln, mail: links.NewMailbox(), raw: rawlog.New(db, rawDevices(ln, cfg.Devices)), view: status.NewView(cfg, opts.Now()),
-		ras: newRasterFlow(ln, opts.Recognizer), rasters: ln.Rasters(),
+		ras: newRasterFlow(ln, opts.Recognizer, opts.RecognitionBudget), rasters: ln.Rasters(),
 		ready: make(chan struct{}), upSeen: map[string]bool{},
 	}
 	a.facts = status.NewSampler(a.readFacts, factsEvery, a.quickFacts(status.UnknownFacts()))
@@ -192,6 +207,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	if err := a.recoverInput(); err != nil {
 		return err
 	}
+	a.ras.live() // from here on the core goroutine reads no image
 	if err := a.rebuild(); err != nil {
 		return err
 	}
@@ -251,7 +267,8 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	}
 	start("journal upkeep", a.jrun.upkeep)
 	// Recognition outlives the core's context by up to stopWait: a stop
-	// waits for images in flight (drainRecognition).
+	// waits for images in flight (drainRecognition); a recogniser stuck
+	// in its call does not hold the stop (recog.Worker.Run).
 	rctx, stopRecog := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRecog()
 	start("recognition", func(context.Context) error { return a.ras.run(rctx) })
@@ -291,7 +308,7 @@ func (a *Agent) core(ctx context.Context, linksDone <-chan struct{}) error {
 	timer := time.NewTimer(a.nextRound(a.opts.Now()))
 	defer timer.Stop()
 	for {
-		var items []links.Input
+		var items []input
 		arrived := false // input came from a link (see commitStep's quiet)
 		select {
 		case <-ctx.Done():
@@ -318,7 +335,9 @@ func (a *Agent) core(ctx context.Context, linksDone <-chan struct{}) error {
 		case <-timer.C:
 		}
 		now := a.opts.Now()
-		if err := a.step(items, now, !arrived && len(items) == 0); err != nil {
+		quiet := !arrived && len(items) == 0
+		items = append(items, a.recogRound(now)...)
+		if err := a.step(items, now, quiet); err != nil {
 			return err
 		}
 		timer.Reset(a.nextRound(now))
@@ -369,18 +388,24 @@ func (a *Agent) nextRound(now time.Time) time.Duration {
 
 // step processes queued input and the passing of time; quiet says no
 // input arrived since the last step (commitStep).
-func (a *Agent) step(items []links.Input, now time.Time, quiet bool) error {
+func (a *Agent) step(items []input, now time.Time, quiet bool) error {
 	var evs []drivers.Event
 	var bs []batch // the events of each input with its time, for the detector
 	var chunks, nbytes int
 	var noted []links.Input // noted once the view has them: Ready means /healthz sees the links up
 	for _, in := range items {
+		if in.flush { // a raster printer's idle flush, the worker's done (idleRasters)
+			got := a.lane.Flush(in.Dev, in.Chunk.Time)
+			evs = append(evs, got...)
+			bs = append(bs, batch{at: in.Chunk.Time, evs: got})
+			continue
+		}
 		if in.Link != nil {
 			if a.capture != nil {
 				a.capture.Link(in.Dev, in.Link)
 			}
 			a.tap.Link(in.Dev, in.Link)
-			noted = append(noted, in)
+			noted = append(noted, in.Input)
 			in.Link.SetSource(in.Dev)
 			evs = append(evs, in.Link)
 			bs = append(bs, batch{at: in.Link.When(), evs: []drivers.Event{in.Link}})
@@ -409,7 +434,7 @@ func (a *Agent) step(items []links.Input, now time.Time, quiet bool) error {
 	// While a printer's input waits for recognition its decoder must not
 	// be flushed as idle: the idle flush keeps the detector's hold.
 	idleAt := a.holdUntil(now)
-	idle := a.lane.Idle(idleAt)
+	idle := append(a.lane.IdleExcept(idleAt, a.ras.workerFlushes()), a.idleRasters(idleAt)...)
 	evs = append(evs, idle...)
 	bs = append(bs, batch{at: idleAt, evs: idle})
 	a.markUnread(evs)
@@ -442,6 +467,8 @@ func (a *Agent) step(items []links.Input, now time.Time, quiet bool) error {
 	a.stats.Events += len(evs)
 	a.stats.ReadInline = inline
 	a.stats.Decided = decided && err == nil
+	a.stats.RecogKept = a.ras.kept()
+	a.stats.RecogKeptMax = a.ras.keptMax()
 	a.mu.Unlock()
 	return err
 }

@@ -116,6 +116,9 @@ type Raster struct {
 	Recognizer escpos.Recognizer
 	Printer    *escpos.Printer
 	Cache      *recog.Cache
+	// Options are the decoder's (its Recognizer is Cache): a
+	// recog.Worker's decoder of the device joins images as it does.
+	Options escpos.Options
 }
 
 // Rasters are the lane's printers whose images are read, by name.
@@ -161,15 +164,36 @@ func withDamage(dec drivers.Decoder, evs []drivers.Event) []drivers.Event {
 // close what is complete by now (jobs never cut, status requests never
 // answered). Devices are visited in name order so the result is
 // deterministic.
-func (l *Lane) Idle(now time.Time) []drivers.Event {
+func (l *Lane) Idle(now time.Time) []drivers.Event { return l.IdleExcept(now, nil) }
+
+// IdleExcept is Idle for the devices skip (nil: none) does not name: the
+// agent flushes a raster printer by itself (Flush), once its recognition
+// worker has flushed its own decoder.
+func (l *Lane) IdleExcept(now time.Time, skip map[string]bool) []drivers.Event {
 	var evs []drivers.Event
 	for _, f := range l.order {
-		if now.Before(f.quietAt) { // now.Sub(f.lastSeen) < IdleGap
+		if now.Before(f.quietAt) || skip[f.name] { // now.Sub(f.lastSeen) < IdleGap
 			continue
 		}
 		evs = append(evs, stamp(f.name, withDamage(f.dec, f.dec.Flush(now)))...)
 	}
 	return evs
+}
+
+// Quiet reports whether Idle(now) would flush dev: its line has been
+// quiet for IdleGap.
+func (l *Lane) Quiet(dev string, now time.Time) bool {
+	f := l.feeds[dev]
+	return f != nil && !now.Before(f.quietAt)
+}
+
+// Flush flushes dev's decoder as Idle(now) does, quiet or not.
+func (l *Lane) Flush(dev string, now time.Time) []drivers.Event {
+	f := l.feeds[dev]
+	if f == nil {
+		return nil
+	}
+	return stamp(f.name, withDamage(f.dec, f.dec.Flush(now)))
 }
 
 // Settled reports whether dev's decoder holds nothing pending (see

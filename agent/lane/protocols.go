@@ -66,16 +66,7 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	if err != nil {
 		return device{}, err
 	}
-	var ras *Raster
-	if rec != nil {
-		// The decoder and the redactors read from the results a
-		// recog.Worker hands over (Lane.Recognised); by themselves (replay)
-		// they run the recogniser.
-		ras = &Raster{Name: d.Name, Recognizer: rec, Printer: printer, Cache: recog.NewCache(rec)}
-		rec = ras.Cache
-	}
-	var dec drivers.Decoder = escpos.New(escpos.Options{
-		Recognizer:     rec,
+	opts := escpos.Options{
 		Printer:        printer,
 		CodePage:       d.CodePage,
 		ChineseDefault: d.ChineseDefault,
@@ -83,7 +74,17 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 		StatusTimeout:  dt.StatusTimeout,
 		DeviceObserved: d.Link.DeviceObserved(),
 		Fields:         prof,
-	})
+	}
+	var ras *Raster
+	if rec != nil {
+		// The decoder and the redactors read from the results a
+		// recog.Worker hands over (Lane.Recognised); by themselves (replay)
+		// they run the recogniser.
+		ras = &Raster{Name: d.Name, Recognizer: rec, Printer: printer, Cache: recog.NewCache(rec), Options: opts}
+		rec = ras.Cache
+	}
+	opts.Recognizer = rec
+	var dec drivers.Decoder = escpos.New(opts)
 	// Card slips printed by the register become payments (a lane whose
 	// terminal has no link; configs rejects it otherwise).
 	sp, err := loadSlip(d.SlipProfile)

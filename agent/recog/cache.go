@@ -45,7 +45,9 @@ const cacheSize = 64
 // It is not safe for concurrent use (the core goroutine owns it).
 type Cache struct {
 	// rec reads what the cache does not know; nil reads nothing.
-	rec     escpos.Recognizer
+	rec escpos.Recognizer
+	// unread, when set, is what a miss answers instead (see Unread).
+	unread  string
 	results map[Key]raster.Result
 	order   []Key
 	misses  int
@@ -70,6 +72,13 @@ func (c *Cache) Add(rs []Result) {
 	}
 }
 
+// Unread makes the cache answer a miss without reading: a result marked
+// raster.Result.Unread whose Engine is why (the agent's live run, whose
+// core goroutine never runs a recogniser: the worker reads, and an image
+// it did not read is printed with amounts not read). An empty why
+// restores the fallback recogniser (replay reads in line).
+func (c *Cache) Unread(why string) { c.unread = why }
+
 // Lookup returns the result handed over for img.
 func (c *Cache) Lookup(img *raster.Bitmap) (raster.Result, bool) {
 	r, ok := c.results[KeyOf(img)]
@@ -79,7 +88,9 @@ func (c *Cache) Lookup(img *raster.Bitmap) (raster.Result, bool) {
 // Recognize implements escpos.Recognizer. What the fallback reads is
 // kept like a result handed over: the raw input log looks an image up
 // again at each write until its job settles, and an image recovered after
-// an unclean stop is read by the fallback.
+// an unclean stop is read by the fallback. An image not read (Unread) is
+// not kept: the raw input log blanks it for want of a result, and a
+// result the worker hands over later still counts.
 func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
 	k := KeyOf(img)
 	if r, ok := c.results[k]; ok {
@@ -87,12 +98,18 @@ func (c *Cache) Recognize(img *raster.Bitmap) raster.Result {
 	}
 	c.misses++
 	r := c.fallback(img)
-	c.Add([]Result{{Key: k, Res: r}})
+	if !r.Unread {
+		c.Add([]Result{{Key: k, Res: r}})
+	}
 	return r
 }
 
-// fallback reads img with the cache's recogniser on the core goroutine (see read).
+// fallback reads img with the cache's recogniser on the caller's
+// goroutine (see read), or, once Unread was set, does not read it.
 func (c *Cache) fallback(img *raster.Bitmap) raster.Result {
+	if c.unread != "" {
+		return raster.Result{Engine: c.unread, Unread: true}
+	}
 	if c.rec == nil {
 		return raster.Result{}
 	}
@@ -106,11 +123,12 @@ func (c *Cache) fallback(img *raster.Bitmap) raster.Result {
 func read(rec escpos.Recognizer, img *raster.Bitmap) (r raster.Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			r = raster.Result{Engine: fmt.Sprintf("recogniser failed: %v", p)}
+			r = raster.Result{Engine: fmt.Sprintf("recogniser failed: %v", p), Unread: true}
 		}
 	}()
 	return rec.Recognize(img)
 }
 
-// Misses counts images read by the fallback (on the caller's goroutine).
+// Misses counts images the cache had no result for: read by the fallback
+// (on the caller's goroutine), or, once Unread was set, not read.
 func (c *Cache) Misses() int { return c.misses }

@@ -2,27 +2,42 @@ package recog
 
 import (
 	"context"
+	"time"
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
 )
 
-// Device is a raster device the worker reads for. Its Recognizer may run
-// on the worker and, for a Cache miss, on the core goroutine at the same
-// time: it must be safe for concurrent use (glyphs.Dict and the tesseract
-// recognisers keep no state while reading).
+// Device is a raster device the worker reads for. Its Recognizer runs on
+// the worker's goroutines; a call Run left stuck (see Worker.Run) may
+// still run beside later ones: it must be safe for concurrent use
+// (glyphs.Dict and the tesseract recognisers keep no state while
+// reading).
 type Device struct {
 	Name       string
 	Recognizer escpos.Recognizer
-	Printer    *escpos.Printer // nil: epson
+	// Options are those of the lane's decoder of the device (printer
+	// profile, code page, job timeout): the worker's decoder must join
+	// the images of the stream exactly as the lane's does. Its Recognizer
+	// and Fields are not used.
+	Options escpos.Options
 }
 
-// Job is a chunk of a device's host bytes, numbered by the caller.
+// Job is a chunk of a device's host bytes, numbered by the caller, or
+// (Flush) the passing of time, or (Reset) a fresh start.
 type Job struct {
 	Dev  string
 	Seq  uint64
-	Data []byte // not changed by the worker; the caller must not change it either
+	Time time.Time // when the bytes arrived (the decoder's timeouts), or the flush's time
+	Data []byte    // not changed by the worker; the caller must not change it either
+	// Flush ends what timed out by Time (escpos.Decoder.Flush): an image
+	// of a job that ends without a cut is read when the lane's decoder
+	// flushes it idle, and the worker must have read it first.
+	Flush bool
+	// Reset starts the device's decoder afresh (after bytes that never
+	// reached the worker: its decoder no longer knows where the stream is).
+	Reset bool
 }
 
 // Done says a job was decoded, with what was read in the images it closed.
@@ -35,8 +50,8 @@ type Done struct {
 // Worker reads the images of raster devices' print streams on its own
 // goroutine. Submit never blocks: the queue is bounded (Depth jobs) and a
 // job that does not fit is refused; every job accepted gets exactly one
-// Done, in order; Done holds depth+1 of them, so a reader that takes
-// them as they come never makes Run wait.
+// Done, in order, unless Run stops first; Done holds depth+1 of them, so
+// a reader that takes them as they come never makes Run wait.
 type Worker struct {
 	in   chan Job
 	out  chan Done
@@ -47,6 +62,7 @@ type Worker struct {
 // read during the current job.
 type shadow struct {
 	dec  *escpos.Decoder
+	opts escpos.Options
 	rec  escpos.Recognizer
 	read []Result
 }
@@ -55,12 +71,17 @@ type shadow struct {
 func NewWorker(devs []Device, depth int) *Worker {
 	w := &Worker{in: make(chan Job, depth), out: make(chan Done, depth+1), devs: map[string]*shadow{}}
 	for _, d := range devs {
-		s := &shadow{rec: d.Recognizer}
-		s.dec = escpos.New(escpos.Options{Printer: d.Printer, Recognizer: recorder{s}})
+		s := &shadow{rec: d.Recognizer, opts: d.Options}
+		s.opts.Fields, s.opts.Detail = nil, false
+		s.opts.Recognizer = recorder{s}
+		s.reset()
 		w.devs[d.Name] = s
 	}
 	return w
 }
+
+// reset gives s a fresh decoder.
+func (s *shadow) reset() { s.dec = escpos.New(s.opts) }
 
 // recorder is the shadow decoder's recogniser: it reads with the real one
 // (a panic in it is a result saying so, see read) and keeps the result.
@@ -89,15 +110,28 @@ func (w *Worker) Submit(j Job) bool {
 // Done delivers the finished jobs in the order they were submitted.
 func (w *Worker) Done() <-chan Done { return w.out }
 
-// Run decodes jobs until ctx is done; it returns ctx's error.
+// Run decodes jobs until ctx is done; it returns ctx's error. It returns
+// as soon as ctx is done even while a recogniser is stuck in its call
+// (a recogniser takes no context): that call is left to finish on its
+// own goroutine, which then ends, its result dropped (Tesseract's runs
+// are killed after 30 s; a glyph dictionary does not block). A worker
+// whose Run returned is not run again.
 func (w *Worker) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case j := <-w.in:
+			res := make(chan Done, 1) // the reader never waits for Run
+			go func() { res <- w.do(j) }()
+			var d Done
 			select {
-			case w.out <- w.do(j):
+			case d = <-res:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case w.out <- d:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -109,7 +143,14 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) do(j Job) Done {
 	s := w.devs[j.Dev]
 	s.read = nil
-	s.dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: j.Data})
+	switch {
+	case j.Reset:
+		s.reset()
+	case j.Flush:
+		s.dec.Flush(j.Time)
+	default:
+		s.dec.Feed(drivers.Chunk{Time: j.Time, Dir: drivers.FromHost, Data: j.Data})
+	}
 	d := Done{Dev: j.Dev, Seq: j.Seq, Results: s.read}
 	s.read = nil
 	return d

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tillwatch/tillwatch/agent/recog"
 	"github.com/tillwatch/tillwatch/drivers"
@@ -87,9 +88,10 @@ func TestWorkerReadsOffTheCaller(t *testing.T) {
 
 // TestWorkerQueueBounded: past its depth the worker refuses jobs instead
 // of making the caller wait, and stops with its context while the
-// recogniser is blocked, once the recogniser returns.
+// recogniser is still blocked in its call (the call is left to finish).
 func TestWorkerQueueBounded(t *testing.T) {
 	g := newGate()
+	defer close(g.release) // the abandoned call ends with the test
 	w := recog.NewWorker([]recog.Device{{Name: "printer", Recognizer: g}}, 2)
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
@@ -107,9 +109,63 @@ func TestWorkerQueueBounded(t *testing.T) {
 		t.Fatal("a full queue took a job")
 	}
 	cancel()
-	close(g.release)
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run: %v", err)
+	}
+}
+
+// TestWorkerFlush: an image of a job that ends without a cut is read
+// when the worker's decoder is flushed past the job timeout, as the
+// lane's decoder (same options, same times) closes it; a flush before
+// the timeout reads nothing. After a Reset the decoder starts afresh: a
+// stream's tail is not joined to what came before.
+func TestWorkerFlush(t *testing.T) {
+	g := newGate()
+	close(g.release)
+	opts := escpos.Options{JobTimeout: 4 * time.Second}
+	w := recog.NewWorker([]recog.Device{{Name: "printer", Recognizer: g, Options: opts}}, 4)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() { _ = w.Run(ctx) }()
+	at := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	noCut := image()[:10] // GS v 0 8 x 2 dots, no GS V
+	jobs := []struct {
+		job   recog.Job
+		reads int
+	}{
+		{recog.Job{Dev: "printer", Seq: 1, Time: at, Data: noCut}, 0},
+		{recog.Job{Dev: "printer", Seq: 2, Time: at.Add(2 * time.Second), Flush: true}, 0},
+		{recog.Job{Dev: "printer", Seq: 3, Time: at.Add(5 * time.Second), Flush: true}, 1},
+		{recog.Job{Dev: "printer", Seq: 4, Time: at.Add(6 * time.Second), Data: noCut}, 0},
+		{recog.Job{Dev: "printer", Seq: 5, Reset: true}, 0},
+		{recog.Job{Dev: "printer", Seq: 6, Time: at.Add(7 * time.Second), Data: image()[8:]}, 0}, // the rest of an image: dots, a cut
+	}
+	for _, j := range jobs {
+		if !w.Submit(j.job) {
+			t.Fatalf("job %d refused", j.job.Seq)
+		}
+		d := <-w.Done()
+		if d.Seq != j.job.Seq || len(d.Results) != j.reads {
+			t.Fatalf("done %+v, want job %d with %d results", d, j.job.Seq, j.reads)
+		}
+		if j.reads == 0 {
+			continue
+		}
+		// The lane's decoder, given the same bytes and flushed alike,
+		// closes the same image: the result is its.
+		c := recog.NewCache(nil)
+		c.Add(d.Results)
+		lane := escpos.New(escpos.Options{JobTimeout: 4 * time.Second, Recognizer: c})
+		lane.Feed(drivers.Chunk{Time: at, Dir: drivers.FromHost, Data: noCut})
+		var text string
+		for _, ev := range lane.Flush(at.Add(5 * time.Second)) {
+			if r, ok := ev.(*drivers.Receipt); ok && len(r.Lines) > 0 {
+				text = r.Lines[0].Text
+			}
+		}
+		if text != "TOTAL 12.30" || c.Misses() != 0 {
+			t.Fatalf("the lane's decoder read %q with %d misses, want the worker's result", text, c.Misses())
+		}
 	}
 }
 
@@ -130,6 +186,27 @@ func TestCacheFallback(t *testing.T) {
 	c.Add([]recog.Result{{Key: recog.KeyOf(img), Res: raster.Result{Engine: "worker"}}})
 	if r := c.Recognize(img); r.Engine != "worker" || c.Misses() != 1 {
 		t.Fatalf("got %+v, %d misses; want the handed result", r, c.Misses())
+	}
+}
+
+// TestCacheUnread: once Unread is set, an image with no result handed
+// over is not read: the result is marked Unread and says why, the miss
+// is counted, nothing is kept, and the fallback never runs.
+func TestCacheUnread(t *testing.T) {
+	c := recog.NewCache(panicky{}) // would say "recogniser failed" if it ran
+	c.Unread("none: not read (test)")
+	img := raster.New()
+	img.Set(3, 1)
+	r := c.Recognize(img)
+	if !r.Unread || r.Engine != "none: not read (test)" || len(r.Lines) != 0 || c.Misses() != 1 {
+		t.Fatalf("got %+v, %d misses; want an unread result saying why, 1 miss", r, c.Misses())
+	}
+	if _, ok := c.Lookup(img); ok {
+		t.Fatal("an unread result was kept")
+	}
+	c.Add([]recog.Result{{Key: recog.KeyOf(img), Res: raster.Result{Engine: "worker"}}})
+	if r := c.Recognize(img); r.Engine != "worker" || r.Unread {
+		t.Fatalf("got %+v; want the result handed over later", r)
 	}
 }
 

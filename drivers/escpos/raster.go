@@ -340,6 +340,9 @@ func (d *Decoder) recognise(p *rasterPos) {
 		rec = &drivers.Recognition{Engine: res.Engine, Confidence: 1}
 		d.job.recog = rec
 	}
+	if res.Unread { // what it printed is not known: no amount is read from the job
+		rec.Engine, rec.Confidence, rec.AmountsUnsure = res.Engine, 0, true
+	}
 	for _, rl := range res.Lines {
 		text := maskPANs(strings.TrimRight(rl.Text, " "))
 		l := drivers.Line{Text: text, Source: "ocr", Confidence: round2(rl.Confidence), Bold: rl.Bold}

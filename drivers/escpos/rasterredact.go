@@ -176,8 +176,13 @@ func (d *Decoder) openPlaces() []placement {
 	return append(ps, d.ras.storedAt...)
 }
 
-// blank clears the dots of the card numbers read in an image.
+// blank clears the dots of the card numbers read in an image, and all of
+// an image no recogniser read (raster.Result.Unread).
 func (r *RasterRedactor) blank(p *rasterPos, res raster.Result) {
+	if res.Unread { // nothing read it: whatever it shows is blanked
+		r.blankAll(p.places)
+		return
+	}
 	found := false
 	defer func() {
 		if found { // the number may lie in dots that cannot be located

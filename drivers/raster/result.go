@@ -9,6 +9,11 @@ type Result struct {
 	Engine string
 	// Lines are the text lines, top to bottom.
 	Lines []Line
+	// Unread says no recogniser read the image (it was stuck, it failed,
+	// or the image was not handed to it): Engine says why. The image's
+	// receipt printed with amounts not read, and a redactor blanks the
+	// image's dots whole.
+	Unread bool
 }
 
 // Line is one recognised text line.
