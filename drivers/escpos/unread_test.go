@@ -7,6 +7,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -21,7 +22,7 @@ func (unread) Recognize(*raster.Bitmap) raster.Result {
 // prints a receipt with amounts not read, recognised.engine saying why,
 // and a RasterRedactor writes none of its dots.
 func TestUnreadImage(t *testing.T) {
-	stream, _ := panReceipt(t, goFont(t), rasterprint.GSv0)
+	stream, _ := panReceipt(t, rastertest.GoFont(t), rasterprint.GSv0)
 	dec := escpos.New(escpos.Options{Recognizer: unread{}})
 	var r *drivers.Receipt
 	for _, ev := range append(dec.Feed(drivers.Chunk{Dir: drivers.FromHost, Data: stream}), dec.FlushAll()...) {
