@@ -96,9 +96,12 @@
 //     to the value log (files of 16 MiB, so GC rewrites little at a time
 //     and the mmap stays small on 32-bit ARM).
 //   - Block cache 4 MiB (needed because blocks are Snappy-compressed;
-//     Snappy costs little CPU and shrinks JSON roughly 3x on flash) and
-//     index cache 2 MiB (bounds table indices and bloom filters that would
-//     otherwise all stay in memory as the journal grows).
+//     Snappy costs little CPU and shrinks JSON roughly 3x on flash) and no
+//     index cache: table indices and bloom filters stay in memory, about
+//     310 KiB per week of a busy lane (measured after BenchmarkWeekOnDisk's
+//     week: 130,000 keys, 4.1 MiB of tables), so up to ~4 MiB at the
+//     journal's 90 days, while a Ristretto cache costs two goroutines and
+//     a ticker waking the idle agent every 2.5 s (issue 15).
 //   - NumLevelZeroTables 2 (stall at 8) and no Badger compactors: they
 //     poll every 50 ms, which kept an idle agent awake; level 0 is merged
 //     into the tree on demand once it holds 2 tables (compact.go), so reads

@@ -71,7 +71,7 @@ func DefaultOptions() Options {
 		NumCompactors:           0,
 		ValueLogFileSize:        16 << 20,
 		BlockCacheSize:          4 << 20,
-		IndexCacheSize:          2 << 20,
+		IndexCacheSize:          0,
 		Snappy:                  true,
 		SyncWrites:              true,
 		GCDiscardRatio:          0.5,

@@ -187,6 +187,11 @@ func loadRun(b *testing.B, broker *mqttbroker.Broker, window, every time.Duratio
 	}
 	time.Sleep(window)
 	t1, c1, s1, w1 := time.Now(), cpuTicks(b, pid), switches(b, pid), testutil.WriteBytes(b, strconv.Itoa(pid))
+	if st := procState(b, pid); st == "Z" || st == "X" {
+		// An agent that exited (a port taken, a bad config) is a zombie
+		// until waited for: its figures would read as a perfect idle.
+		b.Fatalf("the agent exited during the window (state %s)", st)
+	}
 	cancel()
 	if every > 0 {
 		if err := <-played; err != nil && !errors.Is(err, context.Canceled) {
@@ -230,13 +235,15 @@ func agentBinary(b *testing.B) string {
 }
 
 // benchConfig is the demo lane's config (demo.Config) as a file for
-// `tillwatch run -c`: two devices on two-line taps, the broker, no status
-// listener, no capture.
+// `tillwatch run -c`: two devices on two-line taps, the broker, the status
+// listener on a free port (as shipped, without clashing with an agent
+// already on 9109), no capture.
 func benchConfig(dir, broker string, w *sim.Wires) string {
 	return fmt.Sprintf(`site: demo-store
 lane: lane-1
 data_dir: %s
 log_level: warn
+http: {address: "127.0.0.1:0"}
 mqtt:
   broker: %s
 devices:
@@ -308,6 +315,16 @@ func switches(b *testing.B, pid int) int64 {
 		}
 	}
 	return n
+}
+
+// procState is the state letter of pid (/proc/PID/stat): S, R, Z...
+func procState(b *testing.B, pid int) string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := string(raw)
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+2:])[0]
 }
 
 func cpuTicks(b *testing.B, pid int) int64 {

@@ -21,8 +21,8 @@ func freeBytes(dir string) (int64, error) {
 }
 
 // ClockSynced asks systemd-timesyncd/chrony through timedatectl when it is
-// there, and otherwise the kernel: adjtimex's STA_UNSYNC flag is clear
-// once an NTP daemon disciplines the clock.
+// there, and otherwise the kernel (KernelClock). It starts a process: for
+// a one-off check (doctor), not for a periodic reading.
 func ClockSynced(ctx context.Context) (Clock, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -32,10 +32,24 @@ func ClockSynced(ctx context.Context) (Clock, error) {
 			return Clock{Synced: v == "yes", How: "timedatectl"}, nil
 		}
 	}
+	return KernelClock()
+}
+
+// maxSyncedError is the largest maximum error (adjtimex maxerror, in
+// microseconds) of a synchronised clock: below the kernel's 16 s limit,
+// past which it marks the clock unsynchronised itself.
+const maxSyncedError = 16_000_000
+
+// KernelClock asks the kernel with one adjtimex call: the clock is
+// synchronised while an NTP daemon keeps its maximum error below 16 s.
+// That is the rule systemd-timedated applies to the same call for
+// timedatectl's NTPSynchronized (it ignores STA_UNSYNC, which may be set
+// only to keep the kernel off the RTC), so the answer is timedatectl's
+// without starting a process: for periodic readings.
+func KernelClock() (Clock, error) {
 	var tx unix.Timex
-	state, err := unix.Adjtimex(&tx)
-	if err != nil {
+	if _, err := unix.Adjtimex(&tx); err != nil {
 		return Clock{}, fmt.Errorf("sysinfo: adjtimex: %w", err)
 	}
-	return Clock{Synced: state != unix.TIME_ERROR && tx.Status&unix.STA_UNSYNC == 0, How: "adjtimex"}, nil
+	return Clock{Synced: tx.Maxerror < maxSyncedError, How: "adjtimex"}, nil
 }

@@ -19,3 +19,6 @@ func freeBytes(dir string) (int64, error) {
 
 // ClockSynced is not known outside Linux and Windows.
 func ClockSynced(context.Context) (Clock, error) { return Clock{}, ErrUnknown }
+
+// KernelClock is not known outside Linux and Windows.
+func KernelClock() (Clock, error) { return Clock{}, ErrUnknown }

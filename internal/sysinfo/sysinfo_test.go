@@ -33,3 +33,17 @@ func TestClockSynced(t *testing.T) {
 	}
 	t.Logf("clock synchronised: %v (via %s)", c.Synced, c.How)
 }
+
+func TestKernelClock(t *testing.T) {
+	c, err := KernelClock()
+	if errors.Is(err, ErrUnknown) {
+		t.Skip("clock state not known on this platform")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.How != "adjtimex" {
+		t.Errorf("How = %q", c.How)
+	}
+	t.Logf("clock synchronised: %v", c.Synced)
+}

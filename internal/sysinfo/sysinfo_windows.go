@@ -23,3 +23,6 @@ func freeBytes(dir string) (int64, error) {
 
 // ClockSynced is not asked of the Windows time service yet.
 func ClockSynced(context.Context) (Clock, error) { return Clock{}, ErrUnknown }
+
+// KernelClock is not asked of the Windows time service yet.
+func KernelClock() (Clock, error) { return Clock{}, ErrUnknown }
