@@ -16,7 +16,8 @@ import (
 // small synced write (the watermark and the two counters), and Sweep
 // later turns the entries below it into delivered-id memory in bulk
 // (sequential reads, blind deletes, one fsync per thousand entries),
-// when the drain is idle. Until it is swept, an entry at or below the
+// when the drain is idle, between its settling writes once many wait, or
+// when the oldest has waited long (agent/uplink settler.go). Until it is swept, an entry at or below the
 // watermark is delivered for every reader of the queue: Pending, Len,
 // Stats, shedding and expiry skip it, and Put treats its id as delivered.
 
@@ -139,7 +140,7 @@ const maxSweep = 1024
 // (settled by Delivered) and remembers their ids for DeliveredTTL, a
 // transaction (one fsync) per up to 1024 entries, oldest first. It
 // returns how many it swept: fewer than limit means none are left. The
-// drain calls it when idle; a crash before a sweep's fsync only leaves
+// drain's settler calls it; a crash before a sweep's fsync only leaves
 // the work for the next one (the watermark already settled the entries).
 func (q *Queue) Sweep(limit int) (int, error) {
 	if q.err != nil {

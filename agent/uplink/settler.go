@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/tillwatch/tillwatch/buffer"
 )
@@ -18,8 +19,11 @@ import (
 // oldest entries all delivered with one small write, whatever their
 // number; an ack that overtook an older entry still in flight is held
 // until that one is acked too (or, at the end of the connection, deleted
-// by id). When the drain is idle, the settler sweeps the settled entries'
-// keys in bulk (Sweep). An outbox without one deletes by id (DoneAll).
+// by id). The settled entries' keys are swept in bulk (Sweep) when the
+// drain is idle and at least minSweep wait; while it settles more than
+// sweepBusy without the drain ever going idle, a chunk after each settling
+// write; and on a quiet lane sweepAge after the oldest was settled, however
+// few. An outbox without one deletes by id (DoneAll).
 //
 // Settling in the drain loop made each window of acks wait for an fsync
 // before the next could be settled: the drain ran at 0.23-0.4 of a bare
@@ -35,7 +39,14 @@ type settler struct {
 	closing bool
 	idle    bool // the drain has nothing to do: sweep
 
-	held []ack // delivered, behind an entry in flight (goroutine only)
+	// The goroutine's own:
+	held []ack // delivered, behind an entry in flight
+	// pile counts the entries this settler settled since a sweep left
+	// none; age fires sweepAge after the first of them (armed says it
+	// runs), for a sweep however few they are.
+	pile  int
+	age   *time.Timer
+	armed bool
 
 	wake  chan struct{} // to the goroutine: todo, idle or closing changed
 	ready chan struct{} // to the drain loop: fin has results
@@ -58,10 +69,16 @@ type watermarker interface {
 
 // sweepChunk is how many settled entries one Sweep call handles between
 // checks for new acks; minSweep is how many must wait before an idle
-// drain sweeps (an alert now and then costs one fsync to settle, not two).
+// drain sweeps (an alert now and then costs one fsync to settle, not two);
+// past sweepBusy settled by a drain that is never idle, the settler sweeps
+// a chunk after each settling write, so the keys never pile up;
+// defaultSweepAge is how long a few settled entries may wait for a sweep
+// on a quiet lane (at most one sweep's fsync an hour).
 const (
-	sweepChunk = 1024
-	minSweep   = 256
+	sweepChunk      = 1024
+	minSweep        = 256
+	sweepBusy       = 4 * sweepChunk
+	defaultSweepAge = time.Hour
 )
 
 // startSettler starts the settler goroutine; close stops it.
@@ -112,25 +129,60 @@ func (st *settler) close() {
 
 func (st *settler) run() {
 	defer close(st.done)
-	for range st.wake {
+	st.age = time.NewTimer(st.s.u.sweepAge)
+	st.age.Stop()
+	defer st.age.Stop()
+	if wm, ok := st.s.u.ob.(watermarker); ok {
+		// Entries an earlier connection or run settled and left unswept.
+		if n, err := wm.Unswept(); err == nil && n > 0 {
+			st.arm()
+		}
+	}
+	for {
+		aged := false
+		select {
+		case <-st.wake:
+		case <-st.age.C:
+			st.armed, aged = false, true
+		}
 		for {
 			st.mu.Lock()
 			todo, closing, idle := st.todo, st.closing, st.idle
 			st.todo = nil
 			st.mu.Unlock()
-			if len(todo) == 0 {
-				if closing {
-					st.finish()
-					return
+			if len(todo) > 0 {
+				ids, err := st.settle(todo)
+				st.report(ids, err)
+				if st.pile >= sweepBusy { // never idle: sweep as it settles
+					st.sweepChunk(false)
 				}
-				if idle && st.sweepOnce() {
-					continue
-				}
-				break
+				continue
 			}
-			ids, err := st.settle(todo)
-			st.report(ids, err)
+			if closing {
+				st.finish()
+				return
+			}
+			if (idle || aged) && st.sweepOnce(aged) {
+				continue
+			}
+			break
 		}
+	}
+}
+
+// arm starts the age timer unless it runs.
+func (st *settler) arm() {
+	if !st.armed {
+		st.age.Reset(st.s.u.sweepAge)
+		st.armed = true
+	}
+}
+
+// settledSome counts n entries settled, unswept.
+func (st *settler) settledSome(n int) {
+	if n > 0 {
+		st.pile += n
+		st.arm()
 	}
 }
 
@@ -166,36 +218,62 @@ func (st *settler) settle(todo []ack) ([]string, error) {
 	n, _ := slices.BinarySearchFunc(all, mark+1, func(a ack, seq uint64) int { return cmp.Compare(a.f.seq, seq) })
 	st.held = slices.Clone(all[n:])
 	st.s.count(all[:n])
+	st.settledSome(n)
 	return ids(all[:n]), nil
 }
 
-// sweepOnce sweeps one chunk of settled entries (and retries the held
-// acks, whose blocker may have been shed meanwhile) and reports whether
-// more may be left.
-func (st *settler) sweepOnce() bool {
-	wm, ok := st.s.u.ob.(watermarker)
-	if !ok {
+// sweepOnce sweeps one chunk of settled entries, at least minSweep of
+// them unless the age timer fired (aged), when the drain is idle (and
+// retries the held acks, whose blocker may have been shed meanwhile), and
+// reports whether more may be left.
+func (st *settler) sweepOnce(aged bool) bool {
+	if _, ok := st.s.u.ob.(watermarker); !ok {
 		return false
 	}
 	if len(st.held) > 0 {
 		ids, err := st.settle(nil)
 		st.report(ids, err)
 	}
-	n := 0
+	if st.sweepChunk(!aged) {
+		return true
+	}
+	st.mu.Lock()
+	st.idle = false // until the drain is idle again
+	st.mu.Unlock()
+	return false
+}
+
+// sweepChunk sweeps up to sweepChunk settled entries, none when fewer
+// than minSweep wait and least says so, and reports whether more are
+// left. Once none are, the age timer stops; after an error it runs again.
+func (st *settler) sweepChunk(least bool) bool {
+	wm, ok := st.s.u.ob.(watermarker)
+	if !ok {
+		return false
+	}
 	left, err := wm.Unswept()
-	if err == nil && left >= minSweep {
+	n := 0
+	switch {
+	case err != nil:
+	case left == 0:
+	case least && left < minSweep:
+		return false // the age timer, armed, sweeps them
+	default:
 		n, err = wm.Sweep(sweepChunk)
 	}
 	if err != nil {
 		st.s.u.log.Warn("uplink: sweep delivered outbox entries", "error", err)
-	}
-	if n < sweepChunk || err != nil {
-		st.mu.Lock()
-		st.idle = false // until the drain is idle again
-		st.mu.Unlock()
+		st.arm() // try again later
 		return false
 	}
-	return true
+	if n == sweepChunk {
+		st.pile = max(st.pile-n, 0)
+		return true
+	}
+	st.pile = 0 // none left
+	st.age.Stop()
+	st.armed = false
+	return false
 }
 
 // finish settles what is held at the end of the connection: what the

@@ -65,6 +65,9 @@ type Uplink struct {
 	// ackTimeout: a PUBACK later than this on a live connection means
 	// the broker lost the message; the uplink reconnects and republishes.
 	ackTimeout time.Duration
+	// sweepAge: settled entries wait at most about this long for a sweep
+	// of their keys, however few they are (settler.go).
+	sweepAge time.Duration
 
 	epoch     atomic.Uint64
 	connected atomic.Bool
@@ -81,7 +84,7 @@ func New(cfg Config, ob Outbox, log *slog.Logger) *Uplink {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Uplink{cfg: cfg, ob: ob, log: log, ackTimeout: defaultAckTimeout, down: unreachable{every: warnEvery}}
+	return &Uplink{cfg: cfg, ob: ob, log: log, ackTimeout: defaultAckTimeout, sweepAge: defaultSweepAge, down: unreachable{every: warnEvery}}
 }
 
 // Connected reports whether a connection to the broker is up, its online
