@@ -43,6 +43,9 @@ type DeviceInfo struct {
 	CodePage string `json:"code_page,omitempty"`
 	// ChineseDefault says the printer starts in GBK double-byte mode.
 	ChineseDefault bool `json:"chinese_default,omitempty"`
+	// DotsPerInch is the printer's head density (GS P units); 0: the
+	// printer profile's.
+	DotsPerInch int `json:"dots_per_inch,omitempty"`
 	// Framing is the terminal framing: "auto", "serial" or "tcp".
 	Framing string `json:"framing,omitempty"`
 	// Currency is the device's default ISO 4217 alpha currency.

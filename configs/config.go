@@ -218,6 +218,11 @@ type Device struct {
 	// ChineseDefault (escpos only) says the printer powers up in Chinese
 	// (GBK double-byte) mode.
 	ChineseDefault bool `yaml:"chinese_default"`
+	// DotsPerInch (escpos only) is the print head's horizontal density,
+	// which turns positions given in GS P motion units into dots: 180
+	// (Epson TM-T88, TM-U and Star printers), 203 (most 80 and 58 mm
+	// thermal printers). 0: the printer profile's (203).
+	DotsPerInch int `yaml:"dots_per_inch"`
 	// Glyphs (escpos only) is the glyph dictionary that reads receipts
 	// a printer driver prints as images (tillwatch profile learn); a path,
 	// relative to the config file.

@@ -27,7 +27,7 @@ func IsProfilePath(profile string) bool {
 
 // escposOnly and zvtOnly are the device keys that belong to one protocol.
 var (
-	escposOnly = []string{"receipt_profile", "printer", "code_page", "chinese_default", "glyphs", "ocr"}
+	escposOnly = []string{"receipt_profile", "printer", "code_page", "chinese_default", "dots_per_inch", "glyphs", "ocr"}
 	zvtOnly    = []string{"framing", "charset"}
 )
 
@@ -142,6 +142,7 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 		if dev.CodePage == "" && dev.Printer == "" {
 			dev.CodePage = "cp437" // a printer profile brings its own power-on table
 		}
+		d.dotsPerInch(p, dev)
 		switch strings.ToLower(dev.CodePage) {
 		case "":
 		case "gbk", "gb2312", "gb18030", "big5", "shift-jis", "sjis", "euc-kr":
@@ -168,6 +169,26 @@ func (d *decoder) validateDevice(p string, dev *Device, dir string) {
 			d.fail(p+".slip_profile", "only for protocols escpos and zvt, not %s", dev.Protocol)
 		}
 		d.only(p, dev.Protocol, zvtOnly, "zvt")
+	}
+}
+
+// dotsPerInch checks a printer's dots_per_inch with the decoder's own
+// rule (escpos.Printer.Validate).
+func (d *decoder) dotsPerInch(p string, dev *Device) {
+	if !d.set(p + ".dots_per_inch") {
+		return
+	}
+	if dev.DotsPerInch <= 0 {
+		d.fail(p+".dots_per_inch", "%d: want the print head's dots per inch, e.g. 180 (Epson TM-T88, TM-U, Star) or 203 (most thermal printers); leave it out for the printer profile's", dev.DotsPerInch)
+		return
+	}
+	pr, err := escpos.PrinterByName(dev.Printer)
+	if err != nil {
+		return // printer reports it
+	}
+	pr.DotsPerInch = dev.DotsPerInch
+	if err := pr.Validate(); err != nil {
+		d.fail(p+".dots_per_inch", "%v", err)
 	}
 }
 

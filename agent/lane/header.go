@@ -43,6 +43,7 @@ func ConfigFromHeader(h *capture.Header) (*configs.Config, error) {
 			d.CodePage = info.CodePage
 		}
 		d.ChineseDefault = info.ChineseDefault
+		d.DotsPerInch = info.DotsPerInch
 		if info.Framing != "" {
 			d.Framing = info.Framing
 		}
@@ -70,7 +71,7 @@ func CaptureHeader(c *configs.Config) *capture.Header {
 	for _, d := range c.Devices {
 		h.Devices[d.Name] = capture.DeviceInfo{
 			Role: d.Role, Protocol: d.Protocol, Profile: d.ReceiptProfile, Printer: d.Printer, CodePage: d.CodePage,
-			ChineseDefault: d.ChineseDefault, Framing: d.Framing, Currency: d.Currency, Template: d.Template,
+			ChineseDefault: d.ChineseDefault, DotsPerInch: d.DotsPerInch, Framing: d.Framing, Currency: d.Currency, Template: d.Template,
 		}
 	}
 	return h

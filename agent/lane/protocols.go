@@ -58,6 +58,9 @@ func openESCPOS(d configs.Device, cfg *configs.Config) (device, error) {
 	if err != nil {
 		return device{}, err
 	}
+	if d.DotsPerInch > 0 { // a fresh copy: the lane's own
+		printer.DotsPerInch = d.DotsPerInch
+	}
 	mode := d.OCR
 	if mode == "" {
 		mode = ocr.None // a lane reads images only when told to
