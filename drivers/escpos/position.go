@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/drivers/textwidth"
 )
 
 // Character cells of the resident fonts, in dots: Font A is 12 x 24,
@@ -28,11 +29,9 @@ func (s style) cellDots(r rune) int {
 	return w * max(s.widthMul, 1)
 }
 
-// wideRune reports a full-width (CJK) character: one columns counts as 2.
-func wideRune(r rune) bool {
-	return r >= 0x1100 && r <= 0x115F || r >= 0x2E80 && r <= 0xA4CF || r >= 0xAC00 && r <= 0xD7A3 ||
-		r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6
-}
+// wideRune reports a full-width (CJK) character: one column counts as 2
+// (textwidth.Wide, shared with the glyph dictionary).
+func wideRune(r rune) bool { return textwidth.Wide(r) }
 
 // areaDots is the width lines wrap at, from the left margin: the print
 // area width (GS W, which is measured from the left margin GS L), cut to

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tillwatch/tillwatch/drivers/raster"
+	"github.com/tillwatch/tillwatch/drivers/textwidth"
 )
 
 // Sample is a printed page image and its known text, one string per
@@ -713,10 +715,9 @@ func costOf(g *Glyph, conf float64, text string) float64 {
 	return 3
 }
 
-// isWide reports a character printed full width (CJK).
+// isWide reports a character printed full width (CJK): its first rune
+// is (textwidth.Wide, shared with the print-stream decoder).
 func isWide(s string) bool {
-	for _, r := range s {
-		return r >= 0x2E80
-	}
-	return false
+	r, n := utf8.DecodeRuneInString(s)
+	return n > 0 && textwidth.Wide(r)
 }
