@@ -93,6 +93,7 @@ const (
 // images are read again (resume).
 type rasterFlow struct {
 	worker  *recog.Worker
+	names   []string // the raster printers, sorted
 	caches  map[string]*recog.Cache
 	budget  int
 	held    map[string][]heldInput
@@ -105,6 +106,9 @@ type rasterFlow struct {
 	peak    int                  // most bytes kept at once (Stats.RecogKeptMax)
 	stuck   map[string]string    // devices given up on, and why
 	flushed map[string]time.Time // the time of each device's last flush through the worker
+	// viaWorker names the printers whose idle flush goes through the
+	// worker (not given up on): Lane.IdleExcept skips them.
+	viaWorker map[string]bool
 }
 
 // jobInfo is a job not done yet.
@@ -153,7 +157,10 @@ func newRasterFlow(ln *lane.Lane, wrap func(dev string, r escpos.Recognizer) esc
 	}
 	var devs []recog.Device
 	caches := map[string]*recog.Cache{}
-	for _, n := range slices.Sorted(maps.Keys(rs)) {
+	names := slices.Sorted(maps.Keys(rs))
+	via := map[string]bool{}
+	for _, n := range names {
+		via[n] = true
 		r := rs[n]
 		rec := r.Recognizer
 		if wrap != nil {
@@ -162,7 +169,7 @@ func newRasterFlow(ln *lane.Lane, wrap func(dev string, r escpos.Recognizer) esc
 		devs = append(devs, recog.Device{Name: n, Recognizer: rec, Options: r.Options})
 		caches[n] = r.Cache
 	}
-	return &rasterFlow{worker: recog.NewWorker(devs, recogDepth), caches: caches, budget: budget,
+	return &rasterFlow{worker: recog.NewWorker(devs, recogDepth), names: names, caches: caches, viaWorker: via, budget: budget,
 		held: map[string][]heldInput{}, jobs: map[uint64]*jobInfo{}, stuck: map[string]string{}, flushed: map[string]time.Time{}}
 }
 
@@ -377,7 +384,7 @@ func (a *Agent) idleRasters(at time.Time) []drivers.Event {
 		return nil
 	}
 	var evs []drivers.Event
-	for _, dev := range slices.Sorted(maps.Keys(f.caches)) {
+	for _, dev := range f.names {
 		if f.stuck[dev] != "" || !a.lane.Quiet(dev, at) || f.holds(dev) {
 			continue // a held input goes first: the decoder is flushed in a later step
 		}
@@ -401,11 +408,7 @@ func (f *rasterFlow) workerFlushes() map[string]bool {
 	if f == nil {
 		return nil
 	}
-	m := map[string]bool{}
-	for dev := range f.caches {
-		m[dev] = f.stuck[dev] == ""
-	}
-	return m
+	return f.viaWorker
 }
 
 // recogRound gives the worker up for the printers whose oldest input
@@ -417,7 +420,7 @@ func (a *Agent) recogRound(now time.Time) []input {
 		return nil
 	}
 	var out []input
-	for _, dev := range slices.Sorted(maps.Keys(f.caches)) {
+	for _, dev := range f.names {
 		if h := f.held[dev]; len(h) > 0 && now.Sub(inputTime(h[0].in.Input)) > a.opts.RecognitionHold {
 			out = append(out, a.giveUp(dev, whyHold, now)...)
 		}
@@ -457,6 +460,7 @@ func (a *Agent) giveUp(dev, why string, now time.Time) []input {
 		}
 	}
 	f.stuck[dev] = why
+	f.viaWorker[dev] = false
 	f.caches[dev].Unread(fmt.Sprintf(stuckEngine, why))
 	a.log.Warn("image recognition stuck: the printer's receipts go on as printed, amounts not read, until it catches up",
 		"device", dev, "why", why, "waited", waited, "bytes_waiting", n, "hold", a.opts.RecognitionHold, "budget", f.budget)
@@ -483,6 +487,7 @@ func (a *Agent) resume(dev string) {
 	f.jobs[f.seq] = &jobInfo{dev: dev, orphan: true}
 	f.sent++
 	delete(f.stuck, dev)
+	f.viaWorker[dev] = true
 	f.caches[dev].Unread(missEngine)
 	a.log.Info("image recognition caught up: the printer's images are read again", "device", dev)
 }
