@@ -13,6 +13,7 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/money"
 	"github.com/tillwatch/tillwatch/drivers/ocr"
+	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 )
 
@@ -69,7 +70,9 @@ func (c *profileTestCmd) Run(e *env) error {
 		if err != nil {
 			return usageError{err}
 		}
-		opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Recognizer: rec}
+		// Fields: the decoder extracts them as the lane does, leaving out
+		// the amounts of lines read without confidence.
+		opts := escpos.Options{Printer: printer, CodePage: c.CodePage, ChineseDefault: c.ChineseDefault, Recognizer: rec, Fields: prof}
 		if err := opts.Validate(); err != nil {
 			return usageError{err}
 		}
@@ -85,7 +88,11 @@ func (c *profileTestCmd) Run(e *env) error {
 		return fmt.Errorf("profile: %s: no receipt with text in %d bytes (%s)", c.File, len(data), format)
 	}
 	for i, r := range rs {
+		lane := *r // the fields as the lane reads them; Explain reads every line
 		ex := prof.Explain(r)
+		if r.Recognised != nil {
+			keepLaneFields(r, &lane, &ex)
+		}
 		if c.JSON {
 			enc := json.NewEncoder(e.stdout)
 			enc.SetEscapeHTML(false)
@@ -101,17 +108,55 @@ func (c *profileTestCmd) Run(e *env) error {
 	return nil
 }
 
+// keepLaneFields puts back the fields a receipt recognised from a printed
+// image gets on the lane (lane, from the decoder): an amount on a line
+// read without confidence is not used there, so the findings that gave
+// it are not marked kept.
+func keepLaneFields(r, lane *drivers.Receipt, ex *receipt.Explanation) {
+	*r = *lane
+	for i, f := range ex.Findings {
+		switch {
+		case f.Field == "total" && r.Total == nil, f.Field == "due" && r.Due == nil,
+			f.Field == "change" && r.Change == nil, strings.HasPrefix(f.Field, "tender:") && len(r.Tenders) == 0:
+			ex.Findings[i].Used = false
+		}
+	}
+}
+
+// readUnsure reports whether a line was recognised from a printed image
+// without confidence, as the decoder decides it (its amounts are not used
+// when the receipt says amounts_unsure).
+func readUnsure(l drivers.Line) bool {
+	return l.Source == "ocr" && (l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError))
+}
+
 // printExplanation prints one receipt's findings as a table a technician
 // reads: line, field, label, value, the line's text; then the fields the
 // receipt ends up with and the amounts no label claimed.
 func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers.Receipt, ex receipt.Explanation) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "receipt %d of %d (%s, %d lines), profile %s\n", n, of, format, len(r.Lines), profile)
+	unsure := 0
+	if g := r.Recognised; g != nil {
+		fmt.Fprintf(&b, "recognised from the printed image by %s: %d line(s), %d glyph(s), %d unknown, lowest confidence %.2f\n",
+			g.Engine, g.Lines, g.Glyphs, g.Unknown, g.Confidence)
+		for _, l := range r.Lines {
+			if readUnsure(l) {
+				unsure++
+			}
+		}
+		if g.AmountsUnsure {
+			b.WriteString("AMOUNTS UNSURE: the amounts of lines read with low confidence (?) are not used\n")
+		}
+	}
 	fmt.Fprintf(&b, "%5s  %-14s %-14s %-20s %s\n", "line", "field", "label", "value", "text")
 	for _, f := range ex.Findings {
 		mark := " "
-		if f.Used {
+		switch {
+		case f.Used:
 			mark = "*"
+		case readUnsure(r.Lines[f.Line-1]):
+			mark = "?"
 		}
 		v := f.Value
 		if v == "" {
@@ -119,12 +164,20 @@ func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers
 		}
 		fmt.Fprintf(&b, "%4d%s  %-14s %-14s %-20s %s\n", f.Line, mark, f.Field, f.Label, v, strings.TrimSpace(f.Text))
 	}
-	b.WriteString("(* = kept in the receipt)\n")
+	if unsure > 0 {
+		fmt.Fprintf(&b, "(* = kept in the receipt, ? = read with low confidence: %d line(s))\n", unsure)
+	} else {
+		b.WriteString("(* = kept in the receipt)\n")
+	}
 	fmt.Fprintf(&b, "fields: %s\n", fieldSummary(r))
 	if len(ex.Unclaimed) > 0 {
 		b.WriteString("amounts no label claimed (item lines, or a label the profile lacks):\n")
 		for _, i := range ex.Unclaimed {
-			fmt.Fprintf(&b, "%4d   %s\n", i, strings.TrimSpace(r.Lines[i-1].Text))
+			mark := " "
+			if readUnsure(r.Lines[i-1]) {
+				mark = "?"
+			}
+			fmt.Fprintf(&b, "%4d%s  %s\n", i, mark, strings.TrimSpace(r.Lines[i-1].Text))
 		}
 	}
 	b.WriteByte('\n')
