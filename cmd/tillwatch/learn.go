@@ -41,6 +41,7 @@ func (c *profileLearnCmd) Run(e *env) error {
 		}
 	}
 	var samples []glyphs.Sample
+	drafts := 0
 	w := e.stdout
 	for _, path := range c.Receipts {
 		data, err := os.ReadFile(path)
@@ -74,6 +75,7 @@ func (c *profileLearnCmd) Run(e *env) error {
 					return fmt.Errorf("profile learn: %w", err)
 				}
 				fmt.Fprintf(w, "%s: Tesseract's reading is in %s: check it line by line against the paper, fix it, rename it to %s and run learn again\n", path, ocrPath, filepath.Base(txtPath))
+				drafts++
 				continue
 			}
 			fmt.Fprintf(w, "%s: learning from Tesseract's reading (--accept-ocr):\n%s", path, seed)
@@ -88,13 +90,62 @@ func (c *profileLearnCmd) Run(e *env) error {
 		samples = append(samples, glyphs.Sample{Name: path, Image: stack(imgs), Lines: lines})
 	}
 	if len(samples) == 0 {
+		if drafts > 0 {
+			return fmt.Errorf("profile learn: nothing learned yet: %d draft(s) to check and rename (above); %s not written", drafts, c.Glyphs)
+		}
 		return fmt.Errorf("profile learn: nothing learned")
 	}
 	rep := d.Learn(samples)
+	if rep.Lines == 0 {
+		// Every receipt was skipped: say why, and leave the file as it was
+		// (an empty dictionary would read nothing on the lane).
+		if err := printSkipped(w, samples, rep); err != nil {
+			return err
+		}
+		return fmt.Errorf("profile learn: nothing learned (see 'not learned' above); %s not written", c.Glyphs)
+	}
 	if err := d.Save(c.Glyphs); err != nil {
 		return err
 	}
-	return printLearnReport(w, c.Glyphs, d, rep)
+	return printLearnReport(w, c.Glyphs, d, samples, rep)
+}
+
+// printSkipped tells why receipts or lines were not learned. A receipt
+// whose text has more or fewer lines than its image has lines of print is
+// shown side by side, line by line, with where each line of print is and
+// how high, so the line missing or extra (a rule, a logo, a line typed
+// twice) can be found.
+func printSkipped(w io.Writer, samples []glyphs.Sample, rep glyphs.Report) error {
+	var b strings.Builder
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(&b, "not learned: %s\n", s)
+	}
+	for _, s := range samples {
+		var texts []string
+		for _, t := range s.Lines {
+			if t = strings.TrimSpace(t); t != "" {
+				texts = append(texts, t)
+			}
+		}
+		lines := raster.Lines(s.Image)
+		if len(lines) == len(texts) {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: its %d lines of print (rows of ink, white above and below) beside the %d lines of its text:\n", s.Name, len(lines), len(texts))
+		for i := range max(len(lines), len(texts)) {
+			where, text := "(no line of print)", "(no text)"
+			if i < len(lines) {
+				box := lines[i].Box
+				where = fmt.Sprintf("rows %d-%d, %d dots high", box.Min.Y, box.Max.Y-1, box.Dy())
+			}
+			if i < len(texts) {
+				text = texts[i]
+			}
+			fmt.Fprintf(&b, "%4d  %-28s %s\n", i+1, where, text)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // pageImages returns the images a print stream prints.
@@ -132,12 +183,14 @@ func stack(imgs []*raster.Bitmap) *raster.Bitmap {
 
 // printLearnReport tells what was learned and shows every glyph learning
 // is unsure of, drawn, so a technician can check it against the paper.
-func printLearnReport(w io.Writer, path string, d *glyphs.Dict, rep glyphs.Report) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d glyphs (%d new) from %d receipt(s), %d line(s); a gap of %.2f x the line height beyond its bearings reads as a space\n", path, d.Len(), rep.New, rep.Samples, rep.Lines, d.Space)
-	for _, s := range rep.Skipped {
-		fmt.Fprintf(&b, "not learned: %s\n", s)
+func printLearnReport(w io.Writer, path string, d *glyphs.Dict, samples []glyphs.Sample, rep glyphs.Report) error {
+	if _, err := fmt.Fprintf(w, "%s: %d glyphs (%d new) from %d receipt(s), %d line(s); a gap of %.2f x the line height beyond its bearings reads as a space\n", path, d.Len(), rep.New, rep.Samples, rep.Lines, d.Space); err != nil {
+		return err
 	}
+	if err := printSkipped(w, samples, rep); err != nil {
+		return err
+	}
+	var b strings.Builder
 	if len(rep.Unsure) == 0 {
 		b.WriteString("no glyph is unsure\n")
 	} else {

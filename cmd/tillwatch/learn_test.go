@@ -104,3 +104,86 @@ func TestLearnOCRDraft(t *testing.T) {
 		t.Fatal("a dictionary was written from an unchecked draft")
 	}
 }
+
+// TestProfileTestUnsure: profile test shows the fields a raster lane gets.
+// A learn receipt typed with a zero for the bold O of TOTAL leaves that
+// glyph unsure, so the bold total and due lines of the calibration print
+// are read with low confidence: decode escpos and the lane leave total and
+// due unset, and profile test says the same (it marked them kept and
+// printed them as the receipt's fields), marks those lines with ? and says
+// the receipt's amounts are unsure.
+func TestProfileTestUnsure(t *testing.T) {
+	dir := t.TempDir()
+	corpus := "../../testdata/raster"
+	var bins []string
+	for _, name := range []string{"noto-24-384-gsv0-en-calibration14", "noto-24-384-gsv0-en-learn15"} {
+		for _, ext := range []string{".bin", ".txt"} {
+			b, err := os.ReadFile(filepath.Join(corpus, name+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(name, "learn15") && ext == ".txt" {
+				b = []byte(strings.Replace(string(b), "TOTAL", "T0TAL", 1))
+			}
+			if err := os.WriteFile(filepath.Join(dir, name+ext), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bins = append(bins, filepath.Join(dir, name+".bin"))
+	}
+	dict := filepath.Join(dir, "lane.glyphs")
+	code, out, errOut := runCLI(t, append([]string{"profile", "learn", "--glyphs", dict}, bins...)...)
+	if code != 0 || !strings.Contains(out, `seen as "O" 5 times, "0" 1 times`) {
+		t.Fatalf("learn: exit %d\n%s%s", code, out, errOut)
+	}
+	code, dec, errOut := runCLI(t, "decode", "escpos", "--glyphs", dict, "--ocr", "none", bins[0])
+	if code != 0 || strings.Contains(dec, "total 1234567.89") || !strings.Contains(dec, "AMOUNTS UNSURE") {
+		t.Fatalf("decode: exit %d (want no total, amounts unsure)\n%s%s", code, dec, errOut)
+	}
+	(cliCase{args: []string{"profile", "test", "generic", bins[0], "--glyphs", dict, "--ocr", "none"}, stdout: []string{
+		"recognised from the printed image by glyphs lane.glyphs: 29 line(s)",
+		"AMOUNTS UNSURE: the amounts of lines read with low confidence (?) are not used",
+		"  23?  total          TOTAL          1234567.89",
+		"  26*  tender:cash    CASH           1234567.89",
+		"(* = kept in the receipt, ? = read with low confidence: 4 line(s))",
+		"fields: number 20261234567890, total -, due -, tenders card 0.00 (CARD), cash 1234567.89 (CASH)",
+	}, notInOut: []string{"  23*  total"}}).check(t)
+}
+
+// TestLearnLineCountMismatch: a receipt whose typed text has a line too
+// few is not learned; with nothing else learned, no dictionary is written
+// and learn fails, and the lines of print are shown beside the text so
+// the missing line can be found.
+func TestLearnLineCountMismatch(t *testing.T) {
+	dir := t.TempDir()
+	name := "noto-24-384-gsv0-en-learn15"
+	b, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, name+".bin")
+	if err := os.WriteFile(bin, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(strings.Replace(string(txt), "Cashier: Anna\n", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dict := filepath.Join(dir, "lane.glyphs")
+	(cliCase{args: []string{"profile", "learn", "--glyphs", dict, bin}, code: 1,
+		stdout: []string{
+			"the image has 12 lines of print, the text 11: not learned",
+			"its 12 lines of print (rows of ink, white above and below) beside the 11 lines of its text:",
+			"   3  rows 65-83, 19 dots high     Yoghurt x1 16.90",
+			"  12  rows 335-359, 25 dots high   (no text)",
+		},
+		stderr:   []string{"nothing learned", "lane.glyphs not written"},
+		notInOut: []string{"0 glyphs (0 new)"},
+	}).check(t)
+	if _, err := os.Stat(dict); err == nil {
+		t.Error("an empty dictionary was written")
+	}
+}
