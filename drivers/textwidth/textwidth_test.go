@@ -1,6 +1,10 @@
 package textwidth
 
-import "testing"
+import (
+	"testing"
+
+	"golang.org/x/text/width"
+)
 
 // TestWide: full-width CJK, Hangul and fullwidth forms take two columns;
 // ASCII, halfwidth katakana and the ambiguous class one.
@@ -18,6 +22,17 @@ func TestWide(t *testing.T) {
 	} {
 		if got := Wide(tc.r); got != tc.wide {
 			t.Errorf("Wide(%q U+%04X) = %v, want %v", tc.r, tc.r, got, tc.wide)
+		}
+	}
+}
+
+// TestShortcuts: Wide's shortcuts answer as the table does, for every
+// code point.
+func TestShortcuts(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		k := width.LookupRune(r).Kind()
+		if want := k == width.EastAsianWide || k == width.EastAsianFullwidth; Wide(r) != want {
+			t.Fatalf("Wide(U+%04X) = %v, the table says %v", r, Wide(r), k)
 		}
 	}
 }
