@@ -299,6 +299,74 @@ func TestRasterLaneStuckRecogniser(t *testing.T) {
 	}
 }
 
+// TestRasterLaneRecognitionResumes: once the stuck recogniser returns and
+// the worker has caught up, the printer's images are read again: a
+// receipt given up on is journaled with amounts not read, the next one
+// is read (its under-charge found).
+func TestRasterLaneRecognitionResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	dir := t.TempDir()
+	f := driverFont(t)
+	dict := filepath.Join(dir, "driver.glyphs")
+	learnDriver(t, f, dict)
+	b := lanetest.Broker(t, lanetest.Quiet())
+	got := lanetest.Collect(t, b)
+	wires := lanetest.Wires(t)
+	cfg := demo.Config(dir, b.URL(), wires)
+	cfg.HTTP.Address = ""
+	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	slow := &slowRecognizer{entered: make(chan struct{}), release: make(chan struct{})}
+	released := false
+	defer func() {
+		if !released {
+			close(slow.release)
+		}
+	}()
+	var log testutil.Buffer
+	ln := lanetest.Start(t, cfg, agent.Options{
+		Log:             slog.New(slog.NewTextHandler(&log, nil)),
+		RecognitionHold: time.Second,
+		Recognizer: func(_ string, r escpos.Recognizer) escpos.Recognizer {
+			slow.real = r
+			return slow
+		},
+	})
+	ln.WaitReady(t, 30*time.Second)
+	player := &sim.Player{Out: wires.Writer}
+	first, _ := asDriverPrints(t, f, receiptJob(t, "0001", "card", 1230, sim.Item{Name: "COFFEE", Amount: 1230}))
+	if err := player.Play(t.Context(), slices.Concat(saleWrites(t, 0, 1230, "000101"), printJob(500*time.Millisecond, first))); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, "recognition given up on", 30*time.Second, func() bool {
+		return strings.Contains(log.String(), "image recognition stuck")
+	})
+	close(slow.release)
+	released = true
+	testutil.WaitFor(t, "recognition back", 30*time.Second, func() bool {
+		return strings.Contains(log.String(), "image recognition caught up")
+	})
+	second, _ := asDriverPrints(t, f, receiptJob(t, "0002", "card", 1500, sim.Item{Name: "WINE", Amount: 1500}))
+	if err := player.Play(t.Context(), slices.Concat(saleWrites(t, 0, 2000, "000102"), printJob(500*time.Millisecond, second))); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, "amount_mismatch on receipt 0002", 45*time.Second, func() bool {
+		return got.Keys()["amount_mismatch"] != ""
+	})
+	if err := ln.Stop(); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("agent: %v", err)
+	}
+	if live := summarise(got.All()); !slices.Equal(live, []string{"amount_mismatch delta=500"}) {
+		t.Errorf("alerts %v, want amount_mismatch delta=500 only", live)
+	}
+	rs := journalReceipts(t, cfg.DataDir)
+	if len(rs) != 2 || rs[0].Recognised == nil || !rs[0].Recognised.AmountsUnsure ||
+		rs[1].Number != "0002" || rs[1].Recognised == nil || rs[1].Recognised.AmountsUnsure {
+		t.Fatalf("journaled receipts %v; want 0001 with amounts not read, then 0002 read", describe(rs))
+	}
+}
+
 // journalReceipts returns the receipts in the journal of a stopped agent.
 func journalReceipts(t *testing.T, dataDir string) []*drivers.Receipt {
 	t.Helper()
