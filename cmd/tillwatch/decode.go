@@ -32,6 +32,7 @@ type decodeEscposCmd struct {
 	Printer        string `default:"epson" help:"Printer profile: code table numbering, double-byte set, Star Line Mode, clone commands (epson, epson-big5, epson-japan, epson-korea, xprinter, pos-5890, csn-a2, star-line)."`
 	CodePage       string `help:"Power-on code table, overriding the printer profile's: cp437, cp850, cp858, cp866, cp1252, ..."`
 	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode."`
+	DotsPerInch    int    `help:"The print head's dots per inch, for positions in GS P motion units (devices[].dots_per_inch): 180 (Epson TM-T88, TM-U, Star), 203; 0: the printer profile's (203)."`
 	Width          int    `default:"48" help:"Paper width in Font A columns (48: 80 mm, 32: 58 mm): lines wrap where the printer wraps them, centred and right-aligned lines are placed (0: neither)."`
 	Glyphs         string `help:"Glyph dictionary (tillwatch profile learn) that reads receipts a driver printed as images."`
 	OCR            string `default:"auto" enum:"auto,tesseract,none" help:"Tesseract for printed images: auto (when installed: alone, or for the lines the glyph dictionary cannot read), tesseract (required) or none."`
@@ -47,6 +48,9 @@ func (c *decodeEscposCmd) Run(e *env) error {
 	printer, err := escpos.PrinterByName(c.Printer)
 	if err != nil {
 		return usageError{err}
+	}
+	if c.DotsPerInch != 0 {
+		printer.DotsPerInch = c.DotsPerInch // checked with the options
 	}
 	rec, err := ocr.Open(c.Glyphs, c.OCR)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,5 +93,30 @@ func TestDecodeZvtDirections(t *testing.T) {
 	}
 	if code, out, errOut := runCLI(t, "decode", "zvt", "-", "--from", "host"); code != 0 || out != "" || !strings.Contains(errOut, "zvt: 0 APDU(s)") {
 		t.Errorf("empty standard input: exit %d %q %q", code, out, errOut)
+	}
+}
+
+// TestDecodeEscposDotsPerInch: --dots-per-inch places positions given in
+// GS P motion units on a 180 dpi head (ESC $ 120 of 1/90 inch: 240 dots,
+// column 20); without it at 203 dpi (column 23); a density the decoder
+// cannot honour is a usage error.
+func TestDecodeEscposDotsPerInch(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "gsp.bin")
+	if err := os.WriteFile(in, []byte("\x1b@\x1dP\x5a\x00TOTAL\x1b$\x78\x0015.00\n\x1dV\x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 0, "TOTAL                  15.00"},
+		{[]string{"--dots-per-inch", "180"}, 0, "TOTAL               15.00"},
+		{[]string{"--dots-per-inch=5000"}, 2, "dots per inch 5000"},
+	} {
+		code, out, errOut := runCLI(t, append([]string{"decode", "escpos", "--ocr", "none", in}, tc.args...)...)
+		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
+		}
 	}
 }
