@@ -32,3 +32,22 @@ func TestFallbackTellsAFailure(t *testing.T) {
 		t.Errorf("engine %q does not tell the program failed", res.Engine)
 	}
 }
+
+// TestFailedRunIsUnread: when the program fails, Recognize returns no
+// lines and marks the image unread, so its receipt is journaled with its
+// amounts not read (amounts_unsure) instead of as a receipt that printed
+// nothing.
+func TestFailedRunIsUnread(t *testing.T) {
+	b := raster.New()
+	for i := range 8 {
+		b.Set(i, i)
+	}
+	tess := &Tesseract{Path: t.TempDir() + "/no-tesseract", Langs: "eng", version: "tesseract 5.3.0"}
+	res := tess.Recognize(b)
+	if !res.Unread || len(res.Lines) != 0 {
+		t.Fatalf("failed run: unread %v, lines %+v; want unread and no lines", res.Unread, res.Lines)
+	}
+	if !strings.Contains(res.Engine, "(failed: ") {
+		t.Errorf("engine %q does not tell the program failed", res.Engine)
+	}
+}

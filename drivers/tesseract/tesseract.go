@@ -94,13 +94,14 @@ func (t *Tesseract) Engine() string { return t.version + " " + t.Langs }
 
 // Recognize reads a page: the page is cut into text lines at its empty
 // rows, and the lines (or their words) are read in at most two runs of
-// the program (see readLines). A failure of the program gives no lines;
-// the error is in Result.Engine.
+// the program (see readLines). A failure of the program gives no lines
+// and marks the image unread (its receipt's amounts were not read); the
+// error is in Result.Engine.
 func (t *Tesseract) Recognize(b *raster.Bitmap) raster.Result {
 	p := newPage(b)
 	lines, err := t.readLines(p, p.lines)
 	if err != nil {
-		return raster.Result{Engine: t.Engine() + " (failed: " + err.Error() + ")"}
+		return raster.Result{Engine: t.Engine() + " (failed: " + err.Error() + ")", Unread: true}
 	}
 	res := raster.Result{Engine: t.Engine()}
 	for _, l := range lines {
