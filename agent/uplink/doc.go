@@ -30,7 +30,7 @@
 // for everything acked while the previous write ran; the drain keeps
 // publishing meanwhile and never republishes an entry being deleted unless
 // the delete fails. The settled entries' keys are swept in bulk when the
-// drain is idle, while a drain that is never idle settles more than 4,096
+// drain is idle, while a drain that is never idle settles more than 16,384
 // (a chunk after each settling write), and an hour after the oldest was
 // settled on a quiet lane. A PUBACK missing for
 // two minutes on a connection that still answers pings means the broker

@@ -71,13 +71,16 @@ type watermarker interface {
 // checks for new acks; minSweep is how many must wait before an idle
 // drain sweeps (an alert now and then costs one fsync to settle, not two);
 // past sweepBusy settled by a drain that is never idle, the settler sweeps
-// a chunk after each settling write, so the keys never pile up;
+// a chunk after each settling write, so the keys never pile up (a backlog
+// below it drains at full speed and is swept once the drain is idle:
+// sweeping while it drains cost BenchmarkDrainMosquitto's 10,000-alert
+// rounds about 6% at 4,096, median ratio 0.67 against 0.72);
 // defaultSweepAge is how long a few settled entries may wait for a sweep
 // on a quiet lane (at most one sweep's fsync an hour).
 const (
 	sweepChunk      = 1024
 	minSweep        = 256
-	sweepBusy       = 4 * sweepChunk
+	sweepBusy       = 16 * sweepChunk
 	defaultSweepAge = time.Hour
 )
 

@@ -23,7 +23,7 @@ func unswept(t *testing.T, q *buffer.Queue) uint64 {
 // the settler is never told to sweep) still sweeps the settled entries'
 // keys as it settles, so they stay below sweepBusy plus one window
 // instead of piling up; the swept ids stay remembered. Badger on disk
-// (unsynced: 6,000 puts).
+// (unsynced: 20,000 puts).
 func TestNeverIdleDrainSweeps(t *testing.T) {
 	opts := buffer.DefaultOptions()
 	opts.SyncWrites = false
@@ -37,7 +37,7 @@ func TestNeverIdleDrainSweeps(t *testing.T) {
 		}
 	})
 	q := db.Queue("outbox")
-	const total, window = 6000, 100
+	const total, window = 20000, 100
 	for i := range total {
 		enqueue(t, q, i)
 	}
