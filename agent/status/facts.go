@@ -10,8 +10,8 @@ import (
 )
 
 // Facts are the slow facts of a lane's machine: whether the clock is
-// synchronised (timedatectl can take seconds), damaged databases moved
-// aside and the free space of the data directory.
+// synchronised, damaged databases moved aside (a directory read) and the
+// free space of the data directory (a statfs).
 type Facts struct {
 	Clock     HealthClock       `json:"clock"`
 	Recovered []buffer.Recovery `json:"recovered,omitempty"`
