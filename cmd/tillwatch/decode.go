@@ -64,6 +64,9 @@ func (c *decodeEscposCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if data, err = printerStream(data, c.File); err != nil {
+		return usageError{fmt.Errorf("decode: %w", err)}
+	}
 	dec := escpos.New(opts)
 	t0 := time.Unix(0, 0).UTC()
 	evs := dec.Feed(drivers.Chunk{Time: t0, Dir: drivers.FromHost, Data: data})

@@ -48,6 +48,9 @@ func (c *profileLearnCmd) Run(e *env) error {
 		if err != nil {
 			return usageError{fmt.Errorf("profile learn: %w", err)}
 		}
+		if data, err = printerStream(data, path); err != nil {
+			return usageError{fmt.Errorf("profile learn: %w", err)}
+		}
 		imgs := pageImages(data, printer)
 		if len(imgs) == 0 {
 			fmt.Fprintf(w, "%s: no printed image in %d bytes: nothing to learn (a receipt printed as text needs no dictionary)\n", path, len(data))

@@ -6,7 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tillwatch/tillwatch/capture"
+	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
@@ -186,4 +189,70 @@ func TestLearnLineCountMismatch(t *testing.T) {
 	if _, err := os.Stat(dict); err == nil {
 		t.Error("an empty dictionary was written")
 	}
+}
+
+// TestRasterFromCapture: what tillwatch capture recorded on a lane is
+// read by decode escpos, profile test and profile learn directly: the
+// bytes the register sent the printer, record after record (the
+// terminal's records and the printer's answers left out). Learning from
+// a capture takes CAPTURE.txt beside it, every receipt's lines in order.
+func TestRasterFromCapture(t *testing.T) {
+	dir := t.TempDir()
+	corpus := "../../testdata/raster"
+	writeCapture := func(name string, devs map[string]capture.DeviceInfo, receipts ...string) string {
+		t.Helper()
+		path := filepath.Join(dir, name+".jsonl")
+		w, err := capture.Create(path, &capture.Header{Site: "s", Lane: "l", Devices: devs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+		var text []byte
+		for _, r := range receipts {
+			b, err := os.ReadFile(filepath.Join(corpus, r+".bin"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			txt, err := os.ReadFile(filepath.Join(corpus, r+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = append(text, txt...)
+			for off := 0; off < len(b); off += 4096 {
+				at = at.Add(time.Second)
+				recs := []capture.Record{
+					{Time: at, Dev: "printer", Dir: drivers.FromHost, Data: b[off:min(off+4096, len(b))]},
+					{Time: at, Dev: "printer", Dir: drivers.FromDevice, Data: []byte{0x10, 0x04, 0x01}},
+					{Time: at, Dev: "terminal", Dir: drivers.FromHost, Data: []byte{0x1b, 0x40}},
+				}
+				for _, rec := range recs {
+					if err := w.Write(rec); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(strings.TrimSuffix(path, ".jsonl")+".txt", text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	lane := map[string]capture.DeviceInfo{
+		"printer":  {Role: "printer", Protocol: "escpos", Profile: "generic"},
+		"terminal": {Role: "terminal", Protocol: "zvt", Framing: "serial", Currency: "CNY"},
+	}
+	learn := writeCapture("learn", lane, "noto-24-384-escstar-zh-calibration10", "noto-24-384-escstar-zh-learn11", "noto-24-384-escstar-zh-learn12")
+	dict := filepath.Join(dir, "lane.glyphs")
+	(cliCase{args: []string{"profile", "learn", "--glyphs", dict, learn}, stdout: []string{"from 1 receipt(s)", "glyphs ("}}).check(t)
+	receipt := writeCapture("shift", lane, "noto-24-384-escstar-zh-test13")
+	(cliCase{args: []string{"decode", "escpos", "--glyphs", dict, "--ocr", "none", receipt},
+		stdout: []string{"ocr| ", "total 733.50, due 731.03, tender card 731.03", "=== 1 receipt(s)"}}).check(t)
+	(cliCase{args: []string{"profile", "test", "generic", receipt, "--glyphs", dict, "--ocr", "none"},
+		stdout: []string{"total 733.50, due 731.03, tenders card 731.03"}}).check(t)
+	// A capture of a terminal only has nothing to decode.
+	noPrinter := writeCapture("terminal", map[string]capture.DeviceInfo{"terminal": lane["terminal"]}, "noto-24-384-escstar-zh-test13")
+	(cliCase{args: []string{"decode", "escpos", noPrinter}, code: 2, stderr: []string{"terminal.jsonl: a capture with 0 ESC/POS printers in its header"}}).check(t)
 }

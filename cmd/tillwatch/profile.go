@@ -47,6 +47,9 @@ func (c *profileTestCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if data, err = printerStream(data, c.File); err != nil {
+		return usageError{fmt.Errorf("profile: %w", err)}
+	}
 	format := c.Format
 	if format == "auto" {
 		format = "text"
