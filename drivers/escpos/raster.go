@@ -344,7 +344,7 @@ func (d *Decoder) recognise(p *rasterPos) {
 		rec.Engine, rec.Confidence, rec.AmountsUnsure = res.Engine, 0, true
 	}
 	for _, rl := range res.Lines {
-		text := maskPANs(strings.TrimRight(rl.Text, " "))
+		text := drivers.MaskOCRPANs(strings.TrimRight(rl.Text, " ")) // digits may be read as look-alikes
 		l := drivers.Line{Text: text, Source: "ocr", Confidence: round2(rl.Confidence), Bold: rl.Bold}
 		rec.Lines++
 		rec.Glyphs += rl.Glyphs

@@ -16,7 +16,7 @@ const maxHeld = 8 << 20
 // RasterRedactor is the Redactor of a lane whose receipts are printed as
 // images: besides the digits of text, it blanks the dots of every card
 // number a recogniser reads in a printed image (the glyph cells of the
-// digits MaskTextPANs hides; the whole line where the recogniser gives
+// digits MaskOCRPANs hides; the whole line where the recogniser gives
 // no cells). Bytes from the first image command of a run of images are
 // held back until that run is closed and read, so nothing unread is
 // written down. A card number the recogniser cannot read is not found:
@@ -190,9 +190,8 @@ func (r *RasterRedactor) blank(p *rasterPos, res raster.Result) {
 		}
 	}()
 	for _, l := range res.Lines {
-		masked := []byte(l.Text)
-		drivers.MaskTextPANs(masked)
-		if string(masked) == l.Text {
+		masked := drivers.MaskOCRPANs(l.Text) // digits read as look-alikes too
+		if masked == l.Text {
 			continue
 		}
 		found = true
@@ -200,9 +199,9 @@ func (r *RasterRedactor) blank(p *rasterPos, res raster.Result) {
 			r.blankRect(p.places, l.Box)
 			continue
 		}
-		// Runes of the text and of the masked text line up: MaskTextPANs
-		// only turns digits into '*'.
-		mr := []rune(string(masked))
+		// Runes of the text and of the masked text line up: MaskOCRPANs
+		// only turns runes into '*'.
+		mr := []rune(masked)
 		for i, c := range []rune(l.Text) {
 			if i < len(mr) && mr[i] != c {
 				r.blankRect(p.places, l.Cells[i])
