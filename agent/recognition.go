@@ -261,7 +261,8 @@ func inputTime(in links.Input) time.Time {
 // routeInput keeps the input of raster printers (writing their chunks to
 // the raw input log at once) and returns the rest, to decode now. A
 // chunk that would take the bytes kept past the budget gives the worker
-// up for its printer (giveUp); a printer given up on holds nothing.
+// up for its printer (giveUp); a printer given up on holds nothing,
+// unless the worker caught up with it (resume) before its chunk.
 func (a *Agent) routeInput(items []links.Input) []input {
 	f := a.ras
 	if f == nil {
@@ -278,6 +279,7 @@ func (a *Agent) routeInput(items []links.Input) []input {
 		} else if in.Link.Up {
 			a.raw.Opened(in.Dev, in.Link.Time) // its quiet gap counts from here
 		}
+		a.resume(in.Dev) // caught up while the core slept: this chunk is read
 		if f.stuck[in.Dev] == "" && f.kept()+len(in.Chunk.Data) > f.budget {
 			now = append(now, a.giveUp(in.Dev, whyBudget, inputTime(in))...)
 		}
