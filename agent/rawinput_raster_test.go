@@ -11,11 +11,9 @@ import (
 	"github.com/tillwatch/tillwatch/agent/rawlog"
 	"github.com/tillwatch/tillwatch/agent/recog"
 	"github.com/tillwatch/tillwatch/buffer"
-	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
-	"github.com/tillwatch/tillwatch/internal/rastertest"
 	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
@@ -57,18 +55,7 @@ func rawRead(rec escpos.Recognizer, stream []byte) string {
 // between the lane's cache and the raw input log had no such test).
 func TestRawInputRasterCardNumber(t *testing.T) {
 	dir := t.TempDir()
-	f := rastertest.GoFont(t)
-	d := rastertest.Learn(t, f, rastertest.PANLines(reviewPAN))
-	dict := filepath.Join(dir, "go.glyphs")
-	if err := d.Save(dict); err != nil {
-		t.Fatal(err)
-	}
-
-	cfg := configs.Default()
-	cfg.Site, cfg.Lane, cfg.DataDir = "shop", "lane-1", filepath.Join(dir, "data")
-	dev := configs.DefaultDevice("printer", configs.RolePrinter, "/dev/null")
-	dev.Glyphs, dev.OCR = dict, "none"
-	cfg.Devices = []configs.Device{dev}
+	cfg, d, f := glyphLane(t, dir)
 	ln, err := lane.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -10,19 +10,18 @@ import (
 	"github.com/tillwatch/tillwatch/agent/links"
 	"github.com/tillwatch/tillwatch/configs"
 	"github.com/tillwatch/tillwatch/drivers"
+	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/internal/rastertest"
+	"github.com/tillwatch/tillwatch/sim/rasterprint"
 )
 
-// TestResumeBeforeRouting: a printer given up on whose worker has caught
-// up (no job left) and whose decoder is settled is taken back before its
-// next chunk is routed, so the receipt that chunk starts is read. Resume
-// ran only at the start of a round, after the round's input was routed:
-// a core asleep (nothing due) woke for the next receipt's first chunk and
-// sent it to the lane's decoder unread, and the receipt, no longer
-// settled, went unread whole (found in review).
-func TestResumeBeforeRouting(t *testing.T) {
-	dir := t.TempDir()
-	d := rastertest.Learn(t, rastertest.GoFont(t), rastertest.PANLines(reviewPAN))
+// glyphLane returns the config of a lane in dir whose one device, a
+// printer, reads its images with a dictionary of the Go font learned from
+// a calibration print holding reviewPAN, with the dictionary and the font.
+func glyphLane(t *testing.T, dir string) (*configs.Config, *glyphs.Dict, *rasterprint.Font) {
+	t.Helper()
+	f := rastertest.GoFont(t)
+	d := rastertest.Learn(t, f, rastertest.PANLines(reviewPAN))
 	dict := filepath.Join(dir, "go.glyphs")
 	if err := d.Save(dict); err != nil {
 		t.Fatal(err)
@@ -32,6 +31,18 @@ func TestResumeBeforeRouting(t *testing.T) {
 	dev := configs.DefaultDevice("printer", configs.RolePrinter, "/dev/null")
 	dev.Glyphs, dev.OCR = dict, "none"
 	cfg.Devices = []configs.Device{dev}
+	return cfg, d, f
+}
+
+// TestResumeBeforeRouting: a printer given up on whose worker has caught
+// up (no job left) and whose decoder is settled is taken back before its
+// next chunk is routed, so the receipt that chunk starts is read. Resume
+// ran only at the start of a round, after the round's input was routed:
+// a core asleep (nothing due) woke for the next receipt's first chunk and
+// sent it to the lane's decoder unread, and the receipt, no longer
+// settled, went unread whole (found in review).
+func TestResumeBeforeRouting(t *testing.T) {
+	cfg, _, _ := glyphLane(t, t.TempDir())
 	a, err := New(cfg, Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
