@@ -52,6 +52,7 @@ func (t *Tesseract) run(imgs []*image.Gray, lang string, psm int) ([][]word, err
 		"-l", lang, "-c", "preserve_interword_spaces=1", "-c", "textord_noise_rejrows=0", "tsv")
 	cmd.Stdin = bytes.NewReader(writeTIFF(imgs, dpi))
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	cmd.WaitDelay = waitDelay // a child of the killed program may hold its output
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
@@ -59,6 +60,11 @@ func (t *Tesseract) run(imgs []*image.Gray, lang string, psm int) ([][]word, err
 	}
 	return parseWords(&out, len(imgs))
 }
+
+// waitDelay bounds how long a run killed at its timeout waits for its
+// output to close: a run ends within Timeout + waitDelay whatever the
+// program left running, which the agent's recognition worker counts on.
+const waitDelay = time.Second
 
 // lastLine is the last non-empty line of a program's error output
 // (Tesseract prints "Page N" for every page before it).
