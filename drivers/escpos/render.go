@@ -7,6 +7,7 @@ import (
 
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/money"
+	"github.com/tillwatch/tillwatch/drivers/raster"
 )
 
 // Render prints a receipt the way a person reads it: its lines, then how
@@ -50,8 +51,8 @@ func RenderDetail(det Detail, width int) string {
 	}
 	if r != nil && r.Recognised != nil {
 		g := r.Recognised
-		fmt.Fprintf(&b, "[%d line(s) recognised from the printed image (%s marks them) by %s: %d glyph(s), %d unknown, lowest confidence %.2f]\n",
-			g.Lines, strings.TrimSpace(OCRMark), g.Engine, g.Glyphs, g.Unknown, g.Confidence)
+		fmt.Fprintf(&b, "[%d line(s) recognised from the printed image (%s marks them, %s those read with low confidence) by %s: %d glyph(s), %d unknown, lowest confidence %.2f]\n",
+			g.Lines, strings.TrimSpace(OCRMark), strings.TrimSpace(OCRUnsureMark), g.Engine, g.Glyphs, g.Unknown, g.Confidence)
 		if g.AmountsUnsure {
 			b.WriteString("[AMOUNTS UNSURE: a line with digits was not read with confidence; its amounts are not used]\n")
 		}
@@ -61,7 +62,7 @@ func RenderDetail(det Detail, width int) string {
 		switch it.Kind {
 		case KindLine:
 			if it.Line.Source == "ocr" {
-				b.WriteString(OCRMark)
+				b.WriteString(ocrMark(it.Line.Confidence))
 			}
 			b.WriteString(align(it.Line.Text, it.Line.Align, width, it.MarginDots, it.AreaDots))
 			b.WriteByte('\n')
@@ -115,8 +116,22 @@ func RenderDetail(det Detail, width int) string {
 	return b.String()
 }
 
-// OCRMark starts a line recognised from a printed image in RenderDetail.
-const OCRMark = "ocr| "
+// OCRMark starts a line recognised from a printed image in RenderDetail;
+// OCRUnsureMark one read with less confidence than raster.Sure (a guess
+// such as a recogniser's reading of a logo, or a line whose amounts the
+// lane does not use).
+const (
+	OCRMark       = "ocr| "
+	OCRUnsureMark = "ocr? "
+)
+
+// ocrMark is the mark of a recognised line read with confidence c.
+func ocrMark(c float64) string {
+	if c < raster.Sure {
+		return OCRUnsureMark
+	}
+	return OCRMark
+}
 
 // visible escapes control characters and invalid UTF-8 in a payload.
 func visible(s string) string {

@@ -3,6 +3,8 @@ package escpos
 import (
 	"strings"
 	"testing"
+
+	"github.com/tillwatch/tillwatch/drivers"
 )
 
 // TestRenderAlignWithinArea justifies lines (ESC a) within the print area
@@ -40,5 +42,25 @@ func TestRenderAlignWithinArea(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestRenderMarksUnsureOCR: a recognised line is marked "ocr| " when read
+// with confidence and "ocr? " when not (a recogniser's guess at a logo),
+// so a reader of decode's text output tells them apart.
+func TestRenderMarksUnsureOCR(t *testing.T) {
+	det := Detail{
+		Receipt: &drivers.Receipt{Recognised: &drivers.Recognition{Engine: "tesseract", Lines: 2, Confidence: 0.27}},
+		Items: []Item{
+			{Kind: KindLine, Line: &drivers.Line{Text: "in", Source: "ocr", Confidence: 0.27}},
+			{Kind: KindLine, Line: &drivers.Line{Text: "TOTAL 12.50", Source: "ocr", Confidence: 0.97}},
+			{Kind: KindLine, Line: &drivers.Line{Text: "THANK YOU", Confidence: 1}},
+		},
+	}
+	out := RenderDetail(det, 0)
+	for _, want := range []string{"\nocr? in\n", "\nocr| TOTAL 12.50\n", "\nTHANK YOU\n", "(ocr| marks them, ocr? those read with low confidence)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
