@@ -1,8 +1,8 @@
 // Package doctor checks a lane's installation the way a field technician
 // would, one readable line per check: the config, every port (exists,
-// permission and group membership, busy), the MQTT broker (reachable, TLS,
-// credentials), disk space for the journal, the clock, and the journal
-// itself; on Windows also the printer queues, their ports and drivers, and
+// permission and group membership, busy), what reads a raster lane's
+// printed images, the MQTT broker (reachable, TLS, credentials), disk
+// space for the journal, the clock, and the journal itself; on Windows also the printer queues, their ports and drivers, and
 // whether each driver sends the printer text or images.
 package doctor
 
@@ -58,6 +58,11 @@ func Checks(cfg *configs.Config, ag *presence.Agent) []Check {
 				run = func(context.Context) Result { return heldPort(name, d.Name, ag) }
 			}
 			cs = append(cs, Check{Name: name, Run: run})
+		}
+	}
+	for _, d := range cfg.Devices {
+		if c, ok := recognitionCheck(d); ok {
+			cs = append(cs, c)
 		}
 	}
 	if runtime.GOOS == "windows" {
