@@ -69,7 +69,18 @@ func (b *Batch) Keys() [][]byte { return b.keys }
 // writes nothing; a batch of deletes only never does. A batch too large for
 // one transaction is committed in several, in order, so a crash may leave
 // a prefix of it durable.
-func (b *Batch) Commit() error {
+func (b *Batch) Commit() error { return b.commit(false) }
+
+// CommitLazy is Commit without forcing the writes to disk: they are in
+// the database when it returns (a crash of the process, kill -9, loses
+// none of them: the kernel holds Badger's memory-mapped logs) and become
+// durable with the next synced commit of this DB, whoever makes it, or
+// DB.Sync. A power cut before that loses them, and only lazy writes: a
+// synced commit is durable with everything committed before it. The agent
+// writes raw input this way (agent/rawinput.go).
+func (b *Batch) CommitLazy() error { return b.commit(true) }
+
+func (b *Batch) commit(lazy bool) error {
 	if len(b.steps) == 0 {
 		return nil
 	}
@@ -103,7 +114,11 @@ func (b *Batch) Commit() error {
 			hi++
 		}
 		part := b.steps[lo:hi]
-		if err := c.do(func(bt *batch) ([]write, error) { return b.plan(bt, part) }); err != nil {
+		do := c.do
+		if lazy {
+			do = c.doLazy
+		}
+		if err := do(func(bt *batch) ([]write, error) { return b.plan(bt, part) }); err != nil {
 			return fmt.Errorf("buffer: batch of %d writes: %w", len(b.steps), err)
 		}
 		lo = hi

@@ -23,6 +23,14 @@ import (
 // hands leadership to a waiting caller. No goroutine of our own is needed.
 // As the only writer of our keys, the committer never sees a conflict, and
 // ops are applied (and counters advanced) in queue order.
+//
+// Syncing is ours too. Badger is opened without SyncWrites; after a
+// transaction holding any op that must be durable when it returns, the
+// leader syncs Badger's logs itself (syncLogs), which also makes durable
+// every lazy op committed before it. A lazy op (Batch.CommitLazy) is
+// written into Badger's memory-mapped logs before it returns, so it
+// survives a crash of the process (the kernel's page cache holds it), but
+// is not forced to disk until the next synced transaction or Sync.
 
 // write is one key change planned by an op.
 type write struct {
@@ -104,6 +112,10 @@ func readCounter(txn *badger.Txn, key []byte, def uint64) (uint64, error) {
 // state outside its return value except what it recomputes.
 type op struct {
 	plan func(b *batch) ([]write, error)
+	lazy bool // need not be synced before it returns (Batch.CommitLazy)
+	// force syncs even when no lazy transaction is known to wait: Badger
+	// wrote without us (value-log GC, db.go gcFile).
+	force bool
 	done chan result
 }
 
@@ -125,13 +137,22 @@ type committer struct {
 
 	txns atomic.Int64 // transactions committed, for tests and stats
 
+	// sync: synced ops are synced (Options.SyncWrites); dirty: a lazy
+	// transaction was committed since the last sync; logs: Badger's log
+	// files at the last sync (syncLogs). Leader only.
+	sync  bool
+	dirty bool
+	logs  *logFiles
+
 	after func() // called after each committed transaction (compact.go)
 }
 
-func newCommitter(bdb *badger.DB, o Options) *committer {
+func newCommitter(bdb *badger.DB, dir string, o Options) *committer {
 	maxBatch := o.MemTableSize * 15 / 100 // Badger's maxBatchSize
 	return &committer{
 		bdb:       bdb,
+		sync:      o.SyncWrites,
+		logs:      newLogFiles(dir),
 		threshold: o.ValueThreshold,
 		maxSize:   maxBatch * 8 / 10,
 		maxCount:  maxBatch / int64(skl.MaxNodeSize) * 8 / 10,
@@ -155,7 +176,22 @@ func (c *committer) fits(size, count int64) bool {
 
 // do runs plan in the next batch and returns once that batch is durable.
 func (c *committer) do(plan func(b *batch) ([]write, error)) error {
-	o := &op{plan: plan, done: make(chan result, 1)}
+	return c.run1(&op{plan: plan, done: make(chan result, 1)})
+}
+
+// doLazy runs plan in the next batch and returns once that batch is
+// written, synced or not (see op.lazy).
+func (c *committer) doLazy(plan func(b *batch) ([]write, error)) error {
+	return c.run1(&op{plan: plan, lazy: true, done: make(chan result, 1)})
+}
+
+// syncNow makes every transaction committed so far durable; force: even
+// when none was lazy (see op.force).
+func (c *committer) syncNow(force bool) error {
+	return c.run1(&op{plan: func(*batch) ([]write, error) { return nil, nil }, force: force, done: make(chan result, 1)})
+}
+
+func (c *committer) run1(o *op) error {
 	c.mu.Lock()
 	c.queue = append(c.queue, o)
 	if c.leading {
@@ -236,22 +272,44 @@ func (c *committer) runTxn(ops []*op) []*op {
 // commit writes the counters, commits txn (n writes), reports the result
 // to planned and returns rest.
 func (c *committer) commit(txn *badger.Txn, counters map[string]uint64, n int64, planned, rest []*op) []*op {
-	if n == 0 && len(counters) == 0 {
-		c.finish(planned, nil) // nothing to write
-		return rest
+	lazy, force := true, false
+	for _, o := range planned {
+		lazy = lazy && o.lazy
+		force = force || o.force
 	}
-	err := writeCounters(txn, counters)
-	if err == nil {
-		err = txn.Commit()
+	var err error
+	if n > 0 || len(counters) > 0 {
+		err = writeCounters(txn, counters)
+		if err == nil {
+			err = txn.Commit()
+		}
+		if err == nil {
+			c.txns.Add(1)
+			c.dirty = true
+			if c.after != nil {
+				c.after()
+			}
+		}
 	}
-	if err == nil {
-		c.txns.Add(1)
-		if c.after != nil {
-			c.after()
+	if err == nil && !lazy && c.sync && (c.dirty || force) {
+		if err = c.syncLogs(); err == nil {
+			c.dirty = false
 		}
 	}
 	c.finish(planned, err)
 	return rest
+}
+
+// syncLogs forces Badger's logs to disk: Badger's Sync covers the active
+// memtable's write-ahead log and the newest value-log file; a file Badger
+// switched away from since the last sync (a memtable full and waiting for
+// its flush, a value-log file full) is synced here by name, since Badger
+// syncs it on the switch only when opened with SyncWrites.
+func (c *committer) syncLogs() error {
+	if err := c.bdb.Sync(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	return c.logs.syncSwitched()
 }
 
 func (c *committer) finish(ops []*op, err error) {

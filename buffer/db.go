@@ -78,7 +78,7 @@ func Open(dir string, opts Options, log *slog.Logger) (*DB, error) {
 	db := &DB{
 		bdb: bdb, dir: dir, opts: opts, log: log, now: now,
 		space:  &spaceGuard{dir: dir, reserve: opts.MinFreeBytes, now: time.Now},
-		commit: newCommitter(bdb, opts),
+		commit: newCommitter(bdb, dir, opts),
 		queues: map[string]*Queue{},
 		stores: map[string]*Store{},
 		stop:   make(chan struct{}),
@@ -105,6 +105,13 @@ func (db *DB) Close() error {
 	}
 	db.life.Unlock()
 	db.gcWG.Wait()
+	if db.opts.SyncWrites {
+		// Lazy writes (Batch.CommitLazy): Badger's close writes the
+		// memtable out as a synced table, but not every value-log file.
+		if err := db.commit.syncLogs(); err != nil {
+			db.log.Warn("buffer: sync before close", "err", err)
+		}
+	}
 	if err := db.bdb.Close(); err != nil {
 		return fmt.Errorf("buffer: close: %w", err)
 	}
@@ -112,8 +119,23 @@ func (db *DB) Close() error {
 }
 
 // Commits returns how many transactions this DB committed since Open:
-// with Options.SyncWrites each is one fsync of the write-ahead log.
+// with Options.SyncWrites each is one fsync of the write-ahead log, but
+// those of lazy batches only (Batch.CommitLazy).
 func (db *DB) Commits() int64 { return db.commit.txns.Load() }
+
+// Sync makes every write committed so far durable: the lazy ones
+// (Batch.CommitLazy) not yet synced by a later commit. It does nothing
+// when there are none, or with Options.SyncWrites off.
+func (db *DB) Sync() error {
+	if err := db.enter(); err != nil {
+		return fmt.Errorf("buffer: sync: %w", err)
+	}
+	defer db.leave()
+	if err := db.commit.syncNow(false); err != nil {
+		return fmt.Errorf("buffer: %w", err)
+	}
+	return nil
+}
 
 // enter marks an operation in flight; it fails once the DB is closed.
 // Every successful enter is paired with leave.
@@ -176,7 +198,7 @@ func (db *DB) gcOnce() (int, error) {
 			return n, nil
 		default:
 		}
-		err := db.bdb.RunValueLogGC(db.opts.GCDiscardRatio)
+		err := db.gcFile()
 		switch {
 		case err == nil:
 		case errors.Is(err, badger.ErrNoRewrite), errors.Is(err, badger.ErrRejected):
@@ -185,6 +207,24 @@ func (db *DB) gcOnce() (int, error) {
 			return n, fmt.Errorf("buffer: value log gc: %w", err)
 		}
 	}
+}
+
+// gcFile rewrites one value-log file. Badger writes the values it moves
+// like any commit, unsynced (commit.go), and deletes the old file at once
+// unless an iterator is open: one is held open until the moved values are
+// synced, so a power cut never finds them in neither file.
+func (db *DB) gcFile() error {
+	txn := db.bdb.NewTransaction(false)
+	it := txn.NewIterator(badger.IteratorOptions{})
+	err := db.bdb.RunValueLogGC(db.opts.GCDiscardRatio)
+	if err == nil && db.opts.SyncWrites {
+		if serr := db.commit.syncNow(true); serr != nil {
+			err = serr
+		}
+	}
+	it.Close() // deletes the rewritten file, if there is one
+	txn.Discard()
+	return err
 }
 
 // checkName accepts names usable as one key path segment.

@@ -18,6 +18,9 @@ import (
 const (
 	fsyncDirEnv = "TILLWATCH_FSYNC_CHILD_DIR"
 	fsyncOffEnv = "TILLWATCH_FSYNC_CHILD_NOSYNC"
+	// fsyncLazyEnv: the child commits lazy batches instead of puts
+	// ("lazy"), and then calls Sync before the end marker ("sync").
+	fsyncLazyEnv = "TILLWATCH_FSYNC_CHILD_LAZY"
 )
 
 // fsyncPuts is how many acknowledged puts the child makes, one at a time.
@@ -44,10 +47,24 @@ func TestFsyncChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := db.Queue("outbox")
+	q, s := db.Queue("outbox"), db.Store("raw")
+	lazy := os.Getenv(fsyncLazyEnv)
 	_, _ = os.Stat(markStart)
 	for i := range fsyncPuts {
+		if lazy != "" {
+			b := db.NewBatch()
+			b.Put(s, fmt.Appendf(nil, "r-%03d", i), []byte("raw input"))
+			if err := b.CommitLazy(); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if _, err := q.PutIfAbsent(fmt.Sprintf("a-%03d", i), []byte("alert")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lazy == "sync" {
+		if err := db.Sync(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -62,7 +79,7 @@ var syncCall = regexp.MustCompile(`\b(fsync|fdatasync|msync|sync_file_range)\(`)
 
 // tracedSyncs runs TestFsyncChild under strace and counts the sync system
 // calls between its markers.
-func tracedSyncs(t *testing.T, strace string, sync bool) int {
+func tracedSyncs(t *testing.T, strace string, sync bool, env ...string) int {
 	t.Helper()
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "trace")
@@ -72,6 +89,7 @@ func tracedSyncs(t *testing.T, strace string, sync bool) int {
 	if !sync {
 		cmd.Env = append(cmd.Env, fsyncOffEnv+"=1")
 	}
+	cmd.Env = append(cmd.Env, env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("strace child: %v\n%s", err, out)
 	}
@@ -119,5 +137,27 @@ func TestFsyncPerAcknowledgedPut(t *testing.T) {
 	}
 	if off := tracedSyncs(t, strace, false); off != 0 {
 		t.Errorf("%d sync calls with SyncWrites off: the count does not measure what it claims", off)
+	}
+}
+
+// TestFsyncLazyBatch: lazy batches (Batch.CommitLazy) make no sync call,
+// and a Sync after them makes one to three (the memtable's log, the value
+// log, a log Badger switched away from), so what they wrote is durable.
+func TestFsyncLazyBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a traced child process")
+	}
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		if os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
+			t.Skip("strace not installed")
+		}
+		t.Fatal("strace is needed to count fsyncs (apt-get install strace; TILLWATCH_ALLOW_SKIP=1 skips)")
+	}
+	if n := tracedSyncs(t, strace, true, fsyncLazyEnv+"=lazy"); n != 0 {
+		t.Errorf("%d sync calls for %d lazy batches, want none", n, fsyncPuts)
+	}
+	if n := tracedSyncs(t, strace, true, fsyncLazyEnv+"=sync"); n < 1 || n > 3 {
+		t.Errorf("%d sync calls for %d lazy batches and a Sync, want 1 to 3", n, fsyncPuts)
 	}
 }

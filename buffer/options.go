@@ -41,8 +41,9 @@ type Options struct {
 	IndexCacheSize int64
 	// Snappy compresses table blocks (needs a block cache).
 	Snappy bool
-	// SyncWrites fsyncs every commit before it returns. Turning it off
-	// loses acknowledged writes on power loss; it exists for benchmarks.
+	// SyncWrites fsyncs every commit before it returns (lazy batches
+	// only with the next synced commit or DB.Sync). Turning it off loses
+	// acknowledged writes on power loss; it exists for benchmarks.
 	SyncWrites bool
 	// GCDiscardRatio is the share of garbage a value log file must hold
 	// before RunGC rewrites it, in (0, 1).
@@ -126,7 +127,9 @@ func (o Options) badgerOptions(dir string, log *slog.Logger) badger.Options {
 		WithBlockCacheSize(o.BlockCacheSize).
 		WithIndexCacheSize(o.IndexCacheSize).
 		WithCompression(comp).
-		WithSyncWrites(o.SyncWrites).
+		// Synced by the committer instead (commit.go), so that a lazy
+		// batch can skip it.
+		WithSyncWrites(false).
 		WithNumGoroutines(2).
 		WithMetricsEnabled(false).
 		WithDetectConflicts(true).
