@@ -116,7 +116,7 @@ type op struct {
 	// force syncs even when no lazy transaction is known to wait: Badger
 	// wrote without us (value-log GC, db.go gcFile).
 	force bool
-	done chan result
+	done  chan result
 }
 
 type result struct {
