@@ -72,9 +72,14 @@ type Agent struct {
 	raw     *rawlog.Log // raw input held until the decoders settle (rawinput.go)
 	// rawFailed: the last step's write failed (disk full); rawSince: the
 	// first raw input not written yet arrived; rawDue: when the core must
-	// go round to write it. Core goroutine only (rawinput.go).
+	// go round to write it or the held events; held, heldSince: events
+	// not journaled yet and since when; syncDue: when lazy raw input
+	// writes must be synced. Core goroutine only (rawinput.go).
 	rawFailed        bool
 	rawSince, rawDue time.Time
+	held             held
+	heldSince        time.Time
+	syncDue          time.Time
 	// ras holds raster printers' input while their images are read off
 	// the core goroutine; waiting holds back the events the detector may
 	// not see yet; rasters are the lane's raster printers (recognition.go).
@@ -325,7 +330,7 @@ func (a *Agent) core(ctx context.Context, linksDone <-chan struct{}) error {
 			if err := a.drainRecognition(); err != nil {
 				return err
 			}
-			return a.commitStep(nil, a.opts.Now(), true)
+			return a.finalCommit()
 		case <-a.mail.Wake():
 			taken := a.mail.Take()
 			arrived = len(taken) > 0
@@ -369,8 +374,8 @@ func (a *Agent) nextRound(now time.Time) time.Duration {
 	if a.out.Holding() || a.rawFailed {
 		return a.opts.Tick
 	}
-	if !a.rawDue.IsZero() {
-		return max(a.rawDue.Sub(now), 0)
+	if at, ok := a.rawWake(); ok {
+		return max(at.Sub(now), 0)
 	}
 	if a.ras.busy() { // for the bound of the detector's hold (RecognitionHold)
 		return a.opts.Tick
@@ -438,14 +443,23 @@ func (a *Agent) step(items []input, now time.Time, quiet bool) error {
 	evs = append(evs, idle...)
 	bs = append(bs, batch{at: idleAt, evs: idle})
 	a.markUnread(evs)
-	if err := a.commitStep(evs, now, quiet); err != nil {
+	h := &a.held
+	h.evs, h.bs, h.noted = append(h.evs, evs...), append(h.bs, bs...), append(h.noted, noted...)
+	h.chunks, h.bytes = h.chunks+chunks, h.bytes+nbytes
+	done, err := a.commitStep(now, quiet)
+	if err != nil {
 		return err
 	}
+	a.view.Beat(now)
+	if !done {
+		return nil // acknowledged once durable (rawinput.go)
+	}
+	evs, bs, noted, chunks, nbytes = h.evs, h.bs, h.noted, h.chunks, h.bytes
+	a.held = held{}
 	a.view.Events(evs)
 	for _, f := range a.video {
 		f.Events(evs)
 	}
-	a.view.Beat(now)
 	for _, in := range noted {
 		a.noteLink(in.Dev, in.Link)
 	}
@@ -453,7 +467,7 @@ func (a *Agent) step(items []input, now time.Time, quiet bool) error {
 	for _, ev := range evs {
 		a.log.Debug("event", "type", ev.EventType(), "device", ev.Source(), "time", ev.When())
 	}
-	err := a.enqueue(alerts)
+	err = a.enqueue(alerts)
 	// Counted after the alerts they decided (a test reading Stats sees
 	// both or neither).
 	inline := 0

@@ -86,6 +86,7 @@ type Log struct {
 	next     uint64   // next record number
 	dels     [][]byte // keys to delete at the next Stage
 	staged   []staged // writes of the Stage in progress
+	delsOut  bool     // the Stage in progress staged dels
 	dropped  int
 }
 
@@ -268,8 +269,17 @@ func (l *Log) Dropped() int { return l.dropped }
 // Stage adds to b the writes that make the log durable as it stands: new
 // records, print-stream records whose masking changed, and deletes. Call
 // Done with the commit's result.
-func (l *Log) Stage(b *buffer.Batch) {
+func (l *Log) Stage(b *buffer.Batch) { l.stage(b, true) }
+
+// StagePuts is Stage without the deletes: they wait for the next Stage.
+// The agent writes this way the input behind events it has not journaled
+// yet (agent/rawinput.go): records of a device settled meanwhile must stay
+// on disk until those events are, in the same batch.
+func (l *Log) StagePuts(b *buffer.Batch) { l.stage(b, false) }
+
+func (l *Log) stage(b *buffer.Batch, dels bool) {
 	l.staged = l.staged[:0]
+	l.delsOut = dels && len(l.dels) > 0
 	for _, d := range l.devs {
 		if d.Text {
 			l.stageText(d)
@@ -284,7 +294,7 @@ func (l *Log) Stage(b *buffer.Batch) {
 	for _, s := range l.staged {
 		b.Put(l.store, s.rec.key, encodeValue(s.rec.at, s.rec.dir, s.value))
 	}
-	if len(l.dels) > 0 {
+	if l.delsOut {
 		b.Delete(l.store, l.dels...)
 	}
 }
@@ -297,9 +307,11 @@ func (l *Log) Done(err error) {
 		for _, s := range l.staged {
 			s.rec.written = s.value
 		}
-		l.dels = nil
+		if l.delsOut {
+			l.dels = nil
+		}
 	}
-	l.staged = l.staged[:0]
+	l.staged, l.delsOut = l.staged[:0], false
 }
 
 // stageText masks the device's pending host stream as a whole and stages
