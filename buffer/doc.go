@@ -68,7 +68,16 @@
 //
 // # Durability and group commit
 //
-// Every write is synced to disk before it returns (Options.SyncWrites).
+// Every write is synced to disk before it returns (Options.SyncWrites),
+// but those of a lazy batch (Batch.CommitLazy): they are in Badger's
+// memory-mapped logs when it returns, so a kill -9 loses none, and are
+// synced with the next synced commit or DB.Sync; a power cut before that
+// loses them (and only them). Badger is opened without SyncWrites and
+// this package syncs its logs itself after each synced commit (commit.go,
+// logsync.go: also a memtable log or value-log file Badger switched away
+// from since the last sync, which Badger syncs on the switch only with
+// SyncWrites), and value-log GC keeps a rewritten file until the moved
+// values are synced (db.go gcFile).
 // Badger v4.9 groups concurrent commits into one write batch but syncs its
 // write-ahead log once per transaction of that batch, so N concurrent
 // synced commits cost N fsyncs. This package therefore batches itself
