@@ -48,7 +48,7 @@ func TestHeldPaymentCommitsWithItsDeletes(t *testing.T) {
 	for i, r := range recs {
 		now = r.Time
 		in := links.Input{Dev: r.Dev, Chunk: drivers.Chunk{Time: r.Time, Dir: r.Dir, Data: r.Data}}
-		if err := a.step([]links.Input{in}, now, false); err != nil {
+		if err := a.step(inputs([]links.Input{in}), now, false); err != nil {
 			t.Fatal(err)
 		}
 		if heldAt < 0 && len(a.held.evs) > 0 {
