@@ -15,6 +15,20 @@ import (
 type ReplayStats struct {
 	Records, Bytes, Events, Alerts int
 	BadLines                       int
+	// ImagesUnread counts the receipts printed as images only that no
+	// recogniser read (a raster lane replayed without its glyph
+	// dictionary or Tesseract): their amounts are unknown.
+	ImagesUnread int
+}
+
+// count adds evs to the stats.
+func (st *ReplayStats) count(evs []drivers.Event) {
+	st.Events += len(evs)
+	for _, ev := range evs {
+		if r, ok := ev.(*drivers.Receipt); ok && r.GraphicsOnly && r.Recognised == nil {
+			st.ImagesUnread++
+		}
+	}
 }
 
 // Replay decodes capture records through a fresh Lane with the capture's
@@ -53,7 +67,7 @@ func ReplaySeq(lane *Lane, records iter.Seq[capture.Record], emit func(detect.Al
 			}
 			evs = append(evs, got...)
 		}
-		st.Events += len(evs)
+		st.count(evs)
 		if err := out(lane.Observe(evs)); err != nil {
 			return st, err
 		}
@@ -65,7 +79,7 @@ func ReplaySeq(lane *Lane, records iter.Seq[capture.Record], emit func(detect.Al
 	// End of input: close open jobs and let every window expire.
 	end := last.Add(24 * time.Hour)
 	evs := lane.EndOfInput(end)
-	st.Events += len(evs)
+	st.count(evs)
 	if err := out(lane.Observe(evs)); err != nil {
 		return st, err
 	}

@@ -252,6 +252,10 @@ func TestRasterFromCapture(t *testing.T) {
 		stdout: []string{"ocr| ", "total 733.50, due 731.03, tender card 731.03", "=== 1 receipt(s)"}}).check(t)
 	(cliCase{args: []string{"profile", "test", "generic", receipt, "--glyphs", dict, "--ocr", "none"},
 		stdout: []string{"total 733.50, due 731.03, tenders card 731.03"}}).check(t)
+	// Replayed without the lane's config, nothing reads the images: replay
+	// says so rather than let its payment_without_receipt stand unexplained.
+	(cliCase{args: []string{"replay", receipt},
+		stderr: []string{"replay: 1 receipt(s) were printed as images only and nothing read them", "-c FILE"}}).check(t)
 	// A capture of a terminal only has nothing to decode.
 	noPrinter := writeCapture("terminal", map[string]capture.DeviceInfo{"terminal": lane["terminal"]}, "noto-24-384-escstar-zh-test13")
 	(cliCase{args: []string{"decode", "escpos", noPrinter}, code: 2, stderr: []string{"terminal.jsonl: a capture with 0 ESC/POS printers in its header"}}).check(t)

@@ -94,5 +94,8 @@ func (r *replayCmd) Run(e *env) error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "replay: %d records, %d bytes, %d events, %d alerts\n", st.Records, st.Bytes, st.Events, st.Alerts)
+	if st.ImagesUnread > 0 {
+		fmt.Fprintf(e.stderr, "replay: %d receipt(s) were printed as images only and nothing read them, so their amounts are unknown and their card sales show as payment_without_receipt: replay a raster lane with its config (-c FILE, whose printer has glyphs: or ocr: auto with Tesseract installed)\n", st.ImagesUnread)
+	}
 	return nil
 }
