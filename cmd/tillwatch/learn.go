@@ -64,7 +64,9 @@ func (c *profileLearnCmd) Run(e *env) error {
 			var lines []string
 			for _, img := range imgs {
 				for _, l := range tess.Recognize(img).Lines {
-					lines = append(lines, l.Text)
+					// a number read with a look-alike (1 as l) or
+					// an unknown glyph is masked too
+					lines = append(lines, drivers.MaskOCRPANs(l.Text))
 				}
 			}
 			// A card number printed as an image must not reach the draft
