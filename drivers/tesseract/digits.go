@@ -20,17 +20,17 @@ var lookalike = map[rune]rune{'l': '1', 'I': '1', 'i': '1', '|': '1', 'O': '0', 
 //   - an amount: digits, look-alikes, a leading minus and a '.' or ','
 //     between them ("1O.5O", "-2.l0"), with at least two digits and no
 //     fewer digits than look-alikes. A number without a decimal point
-//     is left alone: "25l" may be litres.
+//     is left alone: "25l" may be litres, and so is one that ends in l
+//     ("0,5l", "1.5l": a volume, not 0,51).
 //
-// Words are left alone ("Oil", "xi'an", "lOl"). A number and its
-// decimals read apart ("1234567 .89": a monospaced font leaves a cell's
-// width around the point) are joined first. Only tokens are changed
+// Words are left alone ("Oil", "xi'an", "lOl"). Only tokens are changed
 // whose letters all have a digit to stand for, so the result has the
-// same characters count; the receipt profile still checks the amounts
-// (a total that does not add up is not trusted).
+// same characters count. Where a token could be a number or a word the
+// line is left as read: an amount not read is not used (amounts_unsure),
+// while a wrong digit would be trusted.
 func fixDigits(line string) string {
 	toks := strings.Split(line, " ")
-	toks, changed := joinDecimals(toks)
+	changed := false
 	for k, tok := range toks {
 		var fixed string
 		switch {
@@ -82,6 +82,9 @@ func isAmount(tok string) bool {
 			return false
 		}
 	}
+	if len(r) > 0 && r[len(r)-1] == 'l' { // a volume: "0,5l", "1.5l"
+		return false
+	}
 	return points > 0 && digits >= 2 && digits >= looks
 }
 
@@ -110,47 +113,4 @@ func mapLookalikes(tok string) string {
 		}
 	}
 	return string(r)
-}
-
-// joinDecimals joins a whole number (digits and look-alikes, a digit at
-// least, a leading minus) and the next token when that is a decimal
-// point or comma and digits (".89"): no receipt prints a space before an
-// amount's decimals.
-func joinDecimals(toks []string) ([]string, bool) {
-	changed := false
-	for k := 1; k < len(toks); k++ {
-		tok := toks[k]
-		if !whole(toks[k-1]) || len(tok) < 2 || (tok[0] != '.' && tok[0] != ',') || !allDigits(tok[1:]) {
-			continue
-		}
-		toks[k-1] += tok
-		toks = append(toks[:k], toks[k+1:]...)
-		k--
-		changed = true
-	}
-	return toks, changed
-}
-
-func allDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// whole reports whether tok is a whole number, its digits possibly read
-// as look-alikes.
-func whole(tok string) bool {
-	digit := false
-	for _, c := range strings.TrimPrefix(tok, "-") {
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case lookalike[c] == 0:
-			return false
-		}
-	}
-	return digit
 }
