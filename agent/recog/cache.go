@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"slices"
 
+	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
 )
@@ -119,14 +121,47 @@ func (c *Cache) fallback(img *raster.Bitmap) raster.Result {
 // read reads img with rec. A recogniser that panics (a bug in it, a
 // hostile image) reads nothing, and the result's Engine says why: the
 // image's receipt is journaled with amounts not read, and the agent goes
-// on. The worker and the cache's fallback read alike.
+// on. The worker and the cache's fallback read alike. The card numbers
+// read are masked here, before the result is kept or handed over (see
+// mask).
 func read(rec escpos.Recognizer, img *raster.Bitmap) (r raster.Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			r = raster.Result{Engine: fmt.Sprintf("recogniser failed: %v", p), Unread: true}
 		}
 	}()
-	return rec.Recognize(img)
+	return mask(rec.Recognize(img))
+}
+
+// mask hides the card numbers of res's lines (drivers.MaskOCRPANs: digits
+// read as look-alikes or not read count too) and records which runes it
+// hid in Line.Masked: a cache keeps results for hours on a quiet lane,
+// and a full card number must not wait in memory that long; the
+// redactors blank the cells Masked names.
+func mask(res raster.Result) raster.Result {
+	var lines []raster.Line
+	for i, l := range res.Lines {
+		m := drivers.MaskOCRPANs(l.Text)
+		if m == l.Text {
+			continue
+		}
+		if lines == nil { // the recogniser's slice is not written to
+			lines = slices.Clone(res.Lines)
+		}
+		was, now := []rune(l.Text), []rune(m)
+		l.Masked = nil
+		for k := range min(len(was), len(now)) {
+			if was[k] != now[k] {
+				l.Masked = append(l.Masked, k)
+			}
+		}
+		l.Text = m
+		lines[i] = l
+	}
+	if lines != nil {
+		res.Lines = lines
+	}
+	return res
 }
 
 // Misses counts images the cache had no result for: read by the fallback

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,34 @@ func TestWorkerRecogniserPanics(t *testing.T) {
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run: %v", err)
+	}
+}
+
+// cardLine reads every image as a line with a full card number, one digit
+// read as a look-alike letter.
+type cardLine struct{}
+
+func (cardLine) Recognize(img *raster.Bitmap) raster.Result {
+	return raster.Result{Engine: "card", Lines: []raster.Line{{Text: "CARD 4539l48803436467 OK", Confidence: 1}}}
+}
+
+// TestCacheKeepsMaskedText: what a cache keeps (and a worker hands over)
+// holds no full card number: a quiet lane's cache keeps results for
+// hours. The runes hidden are named in Line.Masked for the redactors.
+func TestCacheKeepsMaskedText(t *testing.T) {
+	c := recog.NewCache(cardLine{})
+	img := raster.New()
+	img.Set(3, 1)
+	c.Recognize(img)
+	kept, ok := c.Lookup(img)
+	if !ok || len(kept.Lines) != 1 {
+		t.Fatalf("kept %+v, %v; want one line", kept, ok)
+	}
+	l := kept.Lines[0]
+	if l.Text != "CARD 4539l4******6467 OK" { // the first six kept as read
+		t.Errorf("kept text %q, want the card number masked", l.Text)
+	}
+	if want := []int{11, 12, 13, 14, 15, 16}; !slices.Equal(l.Masked, want) {
+		t.Errorf("masked runes %v, want %v", l.Masked, want)
 	}
 }

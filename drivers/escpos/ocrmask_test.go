@@ -48,3 +48,21 @@ func TestMisreadCardNumber(t *testing.T) {
 		}
 	}
 }
+
+// premasked is a recogniser whose result was masked where it was kept
+// (agent/recog): the text holds '*' and Masked names the hidden runes.
+type premasked struct{}
+
+func (premasked) Recognize(img *raster.Bitmap) raster.Result {
+	return raster.Result{Engine: "premasked", Lines: []raster.Line{{Text: "453948******6467", Confidence: 1,
+		Box: image.Rect(0, 0, img.W, img.H), Masked: []int{6, 7, 8, 9, 10, 11}}}}
+}
+
+// TestRedactorBlanksPremasked: the redactor blanks the dots of a card
+// number it only knows as masked text and Line.Masked.
+func TestRedactorBlanksPremasked(t *testing.T) {
+	stream := []byte{0x1d, 'v', '0', 0, 2, 0, 2, 0, 0xff, 0xff, 0xff, 0xff, 0x1d, 'V', 1}
+	if out := escpos.NewRasterRedactor(premasked{}, nil).Redact(drivers.FromHost, stream); bytes.Equal(out, stream) {
+		t.Error("the redactor let the image through unblanked")
+	}
+}

@@ -190,6 +190,19 @@ func (r *RasterRedactor) blank(p *rasterPos, res raster.Result) {
 		}
 	}()
 	for _, l := range res.Lines {
+		if len(l.Masked) > 0 { // masked where it was kept (agent/recog)
+			found = true
+			if len(l.Cells) != utf8.RuneCountInString(l.Text) {
+				r.blankRect(p.places, l.Box)
+				continue
+			}
+			for _, i := range l.Masked {
+				if i >= 0 && i < len(l.Cells) {
+					r.blankRect(p.places, l.Cells[i])
+				}
+			}
+			continue
+		}
 		masked := drivers.MaskOCRPANs(l.Text) // digits read as look-alikes too
 		if masked == l.Text {
 			continue

@@ -28,6 +28,10 @@ type Line struct {
 	// have an empty box), so a redactor can blank the dots of chosen
 	// characters. A recogniser that cannot tell (Tesseract) leaves it nil.
 	Cells []image.Rectangle
+	// Masked lists the runes of Text that were a card number's digits
+	// and are '*' now (a recogniser's result masked where it is kept,
+	// agent/recog), so a redactor still knows which cells to blank.
+	Masked []int
 	// Glyphs and Unknown count the glyphs read and not read.
 	Glyphs, Unknown int
 	// Bold says the line's strokes are heavier than the page's usual.
