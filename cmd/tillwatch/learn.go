@@ -101,6 +101,14 @@ func (c *profileLearnCmd) Run(e *env) error {
 		return fmt.Errorf("profile learn: nothing learned")
 	}
 	rep := d.Learn(samples)
+	for _, a := range rep.Already {
+		fmt.Fprintf(w, "%s\n", a)
+	}
+	if rep.Samples == 0 && len(rep.Skipped) == 0 {
+		// Every receipt was learned before: learning is the same again.
+		fmt.Fprintf(w, "%s: nothing new to learn (%d receipt(s) learned before): not written\n", c.Glyphs, len(d.Learned()))
+		return nil
+	}
 	if rep.Lines == 0 {
 		// Every receipt was skipped: say why, and leave the file as it was
 		// (an empty dictionary would read nothing on the lane).

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,7 +138,7 @@ func TestProfileTestUnsure(t *testing.T) {
 	}
 	dict := filepath.Join(dir, "lane.glyphs")
 	code, out, errOut := runCLI(t, append([]string{"profile", "learn", "--glyphs", dict}, bins...)...)
-	if code != 0 || !strings.Contains(out, `seen as "O" 5 times, "0" 1 times`) {
+	if code != 0 || !strings.Contains(out, `seen as "O" 5 times (`) || !strings.Contains(out, `"0" 1 time (`+bins[1]+` line 8)`) {
 		t.Fatalf("learn: exit %d\n%s%s", code, out, errOut)
 	}
 	code, dec, errOut := runCLI(t, "decode", "escpos", "--glyphs", dict, "--ocr", "none", bins[0])
@@ -259,4 +261,64 @@ func TestRasterFromCapture(t *testing.T) {
 	// A capture of a terminal only has nothing to decode.
 	noPrinter := writeCapture("terminal", map[string]capture.DeviceInfo{"terminal": lane["terminal"]}, "noto-24-384-escstar-zh-test13")
 	(cliCase{args: []string{"decode", "escpos", noPrinter}, code: 2, stderr: []string{"terminal.jsonl: a capture with 0 ESC/POS printers in its header"}}).check(t)
+}
+
+// copyRaster copies receipts of the raster corpus (NAME.bin and its
+// NAME.txt) into dir as AS.bin and AS.txt, name and as given in pairs, and
+// returns the .bin paths.
+func copyRaster(t *testing.T, dir string, nameAs ...string) []string {
+	t.Helper()
+	var bins []string
+	for i := 0; i+1 < len(nameAs); i += 2 {
+		for _, ext := range []string{".bin", ".txt"} {
+			b, err := os.ReadFile(filepath.Join("../../testdata/raster", nameAs[i]+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, nameAs[i+1]+ext), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bins = append(bins, filepath.Join(dir, nameAs[i+1]+".bin"))
+	}
+	return bins
+}
+
+// TestLearnAgain: profile learn run again on receipts it learned (under
+// any file name) says so and leaves the dictionary as it was, byte for
+// byte; given with a receipt not learned yet, it learns only that one.
+func TestLearnAgain(t *testing.T) {
+	dir := t.TempDir()
+	bins := copyRaster(t, dir, "noto-24-384-gsv0-en-calibration14", "cal", "noto-24-384-gsv0-en-learn15", "r15",
+		"noto-24-384-gsv0-en-learn15", "copy15", "noto-24-384-gsv0-en-learn16", "r16")
+	dict := filepath.Join(dir, "lane.glyphs")
+	(cliCase{args: []string{"profile", "learn", "--glyphs", dict, bins[0], bins[1]}, stdout: []string{"from 2 receipt(s)"}}).check(t)
+	first, err := os.ReadFile(dict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []cliCase{
+		{name: "again", args: []string{"profile", "learn", "--glyphs", dict, bins[0], bins[1]},
+			stdout: []string{"cal.bin: already learned (the same image and text as " + bins[0], "r15.bin: already learned", "lane.glyphs: nothing new to learn (2 receipt(s) learned before): not written"}},
+		{name: "renamed", args: []string{"profile", "learn", "--glyphs", dict, bins[2]},
+			stdout: []string{"copy15.bin: already learned (the same image and text as " + bins[1], "nothing new to learn"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.check(t)
+			if now, err := os.ReadFile(dict); err != nil || !bytes.Equal(now, first) {
+				t.Errorf("the dictionary changed (%v)", err)
+			}
+		})
+	}
+	(cliCase{args: []string{"profile", "learn", "--glyphs", dict, bins[1], bins[3]},
+		stdout: []string{"r15.bin: already learned", "from 1 receipt(s)"}, notInOut: []string{"nothing new"}}).check(t)
+	out, err := os.ReadFile(dict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{bins[0], bins[1], bins[3]} {
+		if !strings.Contains(string(out), " "+strconv.Quote(b)+"\n") {
+			t.Errorf("the dictionary does not name %s as learned", b)
+		}
+	}
 }

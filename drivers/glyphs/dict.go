@@ -68,6 +68,9 @@ type Dict struct {
 	name    string
 	widths  map[string][]widthSample // while learning
 	wideW   map[int]float64          // while learning: usual CJK width by height
+	from    map[string][]source      // while learning: where each glyph was read
+	// learned names the receipts learned from by their hash (receiptHash).
+	learned map[string]string
 }
 
 // New returns an empty dictionary.
@@ -114,6 +117,7 @@ func (d *Dict) Write(w io.Writer) error {
 	d.sort()
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s\n# %d glyphs. Edit with care: each entry is a glyph's text, size in dots,\n# place on the line (pos: 0 baseline, 1 middle, 2 top, - tall), white kept left and right,\n# times seen, and dots. A gap wider than the bearings by space x line height is a space.\nspace %.3f\nbearing %d\n", header, len(d.glyphs), d.Space, d.bearing)
+	d.writeLearned(bw)
 	for _, g := range d.glyphs {
 		pos := "-"
 		if g.Pos != noPos {
@@ -210,6 +214,10 @@ func Read(r io.Reader, name string) (*Dict, error) {
 				return nil, fail("bearing: want dots (0 to 64), got %q", t)
 			}
 			d.bearing = v
+		case strings.HasPrefix(t, "learned "):
+			if err := d.parseLearned(strings.TrimPrefix(t, "learned ")); err != nil {
+				return nil, fail("%v", err)
+			}
 		case strings.HasPrefix(t, "glyph "):
 			var err error
 			if g, err = parseGlyph(strings.TrimPrefix(t, "glyph ")); err != nil {

@@ -3,6 +3,7 @@ package glyphs
 import (
 	"fmt"
 	"image"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -24,7 +25,12 @@ type Sample struct {
 
 // Report says what learning did.
 type Report struct {
+	// Samples counts the receipts learned (not those already learned),
+	// Lines their lines.
 	Samples, Lines int
+	// Already lists receipts skipped as learned before (the same image
+	// and text, see Dict.Learned) or given twice.
+	Already []string
 	// Skipped lists lines (or whole samples) that could not be lined up
 	// with their text, and why.
 	Skipped []string
@@ -43,6 +49,7 @@ type observation struct {
 	multi bool // cut from several pieces, or two characters in one piece
 	space bool // a space before it in the text
 	lineH int  // height of its line
+	src   source
 }
 
 // withClean prefers the widths of the first pass, learned from lines
@@ -163,24 +170,36 @@ func (d *Dict) Learn(samples []Sample) Report {
 		l    raster.TextLine
 		text string
 		ref  string
+		src  source
 	}
 	var jobs []lineJob
+	learning := map[string]string{} // receipts learned now, by hash
 	for i := range samples {
 		s := &samples[i]
-		rep.Samples++
 		var texts []string
 		for _, t := range s.Lines {
 			if strings.TrimSpace(t) != "" {
 				texts = append(texts, strings.TrimSpace(t))
 			}
 		}
+		h := receiptHash(s.Image, texts)
+		if name, ok := d.learned[h]; ok {
+			rep.Already = append(rep.Already, fmt.Sprintf("%s: already learned (the same image and text as %s, %s): skipped", s.Name, name, h))
+			continue
+		}
+		if name, ok := learning[h]; ok {
+			rep.Already = append(rep.Already, fmt.Sprintf("%s: the same image and text as %s: learned once", s.Name, name))
+			continue
+		}
 		lines := raster.Lines(s.Image)
 		if len(lines) != len(texts) {
 			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: the image has %d lines of print, the text %d: not learned", s.Name, len(lines), len(texts)))
 			continue
 		}
+		rep.Samples++
+		learning[h] = s.Name
 		for j, l := range lines {
-			ref := fmt.Sprintf("%s line %d", s.Name, j+1)
+			ref := source{s.Name, j + 1}.String()
 			if maskedNumber.MatchString(texts[j]) {
 				// The text holds a masked card number (an OCR draft is
 				// masked before it is written): its '*' are not what the
@@ -188,7 +207,7 @@ func (d *Dict) Learn(samples []Sample) Report {
 				rep.Skipped = append(rep.Skipped, ref+": holds a masked card number: not learned")
 				continue
 			}
-			jobs = append(jobs, lineJob{s, l, texts[j], ref})
+			jobs = append(jobs, lineJob{s, l, texts[j], ref, source{s.Name, j + 1}})
 		}
 	}
 	// Easy lines first: where the pieces and the characters are about as
@@ -218,7 +237,7 @@ func (d *Dict) Learn(samples []Sample) Report {
 				// gives its halves to its neighbours.
 				continue
 			}
-			obsv, gs, err := d.align(j.s.Image, j.l, j.text)
+			obsv, gs, err := d.align(j.s.Image, j.l, j.text, j.src)
 			if err != nil {
 				skipped = append(skipped, j.ref+": "+err.Error())
 				continue
@@ -241,6 +260,13 @@ func (d *Dict) Learn(samples []Sample) Report {
 	rep.Lines = len(jobs)
 	d.fitBearings(gaps)
 	d.checkWidths()
+	d.from = nil
+	if len(learning) > 0 && d.learned == nil {
+		d.learned = map[string]string{}
+	}
+	for h, name := range learning {
+		d.learned[h] = name
+	}
 	rep.New = d.Len() - before
 	for _, g := range d.glyphs {
 		if g.Unsure != "" {
@@ -287,6 +313,9 @@ func (d *Dict) checkWidths() {
 		m := median(append([]float64(nil), v...))
 		if float64(g.W) > 1.5*m+2 || float64(g.W) < m/1.5-2 {
 			g.Unsure = fmt.Sprintf("%d dots wide where %q is usually %.0f", g.W, g.Text, m)
+			if src := d.from[g.key()]; len(src) > 0 {
+				g.Unsure += " (" + where(src) + ")"
+			}
 		}
 	}
 }
@@ -426,6 +455,9 @@ var confusable = map[string]bool{"Il": true, "lI": true}
 func (d *Dict) clone() *Dict {
 	c := New(d.name)
 	c.Space, c.bearing = d.Space, d.bearing
+	if d.learned != nil {
+		c.learned = maps.Clone(d.learned)
+	}
 	for _, g := range d.glyphs {
 		cp := *g
 		c.add(&cp)
@@ -433,10 +465,17 @@ func (d *Dict) clone() *Dict {
 	return c
 }
 
-// commit turns observations into glyphs. final marks the unsure ones.
+// onceOnly begins the note of a glyph cut from several pieces (or
+// holding several characters) seen once only: seeing it again makes it
+// sure (other notes stay until a technician deletes them).
+const onceOnly = "cut from several pieces"
+
+// commit turns observations into glyphs. final marks the unsure ones,
+// saying where they were read, and counts the readings of a glyph
+// learned before (from other receipts) with the new ones.
 func (d *Dict) commit(obs map[string][]observation, final bool) {
 	if final {
-		d.widths, d.wideW = widthIndex(obs), nil
+		d.widths, d.wideW, d.from = widthIndex(obs), nil, map[string][]source{}
 		defer func() { d.widths, d.wideW = nil, nil }()
 	}
 	keys := make([]string, 0, len(obs))
@@ -447,12 +486,21 @@ func (d *Dict) commit(obs map[string][]observation, final bool) {
 	for _, k := range keys {
 		os := obs[k]
 		count := map[string]int{}
+		from := map[string][]source{}
 		multi := 0
 		for _, o := range os {
 			count[o.text]++
+			from[o.text] = append(from[o.text], o.src)
 			if o.multi {
 				multi++
 			}
+		}
+		old := d.exact[k]
+		if !final {
+			old = nil // a pass's dictionary is the one learning started with plus guesses
+		}
+		if old != nil && old.Text != either {
+			count[old.Text] += old.Seen // read as its text on receipts learned before
 		}
 		texts := make([]string, 0, len(count))
 		for t := range count {
@@ -466,22 +514,35 @@ func (d *Dict) commit(obs map[string][]observation, final bool) {
 		})
 		o := os[0]
 		g := &Glyph{Text: texts[0], W: o.box.Dx(), H: o.box.Dy(), Pos: o.pos, Bits: o.bits, Seen: len(os), L: -1, R: -1}
-		if old := d.exact[k]; old != nil && final {
-			g.Seen += old.Seen // learned before, from other receipts
+		if old != nil {
+			g.Seen += old.Seen
 		}
 		if len(texts) == 2 && confusable[texts[0]+texts[1]] {
 			g.Text, texts = either, texts[:1] // the same dots: the neighbours tell
 		}
 		if final {
+			for _, src := range from {
+				d.from[k] = append(d.from[k], src...)
+			}
 			switch {
 			case len(texts) > 1:
 				var parts []string
 				for _, t := range texts {
-					parts = append(parts, fmt.Sprintf("%q %d times", t, count[t]))
+					p := fmt.Sprintf("%q %s", t, times(count[t]))
+					var at []string
+					if len(from[t]) > 0 {
+						at = append(at, where(from[t]))
+					}
+					if old != nil && t == old.Text {
+						at = append(at, fmt.Sprintf("%d on receipts learned before", old.Seen))
+					}
+					parts = append(parts, p+" ("+strings.Join(at, "; ")+")")
 				}
 				g.Unsure = "seen as " + strings.Join(parts, ", ")
-			case multi == len(os) && len(os) < 2 && !d.plausible(o):
-				g.Unsure = "cut from several pieces (or several characters in one) once only"
+			case multi == len(os) && g.Seen < 2 && !d.plausible(o):
+				g.Unsure = fmt.Sprintf("%s (or several characters in one), seen once only (%s)", onceOnly, where([]source{o.src}))
+			case old != nil && old.Unsure != "" && !strings.HasPrefix(old.Unsure, onceOnly):
+				g.Unsure = old.Unsure // not checked yet
 			}
 		}
 		d.add(g)
@@ -547,7 +608,15 @@ func (d *Dict) fitBearings(gs []gapSample) {
 		}
 	}
 	for _, g := range d.glyphs {
-		g.L, g.R = int(math.Round(get(left, g.key()))), int(math.Round(get(right, g.key())))
+		// a glyph learned before and not next to another now keeps the
+		// bearings it had
+		k := g.key()
+		if _, ok := left[k]; ok || g.L < 0 {
+			g.L = int(math.Round(get(left, k)))
+		}
+		if _, ok := right[k]; ok || g.R < 0 {
+			g.R = int(math.Round(get(right, k)))
+		}
 	}
 	d.bearing = int(math.Round(def))
 	var sp, no []float64
@@ -573,7 +642,7 @@ func median(v []float64) float64 {
 
 // align lines up a line's pieces with its text. It returns the glyphs
 // it saw and the gaps between them.
-func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observation, []gapSample, error) {
+func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string, src source) ([]observation, []gapSample, error) {
 	var chars []string
 	var spaceBefore []bool
 	sp := false
@@ -690,7 +759,7 @@ func (d *Dict) align(b *raster.Bitmap, l raster.TextLine, text string) ([]observ
 		if c.k == 0 {
 			text = strings.Join(chars[c.pi:i], "")
 		}
-		obs = append(obs, observation{box: box, bits: b.Bits(box), pos: posOf(box, l), text: text, multi: c.k != 1, space: spaceBefore[c.pi], lineH: l.Height()})
+		obs = append(obs, observation{box: box, bits: b.Bits(box), pos: posOf(box, l), text: text, multi: c.k != 1, space: spaceBefore[c.pi], lineH: l.Height(), src: src})
 		i, j = c.pi, c.pj
 	}
 	slices.Reverse(obs)

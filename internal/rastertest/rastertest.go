@@ -37,15 +37,22 @@ func GoFont(t testing.TB) *rasterprint.Font {
 // a technician's profile learn does from typed-in prints.
 func Learn(t testing.TB, f *rasterprint.Font, pages ...[]rasterprint.Line) *glyphs.Dict {
 	t.Helper()
+	d := glyphs.New("go.glyphs")
+	d.Learn(Samples(f, pages...))
+	return d
+}
+
+// Samples are what Learn learns from: the calibration print of f (named
+// "calibration") and pages (named "page 1", "page 2", ...), each drawn 576
+// dots wide with its text.
+func Samples(f *rasterprint.Font, pages ...[]rasterprint.Line) []glyphs.Sample {
 	page, text := rasterprint.Render(f, rasterprint.Calibration(false), 576, 8)
 	ss := []glyphs.Sample{{Name: "calibration", Image: page, Lines: text}}
 	for i, lines := range pages {
 		page, text := rasterprint.Render(f, lines, 576, 8)
 		ss = append(ss, glyphs.Sample{Name: fmt.Sprintf("page %d", i+1), Image: page, Lines: text})
 	}
-	d := glyphs.New("go.glyphs")
-	d.Learn(ss)
-	return d
+	return ss
 }
 
 // PANLines are two card lines printing full numbers: pan's and
