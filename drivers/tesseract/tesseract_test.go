@@ -2,13 +2,13 @@ package tesseract
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/tillwatch/tillwatch/drivers/glyphs"
 	"github.com/tillwatch/tillwatch/internal/ocrscore"
+	"github.com/tillwatch/tillwatch/internal/testutil"
 )
 
 // find returns the installed tesseract. CI installs it (.ci/run): a
@@ -16,8 +16,8 @@ import (
 func find(t testing.TB) *Tesseract {
 	t.Helper()
 	tt, err := Find("")
-	if errors.Is(err, ErrMissing) && os.Getenv("TILLWATCH_ALLOW_SKIP") == "1" {
-		t.Skip(err)
+	if errors.Is(err, ErrMissing) {
+		testutil.Unavailable(t, err.Error())
 	}
 	if err != nil {
 		t.Fatal(err)
