@@ -389,6 +389,7 @@ func (d *Decoder) control(b byte) {
 		d.openJob()
 		if !d.feedDots(d.ras.spacing) {
 			d.text.endLine(d)
+			d.pageFeed(d.ras.spacing)
 		}
 		d.text.eol = b
 	case ff:

@@ -90,8 +90,6 @@ func (d *Decoder) item(it Item) {
 	}
 	var list *[]Item
 	switch {
-	case it.Kind == KindLine && d.page.on:
-		list = &d.page.items
 	case d.job != nil:
 		list = &d.job.items
 	case d.held != nil:

@@ -54,7 +54,11 @@
 // Positions: the decoder follows the print position in dots (Font A/B and
 // double-byte cells, width multiples, ESC $ / ESC \ jumps as spaces, the
 // GS L left margin) and wraps a line where it leaves the print area (GS W,
-// or Options.PaperDots), as the paper shows it.
+// or Options.PaperDots), as the paper shows it. In page mode (ESC L) the
+// same holds within the print area (ESC W), and the page prints top to
+// bottom: its lines and the lines read in its image by their vertical
+// position (GS $, GS \, feeds), whatever order they were sent in; lines
+// sent apart to one position are one line.
 //
 // Printer status: DLE EOT, GS r and GS I requests on the host side are
 // matched FIFO (per kind) to replies on the device side; ASB is recognised

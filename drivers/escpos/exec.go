@@ -73,7 +73,9 @@ func (d *Decoder) execESC(p []byte) {
 	case 'M':
 		s.fontB = n&1 != 0
 	case '\\': // relative position, signed motion units
-		if !d.page.on {
+		if d.page.on {
+			d.pageMoveX(d.text.x + d.hDots(int(int16(le16(p, 2)))))
+		} else {
 			d.text.moveTo(d, d.text.x+d.hDots(int(int16(le16(p, 2)))))
 		}
 	case 'E':
@@ -96,25 +98,27 @@ func (d *Decoder) execESC(p []byte) {
 	case '2':
 		d.ras.spacing = defaultSpacing
 	case 'W': // page mode print area x y dx dy
-		d.page.areaX, d.page.areaY = d.hDots(int(le16(p, 2))), int(le16(p, 4))
+		d.pageArea(d.hDots(int(le16(p, 2))), int(le16(p, 4)), d.hDots(int(le16(p, 6))))
 	case '$':
 		if d.page.on {
-			d.page.x, d.page.ras.x = d.hDots(int(le16(p, 2))), 0
+			d.pageMoveX(d.hDots(int(le16(p, 2))))
 		} else {
 			d.text.moveTo(d, d.hDots(int(le16(p, 2))))
 		}
 	case 'J': // print and feed n dots
 		if !d.feedDots(int(n)) {
 			d.text.flushLine(d)
+			d.pageFeed(int(n))
 		}
 	case 'd': // print and feed n lines
 		if !d.feedDots(int(n) * d.ras.spacing) {
 			d.text.flushLine(d)
+			d.pageFeed(int(n) * d.ras.spacing)
 		}
 	case 'L': // page mode
 		d.text.flushLine(d)
 		d.closeImage()
-		d.page.on = true
+		d.startPage()
 	case 'S': // back to standard mode: the page is thrown away
 		if d.page.on {
 			d.cancelPage()
@@ -247,9 +251,13 @@ func (d *Decoder) execGS(p []byte) {
 		}
 	case 'P': // GS P x y: motion units 1/x and 1/y inch; 0 the default (a dot)
 		d.ras.hunit = int(n)
-	case '$': // page mode: absolute vertical position
+	case '$': // page mode: absolute vertical position from the print area's top
 		if d.page.on {
-			d.page.ras.y = d.page.areaY + int(le16(p, 2))
+			d.pageMoveY(d.page.areaY + int(le16(p, 2)))
+		}
+	case '\\': // page mode: relative vertical position, signed
+		if d.page.on {
+			d.pageFeed(int(int16(le16(p, 2))))
 		}
 	case 'v':
 		d.beginRaster(p)
@@ -328,6 +336,7 @@ func (d *Decoder) initialise() {
 		d.cancelPage()
 		d.page.on = false
 	}
+	d.resetPage()
 	if d.job != nil {
 		if d.job.hasContent(&d.text) {
 			d.endJob("init", false, d.job.last)

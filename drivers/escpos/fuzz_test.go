@@ -19,6 +19,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte("\x1c&\xba\x1b!\x00\xcf\n\x1dV\x00"), uint16(3))
 	f.Add([]byte("\x1b&\x03\x20\x21\x08\x10\x04\x00"), uint16(1))
+	f.Add([]byte("\x1bL\x1bW\x10\x00\x00\x00\x3c\x00\x00\x02\x1d$\x64\x00BOTTOM\x1d$\x00\x00TOP\x1b$\x2c\x01R\x1d\\\xe2\xff\x1b\\\x10\x00X\n"+
+		"\x1dv0\x00\x01\x00\x02\x00\xa0\x50\x1bJ\x10\x1b\x0c\x1d$\x1e\x00\xba\xcf\x1d$\x1e\x00\x1b$\x0c\x00\xbc\xc6\x0c\x1dV\x00"), uint16(40)) // page mode positions
 	optionSets := []Options{{DeviceObserved: true, Detail: true}, {ChineseDefault: true, StarLineMode: true},
 		{Printer: mustPrinter("csn-a2"), Detail: true}, {Printer: mustPrinter("epson-japan")}}
 	f.Fuzz(func(t *testing.T, data []byte, split uint16) {

@@ -45,28 +45,22 @@ func (d *Decoder) openJob() {
 }
 
 // addLine adds a finished line with its text (masked; read before the
-// call returns) that started at host offset at: to the page in page mode,
-// to the open job otherwise.
+// call returns) that started at host offset at: to the page at its
+// vertical position in page mode, to the open job otherwise.
 func (d *Decoder) addLine(l drivers.Line, text []byte, at int64) {
 	if d.page.on || d.opts.Detail {
 		l.Text, text = string(text), nil // pages and items keep their lines' strings
 	}
 	if d.page.on {
-		if len(d.page.lines) >= MaxLines {
-			d.stats.Truncated++
-			return
-		}
-		d.page.lines = append(d.page.lines, l)
-	} else if !d.jobLineText(l, text) {
+		d.pageLine(l, at) // its item comes when the page prints
+		return
+	}
+	if !d.jobLineText(l, text) {
 		return
 	}
 	if d.opts.Detail {
 		lc := l // only a detailed decode keeps the line by address (l itself stays on the stack)
-		it := Item{Offset: at, Kind: KindLine, Line: &lc}
-		if !d.page.on {
-			it.MarginDots, it.AreaDots = d.ras.left, d.ras.area
-		}
-		d.item(it)
+		d.item(Item{Offset: at, Kind: KindLine, Line: &lc, MarginDots: d.ras.left, AreaDots: d.ras.area})
 	}
 }
 

@@ -36,8 +36,12 @@ func wideRune(r rune) bool { return textwidth.Wide(r) }
 // areaDots is the width lines wrap at, from the left margin: the print
 // area width (GS W, which is measured from the left margin GS L), cut to
 // what is left of the paper right of the margin; without GS W, the paper
-// less the margin. 0 when neither the paper nor GS W is known.
+// less the margin. 0 when neither the paper nor GS W is known. In page
+// mode it is the ESC W area's width, when the stream set one.
 func (d *Decoder) areaDots() int {
+	if d.page.on && d.page.areaW > 0 { // page mode: the print area (ESC W)
+		return max(min(d.page.areaW, raster.MaxWidth), fontADots)
+	}
 	w := 0
 	if paper := d.opts.PaperDots; paper > 0 {
 		w = paper - d.ras.left
@@ -133,6 +137,7 @@ func (t *textState) advance(d *Decoder, from int) {
 			t.line = t.line[:i]
 			at := t.at
 			t.endLine(d)
+			d.pageFeed(d.ras.spacing) // a page's next line goes below
 			t.line, t.started, t.first, t.at = append(t.line, rest...), true, t.style, at
 			t.raw = len(rest)
 			t.mark(0, false)

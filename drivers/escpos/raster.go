@@ -135,11 +135,14 @@ func (d *Decoder) canvas(cmd string) *rasterPos {
 	p := d.pos()
 	if p.seg == nil {
 		p.seg, p.at, p.cmd, p.cmds = d.newBitmap(), d.cmdAt, cmd, 0
-		p.y, p.x, p.bandH = 0, 0, 0
+		p.x, p.bandH = 0, 0
 		p.track = d.onImage != nil
-		if d.page.on {
-			p.y = d.page.areaY
-		}
+		if !d.page.on {
+			p.y = 0
+		} // a page keeps its vertical position (GS $, feeds)
+	}
+	if d.page.on && (p.cmds == 0 || p.y < d.page.imgTop) {
+		d.page.imgTop = p.y
 	}
 	p.cmds++
 	return p
@@ -318,14 +321,39 @@ func (d *Decoder) closeImage() {
 
 // recognise reads a closed image and adds its lines to the open job.
 func (d *Decoder) recognise(p *rasterPos) {
-	seg, at := p.seg, p.at
+	d.item(d.imageItem(p))
+	for _, rl := range d.readImage(p) {
+		if d.jobLine(rl.l) && d.opts.Detail {
+			l := rl.l
+			d.item(Item{Offset: p.at, Kind: KindLine, Line: &l})
+		}
+	}
+}
+
+// imageItem is the item of a closed image.
+func (d *Decoder) imageItem(p *rasterPos) Item {
 	note := ""
 	if p.cmds > 1 {
 		note = itoa8(p.cmds) + " commands"
 	}
-	d.item(Item{Offset: at, Kind: KindImage, Command: p.cmd, Width: p.extW, Height: p.extH, Note: note})
+	return Item{Offset: p.at, Kind: KindImage, Command: p.cmd, Width: p.extW, Height: p.extH, Note: note}
+}
+
+// ocrLine is a line read in an image, with the top of its box there
+// (boxed false: the recogniser did not say where).
+type ocrLine struct {
+	y     int
+	boxed bool
+	l     drivers.Line
+}
+
+// readImage reads a closed image with the recogniser, if any, and counts
+// what it read on the open job's Recognition; it returns the lines read,
+// top to bottom.
+func (d *Decoder) readImage(p *rasterPos) []ocrLine {
+	seg := p.seg
 	if d.opts.Recognizer == nil || seg.Empty() {
-		return
+		return nil
 	}
 	res := d.opts.Recognizer.Recognize(seg)
 	if d.onImage != nil {
@@ -343,6 +371,7 @@ func (d *Decoder) recognise(p *rasterPos) {
 	if res.Unread { // what it printed is not known: no amount is read from the job
 		rec.Engine, rec.Confidence, rec.AmountsUnsure = res.Engine, 0, true
 	}
+	out := make([]ocrLine, 0, len(res.Lines))
 	for _, rl := range res.Lines {
 		text := drivers.MaskOCRPANs(strings.TrimRight(rl.Text, " ")) // digits may be read as look-alikes
 		l := drivers.Line{Text: text, Source: "ocr", Confidence: round2(rl.Confidence), Bold: rl.Bold}
@@ -353,10 +382,9 @@ func (d *Decoder) recognise(p *rasterPos) {
 		if rl.Unsure() && strings.ContainsFunc(text, isDigitOrUnknown) {
 			rec.AmountsUnsure = true
 		}
-		if d.jobLine(l) && d.opts.Detail {
-			d.item(Item{Offset: at, Kind: KindLine, Line: &l})
-		}
+		out = append(out, ocrLine{y: rl.Box.Min.Y, boxed: !rl.Box.Empty(), l: l})
 	}
+	return out
 }
 
 func isDigitOrUnknown(r rune) bool { return r >= '0' && r <= '9' || r == utf8.RuneError }
