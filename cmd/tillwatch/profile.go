@@ -31,6 +31,7 @@ type profileTestCmd struct {
 	Printer        string `default:"epson" help:"Printer profile for ESC/POS input."`
 	CodePage       string `help:"Power-on code table for ESC/POS input, overriding the printer profile's."`
 	ChineseDefault bool   `help:"The printer powers up in Chinese (GBK) mode (raw GBK with no FS &)."`
+	DotsPerInch    int    `help:"The print head's dots per inch, for positions in GS P motion units (devices[].dots_per_inch): 180 (Epson TM-T88, TM-U, Star), 203; 0: the printer profile's (203)."`
 	JSON           bool   `help:"Print the findings as JSON Lines, one object per receipt."`
 	Glyphs         string `help:"Glyph dictionary (profile learn) for receipts a driver printed as images."`
 	OCR            string `default:"auto" enum:"auto,tesseract,none" help:"Tesseract for printed images: auto, tesseract or none (see decode escpos)."`
@@ -68,6 +69,9 @@ func (c *profileTestCmd) Run(e *env) error {
 		printer, err := escpos.PrinterByName(c.Printer)
 		if err != nil {
 			return usageError{err}
+		}
+		if c.DotsPerInch != 0 {
+			printer.DotsPerInch = c.DotsPerInch // checked with the options
 		}
 		rec, err := ocr.Open(c.Glyphs, c.OCR)
 		if err != nil {
