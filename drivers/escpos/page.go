@@ -57,9 +57,18 @@ func (d *Decoder) pageLine(l drivers.Line, at int64) {
 // pageFeed moves the page's vertical position down by n dots (a line
 // feed after text, ESC J, ESC d); n may be negative (GS \).
 func (d *Decoder) pageFeed(n int) {
-	if d.page.on {
-		d.pageMoveY(d.page.ras.y + n)
+	if !d.page.on {
+		return
 	}
+	if p := &d.page.ras; p.bandH > 0 && n > 0 { // ESC * bands on the line: the paper moves past them, as feedDots
+		d.text.flushLine(d)
+		d.endBand(p)
+		n -= d.ras.spacing
+		if n <= 0 {
+			return
+		}
+	}
+	d.pageMoveY(d.page.ras.y + n)
 }
 
 // pageMoveY puts the page's vertical position at y dots from the top of

@@ -49,6 +49,8 @@ func TestPagePositions(t *testing.T) {
 			"ABOVE/img 4x32 41c80bb5/BELOW"},
 		{"image sent first, placed below by GS $", "\x1bL\x1d$\x64\x00" + img + "\x1d$\x00\x00TOP\n\x0c",
 			"TOP/img 4x102 fc331387"},
+		{"a line beside an ESC * band feeds past the band", "\x1bL\x1b*\x21\x01\x00\xff\xff\xffBESIDE\x1b3\x10\nNEXT\x1d$\x14\x00MID\x0c",
+			"img 1x24 8f8f68aa/BESIDE/MID/NEXT"}, // 24 dots down, not 16 (ESC 3)
 		{"ESC FF prints and stays at the top", "\x1bL\x1d$\x64\x00B\x1d$\x00\x00A\x1b\x0c\x1d$\x64\x00D\x1d$\x00\x00C\x0c",
 			"A/B/C/D"},
 	}
