@@ -287,6 +287,7 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 	go func() { linkWG.Wait(); close(linksDone) }()
 	a.log.Info("agent running", "site", a.cfg.Site, "lane", a.cfg.Lane, "devices", len(a.cfg.Devices), "broker", a.cfg.MQTT.Broker)
 	coreErr := a.core(ctx, linksDone)
+	a.mail.Release() // a link waiting for room must see the stop (the core failed)
 	stopRecog()
 	cancel()
 	wg.Wait()
@@ -321,7 +322,8 @@ func (a *Agent) core(ctx context.Context, linksDone <-chan struct{}) error {
 			// raw input a decoder still holds (the next start re-decodes
 			// it). The links stop on ctx too, handing over their last
 			// reads on the way: those were lost when the core took the
-			// mailbox first.
+			// mailbox first. None may wait for room in the mailbox.
+			a.mail.Release()
 			a.awaitLinks(linksDone)
 			now := a.opts.Now()
 			if err := a.step(a.routeInput(a.mail.Take()), now, true); err != nil {

@@ -106,6 +106,7 @@ loop:
 		}
 	}
 	cancel()
+	mail.Release() // no feeder may wait for room once handle is no longer called
 	wg.Wait()
 	close(errc)
 	errs := []error{err}
