@@ -193,7 +193,7 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 		if err != nil {
 			return err
 		}
-		v, err = it.ValueCopy(nil)
+		v, err = valueOf(it)
 		return err
 	})
 	if errors.Is(err, badger.ErrKeyNotFound) {
@@ -208,7 +208,9 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 // Scan calls fn for each key in [from, to) in ascending order, from one
 // consistent snapshot; from == nil starts at the first key, to == nil runs
 // to the end. fn gets copies it may keep. An error from fn stops the scan
-// and is returned unchanged.
+// and is returned unchanged. A key whose value cannot be read (see
+// valueOf) is skipped and logged at error level: the store stays
+// readable around it.
 func (s *Store) Scan(from, to []byte, fn func(key, value []byte) error) error {
 	return s.scan(from, to, true, fn)
 }
@@ -240,6 +242,23 @@ func (s *Store) DeleteRange(from, to []byte) (int, error) {
 		total += len(keys)
 		from = append(keys[len(keys)-1], 0) // next key after the last one
 	}
+}
+
+// errUnreadable: a key's value is not where its pointer says.
+var errUnreadable = errors.New("value not in the value log (lost at a power cut or damaged)")
+
+// valueOf returns a copy of item's value. Badger v4 returns no error
+// when the value log does not hold the value a key points to (a value
+// written without sync whose pointer reached the disk and value did not
+// at a power cut, or a damaged value-log file): it logs it and returns
+// an empty value (iterator.go, yieldItemValue). A value of a key that
+// says it has one but reads empty is therefore unreadable.
+func valueOf(item *badger.Item) ([]byte, error) {
+	v, err := item.ValueCopy(nil)
+	if err == nil && len(v) == 0 && item.ValueSize() > 0 {
+		err = errUnreadable
+	}
+	return v, err
 }
 
 // errStop ends an internal scan early.
@@ -275,8 +294,9 @@ func (s *Store) scan(from, to []byte, withValues bool, fn func(key, value []byte
 			var v []byte
 			if withValues {
 				var err error
-				if v, err = item.ValueCopy(nil); err != nil {
-					return err
+				if v, err = valueOf(item); err != nil {
+					s.db.log.Error("buffer: skipping an unreadable store entry", "store", s.name, "key", string(k), "error", err)
+					continue
 				}
 			}
 			if err := fn(k, v); err != nil {
