@@ -143,6 +143,9 @@ type committer struct {
 	sync  bool
 	dirty bool
 	logs  *logFiles
+	// values: a value at least threshold long (kept in the value log)
+	// was committed since the last sync. Leader only.
+	values bool
 
 	after func() // called after each committed transaction (compact.go)
 }
@@ -265,6 +268,9 @@ func (c *committer) runTxn(ops []*op) []*op {
 		}
 		size, count = size+s, count+int64(len(ws))
 		planned = append(planned, o)
+		for _, w := range ws {
+			c.values = c.values || !w.del && int64(len(w.value)) >= c.threshold
+		}
 	}
 	return c.commit(txn, b.counters, count, planned, nil)
 }
@@ -292,8 +298,8 @@ func (c *committer) commit(txn *badger.Txn, counters map[string]uint64, n int64,
 		}
 	}
 	if err == nil && !lazy && c.sync && (c.dirty || force) {
-		if err = c.syncLogs(); err == nil {
-			c.dirty = false
+		if err = c.syncLogs(c.values || force); err == nil {
+			c.dirty, c.values = false, false
 		}
 	}
 	c.finish(planned, err)
@@ -304,8 +310,15 @@ func (c *committer) commit(txn *badger.Txn, counters map[string]uint64, n int64,
 // memtable's write-ahead log and the newest value-log file; a file Badger
 // switched away from since the last sync (a memtable full and waiting for
 // its flush, a value-log file full) is synced here by name, since Badger
-// syncs it on the switch only when opened with SyncWrites.
-func (c *committer) syncLogs() error {
+// syncs it on the switch only when opened with SyncWrites. values: the
+// value-log files are synced first, before the pointers to them in the
+// memtable's log (logsync.go syncValueLogs).
+func (c *committer) syncLogs(values bool) error {
+	if values {
+		if err := c.logs.syncValueLogs(); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+	}
 	if err := c.bdb.Sync(); err != nil {
 		return fmt.Errorf("sync: %w", err)
 	}

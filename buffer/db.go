@@ -108,7 +108,7 @@ func (db *DB) Close() error {
 	if db.opts.SyncWrites {
 		// Lazy writes (Batch.CommitLazy): Badger's close writes the
 		// memtable out as a synced table, but not every value-log file.
-		if err := db.commit.syncLogs(); err != nil {
+		if err := db.commit.syncLogs(true); err != nil {
 			db.log.Warn("buffer: sync before close", "err", err)
 		}
 	}

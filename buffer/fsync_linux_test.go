@@ -19,7 +19,8 @@ const (
 	fsyncDirEnv = "TILLWATCH_FSYNC_CHILD_DIR"
 	fsyncOffEnv = "TILLWATCH_FSYNC_CHILD_NOSYNC"
 	// fsyncLazyEnv: the child commits lazy batches instead of puts
-	// ("lazy"), and then calls Sync before the end marker ("sync").
+	// ("lazy"), and then calls Sync before the end marker ("sync"); or
+	// puts values kept in the value log, each synced ("big").
 	fsyncLazyEnv = "TILLWATCH_FSYNC_CHILD_LAZY"
 )
 
@@ -51,6 +52,12 @@ func TestFsyncChild(t *testing.T) {
 	lazy := os.Getenv(fsyncLazyEnv)
 	_, _ = os.Stat(markStart)
 	for i := range fsyncPuts {
+		if lazy == "big" {
+			if err := s.Put(fmt.Appendf(nil, "r-%03d", i), make([]byte, 2*opts.ValueThreshold)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if lazy != "" {
 			b := db.NewBatch()
 			b.Put(s, fmt.Appendf(nil, "r-%03d", i), []byte("raw input"))
@@ -81,9 +88,16 @@ var syncCall = regexp.MustCompile(`\b(fsync|fdatasync|msync|sync_file_range)\(`)
 // calls between its markers.
 func tracedSyncs(t *testing.T, strace string, sync bool, env ...string) int {
 	t.Helper()
+	return len(tracedSyncCalls(t, strace, sync, env...))
+}
+
+// tracedSyncCalls is tracedSyncs returning the calls' trace lines (file
+// descriptors with their paths).
+func tracedSyncCalls(t *testing.T, strace string, sync bool, env ...string) []string {
+	t.Helper()
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "trace")
-	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=fsync,fdatasync,msync,sync_file_range,%%stat", "-o", trace,
+	cmd := exec.Command(strace, "-f", "-qq", "-y", "-e", "trace=fsync,fdatasync,msync,sync_file_range,%%stat", "-o", trace,
 		os.Args[0], "-test.run=^TestFsyncChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), fsyncDirEnv+"="+filepath.Join(dir, "db"))
 	if !sync {
@@ -97,7 +111,8 @@ func tracedSyncs(t *testing.T, strace string, sync bool, env ...string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, seen, n := false, 0, 0
+	in, seen := false, 0
+	var calls []string
 	for _, l := range strings.Split(string(b), "\n") {
 		switch {
 		case strings.Contains(l, markStart):
@@ -105,13 +120,13 @@ func tracedSyncs(t *testing.T, strace string, sync bool, env ...string) int {
 		case strings.Contains(l, markEnd):
 			in, seen = false, seen+1
 		case in && syncCall.MatchString(l):
-			n++
+			calls = append(calls, l)
 		}
 	}
 	if seen != 2 {
 		t.Fatalf("trace shows %d of the 2 markers:\n%s", seen, b)
 	}
-	return n
+	return calls
 }
 
 // TestFsyncPerAcknowledgedPut counts, with strace, the system calls that
@@ -159,5 +174,42 @@ func TestFsyncLazyBatch(t *testing.T) {
 	}
 	if n := tracedSyncs(t, strace, true, fsyncLazyEnv+"=sync"); n < 1 || n > 3 {
 		t.Errorf("%d sync calls for %d lazy batches and a Sync, want 1 to 3", n, fsyncPuts)
+	}
+}
+
+// TestFsyncValueLogBeforePointers: a synced put of a value kept in the
+// value log is synced there before the memtable's log holding the
+// pointer to it: Badger's Sync does the memtable's log first, and a power
+// cut between the two would leave a key whose value is lost (it reads
+// empty, store.go valueOf). The trace tells the files apart by path
+// (fsync) or by the length of Badger's mapping (msync: the memtable's log
+// is mapped at 2 x MemTableSize, a value-log file at 2 x
+// ValueLogFileSize).
+func TestFsyncValueLogBeforePointers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a traced child process")
+	}
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		testutil.Unavailable(t, "strace is needed to see the order of syncs (apt-get install strace)")
+	}
+	o := DefaultOptions()
+	memLen, vlogLen := fmt.Sprintf(", %d, MS_", 2*o.MemTableSize), fmt.Sprintf(", %d, MS_", 2*o.ValueLogFileSize)
+	calls := tracedSyncCalls(t, strace, true, fsyncLazyEnv+"=big")
+	mems, valueSynced := 0, false
+	for _, l := range calls {
+		switch {
+		case strings.Contains(l, ".vlog>") || strings.Contains(l, "msync(") && strings.Contains(l, vlogLen):
+			valueSynced = true
+		case strings.Contains(l, ".mem>") || strings.Contains(l, "msync(") && strings.Contains(l, memLen):
+			if !valueSynced {
+				t.Fatalf("memtable log synced before the value log since its last sync:\n%s", strings.Join(calls, "\n"))
+			}
+			mems++
+			valueSynced = false
+		}
+	}
+	if mems < fsyncPuts {
+		t.Fatalf("%d memtable log syncs for %d synced puts:\n%s", mems, fsyncPuts, strings.Join(calls, "\n"))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -20,11 +21,12 @@ import (
 // syncs the files known before it. Leader of the committer only.
 type logFiles struct {
 	dir   string
-	names []string // sorted
+	names []string                // sorted
+	sync  func(path string) error // syncFile; tests see the calls
 }
 
 func newLogFiles(dir string) *logFiles {
-	l := &logFiles{dir: dir}
+	l := &logFiles{dir: dir, sync: syncFile}
 	l.names, _ = l.list() // an error shows again at the first sync
 	return l
 }
@@ -45,10 +47,57 @@ func (l *logFiles) list() ([]string, error) {
 	return out, nil
 }
 
-// syncSwitched syncs the log files known at the last sync when a new one
-// appeared since. Files Badger removed meanwhile (a memtable flushed to a
-// table, a value-log file collected) are skipped: their data is elsewhere,
-// synced by Badger.
+// syncValueLogs forces to disk the value-log files written since the last
+// sync: the newest, and when one appeared since, every one known then or
+// now (a file filled and switched away from meanwhile). Call it before
+// Badger's Sync: that syncs the memtable's log first and the value log
+// second, and the memtable's log holds pointers into the value log; a
+// power cut between the two would leave keys whose values are in neither
+// file (Badger then reads them as empty, see store.go valueOf). With
+// SyncWrites Badger syncs the value log before it writes the pointers.
+func (l *logFiles) syncValueLogs() error {
+	now, err := l.list()
+	if err != nil {
+		return err
+	}
+	var vlogs []string
+	newest, top := "", -1
+	for _, n := range now {
+		id, ok := strings.CutSuffix(n, ".vlog")
+		if !ok {
+			continue
+		}
+		vlogs = append(vlogs, n)
+		if fid, err := strconv.Atoi(id); err == nil && fid > top {
+			newest, top = n, fid
+		}
+		if _, found := slices.BinarySearch(l.names, n); !found {
+			newest = "" // a switch: all of them
+		}
+	}
+	if newest != "" {
+		vlogs = []string{newest}
+	} else {
+		for _, n := range l.names {
+			if strings.HasSuffix(n, ".vlog") {
+				vlogs = append(vlogs, n)
+			}
+		}
+	}
+	for _, n := range vlogs {
+		if err := l.sync(filepath.Join(l.dir, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncSwitched syncs, when a log file appeared since the last sync, the
+// log files known then or now: those Badger switched away from, including
+// one created and filled between two syncs. Files Badger removed
+// meanwhile (a memtable flushed to a table, a value-log file collected)
+// are skipped: their data is elsewhere, synced by Badger. Call it after
+// Badger's Sync: a switch after the listing is seen at the next sync.
 func (l *logFiles) syncSwitched() error {
 	now, err := l.list()
 	if err != nil {
@@ -62,8 +111,9 @@ func (l *logFiles) syncSwitched() error {
 		}
 	}
 	if grew {
-		for _, n := range l.names {
-			if err := syncFile(filepath.Join(l.dir, n)); err != nil {
+		all := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(l.names), now...))))
+		for _, n := range all {
+			if err := l.sync(filepath.Join(l.dir, n)); err != nil {
 				return err
 			}
 		}
