@@ -30,10 +30,19 @@ type LineRedactor interface {
 // disk. A write that fails (a full disk) is logged once and ends the
 // capture, never the lane. A Sink is not safe for concurrent use.
 type Sink struct {
-	w      *Writer
-	red    Redactor
-	log    *slog.Logger
-	failed bool
+	w         *Writer
+	red       Redactor
+	log       *slog.Logger
+	failed    bool
+	overflows map[string]int // per device, as last logged (Overflower)
+}
+
+// Overflower is a Redactor that may write part of a device's bytes blanked
+// because it could not hold them back until it could read them (a raster
+// printer's image run longer than it holds): Sink logs each time, so a
+// capture with blanked images is explained.
+type Overflower interface {
+	Overflows(dev string) int
 }
 
 // ErrStopped says a Sink stopped writing after a failed write.
@@ -58,6 +67,15 @@ func (s *Sink) Chunk(dev string, c drivers.Chunk) {
 		data = lr.RedactChunk(dev, c)
 	} else if s.red != nil {
 		data = s.red.Redact(dev, c.Dir, c.Data)
+	}
+	if o, ok := s.red.(Overflower); ok {
+		if n := o.Overflows(dev); n > s.overflows[dev] {
+			if s.overflows == nil {
+				s.overflows = map[string]int{}
+			}
+			s.overflows[dev] = n
+			s.log.Warn("capture: an image run too long to hold back until read was written with its dots blanked", "dev", dev, "times", n)
+		}
 	}
 	if len(data) == 0 {
 		return // held back until its frame completes

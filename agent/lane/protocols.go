@@ -210,6 +210,16 @@ func (r Redactors) RedactChunk(dev string, c drivers.Chunk) []byte {
 	return r.Redact(dev, c.Dir, c.Data)
 }
 
+// Overflows is how many times dev's redactor wrote an image run too long
+// to hold back with its dots blanked (0 for a redactor that holds no
+// image).
+func (r Redactors) Overflows(dev string) int {
+	if red, ok := r[dev].(interface{ Overflows() int }); ok {
+		return red.Overflows()
+	}
+	return 0
+}
+
 // Opened tells dev's redactor that its line came up (or was last heard)
 // at at: the quiet gap of RedactChunk counts from there.
 func (r Redactors) Opened(dev string, at time.Time) {

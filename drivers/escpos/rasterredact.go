@@ -37,6 +37,8 @@ type RasterRedactor struct {
 	gap      time.Duration // MidStream's quiet gap; 0: reads from a stream's start
 	unsynced bool          // blanking every host byte until a quiet line
 	last     time.Time     // the host line's last byte or opening; zero: unknown
+
+	overflows int // image runs written blanked for want of room (maxHeld)
 }
 
 // NewRasterRedactor returns a redactor that reads images with rec
@@ -81,6 +83,11 @@ func (r *RasterRedactor) Opened(at time.Time) {
 		r.last = at
 	}
 }
+
+// Overflows is how many times r wrote the held part of an image run too
+// long to hold back (maxHeld) with its dots blanked, unread: the caller
+// says so where the bytes go (capture.Sink logs it).
+func (r *RasterRedactor) Overflows() int { return r.overflows }
 
 // StatusPolls reports whether data is nothing but status requests (DLE
 // EOT n, DLE ENQ n, GS r n, GS I n): a register that polls its printer
@@ -159,6 +166,7 @@ func (r *RasterRedactor) read(dir drivers.Direction, data []byte) []byte {
 	}
 	if r.dec.imageOpen() {
 		r.blankAll(r.dec.openPlaces())
+		r.overflows++
 	}
 	out := r.held
 	r.held = nil

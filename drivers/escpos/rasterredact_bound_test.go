@@ -173,3 +173,58 @@ func TestRedactUndrawnGraphics(t *testing.T) {
 		}
 	}
 }
+
+// TestRasterRedactorOverflow: an image run longer than the redactor holds
+// back (a Luhn-valid card number drawn at its top, then 9 MiB of dot rows
+// before the cut, read in 4 KiB chunks) keeps at most 8 MiB and a read
+// held at any time, counting the bytes taken in and not yet given back;
+// what it could not hold is written with its dots blanked and counted in
+// Overflows, so the card number's rows leave as zeros.
+func TestRasterRedactorOverflow(t *testing.T) {
+	const held, read = 8 << 20, 4 << 10 // escpos.maxHeld
+	f := rastertest.GoFont(t)
+	d := goDict(t, f)
+	page, _ := rasterprint.Render(f, []rasterprint.Line{{Left: "CARD " + pan, Right: "3.98"}}, 576, 8)
+	var s bytes.Buffer
+	s.WriteString("\x1b@")
+	var card []int // offsets of the card line's rows
+	row := func(r []byte) int {
+		s.Write([]byte{0x1d, 'v', '0', 0, 72, 0, 1, 0})
+		s.Write(r[:72])
+		return s.Len() - 72
+	}
+	for y := range page.H {
+		card = append(card, row(page.Row(y)))
+	}
+	if got := readLines(t, d, append(bytes.Clone(s.Bytes()), "\x1dV\x00"...)); !strings.Contains(got, "CARD 411111***") {
+		t.Fatalf("the dictionary does not read the card line: %q", got)
+	}
+	for range (held + held/8) / 80 {
+		row(bytes.Repeat([]byte{0x81}, 72))
+	}
+	s.WriteString("\x1dV\x00")
+	stream := s.Bytes()
+	r := escpos.NewRasterRedactor(d, nil)
+	var out bytes.Buffer
+	most := 0
+	for b := stream; len(b) > 0; {
+		n := min(read, len(b))
+		out.Write(r.Redact(drivers.FromHost, b[:n]))
+		b = b[n:]
+		most = max(most, len(stream)-len(b)-out.Len())
+	}
+	if most > held+read {
+		t.Errorf("the redactor held %d bytes at once, want at most %d", most, held+read)
+	}
+	if r.Overflows() == 0 {
+		t.Error("an image run past the bound was not counted in Overflows")
+	}
+	if out.Len() != len(stream) {
+		t.Fatalf("%d bytes out of %d", out.Len(), len(stream))
+	}
+	for _, off := range card {
+		if !bytes.Equal(out.Bytes()[off:off+72], make([]byte, 72)) {
+			t.Fatalf("a row of the card line (offset %d) was written with its dots", off)
+		}
+	}
+}
