@@ -61,7 +61,7 @@ func (l *logFiles) syncValueLogs() error {
 		return err
 	}
 	var vlogs []string
-	newest, top := "", -1
+	newest, top, switched := "", -1, false
 	for _, n := range now {
 		id, ok := strings.CutSuffix(n, ".vlog")
 		if !ok {
@@ -72,10 +72,10 @@ func (l *logFiles) syncValueLogs() error {
 			newest, top = n, fid
 		}
 		if _, found := slices.BinarySearch(l.names, n); !found {
-			newest = "" // a switch: all of them
+			switched = true // a new file: sync all of them
 		}
 	}
-	if newest != "" {
+	if !switched && newest != "" {
 		vlogs = []string{newest}
 	} else {
 		for _, n := range l.names {
