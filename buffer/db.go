@@ -105,17 +105,19 @@ func (db *DB) Close() error {
 	}
 	db.life.Unlock()
 	db.gcWG.Wait()
+	var serr error
 	if db.opts.SyncWrites {
 		// Lazy writes (Batch.CommitLazy): Badger's close writes the
 		// memtable out as a synced table, but not every value-log file.
+		// A failure is the caller's to know: lazy writes may be lost.
 		if err := db.commit.syncLogs(true); err != nil {
-			db.log.Warn("buffer: sync before close", "err", err)
+			serr = fmt.Errorf("buffer: close: %w", err)
 		}
 	}
 	if err := db.bdb.Close(); err != nil {
-		return fmt.Errorf("buffer: close: %w", err)
+		return errors.Join(serr, fmt.Errorf("buffer: close: %w", err))
 	}
-	return nil
+	return serr
 }
 
 // Commits returns how many transactions this DB committed since Open:

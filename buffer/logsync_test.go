@@ -1,6 +1,7 @@
 package buffer
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,5 +37,25 @@ func TestSyncSwitchedBetweenSyncs(t *testing.T) {
 		if !slices.Contains(synced, n) {
 			t.Errorf("synced %q, not %s", synced, n)
 		}
+	}
+}
+
+// TestCloseReportsSyncError: Close syncs what lazy batches wrote; when
+// that fails (EIO, a card pulled) the caller must hear it, as a synced
+// commit's writer does, not find it in a warning only.
+func TestCloseReportsSyncError(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "db"), DefaultOptions(), testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := db.NewBatch()
+	b.Put(db.Store("raw"), []byte("k"), make([]byte, 4<<10))
+	if err := b.CommitLazy(); err != nil {
+		t.Fatal(err)
+	}
+	eio := errors.New("input/output error")
+	db.commit.logs.sync = func(string) error { return eio }
+	if err := db.Close(); !errors.Is(err, eio) {
+		t.Fatalf("Close = %v, want the sync error", err)
 	}
 }
