@@ -72,8 +72,9 @@ func rawDevices(ln *lane.Lane, devs []configs.Device) []rawlog.Device {
 //     Badger's memory-mapped log at once, so a kill -9 loses none of it
 //     (the kernel's page cache holds it), and forced to disk with the next
 //     synced commit, or rawSync after the first lazy write at the latest.
-//     A power cut may thus lose up to rawSync of raw input of a
-//     conversation in progress, never a journaled event, a settle or an
+//     A power cut may thus lose the raw input of a conversation in
+//     progress that arrived up to rawMax + rawSync (about 2 s) before it
+//     (rawMax waiting to be written, then rawSync to be synced), never a journaled event, a settle or an
 //     alert: everything else is written synced, and a synced commit makes
 //     every lazy write before it durable too.
 //   - Events decided in a burst still arriving are held until it ends
