@@ -49,6 +49,9 @@ type DB struct {
 
 	stop chan struct{}  // closed by Close: stops RunGC loops
 	gcWG sync.WaitGroup // RunGC loops still running
+
+	gcMu   sync.Mutex
+	gcHeld []func() // release the files of GC rewrites not yet synced (gcFile)
 }
 
 // Open opens (or creates) the database in dir. A nil log discards Badger's
@@ -114,6 +117,12 @@ func (db *DB) Close() error {
 			serr = fmt.Errorf("buffer: close: %w", err)
 		}
 	}
+	db.gcMu.Lock()
+	for _, release := range db.gcHeld { // Badger closes with no iterator open
+		release()
+	}
+	db.gcHeld = nil
+	db.gcMu.Unlock()
 	if err := db.bdb.Close(); err != nil {
 		return errors.Join(serr, fmt.Errorf("buffer: close: %w", err))
 	}
@@ -216,17 +225,46 @@ func (db *DB) gcOnce() (int, error) {
 // unless an iterator is open: one is held open until the moved values are
 // synced, so a power cut never finds them in neither file.
 func (db *DB) gcFile() error {
+	if err := db.releaseGC(); err != nil {
+		return err
+	}
 	txn := db.bdb.NewTransaction(false)
 	it := txn.NewIterator(badger.IteratorOptions{})
+	release := func() {
+		it.Close() // deletes the rewritten file, if there is one
+		txn.Discard()
+	}
 	err := db.bdb.RunValueLogGC(db.opts.GCDiscardRatio)
 	if err == nil && db.opts.SyncWrites {
 		if serr := db.commit.syncNow(true); serr != nil {
-			err = serr
+			// The moved values may not be on disk: the rewritten file
+			// stays until a sync succeeds (releaseGC).
+			db.gcMu.Lock()
+			db.gcHeld = append(db.gcHeld, release)
+			db.gcMu.Unlock()
+			return serr
 		}
 	}
-	it.Close() // deletes the rewritten file, if there is one
-	txn.Discard()
+	release()
 	return err
+}
+
+// releaseGC lets Badger delete the value-log files of rewrites whose sync
+// failed, once a sync succeeds; on a failure they stay.
+func (db *DB) releaseGC() error {
+	db.gcMu.Lock()
+	defer db.gcMu.Unlock()
+	if len(db.gcHeld) == 0 {
+		return nil
+	}
+	if err := db.commit.syncNow(true); err != nil {
+		return fmt.Errorf("buffer: value log gc: %w", err)
+	}
+	for _, release := range db.gcHeld {
+		release()
+	}
+	db.gcHeld = nil
+	return nil
 }
 
 // checkName accepts names usable as one key path segment.
