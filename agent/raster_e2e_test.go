@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -130,6 +131,24 @@ func TestRasterLaneEndToEnd(t *testing.T) {
 	cfg := demo.Config(dir, b.URL(), wires)
 	cfg.HTTP.Address = ""
 	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	// The video recorder's POS text feed is a sink of receipt lines too.
+	nvr, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nvr.Close()
+	var video testutil.Buffer
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			n, _, err := nvr.ReadFrom(buf)
+			if err != nil {
+				return // closed
+			}
+			video.Write(buf[:n])
+		}
+	}()
+	cfg.Video = []configs.Video{{Name: "nvr", Mode: "udp", Address: nvr.LocalAddr().String()}}
 	ln := lanetest.Start(t, cfg, agent.Options{Log: slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	ln.WaitReady(t, 30*time.Second)
 	ctx := t.Context()
@@ -168,7 +187,10 @@ func TestRasterLaneEndToEnd(t *testing.T) {
 
 	// Card data: the PAN as text nowhere, and the capture's image of it
 	// blanked (the dictionary no longer reads it).
-	pcitest.Find(t, pcitest.Needles{"PAN": []byte(rasterPAN)}, dir, map[string][]byte{"mqtt": payloads.Bytes(), "debug log": debug.Bytes()})
+	testutil.WaitFor(t, "the video feed to carry the receipt with the card number", 10*time.Second, func() bool {
+		return bytes.Contains(video.Bytes(), []byte("REF "+rasterPAN[:6]))
+	})
+	pcitest.Find(t, pcitest.Needles{"PAN": []byte(rasterPAN)}, dir, map[string][]byte{"mqtt": payloads.Bytes(), "debug log": debug.Bytes(), "video feed": video.Bytes()})
 	var printer bytes.Buffer
 	for _, r := range recs {
 		if r.Dev == "printer" && r.Dir == drivers.FromHost {
