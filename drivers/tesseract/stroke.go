@@ -34,43 +34,41 @@ func strokeWidth(b *raster.Bitmap, r image.Rectangle) int {
 	if w <= 0 || h <= 0 {
 		return 0
 	}
+	at := func(x, y int) bool { return b.At(r.Min.X+x, r.Min.Y+y) }
 	hrun := make([]int, w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; {
-			if !b.At(r.Min.X+x, r.Min.Y+y) {
-				x++
-				continue
-			}
-			x0 := x
-			for x < w && b.At(r.Min.X+x, r.Min.Y+y) {
-				x++
-			}
-			for k := x0; k < x; k++ {
-				hrun[y*w+k] = x - x0
-			}
-		}
+	for y := range h {
+		inkRuns(w, func(x int) bool { return at(x, y) }, func(x, run int) { hrun[y*w+x] = run })
 	}
 	sum, n := 0, 0
-	for x := 0; x < w; x++ {
-		for y := 0; y < h; {
-			if !b.At(r.Min.X+x, r.Min.Y+y) {
-				y++
-				continue
-			}
-			y0 := y
-			for y < h && b.At(r.Min.X+x, r.Min.Y+y) {
-				y++
-			}
-			for k := y0; k < y; k++ {
-				sum += min(hrun[k*w+x], y-y0)
-				n++
-			}
-		}
+	for x := range w {
+		inkRuns(h, func(y int) bool { return at(x, y) }, func(y, run int) {
+			sum += min(hrun[y*w+x], run)
+			n++
+		})
 	}
 	if n == 0 {
 		return 0
 	}
 	return sum * 100 / n
+}
+
+// inkRuns walks a row or column of n dots (ink says whether dot i is
+// inked) and calls each for every inked dot with the length of the run of
+// ink it lies on.
+func inkRuns(n int, ink func(i int) bool, each func(i, run int)) {
+	for i := 0; i < n; {
+		if !ink(i) {
+			i++
+			continue
+		}
+		i0 := i
+		for i < n && ink(i) {
+			i++
+		}
+		for k := i0; k < i; k++ {
+			each(k, i-i0)
+		}
+	}
 }
 
 // thicken returns b with every inked dot also inking the dot to its
