@@ -101,6 +101,15 @@ func TestDecodeZvtDirections(t *testing.T) {
 // column 20); without it at 203 dpi (column 23); a density the decoder
 // cannot honour is a usage error.
 func TestDecodeEscposDotsPerInch(t *testing.T) {
+	checkDotsPerInch(t, "decode", "escpos", "--ocr", "none")
+}
+
+// checkDotsPerInch runs the command prefix (its input file appended) on a
+// receipt positioned in GS P motion units: column 23 at the default 203
+// dpi, column 20 with --dots-per-inch 180, and a usage error for a density
+// the decoder cannot honour. decode escpos and profile test share it.
+func checkDotsPerInch(t *testing.T, prefix ...string) {
+	t.Helper()
 	in := filepath.Join(t.TempDir(), "gsp.bin")
 	if err := os.WriteFile(in, []byte("\x1b@\x1dP\x5a\x00TOTAL\x1b$\x78\x0015.00\n\x1dV\x00"), 0o600); err != nil {
 		t.Fatal(err)
@@ -114,7 +123,8 @@ func TestDecodeEscposDotsPerInch(t *testing.T) {
 		{[]string{"--dots-per-inch", "180"}, 0, "TOTAL               15.00"},
 		{[]string{"--dots-per-inch=5000"}, 2, "dots per inch 5000"},
 	} {
-		code, out, errOut := runCLI(t, append([]string{"decode", "escpos", "--ocr", "none", in}, tc.args...)...)
+		args := append(append(append([]string{}, prefix...), in), tc.args...)
+		code, out, errOut := runCLI(t, args...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
 		}

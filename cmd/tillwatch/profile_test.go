@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,22 +42,5 @@ func TestProfileTest(t *testing.T) {
 // dots at 180 dpi, column 20; column 23 at the profile's 203); a density
 // the decoder cannot honour is a usage error.
 func TestProfileTestDotsPerInch(t *testing.T) {
-	in := filepath.Join(t.TempDir(), "gsp.bin")
-	if err := os.WriteFile(in, []byte("\x1b@\x1dP\x5a\x00TOTAL\x1b$\x78\x0015.00\n\x1dV\x00"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		args []string
-		code int
-		want string
-	}{
-		{nil, 0, "TOTAL                  15.00"},
-		{[]string{"--dots-per-inch", "180"}, 0, "TOTAL               15.00"},
-		{[]string{"--dots-per-inch=5000"}, 2, "dots per inch 5000"},
-	} {
-		code, out, errOut := runCLI(t, append([]string{"profile", "test", "--ocr", "none", "generic", in}, tc.args...)...)
-		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
-			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
-		}
-	}
+	checkDotsPerInch(t, "profile", "test", "--ocr", "none", "generic")
 }
