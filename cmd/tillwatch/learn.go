@@ -152,7 +152,8 @@ func printSkipped(w io.Writer, samples []glyphs.Sample, rep glyphs.Report) error
 				where = fmt.Sprintf("rows %d-%d, %d dots high", box.Min.Y, box.Max.Y-1, box.Dy())
 			}
 			if i < len(texts) {
-				text = texts[i]
+				// the technician's typing may hold a card number whole
+				text = drivers.MaskOCRPANs(texts[i])
 			}
 			fmt.Fprintf(&b, "%4d  %-28s %s\n", i+1, where, text)
 		}

@@ -161,22 +161,7 @@ func TestProfileTestUnsure(t *testing.T) {
 // the missing line can be found.
 func TestLearnLineCountMismatch(t *testing.T) {
 	dir := t.TempDir()
-	name := "noto-24-384-gsv0-en-learn15"
-	b, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	txt, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, name+".bin")
-	if err := os.WriteFile(bin, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(strings.Replace(string(txt), "Cashier: Anna\n", "", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin := writeMismatched(t, dir, nil)
 	dict := filepath.Join(dir, "lane.glyphs")
 	(cliCase{args: []string{"profile", "learn", "--glyphs", dict, bin}, code: 1,
 		stdout: []string{
@@ -191,6 +176,48 @@ func TestLearnLineCountMismatch(t *testing.T) {
 	if _, err := os.Stat(dict); err == nil {
 		t.Error("an empty dictionary was written")
 	}
+}
+
+// TestLearnMismatchMasksText: a card number typed into the text of a
+// receipt whose lines do not match its print is shown masked beside the
+// lines of print, never whole.
+func TestLearnMismatchMasksText(t *testing.T) {
+	dir := t.TempDir()
+	bin := writeMismatched(t, dir, func(txt string) string {
+		return strings.Replace(txt, "Yoghurt x1 16.90", "Card 4111 1111 1111 1111", 1)
+	})
+	(cliCase{args: []string{"profile", "learn", "--glyphs", filepath.Join(dir, "lane.glyphs"), bin}, code: 1,
+		stdout:   []string{"   3  rows 65-83, 19 dots high     Card "},
+		notInOut: []string{"4111 1111 1111 1111"},
+	}).check(t)
+}
+
+// writeMismatched writes a raster receipt into dir with its text a line
+// short (the cashier's line left out), edited further by edit when not
+// nil, and returns the receipt's path.
+func writeMismatched(t *testing.T, dir string, edit func(string) string) string {
+	t.Helper()
+	name := "noto-24-384-gsv0-en-learn15"
+	b, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, name+".bin")
+	if err := os.WriteFile(bin, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	short := strings.Replace(string(txt), "Cashier: Anna\n", "", 1)
+	if edit != nil {
+		short = edit(short)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(short), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 // TestRasterFromCapture: what tillwatch capture recorded on a lane is
