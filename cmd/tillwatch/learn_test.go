@@ -197,24 +197,17 @@ func TestLearnMismatchMasksText(t *testing.T) {
 // nil, and returns the receipt's path.
 func writeMismatched(t *testing.T, dir string, edit func(string) string) string {
 	t.Helper()
-	name := "noto-24-384-gsv0-en-learn15"
-	b, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".bin"))
+	bin := copyRaster(t, dir, "noto-24-384-gsv0-en-learn15", "noto-24-384-gsv0-en-learn15")[0]
+	txtPath := strings.TrimSuffix(bin, ".bin") + ".txt"
+	txt, err := os.ReadFile(txtPath)
 	if err != nil {
-		t.Fatal(err)
-	}
-	txt, err := os.ReadFile(filepath.Join("../../testdata/raster", name+".txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, name+".bin")
-	if err := os.WriteFile(bin, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	short := strings.Replace(string(txt), "Cashier: Anna\n", "", 1)
 	if edit != nil {
 		short = edit(short)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(short), 0o644); err != nil {
+	if err := os.WriteFile(txtPath, []byte(short), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return bin
