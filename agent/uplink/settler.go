@@ -293,7 +293,10 @@ func (st *settler) sweepChunk(least bool) bool {
 	}
 	if err != nil {
 		st.s.u.log.Warn("uplink: sweep delivered outbox entries", "error", err)
-		st.arm() // try again later
+		// Try again later: by age, when the drain is idle, or once
+		// sweepBusy more are settled (not after every settling write).
+		st.pile = 0
+		st.arm()
 		return false
 	}
 	if n == sweepChunk {

@@ -2,6 +2,8 @@ package uplink
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,5 +122,71 @@ func TestQuietLaneSweepsByAge(t *testing.T) {
 	testutil.WaitFor(t, "one more acked and swept", waitLong, func() bool { return u.Stats().Acked >= 1 && unswept(t, q) == 0 })
 	if ok, err := q.PutIfAbsent("a-001", []byte("again")); ok || err != nil {
 		t.Fatalf("a swept id was stored again: %v, %v", ok, err)
+	}
+}
+
+// failingSweep is a queue whose Sweep fails, counting its calls.
+type failingSweep struct {
+	*buffer.Queue
+	sweeps atomic.Int32
+}
+
+func (f *failingSweep) Sweep(int) (int, error) {
+	f.sweeps.Add(1)
+	return 0, errors.New("sweep: disk says no")
+}
+
+// TestBusySweepErrorBacksOff: a drain that is never idle and whose sweep
+// fails does not try (and warn) again after every settling write: the
+// next try waits for sweepBusy more settled entries (or the age timer).
+func TestBusySweepErrorBacksOff(t *testing.T) {
+	opts := buffer.DefaultOptions()
+	opts.SyncWrites = false
+	db, err := buffer.Open(t.TempDir(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	q := &failingSweep{Queue: db.Queue("outbox")}
+	const window = 100
+	total := sweepBusy + 20*window
+	for i := range total {
+		enqueue(t, q.Queue, i)
+	}
+	items, err := q.Pending(0)
+	if err != nil || len(items) != total {
+		t.Fatalf("pending: %d, %v", len(items), err)
+	}
+	u := New(testConfig("tcp://127.0.0.1:1"), q, testLog(t))
+	s := &session{u: u, cfg: u.cfg}
+	st := s.startSettler()
+	defer st.close()
+	settled := 0
+	for from := 0; from < total; from += window {
+		var acks []ack
+		for _, it := range items[from : from+window] {
+			acks = append(acks, ack{id: it.ID, f: flight{tok: newDoneToken(), seq: it.Seq}})
+		}
+		st.add(acks)
+		for settled < from+window {
+			select {
+			case <-st.ready:
+			case <-time.After(waitLong):
+				t.Fatalf("window at %d not settled", from)
+			}
+			for _, r := range st.results() {
+				if r.err != nil {
+					t.Fatal(r.err)
+				}
+				settled += len(r.ids)
+			}
+		}
+	}
+	if n := q.sweeps.Load(); n != 1 {
+		t.Fatalf("%d sweeps tried over %d settling writes past sweepBusy with the sweep failing, want 1", n, total/window-sweepBusy/window)
 	}
 }
