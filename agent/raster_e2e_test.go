@@ -63,6 +63,23 @@ func learnDriver(t *testing.T, f *rasterprint.Font, path string) {
 	)
 }
 
+// driverLane is a demo lane in dir on an embedded broker whose printer
+// reads images with a glyph dictionary learned from the driver's font f
+// (no status page): its config, the alerts the broker carries, and the
+// lane's wires to play on.
+func driverLane(t *testing.T, dir string, f *rasterprint.Font) (*configs.Config, *lanetest.Alerts, *sim.Wires) {
+	t.Helper()
+	dict := filepath.Join(dir, "driver.glyphs")
+	learnDriver(t, f, dict)
+	b := lanetest.Broker(t, lanetest.Quiet())
+	got := lanetest.Collect(t, b)
+	wires := lanetest.Wires(t)
+	cfg := demo.Config(dir, b.URL(), wires)
+	cfg.HTTP.Address = ""
+	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	return cfg, got, wires
+}
+
 // TestRasterLaneEndToEnd plays a lane whose register prints receipts as
 // images (a Windows driver) through ptys into a running agent that reads
 // them with a learned glyph dictionary. The live alerts, the replay of the

@@ -6,9 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -19,7 +17,6 @@ import (
 	"github.com/tillwatch/tillwatch/agent/detect"
 	"github.com/tillwatch/tillwatch/agent/journal"
 	"github.com/tillwatch/tillwatch/buffer"
-	"github.com/tillwatch/tillwatch/demo"
 	"github.com/tillwatch/tillwatch/drivers"
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/raster"
@@ -60,8 +57,6 @@ func TestRasterLaneSlowRecognition(t *testing.T) {
 	}
 	dir := t.TempDir()
 	f := driverFont(t)
-	dict := filepath.Join(dir, "driver.glyphs")
-	learnDriver(t, f, dict)
 
 	receipt := func(no, kind string, paid int64, items ...sim.Item) []byte {
 		return receiptJob(t, no, kind, paid, items...)
@@ -89,12 +84,7 @@ func TestRasterLaneSlowRecognition(t *testing.T) {
 	}
 
 	var debug testutil.Buffer
-	b := lanetest.Broker(t, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	got := lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(dir, b.URL(), wires)
-	cfg.HTTP.Address = ""
-	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	cfg, got, wires := driverLane(t, dir, f)
 	slow := &slowRecognizer{entered: make(chan struct{}), release: make(chan struct{})}
 	released := false
 	defer func() {
@@ -235,14 +225,7 @@ func TestRasterLaneStuckRecogniser(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			dict := filepath.Join(dir, "driver.glyphs")
-			learnDriver(t, f, dict)
-			b := lanetest.Broker(t, lanetest.Quiet())
-			got := lanetest.Collect(t, b)
-			wires := lanetest.Wires(t)
-			cfg := demo.Config(dir, b.URL(), wires)
-			cfg.HTTP.Address = ""
-			cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+			cfg, got, wires := driverLane(t, dir, f)
 			slow := &slowRecognizer{entered: make(chan struct{}), release: make(chan struct{})}
 			defer close(slow.release) // after the agent stopped: the call is left stuck till then
 			var log testutil.Buffer
@@ -309,14 +292,7 @@ func TestRasterLaneRecognitionResumes(t *testing.T) {
 	}
 	dir := t.TempDir()
 	f := driverFont(t)
-	dict := filepath.Join(dir, "driver.glyphs")
-	learnDriver(t, f, dict)
-	b := lanetest.Broker(t, lanetest.Quiet())
-	got := lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(dir, b.URL(), wires)
-	cfg.HTTP.Address = ""
-	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	cfg, got, wires := driverLane(t, dir, f)
 	slow := &slowRecognizer{entered: make(chan struct{}), release: make(chan struct{})}
 	released := false
 	defer func() {
@@ -415,14 +391,7 @@ func TestRasterLaneNoCut(t *testing.T) {
 	}
 	dir := t.TempDir()
 	f := driverFont(t)
-	dict := filepath.Join(dir, "driver.glyphs")
-	learnDriver(t, f, dict)
-	b := lanetest.Broker(t, lanetest.Quiet())
-	got := lanetest.Collect(t, b)
-	wires := lanetest.Wires(t)
-	cfg := demo.Config(dir, b.URL(), wires)
-	cfg.HTTP.Address = ""
-	cfg.Devices[0].Glyphs, cfg.Devices[0].OCR = dict, "none"
+	cfg, got, wires := driverLane(t, dir, f)
 	ln := lanetest.Start(t, cfg, agent.Options{Log: lanetest.Quiet()})
 	ln.WaitReady(t, 30*time.Second)
 	job, _ := asDriverPrints(t, f, receiptJob(t, "0001", "card", 1230, sim.Item{Name: "COFFEE", Amount: 1230}))
