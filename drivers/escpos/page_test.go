@@ -92,3 +92,22 @@ func TestOverlayColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestPageColumnsMaskCardNumber: a card number sent in two cells of the
+// same page row, with another row sent between them, prints joined, so it
+// is masked joined: in the receipt's lines and in the detailed items,
+// whole and a byte at a time.
+func TestPageColumnsMaskCardNumber(t *testing.T) {
+	in := []byte("\x1bL\x1d$\x00\x00CARD 4111 1111\x1d$\x1e\x00NEXT\x1d$\x00\x00\x1b$\xb4\x001111 1111\x0c\x1dV\x00")
+	const whole, want = "4111 1111 1111 1111", "CARD 4111 11** **** 1111/NEXT"
+	for _, chunks := range [][][]byte{{in}, byteByByte(in)} {
+		evs, _ := decodeChunks(Options{PaperDots: 576}, chunks)
+		if got := strings.ReplaceAll(strings.TrimSuffix(allText(receipts(evs)), "\n"), "\n", "/"); got != want {
+			t.Fatalf("lines %q, want %q", got, want)
+		}
+	}
+	ds, _ := details(Options{PaperDots: 576}, in)
+	if s := summary(ds); strings.Contains(s, whole) || !strings.Contains(s, "4111 11** **** 1111") {
+		t.Errorf("items %s: want the number masked, joined", s)
+	}
+}
