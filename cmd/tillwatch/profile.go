@@ -13,7 +13,6 @@ import (
 	"github.com/tillwatch/tillwatch/drivers/escpos"
 	"github.com/tillwatch/tillwatch/drivers/money"
 	"github.com/tillwatch/tillwatch/drivers/ocr"
-	"github.com/tillwatch/tillwatch/drivers/raster"
 	"github.com/tillwatch/tillwatch/drivers/receipt"
 )
 
@@ -130,13 +129,6 @@ func keepLaneFields(r, lane *drivers.Receipt, ex *receipt.Explanation) {
 	}
 }
 
-// readUnsure reports whether a line was recognised from a printed image
-// without confidence, as the decoder decides it (its amounts are not used
-// when the receipt says amounts_unsure).
-func readUnsure(l drivers.Line) bool {
-	return l.Source == "ocr" && (l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError))
-}
-
 // printExplanation prints one receipt's findings as a table a technician
 // reads: line, field, label, value, the line's text; then the fields the
 // receipt ends up with and the amounts no label claimed.
@@ -148,7 +140,7 @@ func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers
 		fmt.Fprintf(&b, "recognised from the printed image by %s: %d line(s), %d glyph(s), %d unknown, lowest confidence %.2f\n",
 			g.Engine, g.Lines, g.Glyphs, g.Unknown, g.Confidence)
 		for _, l := range r.Lines {
-			if readUnsure(l) {
+			if escpos.ReadUnsure(l) {
 				unsure++
 			}
 		}
@@ -162,7 +154,7 @@ func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers
 		switch {
 		case f.Used:
 			mark = "*"
-		case readUnsure(r.Lines[f.Line-1]):
+		case escpos.ReadUnsure(r.Lines[f.Line-1]):
 			mark = "?"
 		}
 		v := f.Value
@@ -181,7 +173,7 @@ func printExplanation(w io.Writer, n, of int, format, profile string, r *drivers
 		b.WriteString("amounts no label claimed (item lines, or a label the profile lacks):\n")
 		for _, i := range ex.Unclaimed {
 			mark := " "
-			if readUnsure(r.Lines[i-1]) {
+			if escpos.ReadUnsure(r.Lines[i-1]) {
 				mark = "?"
 			}
 			fmt.Fprintf(&b, "%4d%s  %s\n", i, mark, strings.TrimSpace(r.Lines[i-1].Text))

@@ -394,6 +394,13 @@ func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
 // itoa8 formats a count.
 func itoa8(n int) string { return strconv.Itoa(n) }
 
+// ReadUnsure reports whether a line was recognised from a printed image
+// without confidence (below raster.Sure, or with a glyph not read): when
+// its receipt says amounts_unsure, no amount is read from it.
+func ReadUnsure(l drivers.Line) bool {
+	return l.Source == "ocr" && (l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError))
+}
+
 // unsureExtractor is a FieldExtractor that can leave out the fields of
 // lines read without confidence (receipt.Profile).
 type unsureExtractor interface {
@@ -407,10 +414,7 @@ func extract(f FieldExtractor, r *drivers.Receipt) {
 		f.Extract(r)
 		return
 	}
-	unsure := func(i int) bool {
-		l := r.Lines[i]
-		return l.Source == "ocr" && (l.Confidence < raster.Sure || strings.ContainsRune(l.Text, utf8.RuneError))
-	}
+	unsure := func(i int) bool { return ReadUnsure(r.Lines[i]) }
 	if u, ok := f.(unsureExtractor); ok {
 		u.ExtractUnsure(r, unsure)
 		return
