@@ -83,6 +83,8 @@ func (l *logFiles) syncValueLogs() error {
 				vlogs = append(vlogs, n)
 			}
 		}
+		slices.Sort(vlogs)
+		vlogs = slices.Compact(vlogs) // a file known then and now is synced once
 	}
 	for _, n := range vlogs {
 		if err := l.sync(filepath.Join(l.dir, n)); err != nil {
