@@ -106,9 +106,6 @@ type rasterFlow struct {
 	peak    int                  // most bytes kept at once (Stats.RecogKeptMax)
 	stuck   map[string]string    // devices given up on, and why
 	flushed map[string]time.Time // the time of each device's last flush through the worker
-	// viaWorker names the printers whose idle flush goes through the
-	// worker (not given up on): Lane.IdleExcept skips them.
-	viaWorker map[string]bool
 }
 
 // jobInfo is a job not done yet.
@@ -158,9 +155,7 @@ func newRasterFlow(ln *lane.Lane, wrap func(dev string, r escpos.Recognizer) esc
 	var devs []recog.Device
 	caches := map[string]*recog.Cache{}
 	names := slices.Sorted(maps.Keys(rs))
-	via := map[string]bool{}
 	for _, n := range names {
-		via[n] = true
 		r := rs[n]
 		rec := r.Recognizer
 		if wrap != nil {
@@ -169,7 +164,7 @@ func newRasterFlow(ln *lane.Lane, wrap func(dev string, r escpos.Recognizer) esc
 		devs = append(devs, recog.Device{Name: n, Recognizer: rec, Options: r.Options})
 		caches[n] = r.Cache
 	}
-	return &rasterFlow{worker: recog.NewWorker(devs, recogDepth), names: names, caches: caches, viaWorker: via, budget: budget,
+	return &rasterFlow{worker: recog.NewWorker(devs, recogDepth), names: names, caches: caches, budget: budget,
 		held: map[string][]heldInput{}, jobs: map[uint64]*jobInfo{}, stuck: map[string]string{}, flushed: map[string]time.Time{}}
 }
 
@@ -404,13 +399,20 @@ func (a *Agent) idleRasters(at time.Time) []drivers.Event {
 	return evs
 }
 
-// workerFlushes names the raster printers Lane.IdleExcept leaves to
+// workerFlushes reports the raster printers Lane.IdleExcept leaves to
 // idleRasters: those not given up on.
-func (f *rasterFlow) workerFlushes() map[string]bool {
+func (f *rasterFlow) workerFlushes() func(dev string) bool {
 	if f == nil {
 		return nil
 	}
 	return f.viaWorker
+}
+
+// viaWorker reports whether dev's idle flush goes through the worker: a
+// raster printer not given up on.
+func (f *rasterFlow) viaWorker(dev string) bool {
+	_, ok := f.caches[dev]
+	return ok && f.stuck[dev] == ""
 }
 
 // recogRound gives the worker up for the printers whose oldest input
@@ -462,7 +464,6 @@ func (a *Agent) giveUp(dev, why string, now time.Time) []input {
 		}
 	}
 	f.stuck[dev] = why
-	f.viaWorker[dev] = false
 	f.caches[dev].Unread(fmt.Sprintf(stuckEngine, why))
 	a.log.Warn("image recognition stuck: the printer's receipts go on as printed, amounts not read, until it catches up",
 		"device", dev, "why", why, "waited", waited, "bytes_waiting", n, "hold", a.opts.RecognitionHold, "budget", f.budget)
@@ -489,7 +490,6 @@ func (a *Agent) resume(dev string) {
 	f.jobs[f.seq] = &jobInfo{dev: dev, orphan: true}
 	f.sent++
 	delete(f.stuck, dev)
-	f.viaWorker[dev] = true
 	f.caches[dev].Unread(missEngine)
 	a.log.Info("image recognition caught up: the printer's images are read again", "device", dev)
 }

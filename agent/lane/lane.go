@@ -166,13 +166,13 @@ func withDamage(dec drivers.Decoder, evs []drivers.Event) []drivers.Event {
 // deterministic.
 func (l *Lane) Idle(now time.Time) []drivers.Event { return l.IdleExcept(now, nil) }
 
-// IdleExcept is Idle for the devices skip (nil: none) does not name: the
+// IdleExcept is Idle for the devices skip (nil: none) does not report: the
 // agent flushes a raster printer by itself (Flush), once its recognition
 // worker has flushed its own decoder.
-func (l *Lane) IdleExcept(now time.Time, skip map[string]bool) []drivers.Event {
+func (l *Lane) IdleExcept(now time.Time, skip func(dev string) bool) []drivers.Event {
 	var evs []drivers.Event
 	for _, f := range l.order {
-		if now.Before(f.quietAt) || skip[f.name] { // now.Sub(f.lastSeen) < IdleGap
+		if now.Before(f.quietAt) || skip != nil && skip(f.name) { // now.Sub(f.lastSeen) < IdleGap
 			continue
 		}
 		evs = append(evs, stamp(f.name, withDamage(f.dec, f.dec.Flush(now)))...)
